@@ -1,0 +1,331 @@
+//! Labels, annotations, the document state and the pure reducer.
+
+use crate::text_index::TextIndex;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::rc::Rc;
+
+/// The three tags a span can carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    Claim,
+    Denial,
+    Statistic,
+}
+
+impl Label {
+    /// All labels, in the order of their keys `1`, `2`, `3`.
+    pub const ALL: [Label; 3] = [Label::Claim, Label::Denial, Label::Statistic];
+
+    /// Lower-case identifier used in files and CSS classes (`claim`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Claim => "claim",
+            Label::Denial => "denial",
+            Label::Statistic => "statistic",
+        }
+    }
+
+    /// Capitalised name shown to people and used by brat (`Claim`, ...).
+    pub fn display(self) -> &'static str {
+        match self {
+            Label::Claim => "Claim",
+            Label::Denial => "Denial",
+            Label::Statistic => "Statistic",
+        }
+    }
+
+    /// Parses `claim`/`Claim`/`CLAIM` (and the other two); `None` otherwise.
+    pub fn parse(s: &str) -> Option<Label> {
+        Label::ALL.into_iter().find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// The label bound to keyboard digit `1`, `2` or `3`.
+    pub fn from_key(k: &str) -> Option<Label> {
+        match k {
+            "1" => Some(Label::Claim),
+            "2" => Some(Label::Denial),
+            "3" => Some(Label::Statistic),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.display())
+    }
+}
+
+/// One tagged span. Offsets are **code points** into the raw document text,
+/// half-open `[start, end)`. Invariant: `text[start..end] == quote`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub id: String,
+    /// First code point of the span.
+    pub start: usize,
+    /// One past the last code point of the span.
+    pub end: usize,
+    /// The covered text, exactly.
+    pub quote: String,
+    pub label: Label,
+    #[serde(default)]
+    pub note: String,
+    /// RFC 3339 timestamp.
+    pub created: String,
+    /// RFC 3339 timestamp.
+    pub modified: String,
+}
+
+/// A document: its raw text (kept exactly), a title and a stable id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    /// Stable id derived from the text ([`doc_id_for`]).
+    pub id: String,
+    pub title: String,
+    /// File-name stem used for downloads (`seed-article`).
+    pub name: String,
+    pub index: Rc<TextIndex>,
+}
+
+impl Document {
+    /// Builds a document, deriving its id from the text.
+    pub fn new(title: &str, name: &str, text: &str) -> Self {
+        Document {
+            id: doc_id_for(text),
+            title: title.to_string(),
+            name: name.to_string(),
+            index: Rc::new(TextIndex::new(text)),
+        }
+    }
+
+    /// The raw text.
+    pub fn text(&self) -> &str {
+        self.index.text()
+    }
+}
+
+/// 64-bit FNV-1a of the UTF-8 text, as 16 hex digits: a stable document id.
+pub fn doc_id_for(text: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in text.as_bytes() {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Why a person's action was refused. Each message is shown as is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelError {
+    /// The selection is empty or only whitespace.
+    EmptySelection,
+    /// Offsets outside the text or reversed.
+    OutOfRange { start: usize, end: usize, len: usize },
+    /// No annotation has this id.
+    UnknownId(String),
+    /// An annotation with this id already exists.
+    DuplicateId(String),
+    /// An identical span with the same label exists already.
+    DuplicateSpan { label: Label, quote: String },
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::EmptySelection => write!(f, "Nothing to tag: the selection is empty or only whitespace."),
+            ModelError::OutOfRange { start, end, len } => {
+                write!(f, "The span {start}..{end} is outside the text (0..{len}).")
+            }
+            ModelError::UnknownId(id) => write!(f, "No annotation with id {id}."),
+            ModelError::DuplicateId(id) => write!(f, "An annotation with id {id} already exists."),
+            ModelError::DuplicateSpan { label, quote } => {
+                write!(f, "“{}” is already tagged {}.", shorten(quote, 60), label)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Shortens `s` to at most `n` characters, adding an ellipsis.
+pub fn shorten(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().nth(n).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Normalises a raw selection `[a, b)` (code points, either order): clamps it
+/// to the text, widens it to grapheme boundaries so no cluster is cut, then
+/// trims leading/trailing whitespace (whole clusters that are only whitespace,
+/// so trimming never cuts a cluster either). Errors when nothing is left.
+pub fn normalize_selection(index: &TextIndex, a: usize, b: usize) -> Result<(usize, usize), ModelError> {
+    let len = index.len_cp();
+    let (mut start, mut end) = if a <= b { (a, b) } else { (b, a) };
+    start = start.min(len);
+    end = end.min(len);
+    start = index.grapheme_floor(start);
+    end = index.grapheme_ceil(end);
+    let slice = index.slice_cp(start, end).unwrap_or("");
+    // Trim whole grapheme clusters, not code points: a space followed by a
+    // combining mark is one cluster, and trimming only the space would cut it.
+    let clusters: Vec<&str> = crate::text_index::graphemes(slice).collect();
+    let blank = |g: &&&str| g.chars().all(char::is_whitespace);
+    let lead_n = clusters.iter().take_while(blank).count();
+    if lead_n == clusters.len() {
+        return Err(ModelError::EmptySelection);
+    }
+    let lead: usize = clusters[..lead_n].iter().map(|g| g.chars().count()).sum();
+    let trail: usize = clusters.iter().rev().take_while(blank).map(|g| g.chars().count()).sum();
+    start += lead;
+    end -= trail;
+    Ok((start, end))
+}
+
+/// Everything one document's annotation view holds. Annotations are kept in
+/// text order: by `start`, then longer first, then id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub doc: Rc<Document>,
+    pub annotations: Rc<Vec<Annotation>>,
+    /// The id of the annotation the person has selected, if any.
+    pub selected: Option<String>,
+}
+
+/// A change a person (or a file) asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Tag `[start, end)` (code points, already normalised) with `label`.
+    Add { id: String, start: usize, end: usize, label: Label, now: String },
+    /// Change the label of an annotation.
+    Retag { id: String, label: Label, now: String },
+    /// Replace the note of an annotation.
+    SetNote { id: String, note: String, now: String },
+    /// Remove an annotation.
+    Delete { id: String },
+    /// Select (or clear the selection of) an annotation.
+    Select(Option<String>),
+    /// Merge validated annotations by id (an import): same id replaces, new ids are added.
+    Merge(Vec<Annotation>),
+}
+
+/// The order annotations are listed and stored in.
+pub fn text_order(a: &Annotation, b: &Annotation) -> std::cmp::Ordering {
+    a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then_with(|| a.id.cmp(&b.id))
+}
+
+impl State {
+    /// A state with no annotations.
+    pub fn new(doc: Rc<Document>) -> Self {
+        State { doc, annotations: Rc::new(Vec::new()), selected: None }
+    }
+
+    /// A state with the given annotations, sorted into text order. The caller
+    /// guarantees they were validated against `doc` (e.g. by the native importer).
+    pub fn with_annotations(doc: Rc<Document>, mut annotations: Vec<Annotation>) -> Self {
+        annotations.sort_by(text_order);
+        State { doc, annotations: Rc::new(annotations), selected: None }
+    }
+
+    /// The annotation with `id`, if any.
+    pub fn get(&self, id: &str) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.id == id)
+    }
+
+    /// Number of annotations per label, in [`Label::ALL`] order.
+    pub fn counts(&self) -> [usize; 3] {
+        let mut c = [0; 3];
+        for a in self.annotations.iter() {
+            c[a.label as usize] += 1;
+        }
+        c
+    }
+
+    fn position(&self, id: &str) -> Result<usize, ModelError> {
+        self.annotations.iter().position(|a| a.id == id).ok_or_else(|| ModelError::UnknownId(id.to_string()))
+    }
+
+    /// Applies `action`, returning the new state or why it was refused
+    /// (in which case nothing changes).
+    pub fn apply(&self, action: Action) -> Result<State, ModelError> {
+        let mut next = self.clone();
+        match action {
+            Action::Add { id, start, end, label, now } => {
+                let len = self.doc.index.len_cp();
+                if start >= end || end > len {
+                    if start == end && end <= len {
+                        return Err(ModelError::EmptySelection);
+                    }
+                    return Err(ModelError::OutOfRange { start, end, len });
+                }
+                if self.get(&id).is_some() {
+                    return Err(ModelError::DuplicateId(id));
+                }
+                let quote = self.doc.index.slice_cp(start, end).unwrap_or_default().to_string();
+                if let Some(dup) =
+                    self.annotations.iter().find(|a| a.start == start && a.end == end && a.label == label)
+                {
+                    return Err(ModelError::DuplicateSpan { label, quote: dup.quote.clone() });
+                }
+                let ann = Annotation {
+                    id: id.clone(),
+                    start,
+                    end,
+                    quote,
+                    label,
+                    note: String::new(),
+                    created: now.clone(),
+                    modified: now,
+                };
+                let list = Rc::make_mut(&mut next.annotations);
+                let at = list.partition_point(|a| text_order(a, &ann).is_lt());
+                list.insert(at, ann);
+                next.selected = Some(id);
+            }
+            Action::Retag { id, label, now } => {
+                let i = self.position(&id)?;
+                let list = Rc::make_mut(&mut next.annotations);
+                list[i].label = label;
+                list[i].modified = now;
+            }
+            Action::SetNote { id, note, now } => {
+                let i = self.position(&id)?;
+                let list = Rc::make_mut(&mut next.annotations);
+                list[i].note = note;
+                list[i].modified = now;
+            }
+            Action::Delete { id } => {
+                let i = self.position(&id)?;
+                Rc::make_mut(&mut next.annotations).remove(i);
+                if next.selected.as_deref() == Some(id.as_str()) {
+                    next.selected = None;
+                }
+            }
+            Action::Select(sel) => {
+                if let Some(id) = &sel {
+                    self.position(id)?;
+                }
+                next.selected = sel;
+            }
+            Action::Merge(incoming) => {
+                let list = Rc::make_mut(&mut next.annotations);
+                for ann in incoming {
+                    match list.iter().position(|a| a.id == ann.id) {
+                        Some(i) => list[i] = ann,
+                        None => list.push(ann),
+                    }
+                }
+                list.sort_by(text_order);
+                if let Some(sel) = &next.selected {
+                    if !list.iter().any(|a| &a.id == sel) {
+                        next.selected = None;
+                    }
+                }
+            }
+        }
+        Ok(next)
+    }
+}

@@ -1,0 +1,112 @@
+//! The render plan: the text cut into paragraphs, each paragraph cut into
+//! segments at every annotation boundary. A segment lists the annotations
+//! covering it, so overlaps render as stacked styles.
+
+use crate::model::{Annotation, Label};
+use crate::text_index::TextIndex;
+use std::rc::Rc;
+
+/// A paragraph: a run of text up to and including the line break(s) after it.
+/// Offsets in code points (`*_cp`) and UTF-16 units (`*_utf16`), half-open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paragraph {
+    pub start_cp: usize,
+    pub end_cp: usize,
+    pub start_utf16: usize,
+    pub end_utf16: usize,
+}
+
+/// Splits the text into paragraphs after each run of line breaks (`\n`,
+/// `\r\n`, `\r`). Concatenating every paragraph gives the text back exactly.
+pub fn paragraphs(index: &TextIndex) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let (mut start_cp, mut start_u16) = (0usize, 0usize);
+    let (mut cp, mut u16) = (0usize, 0usize);
+    let mut in_break = false;
+    for ch in index.text().chars() {
+        let is_break = ch == '\n' || ch == '\r';
+        if in_break && !is_break {
+            out.push(Paragraph { start_cp, end_cp: cp, start_utf16: start_u16, end_utf16: u16 });
+            start_cp = cp;
+            start_u16 = u16;
+        }
+        in_break = is_break;
+        cp += 1;
+        u16 += ch.len_utf16();
+    }
+    if cp > start_cp || out.is_empty() {
+        out.push(Paragraph { start_cp, end_cp: cp, start_utf16: start_u16, end_utf16: u16 });
+    }
+    out
+}
+
+/// The part of an annotation a paragraph needs to draw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnnRef {
+    pub id: Rc<str>,
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+}
+
+/// For each paragraph, the annotations that touch it (in text order).
+/// Cost: O(n log p + total touches).
+pub fn annotations_by_paragraph(paras: &[Paragraph], anns: &[Annotation]) -> Vec<Vec<AnnRef>> {
+    let mut out: Vec<Vec<AnnRef>> = vec![Vec::new(); paras.len()];
+    for a in anns {
+        let r = AnnRef { id: Rc::from(a.id.as_str()), start: a.start, end: a.end, label: a.label };
+        // first paragraph whose end is past a.start
+        let mut i = paras.partition_point(|p| p.end_cp <= a.start);
+        while i < paras.len() && paras[i].start_cp < a.end {
+            out[i].push(r.clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A run of text with one constant set of covering annotations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub start_cp: usize,
+    pub end_cp: usize,
+    /// UTF-16 offset of the segment's start in the whole document.
+    pub start_utf16: usize,
+    /// UTF-8 byte range of the segment within the whole text.
+    pub utf8: (usize, usize),
+    /// Indices into the paragraph's annotation list, outermost (longest) first.
+    pub covering: Vec<usize>,
+}
+
+/// Cuts paragraph `para` into segments at each boundary of `anns` (the
+/// annotations touching it). Empty segments are never produced.
+pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Segment> {
+    let mut cuts: Vec<usize> = Vec::with_capacity(anns.len() * 2 + 2);
+    cuts.push(para.start_cp);
+    cuts.push(para.end_cp);
+    for a in anns {
+        cuts.push(a.start.clamp(para.start_cp, para.end_cp));
+        cuts.push(a.end.clamp(para.start_cp, para.end_cp));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let text = index.text();
+    let mut out = Vec::with_capacity(cuts.len());
+    let mut byte = index.cp_to_utf8(para.start_cp).unwrap_or(text.len());
+    let mut u16 = para.start_utf16;
+    let mut chars = text[byte..].chars();
+    for w in cuts.windows(2) {
+        let (s, e) = (w[0], w[1]);
+        let (b0, u0) = (byte, u16);
+        for _ in s..e {
+            if let Some(ch) = chars.next() {
+                byte += ch.len_utf8();
+                u16 += ch.len_utf16();
+            }
+        }
+        let mut covering: Vec<usize> = (0..anns.len()).filter(|&i| anns[i].start <= s && anns[i].end >= e).collect();
+        covering.sort_by_key(|&i| std::cmp::Reverse(anns[i].end - anns[i].start));
+        out.push(Segment { start_cp: s, end_cp: e, start_utf16: u0, utf8: (b0, byte), covering });
+    }
+    out
+}

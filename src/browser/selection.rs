@@ -1,0 +1,90 @@
+//! Reads the DOM Selection as UTF-16 offsets into the `<article>` text.
+//!
+//! Works for selections made with the mouse, the keyboard, or by script
+//! (`Selection.addRange`). Each rendered segment carries `data-s`, its UTF-16
+//! start offset in the document, so a text-node position converts in O(1);
+//! other positions fall back to measuring a DOM Range.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Node, Range};
+
+/// What the current selection is, relative to the article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SelectionRead {
+    /// A non-empty selection inside (or clipped to) the article:
+    /// half-open UTF-16 offsets into the article text.
+    Range { start_utf16: u32, end_utf16: u32 },
+    /// No selection, or a collapsed one (a caret).
+    Nothing,
+    /// A selection that does not touch the article.
+    Outside,
+}
+
+/// UTF-16 offset of DOM position (`node`, `offset`) within `article`.
+pub fn offset_utf16(article: &Element, node: &Node, offset: u32) -> Option<u32> {
+    if node.node_type() == Node::TEXT_NODE {
+        if let Some(parent) = node.parent_element() {
+            if let Some(s) = parent.get_attribute("data-s").and_then(|s| s.parse::<u32>().ok()) {
+                if parent.child_nodes().length() == 1 {
+                    return Some(s + offset);
+                }
+            }
+        }
+    }
+    let doc = article.owner_document()?;
+    let range = doc.create_range().ok()?;
+    range.set_start(article, 0).ok()?;
+    range.set_end(node, offset).ok()?;
+    Some(String::from(range.to_string()).encode_utf16().count() as u32)
+}
+
+/// Reads the current window selection relative to `article`, clipping a
+/// selection that extends outside the article to the article's bounds.
+pub fn read_selection(article: &Element) -> SelectionRead {
+    let Some(sel) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) else {
+        return SelectionRead::Nothing;
+    };
+    if sel.range_count() == 0 || sel.is_collapsed() {
+        return SelectionRead::Nothing;
+    }
+    let Ok(range) = sel.get_range_at(0) else { return SelectionRead::Nothing };
+    read_range(article, &range)
+}
+
+/// Converts a DOM `range` to article offsets (see [`read_selection`]).
+pub fn read_range(article: &Element, range: &Range) -> SelectionRead {
+    let article_node: &Node = article.unchecked_ref();
+    if !range.intersects_node(article_node).unwrap_or(false) {
+        return SelectionRead::Outside;
+    }
+    let Some(doc) = article.owner_document() else { return SelectionRead::Nothing };
+    let Ok(whole) = doc.create_range() else { return SelectionRead::Nothing };
+    if whole.select_node_contents(article_node).is_err() {
+        return SelectionRead::Nothing;
+    }
+    let len = String::from(whole.to_string()).encode_utf16().count() as u32;
+    let start_before = range.compare_boundary_points(Range::START_TO_START, &whole).unwrap_or(0) < 0;
+    let end_after = range.compare_boundary_points(Range::END_TO_END, &whole).unwrap_or(0) > 0;
+    let start = if start_before {
+        Some(0)
+    } else {
+        range.start_container().ok().and_then(|n| offset_utf16(article, &n, range.start_offset().unwrap_or(0)))
+    };
+    let end = if end_after {
+        Some(len)
+    } else {
+        range.end_container().ok().and_then(|n| offset_utf16(article, &n, range.end_offset().unwrap_or(0)))
+    };
+    match (start, end) {
+        (Some(s), Some(e)) if s < e => SelectionRead::Range { start_utf16: s, end_utf16: e.min(len) },
+        (Some(_), Some(_)) => SelectionRead::Nothing,
+        _ => SelectionRead::Outside,
+    }
+}
+
+/// Removes any text selection in the window.
+pub fn clear_selection() {
+    if let Some(sel) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
+        let _ = sel.remove_all_ranges();
+    }
+}

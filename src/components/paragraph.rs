@@ -1,0 +1,59 @@
+//! One paragraph of the article: memoised on its own text range and the
+//! annotations touching it, so an edit re-renders only the paragraphs it touches.
+
+use annotator_core::plan::{segments, AnnRef, Paragraph};
+use annotator_core::{Label, TextIndex};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ParagraphProps {
+    pub index: Rc<TextIndex>,
+    pub para: Paragraph,
+    /// Annotations touching this paragraph, in text order.
+    pub anns: Rc<Vec<AnnRef>>,
+    /// The selected annotation's id, only when it touches this paragraph.
+    pub selected: Option<Rc<str>>,
+    /// Called with the ids covering a clicked highlight, outermost first.
+    pub onhighlight: Callback<Vec<Rc<str>>>,
+}
+
+#[function_component(ParagraphView)]
+pub fn paragraph_view(props: &ParagraphProps) -> Html {
+    let text = props.index.text();
+    let segs = segments(&props.index, &props.para, &props.anns);
+    let children = segs.into_iter().map(|seg| {
+        let slice = &text[seg.utf8.0..seg.utf8.1];
+        if seg.covering.is_empty() {
+            return html! { <span class="seg" data-s={seg.start_utf16.to_string()}>{ slice }</span> };
+        }
+        let covering: Vec<&AnnRef> = seg.covering.iter().map(|&i| &props.anns[i]).collect();
+        let ids: Vec<Rc<str>> = covering.iter().map(|a| a.id.clone()).collect();
+        let inner = covering.last().map(|a| a.label).unwrap_or(Label::Claim);
+        let outer = covering.first().map(|a| a.label).unwrap_or(inner);
+        let mut classes = vec!["hl".to_string()];
+        for l in Label::ALL {
+            if covering.iter().any(|a| a.label == l) {
+                classes.push(l.as_str().to_string());
+            }
+        }
+        classes.push(format!("inner-{}", inner.as_str()));
+        if covering.len() > 1 {
+            classes.push(format!("outer-{}", outer.as_str()));
+            classes.push(format!("depth-{}", covering.len().min(3)));
+        }
+        let is_selected = props.selected.as_ref().is_some_and(|s| ids.contains(s));
+        if is_selected {
+            classes.push("selected".into());
+        }
+        let title = covering.iter().rev().map(|a| a.label.display()).collect::<Vec<_>>().join(" inside ");
+        let data_ids = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(" ");
+        let onhighlight = props.onhighlight.clone();
+        let onclick = Callback::from(move |_: MouseEvent| onhighlight.emit(ids.clone()));
+        html! {
+            <mark class={classes.join(" ")} data-ids={data_ids} data-s={seg.start_utf16.to_string()}
+                  title={title} {onclick}>{ slice }</mark>
+        }
+    });
+    html! { <div class="para" dir="auto" data-start={props.para.start_cp.to_string()}>{ for children }</div> }
+}

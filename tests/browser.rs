@@ -1,0 +1,189 @@
+//! Browser glue tests (wasm-bindgen-test, headless Chromium and Firefox):
+//! a DOM selection over the rendered article converts to the right code
+//! point offsets for every span in the corpus fixtures.
+#![cfg(target_arch = "wasm32")]
+
+use annotator::browser::selection::{read_range, SelectionRead};
+use annotator::components::article::{ArticleProps, ArticleView};
+use annotator_core::plan::{annotations_by_paragraph, paragraphs};
+use annotator_core::{model::normalize_selection, Annotation, Label, TextIndex};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MIXED: &str = include_str!("fixtures/unicode-mixed.txt");
+const MIXED_EXPECTED: &str = include_str!("fixtures/unicode-mixed.expected.json");
+const CRLF: &str = include_str!("fixtures/unicode-mixed-crlf.txt");
+const CRLF_EXPECTED: &str = include_str!("fixtures/unicode-mixed-crlf.expected.json");
+
+struct Span {
+    quote: String,
+    start: usize,
+    end: usize,
+    start_utf16: u32,
+    end_utf16: u32,
+}
+
+fn spans(expected: &str) -> Vec<Span> {
+    let v: serde_json::Value = serde_json::from_str(expected).expect("fixture is JSON");
+    v["spans"]
+        .as_array()
+        .expect("spans array")
+        .iter()
+        .map(|s| Span {
+            quote: s["quote"].as_str().unwrap().to_string(),
+            start: s["start"].as_u64().unwrap() as usize,
+            end: s["end"].as_u64().unwrap() as usize,
+            start_utf16: s["start_utf16"].as_u64().unwrap() as u32,
+            end_utf16: s["end_utf16"].as_u64().unwrap() as u32,
+        })
+        .collect()
+}
+
+/// Renders the real article component for `text` with `anns` into a fresh
+/// container and returns the `<article>` element once painted.
+async fn render(text: &str, anns: Vec<Annotation>) -> web_sys::Element {
+    let document = gloo::utils::document();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let index = Rc::new(TextIndex::new(text));
+    let paras = Rc::new(paragraphs(&index));
+    let by_para = Rc::new(annotations_by_paragraph(&paras, &anns).into_iter().map(Rc::new).collect::<Vec<_>>());
+    let props = ArticleProps {
+        index,
+        paragraphs: paras,
+        by_para,
+        selected: None,
+        onhighlight: Callback::noop(),
+        article_ref: NodeRef::default(),
+        title: "test".into(),
+    };
+    yew::Renderer::<ArticleView>::with_root_and_props(host.clone(), props).render();
+    gloo::timers::future::TimeoutFuture::new(20).await;
+    host.query_selector("article").unwrap().expect("article rendered")
+}
+
+/// Builds a DOM Range from UTF-16 offsets by walking the article's text nodes
+/// the way a script would, independent of the app's `data-s` attributes.
+fn dom_range(article: &web_sys::Element, start: u32, end: u32) -> web_sys::Range {
+    let document = gloo::utils::document();
+    let walker = document.create_tree_walker_with_what_to_show(article, 4).unwrap();
+    let range = document.create_range().unwrap();
+    let (mut pos, mut started) = (0u32, false);
+    while let Ok(Some(node)) = walker.next_node() {
+        let len = node.text_content().unwrap_or_default().encode_utf16().count() as u32;
+        if !started && start <= pos + len {
+            range.set_start(&node, start - pos).unwrap();
+            started = true;
+        }
+        if started && end <= pos + len {
+            range.set_end(&node, end - pos).unwrap();
+            break;
+        }
+        pos += len;
+    }
+    range
+}
+
+fn ann(id: &str, text: &TextIndex, start: usize, end: usize, label: Label) -> Annotation {
+    Annotation {
+        id: id.into(),
+        start,
+        end,
+        quote: text.slice_cp(start, end).unwrap().into(),
+        label,
+        note: String::new(),
+        created: String::new(),
+        modified: String::new(),
+    }
+}
+
+async fn check_corpus(text: &str, expected: &str, with_annotations: bool) {
+    let index = TextIndex::new(text);
+    let spans = spans(expected);
+    // Annotations whose boundaries fall inside the expected spans, so the DOM is cut there.
+    let anns = if with_annotations {
+        spans
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.end - s.start > 4)
+            .map(|(i, s)| ann(&format!("x{i}"), &index, s.start + 1, s.end - 1, Label::ALL[i % 3]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let article = render(text, anns).await;
+    assert_eq!(article.text_content().unwrap(), text, "article textContent is the document text");
+    for s in &spans {
+        let range = dom_range(&article, s.start_utf16, s.end_utf16);
+        assert_eq!(String::from(range.to_string()), s.quote, "DOM range covers the quote");
+        match read_range(&article, &range) {
+            SelectionRead::Range { start_utf16, end_utf16 } => {
+                assert_eq!((start_utf16, end_utf16), (s.start_utf16, s.end_utf16), "utf16 of {:?}", s.quote);
+                let a = index.utf16_to_cp_floor(start_utf16 as usize).unwrap();
+                let b = index.utf16_to_cp_ceil(end_utf16 as usize).unwrap();
+                let (start, end) = normalize_selection(&index, a, b).unwrap();
+                assert_eq!((start, end), (s.start, s.end), "code points of {:?}", s.quote);
+                assert_eq!(index.slice_cp(start, end).unwrap(), s.quote);
+            }
+            other => panic!("{:?}: expected a range, got {other:?}", s.quote),
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn selection_over_plain_article_gives_corpus_code_points() {
+    check_corpus(MIXED, MIXED_EXPECTED, false).await;
+}
+
+#[wasm_bindgen_test]
+async fn selection_over_highlighted_article_gives_corpus_code_points() {
+    check_corpus(MIXED, MIXED_EXPECTED, true).await;
+}
+
+#[wasm_bindgen_test]
+async fn selection_over_crlf_article_gives_corpus_code_points() {
+    check_corpus(CRLF, CRLF_EXPECTED, true).await;
+}
+
+#[wasm_bindgen_test]
+async fn selection_outside_article_is_reported_outside() {
+    let article = render(MIXED, Vec::new()).await;
+    let document = gloo::utils::document();
+    let p = document.create_element("p").unwrap();
+    p.set_text_content(Some("outside text"));
+    document.body().unwrap().append_child(&p).unwrap();
+    let range = document.create_range().unwrap();
+    range.select_node_contents(&p).unwrap();
+    assert_eq!(read_range(&article, &range), SelectionRead::Outside);
+}
+
+#[wasm_bindgen_test]
+async fn selection_reaching_past_article_is_clipped_to_it() {
+    let article = render(MIXED, Vec::new()).await;
+    let document = gloo::utils::document();
+    let p = document.create_element("p").unwrap();
+    p.set_text_content(Some("after"));
+    article.parent_node().unwrap().append_child(&p).unwrap();
+    let range = dom_range(&article, 5, 10);
+    range.set_end(&p.first_child().unwrap(), 3).unwrap();
+    let len = MIXED.encode_utf16().count() as u32;
+    assert_eq!(read_range(&article, &range), SelectionRead::Range { start_utf16: 5, end_utf16: len });
+}
+
+#[wasm_bindgen_test]
+async fn selection_via_window_addrange_is_read() {
+    let article = render(MIXED, Vec::new()).await;
+    let range = dom_range(&article, 64, 78);
+    let sel = web_sys::window().unwrap().get_selection().unwrap().unwrap();
+    sel.remove_all_ranges().unwrap();
+    sel.add_range(&range).unwrap();
+    assert_eq!(
+        annotator::browser::selection::read_selection(&article),
+        SelectionRead::Range { start_utf16: 64, end_utf16: 78 }
+    );
+    let _ = article.dyn_ref::<web_sys::HtmlElement>();
+}
