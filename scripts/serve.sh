@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the app and serves it on http://127.0.0.1:8080
+# with the default article. Ctrl+C stops it.
+set -euo pipefail
+source "$(dirname "$0")/tools.sh"
+ensure_build_tools
+cd "$ROOT"
+log "serving on http://127.0.0.1:${PORT:-8080}/"
+exec trunk serve --release --offline --address 127.0.0.1 --port "${PORT:-8080}"
