@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod keys;
 pub mod state;
 
 /// The default article, shipped inside the app.

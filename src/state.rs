@@ -1,24 +1,65 @@
-//! The app's reducer: the model's [`State`] plus the messages shown to the
-//! person. Refusals from the model become a notice; nothing else changes.
+//! The app's reducer: the model's [`State`] plus undo history, orphans,
+//! filters and the messages shown to the person. Refusals from the model
+//! become a notice; nothing else changes.
 
 use crate::browser::selection::SelectionRead;
+use annotator_core::anchor::Orphan;
+use annotator_core::filter::Filter;
+use annotator_core::formats::Imported;
+use annotator_core::history::{apply_recorded, redo_state, undo_state, History};
 use annotator_core::model::{normalize_selection, shorten};
+use annotator_core::words::snap_to_words;
 use annotator_core::{Action, Annotation, Label, State};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
 
 /// The app state Yew keeps.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct AppState {
     pub model: State,
+    /// Undo/redo history of this document. Shared and mutated in place by the
+    /// reducer (cloning 500 steps per edit would cost more than the edit);
+    /// `history_rev` changes whenever it does.
+    pub history: Rc<RefCell<History>>,
+    pub history_rev: u64,
+    /// Imported annotations that could not be anchored. An orphan whose id is
+    /// also an annotation's (after re-attaching) is not shown.
+    pub orphans: Rc<Vec<Orphan>>,
+    pub filter: Filter,
+    /// Extend selections to whole words before tagging.
+    pub snap_words: bool,
     /// An error or refusal to show in the alert region.
     pub notice: Option<String>,
-    /// A success message (import summary).
+    /// A success message (import summary, undo).
     pub info: Option<String>,
+    /// What screen readers are told about the last change.
+    pub announce: String,
     /// Increases on every change to the annotations (drives autosave).
     pub revision: u64,
     /// An annotation to scroll into view, with a nonce so repeats scroll again.
     pub scroll_to: Option<(String, u64)>,
+    /// A request to focus the note editor of an annotation (with a nonce).
+    pub edit_note: Option<(String, u64)>,
+    pub help_open: bool,
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        self.model == other.model
+            && self.history_rev == other.history_rev
+            && Rc::ptr_eq(&self.history, &other.history)
+            && self.orphans == other.orphans
+            && self.filter == other.filter
+            && self.snap_words == other.snap_words
+            && self.notice == other.notice
+            && self.info == other.info
+            && self.announce == other.announce
+            && self.revision == other.revision
+            && self.scroll_to == other.scroll_to
+            && self.edit_note == other.edit_note
+            && self.help_open == other.help_open
+    }
 }
 
 /// What the UI asks the reducer to do.
@@ -33,11 +74,27 @@ pub enum AppAction {
     Delete(String),
     /// Select an annotation (from the list: also scrolls it into view).
     Select { id: Option<String>, scroll: bool },
+    /// Select the next (`+1`) or previous (`-1`) shown annotation in text order.
+    Step(i32),
     /// Clicked a highlight covered by `ids` (outermost first): selects the
     /// innermost, or the next one out if that is already selected.
     ClickHighlight(Vec<Rc<str>>),
-    /// Merge validated imported annotations; `summary` is shown on success.
-    Import { annotations: Vec<Annotation>, summary: String },
+    /// Replace an annotation's note.
+    SetNote { id: String, note: String, now: String },
+    /// Focus the note editor of the selected annotation.
+    EditNote,
+    /// Merge an anchored import (one undo step); orphans join the orphan list.
+    Import { imported: Imported, file_name: String },
+    /// Attach an orphan to the current text selection.
+    Reattach { orphan_id: String, selection: SelectionRead, now: String },
+    /// Remove an orphan for good.
+    DeleteOrphan(String),
+    Undo,
+    Redo,
+    ToggleLabel(Label),
+    SetQuery(String),
+    SetSnap(bool),
+    Help(bool),
     /// Show an error.
     Notice(String),
     /// Show a success message.
@@ -45,23 +102,48 @@ pub enum AppAction {
 }
 
 impl AppState {
-    /// The initial state, with optional startup messages.
-    pub fn new(model: State, notice: Option<String>) -> Self {
-        AppState { model, notice, info: None, revision: 0, scroll_to: None }
+    /// The initial state of a document, with its history, orphans and an
+    /// optional startup notice.
+    pub fn new(model: State, history: History, orphans: Vec<Orphan>, notice: Option<String>) -> Self {
+        AppState {
+            model,
+            history: Rc::new(RefCell::new(history)),
+            history_rev: 0,
+            orphans: Rc::new(orphans),
+            filter: Filter::default(),
+            snap_words: false,
+            notice,
+            info: None,
+            announce: String::new(),
+            revision: 0,
+            scroll_to: None,
+            edit_note: None,
+            help_open: false,
+        }
     }
 
-    fn with_model(&self, result: Result<State, annotator_core::ModelError>, changes: bool) -> Self {
+    /// Orphans still waiting to be re-attached or deleted.
+    pub fn open_orphans(&self) -> Vec<&Orphan> {
+        self.orphans.iter().filter(|o| self.model.get(&o.id).is_none()).collect()
+    }
+
+    /// Applies a model action, recording it in the history under `description`.
+    fn change(&self, action: Action, description: &str, announce: String) -> Self {
+        let result = apply_recorded(&self.model, &mut self.history.borrow_mut(), action, description);
         let mut next = self.clone();
         match result {
             Ok(model) => {
                 next.model = model;
                 next.notice = None;
                 next.info = None;
-                if changes {
-                    next.revision += 1;
-                }
+                next.announce = announce;
+                next.revision += 1;
+                next.history_rev += 1;
             }
-            Err(e) => next.notice = Some(e.to_string()),
+            Err(e) => {
+                next.notice = Some(e.to_string());
+                next.info = None;
+            }
         }
         next
     }
@@ -72,6 +154,64 @@ impl AppState {
         next.info = None;
         next
     }
+
+    fn select(&self, id: Option<String>, scroll: bool) -> Self {
+        let mut next = self.clone();
+        match self.model.apply(Action::Select(id.clone())) {
+            Ok(model) => {
+                next.model = model;
+                next.notice = None;
+                if let Some(a) = id.as_deref().and_then(|id| next.model.get(id)) {
+                    next.announce = format!("Selected {}", describe(a));
+                }
+                if scroll {
+                    if let Some(id) = id {
+                        let nonce = self.scroll_to.as_ref().map_or(0, |s| s.1) + 1;
+                        next.scroll_to = Some((id, nonce));
+                    }
+                }
+            }
+            Err(e) => next.notice = Some(e.to_string()),
+        }
+        next
+    }
+
+    /// Turns a DOM selection into a normalised code point span (snapped to
+    /// words when that mode is on), or the sentence saying why not.
+    fn span_of(&self, selection: &SelectionRead) -> Result<(usize, usize), String> {
+        match *selection {
+            SelectionRead::Range { start_utf16, end_utf16 } => {
+                let index = &self.model.doc.index;
+                let (Some(a), Some(b)) =
+                    (index.utf16_to_cp_floor(start_utf16 as usize), index.utf16_to_cp_ceil(end_utf16 as usize))
+                else {
+                    return Err("The selection does not match the article text; select it again.".into());
+                };
+                let (a, b) = if self.snap_words { snap_to_words(index, a.min(b), a.max(b)) } else { (a, b) };
+                normalize_selection(index, a, b).map_err(|e| e.to_string())
+            }
+            SelectionRead::Outside => {
+                Err("The selection is outside the article: select text in the article to tag it.".into())
+            }
+            SelectionRead::Nothing => Err("Nothing is selected: select text in the article first.".into()),
+        }
+    }
+
+    fn with_history_result(&self, result: Option<(State, String)>, verb: &str) -> Self {
+        match result {
+            Some((model, description)) => {
+                let mut next = self.clone();
+                next.model = model;
+                next.notice = None;
+                next.info = Some(format!("{verb}: {description}"));
+                next.announce = format!("{verb}: {description}");
+                next.revision += 1;
+                next.history_rev += 1;
+                next
+            }
+            None => self.notice(format!("Nothing to {}.", verb.to_lowercase())),
+        }
+    }
 }
 
 impl Reducible for AppState {
@@ -80,51 +220,49 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
         let next = match action {
             AppAction::Tag { label, selection, new_id, now } => match selection {
-                SelectionRead::Range { start_utf16, end_utf16 } => {
-                    let index = &self.model.doc.index;
-                    let a = index.utf16_to_cp_floor(start_utf16 as usize);
-                    let b = index.utf16_to_cp_ceil(end_utf16 as usize);
-                    match (a, b) {
-                        (Some(a), Some(b)) => match normalize_selection(index, a, b) {
-                            Ok((start, end)) => self.with_model(
-                                self.model.apply(Action::Add { id: new_id, start, end, label, now }),
-                                true,
-                            ),
-                            Err(e) => self.notice(e.to_string()),
-                        },
-                        _ => self.notice("The selection does not match the article text; select it again.".into()),
-                    }
-                }
-                SelectionRead::Outside => {
-                    self.notice("The selection is outside the article: select text in the article to tag it.".into())
-                }
                 SelectionRead::Nothing => match self.model.selected.clone() {
-                    Some(id) => {
-                        if self.model.get(&id).map(|a| a.label) == Some(label) {
-                            self.notice(format!("This annotation is already a {label}."))
-                        } else {
-                            self.with_model(self.model.apply(Action::Retag { id, label, now }), true)
+                    Some(id) => match self.model.get(&id) {
+                        Some(a) if a.label == label => self.notice(format!("This annotation is already a {label}.")),
+                        Some(a) => {
+                            let what = format!("Retag “{}” as {label}", shorten(&a.quote, 40));
+                            self.change(Action::Retag { id, label, now }, &what, what.clone())
                         }
-                    }
+                        None => self.notice("The selected annotation no longer exists.".into()),
+                    },
                     None => self.notice(format!(
                         "Nothing to tag as {label}: select text in the article first, or pick an annotation to retag."
                     )),
                 },
+                sel => match self.span_of(&sel) {
+                    Ok((start, end)) => {
+                        let quote = self.model.doc.index.slice_cp(start, end).unwrap_or_default();
+                        let what = format!("Tag “{}” as {label}", shorten(quote, 40));
+                        self.change(Action::Add { id: new_id, start, end, label, now }, &what, format!("Added {label}: {}", shorten(quote, 80)))
+                    }
+                    Err(why) => self.notice(why),
+                },
             },
             AppAction::DeleteSelected => match self.model.selected.clone() {
-                Some(id) => self.with_model(self.model.apply(Action::Delete { id }), true),
+                Some(id) => self.delete(id),
                 None => self.notice("Nothing to delete: select an annotation in the text or the list first.".into()),
             },
-            AppAction::Delete(id) => self.with_model(self.model.apply(Action::Delete { id }), true),
-            AppAction::Select { id, scroll } => {
-                let mut next = self.with_model(self.model.apply(Action::Select(id.clone())), false);
-                if scroll {
-                    if let Some(id) = id {
-                        let nonce = self.scroll_to.as_ref().map_or(0, |s| s.1) + 1;
-                        next.scroll_to = Some((id, nonce));
-                    }
+            AppAction::Delete(id) => self.delete(id),
+            AppAction::Select { id, scroll } => self.select(id, scroll),
+            AppAction::Step(dir) => {
+                let shown = self.filter.apply(&self.model.annotations);
+                if shown.is_empty() {
+                    self.notice("There are no annotations to move between.".into())
+                } else {
+                    let pos = self.model.selected.as_deref().and_then(|s| shown.iter().position(|a| a.id == s));
+                    let i = match (pos, dir >= 0) {
+                        (None, true) => 0,
+                        (None, false) => shown.len() - 1,
+                        (Some(p), true) => (p + 1).min(shown.len() - 1),
+                        (Some(p), false) => p.saturating_sub(1),
+                    };
+                    let id = shown[i].id.clone();
+                    self.select(Some(id), true)
                 }
-                next
             }
             AppAction::ClickHighlight(ids) => {
                 let Some(innermost) = ids.last() else { return self };
@@ -137,13 +275,97 @@ impl Reducible for AppState {
                     },
                     None => innermost.clone(),
                 };
-                self.with_model(self.model.apply(Action::Select(Some(target.to_string()))), false)
+                self.select(Some(target.to_string()), false)
             }
-            AppAction::Import { annotations, summary } => {
-                let mut next = self.with_model(self.model.apply(Action::Merge(annotations)), true);
-                if next.notice.is_none() {
-                    next.info = Some(summary);
+            AppAction::SetNote { id, note, now } => {
+                if self.model.get(&id).is_some_and(|a| a.note == note) {
+                    return self;
                 }
+                self.change(Action::SetNote { id, note, now }, "Edit note", "Note saved".into())
+            }
+            AppAction::EditNote => match self.model.selected.clone() {
+                Some(id) => {
+                    let mut next = (*self).clone();
+                    let nonce = self.edit_note.as_ref().map_or(0, |e| e.1) + 1;
+                    next.edit_note = Some((id, nonce));
+                    next
+                }
+                None => self.notice("Select an annotation first to edit its note.".into()),
+            },
+            AppAction::Import { imported, file_name } => {
+                let description = format!("Import {file_name}");
+                let summary = format!("Imported {file_name}: {}.", imported.summary());
+                let mut next = self.change(Action::Merge(imported.annotations), &description, summary.clone());
+                if next.notice.is_none() {
+                    if !imported.orphans.is_empty() {
+                        let mut orphans = (*self.orphans).clone();
+                        for o in imported.orphans {
+                            orphans.retain(|x| x.id != o.id);
+                            orphans.push(o);
+                        }
+                        next.orphans = Rc::new(orphans);
+                    }
+                    let mut text = summary;
+                    for w in imported.warnings.iter().take(5) {
+                        text.push(' ');
+                        text.push_str(w);
+                    }
+                    next.info = Some(text);
+                }
+                next
+            }
+            AppAction::Reattach { orphan_id, selection, now } => {
+                let Some(orphan) = self.orphans.iter().find(|o| o.id == orphan_id).cloned() else {
+                    return Rc::new(self.notice("That orphan no longer exists.".into()));
+                };
+                match self.span_of(&selection) {
+                    Err(why) => self.notice(format!("To re-attach, first select the text it belongs to. {why}")),
+                    Ok((start, end)) => match orphan.reattach(&self.model.doc.index, start, end, &now) {
+                        Err(e) => self.notice(e.to_string()),
+                        Ok(ann) => {
+                            let what = format!("Re-attach “{}”", shorten(&orphan.quote, 40));
+                            let mut next = self.change(Action::Merge(vec![ann]), &what, what.clone());
+                            if next.notice.is_none() {
+                                next.model.selected = Some(orphan_id);
+                            }
+                            next
+                        }
+                    },
+                }
+            }
+            AppAction::DeleteOrphan(id) => {
+                let mut next = (*self).clone();
+                next.orphans = Rc::new(self.orphans.iter().filter(|o| o.id != id).cloned().collect());
+                next.revision += 1;
+                next.announce = "Orphan deleted".into();
+                next
+            }
+            AppAction::Undo => {
+                let r = undo_state(&self.model, &mut self.history.borrow_mut());
+                self.with_history_result(r, "Undone")
+            }
+            AppAction::Redo => {
+                let r = redo_state(&self.model, &mut self.history.borrow_mut());
+                self.with_history_result(r, "Redone")
+            }
+            AppAction::ToggleLabel(label) => {
+                let mut next = (*self).clone();
+                next.filter.toggle(label);
+                next
+            }
+            AppAction::SetQuery(q) => {
+                let mut next = (*self).clone();
+                next.filter.query = q;
+                next
+            }
+            AppAction::SetSnap(on) => {
+                let mut next = (*self).clone();
+                next.snap_words = on;
+                next
+            }
+            AppAction::Help(open) => {
+                let mut next = (*self).clone();
+                next.help_open = open;
                 next
             }
             AppAction::Notice(text) => self.notice(text),
@@ -155,6 +377,18 @@ impl Reducible for AppState {
             }
         };
         Rc::new(next)
+    }
+}
+
+impl AppState {
+    fn delete(&self, id: String) -> Self {
+        match self.model.get(&id) {
+            Some(a) => {
+                let what = format!("Delete {} “{}”", a.label, shorten(&a.quote, 40));
+                self.change(Action::Delete { id }, &what, format!("Deleted {}", describe(a)))
+            }
+            None => self.notice(format!("No annotation with id {id}.")),
+        }
     }
 }
 

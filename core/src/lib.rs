@@ -2,10 +2,20 @@
 //! annotations, the reducer, the render plan and the file formats, all
 //! testable with plain `cargo test` on the host.
 
+pub mod anchor;
+pub mod formats;
 pub mod model;
 pub mod native;
 pub mod plan;
 pub mod text_index;
+pub mod filter;
+pub mod history;
+pub mod summary;
+pub mod words;
+pub mod bundle;
+pub mod library;
+pub mod merge;
+pub mod textfile;
 
 pub use model::{Action, Annotation, Document, Label, ModelError, State};
 pub use text_index::TextIndex;

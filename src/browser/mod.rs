@@ -1,6 +1,8 @@
 //! Browser glue: the only module that touches web-sys, js-sys and gloo.
 
+pub mod caret;
 pub mod download;
+pub mod offline;
 pub mod selection;
 pub mod storage;
 

@@ -79,3 +79,88 @@ pub fn save(doc: &Document, annotations: &[Annotation]) -> Result<(), String> {
 pub fn read_raw(key: &str) -> Option<String> {
     storage().ok()?.get_item(key).ok().flatten()
 }
+
+/// Storage key of a document's undo history.
+pub fn history_key(doc_id: &str) -> String {
+    format!("text-annotator.v1.history.{doc_id}")
+}
+
+/// Storage key of a document's orphaned annotations.
+pub fn orphans_key(doc_id: &str) -> String {
+    format!("text-annotator.v1.orphans.{doc_id}")
+}
+
+/// Largest undo history kept in storage, in bytes (oldest steps go first).
+pub const MAX_HISTORY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Loads the undo history of a document; a missing or unreadable one gives
+/// an empty history (and the reason, for unreadable data).
+pub fn load_history(doc_id: &str) -> (annotator_core::history::History, Option<String>) {
+    use annotator_core::history::History;
+    let raw = storage().ok().and_then(|s| s.get_item(&history_key(doc_id)).ok().flatten());
+    match raw {
+        None => (History::default(), None),
+        Some(raw) => match History::from_json(&raw) {
+            Ok(h) => (h, None),
+            Err(e) => (History::default(), Some(e)),
+        },
+    }
+}
+
+/// Saves the undo history (bounded to [`MAX_HISTORY_BYTES`]).
+pub fn save_history(doc_id: &str, history: &annotator_core::history::History) -> Result<(), String> {
+    let s = storage()?;
+    s.set_item(&history_key(doc_id), &history.to_json_bounded(MAX_HISTORY_BYTES))
+        .map_err(|e| super::js_error_text(&e))
+}
+
+/// Saves the orphans of a document (removes the key when there are none).
+pub fn save_orphans(doc_id: &str, orphans: &[annotator_core::anchor::Orphan]) -> Result<(), String> {
+    let s = storage()?;
+    if orphans.is_empty() {
+        return s.remove_item(&orphans_key(doc_id)).map_err(|e| super::js_error_text(&e));
+    }
+    let v: Vec<serde_json::Value> = orphans
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "id": o.id, "label": o.label.as_str(), "quote": o.quote, "note": o.note,
+                "created": o.created, "modified": o.modified,
+                "start_hint": o.start_hint, "end_hint": o.end_hint, "reason": o.reason,
+            })
+        })
+        .collect();
+    s.set_item(&orphans_key(doc_id), &serde_json::Value::Array(v).to_string())
+        .map_err(|e| super::js_error_text(&e))
+}
+
+/// Loads the orphans of a document; entries that cannot be read are skipped
+/// (the raw value stays in storage until the next save).
+pub fn load_orphans(doc_id: &str) -> Vec<annotator_core::anchor::Orphan> {
+    use annotator_core::anchor::Orphan;
+    use annotator_core::Label;
+    let Some(raw) = storage().ok().and_then(|s| s.get_item(&orphans_key(doc_id)).ok().flatten()) else {
+        return Vec::new();
+    };
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(&raw) else {
+        return Vec::new();
+    };
+    let text = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    let num = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_u64()).map(|n| n as usize);
+    items
+        .iter()
+        .filter_map(|v| {
+            Some(Orphan {
+                id: v.get("id")?.as_str()?.to_string(),
+                label: Label::parse(v.get("label")?.as_str()?)?,
+                quote: text(v, "quote"),
+                note: text(v, "note"),
+                created: text(v, "created"),
+                modified: text(v, "modified"),
+                start_hint: num(v, "start_hint"),
+                end_hint: num(v, "end_hint"),
+                reason: text(v, "reason"),
+            })
+        })
+        .collect()
+}

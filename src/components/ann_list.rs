@@ -1,22 +1,44 @@
-//! The annotation list (text order) with counts per label.
+//! The annotation list (text order) with counts per label, filters, search,
+//! and an in-place note editor for the selected annotation.
 
+use annotator_core::filter::Filter;
 use annotator_core::model::shorten;
 use annotator_core::{Annotation, Label};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct AnnListProps {
     pub annotations: Rc<Vec<Annotation>>,
+    pub filter: Filter,
     pub selected: Option<String>,
     pub counts: [usize; 3],
     /// Called with the id of the activated item.
     pub onactivate: Callback<String>,
+    /// Called with (id, note) when a note edit is committed.
+    pub onnote: Callback<(String, String)>,
+    pub ontoggle: Callback<Label>,
+    pub onquery: Callback<String>,
+    /// A request to focus the note editor (id, nonce).
+    pub edit_note: Option<(String, u64)>,
 }
 
 #[function_component(AnnList)]
 pub fn ann_list(props: &AnnListProps) -> Html {
-    let items = props.annotations.iter().map(|a| {
+    let shown = props.filter.apply(&props.annotations);
+    let note_ref = use_node_ref();
+    {
+        let note_ref = note_ref.clone();
+        use_effect_with(props.edit_note.clone(), move |req| {
+            if req.is_some() {
+                if let Some(t) = note_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = t.focus();
+                }
+            }
+        });
+    }
+    let items = shown.iter().map(|a| {
         let id = a.id.clone();
         let onactivate = props.onactivate.clone();
         let current = props.selected.as_deref() == Some(a.id.as_str());
@@ -27,13 +49,58 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                     <span class={classes!("tag", a.label.as_str())}>{ a.label.display() }</span>
                     <q class="quote">{ shorten(&a.quote, 160) }</q>
                     <span class="pos">{ format!("{}–{}", a.start, a.end) }</span>
+                    if !a.note.is_empty() { <span class="note">{ shorten(&a.note, 200) }</span> }
                 </button>
             </li>
         }
     });
+    let editor = props.selected.as_deref().and_then(|sel| props.annotations.iter().find(|a| a.id == sel)).map(|a| {
+        let onnote = props.onnote.clone();
+        let id_c = a.id.clone();
+        let onchange = Callback::from(move |e: Event| {
+            if let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                onnote.emit((id_c.clone(), t.value()));
+            }
+        });
+        let item_sel = format!("li[data-id=\"{}\"] button.ann-item", a.id.replace(['"', '\\'], ""));
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) else { return };
+            if (e.key() == "Enter" && (e.ctrl_key() || e.meta_key())) || e.key() == "Escape" {
+                e.prevent_default();
+                e.stop_propagation();
+                // Blurring commits the note (change event); focus goes back to the list item.
+                let _ = t.blur();
+                if let Ok(Some(b)) = gloo::utils::document().query_selector(&item_sel) {
+                    if let Ok(b) = b.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = b.focus();
+                    }
+                }
+            }
+        });
+        html! {
+            <section class="selected-panel" aria-label="Selected annotation">
+                <p><span class={classes!("tag", a.label.as_str())}>{ a.label.display() }</span>{ " " }<q>{ shorten(&a.quote, 200) }</q></p>
+                <label class="note-editor">
+                    <span>{ "Note" }</span>
+                    <textarea id="note-editor" key={a.id.clone()} ref={note_ref.clone()} rows="3" value={a.note.clone()}
+                        aria-label={format!("Note for {} “{}”", a.label, shorten(&a.quote, 40))}
+                        placeholder="Add a note (Enter on the annotation opens this; Ctrl+Enter saves)" {onchange} {onkeydown} />
+                </label>
+            </section>
+        }
+    });
+    let onquery = props.onquery.clone();
+    let oninput = Callback::from(move |e: InputEvent| {
+        if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            onquery.emit(i.value());
+        }
+    });
+    let total = props.annotations.len();
     html! {
         <section class="sidebar-list" aria-labelledby="list-heading">
-            <h2 id="list-heading">{ format!("Annotations ({})", props.annotations.len()) }</h2>
+            <h2 id="list-heading">{ "Annotations" }
+                <span class="shown">{ if shown.len() == total { format!(" ({total})") } else { format!(" ({} of {total} shown)", shown.len()) } }</span>
+            </h2>
             <p id="counts">
                 { for Label::ALL.into_iter().map(|l| html! {
                     <span key={l.as_str()} class={classes!("count-chip", l.as_str())} data-label={l.as_str()}>
@@ -41,9 +108,27 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                     </span>
                 }) }
             </p>
-            if props.annotations.is_empty() {
+            <fieldset class="filters">
+                <legend>{ "Show" }</legend>
+                { for Label::ALL.into_iter().map(|l| {
+                    let ontoggle = props.ontoggle.clone();
+                    html! {
+                        <label key={l.as_str()} class={classes!("filter", l.as_str())}>
+                            <input type="checkbox" checked={props.filter.shows(l)} aria-label={format!("Show {}", l.display())}
+                                onchange={Callback::from(move |_| ontoggle.emit(l))} />
+                            <span aria-hidden="true">{ l.display() }</span>
+                        </label>
+                    }
+                }) }
+                <input type="search" class="search" placeholder="Search quotes and notes" aria-label="Search annotations"
+                    value={props.filter.query.clone()} {oninput} />
+            </fieldset>
+            if total == 0 {
                 <p class="empty">{ "No annotations yet. Select text in the article, then press 1, 2 or 3 (or a tag button)." }</p>
+            } else if shown.is_empty() {
+                <p class="empty">{ "No annotation matches the filter." }</p>
             }
+            { editor.unwrap_or_default() }
             <ol class="ann-list" aria-label="Annotations">{ for items }</ol>
         </section>
     }

@@ -3,6 +3,10 @@
 pub mod ann_list;
 pub mod app;
 pub mod article;
+pub mod help;
 pub mod legend;
+pub mod orphans;
 pub mod paragraph;
+pub mod summary;
 pub mod toolbar;
+pub mod update_banner;

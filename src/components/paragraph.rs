@@ -55,5 +55,5 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
                   title={title} {onclick}>{ slice }</mark>
         }
     });
-    html! { <div class="para" dir="auto" data-start={props.para.start_cp.to_string()}>{ for children }</div> }
+    html! { <div class="para" dir="auto" data-start={props.para.start_cp.to_string()} data-u16={props.para.start_utf16.to_string()}>{ for children }</div> }
 }

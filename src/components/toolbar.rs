@@ -1,5 +1,7 @@
-//! The tag buttons, Delete, Export and the import file input.
+//! The tag buttons, Delete, Undo/Redo, Export (with its format), the import
+//! file input, and the view options.
 
+use annotator_core::formats::Format;
 use annotator_core::Label;
 use yew::prelude::*;
 
@@ -7,50 +9,104 @@ use yew::prelude::*;
 pub struct ToolbarProps {
     pub ontag: Callback<Label>,
     pub ondelete: Callback<()>,
-    pub onexport: Callback<()>,
-    pub onimport: Callback<web_sys::File>,
+    pub onundo: Callback<()>,
+    pub onredo: Callback<()>,
+    pub can_undo: bool,
+    pub can_redo: bool,
+    pub undo_title: AttrValue,
+    pub redo_title: AttrValue,
+    pub onexport: Callback<Format>,
+    pub onimport: Callback<Vec<web_sys::File>>,
+    pub snap_words: bool,
+    pub onsnap: Callback<bool>,
+    pub onhelp: Callback<()>,
+}
+
+/// Keeps the text selection when a toolbar button is pressed with the mouse.
+fn keep_selection() -> Callback<MouseEvent> {
+    Callback::from(|e: MouseEvent| e.prevent_default())
 }
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
+    let format = use_state(|| Format::Native);
     let tag_buttons = Label::ALL.into_iter().enumerate().map(|(i, l)| {
         let ontag = props.ontag.clone();
-        // Keep the text selection: act on mousedown's default being prevented.
-        let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
         html! {
             <button key={l.as_str()} type="button" class={classes!("tag-btn", l.as_str())}
                 aria-keyshortcuts={(i + 1).to_string()} title={format!("Tag the selection as {} (key {})", l.display(), i + 1)}
-                {onmousedown} onclick={Callback::from(move |_| ontag.emit(l))}>
+                onmousedown={keep_selection()} onclick={Callback::from(move |_| ontag.emit(l))}>
                 { l.display() }
             </button>
         }
     });
-    let ondelete = props.ondelete.clone();
-    let onexport = props.onexport.clone();
+    let cb = |c: &Callback<()>| {
+        let c = c.clone();
+        Callback::from(move |_: MouseEvent| c.emit(()))
+    };
     let onimport = props.onimport.clone();
     let onchange = Callback::from(move |e: Event| {
         let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            onimport.emit(file);
+        if let Some(list) = input.files() {
+            let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+            if !files.is_empty() {
+                onimport.emit(files);
+            }
         }
         // Allow choosing the same file again.
         input.set_value("");
     });
+    let onformat = {
+        let format = format.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                if let Some(f) = Format::from_id(&s.value()) {
+                    format.set(f);
+                }
+            }
+        })
+    };
+    let onexport = {
+        let (c, f) = (props.onexport.clone(), *format);
+        Callback::from(move |_: MouseEvent| c.emit(f))
+    };
+    let onsnap = {
+        let c = props.onsnap.clone();
+        Callback::from(move |e: Event| {
+            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                c.emit(i.checked());
+            }
+        })
+    };
     html! {
         <div class="toolbar" role="toolbar" aria-label="Annotation tools">
             <div class="group">{ for tag_buttons }
                 <button type="button" class="delete-btn" aria-keyshortcuts="Delete"
                     title="Delete the selected annotation (Delete key)"
-                    onmousedown={Callback::from(|e: MouseEvent| e.prevent_default())}
-                    onclick={Callback::from(move |_| ondelete.emit(()))}>{ "Delete" }</button>
+                    onmousedown={keep_selection()} onclick={cb(&props.ondelete)}>{ "Delete" }</button>
             </div>
             <div class="group">
-                <button type="button" title="Download the annotations as a JSON file"
-                    onclick={Callback::from(move |_| onexport.emit(()))}>{ "Export" }</button>
-                <label class="file-btn">
+                <button type="button" aria-keyshortcuts="Control+Z" disabled={!props.can_undo}
+                    title={props.undo_title.clone()} onmousedown={keep_selection()} onclick={cb(&props.onundo)}>{ "Undo" }</button>
+                <button type="button" aria-keyshortcuts="Control+Shift+Z Control+Y" disabled={!props.can_redo}
+                    title={props.redo_title.clone()} onmousedown={keep_selection()} onclick={cb(&props.onredo)}>{ "Redo" }</button>
+            </div>
+            <div class="group">
+                <select aria-label="Export format" onchange={onformat}>
+                    { for Format::ALL.into_iter().map(|f| html! {
+                        <option key={f.id()} value={f.id()} selected={*format == f}>{ f.label() }</option>
+                    }) }
+                </select>
+                <button type="button" title="Download the annotations in the chosen format" onclick={onexport}>{ "Export" }</button>
+                <label class="file-btn" title="Native JSON, W3C Web Annotation JSON-LD, or brat .ann (choose its .txt too to re-anchor)">
                     <span aria-hidden="true">{ "Import…" }</span>
-                    <input type="file" accept=".json,application/json" aria-label="Import annotations" {onchange} />
+                    <input type="file" multiple=true accept=".json,.jsonld,.ann,.txt,application/json,application/ld+json"
+                        aria-label="Import annotations" {onchange} />
                 </label>
+            </div>
+            <div class="group">
+                <label class="check"><input type="checkbox" checked={props.snap_words} onchange={onsnap} />{ "Snap to words" }</label>
+                <button type="button" aria-keyshortcuts="?" onclick={cb(&props.onhelp)}>{ "Keyboard help" }</button>
             </div>
         </div>
     }

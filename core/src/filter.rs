@@ -1,0 +1,68 @@
+//! Which annotations the list and the highlights show: a label toggle per
+//! label and a text search over quotes and notes.
+
+use crate::model::{Annotation, Label};
+
+/// A filter over annotations. `Filter::default()` shows everything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filter {
+    /// Whether each label is shown, in [`Label::ALL`] order (`label as usize`).
+    pub labels: [bool; 3],
+    /// Text searched for in the quote and the note. Case-insensitive
+    /// (Unicode lower-casing); leading/trailing whitespace is ignored and an
+    /// empty (or blank) query matches everything.
+    pub query: String,
+}
+
+impl Default for Filter {
+    /// Every label shown, no query.
+    fn default() -> Self {
+        Filter { labels: [true; 3], query: String::new() }
+    }
+}
+
+/// Lower-cases `s` for matching: Unicode `to_lowercase`, with the Greek final
+/// sigma `ς` folded to `σ` so `ΟΔΟΣ` is found by `οδος` and by `Σ`. (This is
+/// not full case folding: `ß` does not match `ss`.)
+pub fn fold(s: &str) -> String {
+    s.to_lowercase().replace('ς', "σ")
+}
+
+impl Filter {
+    /// Whether `label` is shown.
+    pub fn shows(&self, label: Label) -> bool {
+        self.labels[label as usize]
+    }
+
+    /// Shows or hides `label`.
+    pub fn set_label(&mut self, label: Label, shown: bool) {
+        self.labels[label as usize] = shown;
+    }
+
+    /// Flips whether `label` is shown.
+    pub fn toggle(&mut self, label: Label) {
+        self.labels[label as usize] = !self.labels[label as usize];
+    }
+
+    /// Whether this filter hides anything at all (some label off, or a query).
+    pub fn is_active(&self) -> bool {
+        self.labels.iter().any(|l| !l) || !self.query.trim().is_empty()
+    }
+
+    /// Whether `a` is shown: its label is on, and the query is blank or a
+    /// case-insensitive substring of its quote or its note.
+    pub fn matches(&self, a: &Annotation) -> bool {
+        self.shows(a.label) && self.query_matches(&fold(self.query.trim()), a)
+    }
+
+    fn query_matches(&self, folded_query: &str, a: &Annotation) -> bool {
+        folded_query.is_empty() || fold(&a.quote).contains(folded_query) || fold(&a.note).contains(folded_query)
+    }
+
+    /// The annotations of `anns` this filter shows, in their order. Folds the
+    /// query once; O(total length of quotes and notes).
+    pub fn apply<'a>(&self, anns: &'a [Annotation]) -> Vec<&'a Annotation> {
+        let q = fold(self.query.trim());
+        anns.iter().filter(|a| self.shows(a.label) && self.query_matches(&q, a)).collect()
+    }
+}

@@ -1,0 +1,513 @@
+//! Annotation files other tools read, and importing any supported file with
+//! re-anchoring.
+//!
+//! | format | export | import | offsets |
+//! |---|---|---|---|
+//! | native JSON ([`crate::native`]) | yes | yes (strict, or lenient via [`import_native_lenient`]) | code points |
+//! | W3C Web Annotation JSON-LD ([`w3c`]) | yes | yes | code points |
+//! | brat standoff `.ann` + `.txt` ([`brat`]) | yes | yes | code points |
+//! | CSV ([`csv`]) | yes | no | code points |
+//!
+//! Every import goes the same way: the file is validated (the first problem
+//! is returned as an [`ImportError`] with its location, and nothing changes),
+//! its annotations become [`Candidate`]s, and the candidates are anchored on
+//! the current text ([`crate::anchor`]): exact, moved, fuzzy or orphaned.
+//! Nothing is dropped silently: every annotation of the file is either in
+//! [`Imported::annotations`], in [`Imported::orphans`], or counted in
+//! [`Imported::skipped`] (unknown label with [`UnknownLabelPolicy::Skip`]).
+
+pub mod brat;
+pub mod csv;
+pub mod w3c;
+
+use crate::anchor::{anchor_all, AnchorReport, Candidate, Orphan};
+use crate::model::{shorten, Annotation, Document, Label};
+use crate::native::{self, parse_json_bounded, ImportError, MAX_ANNOTATIONS, MAX_FILE_BYTES, MAX_NOTE_CP};
+use crate::text_index::TextIndex;
+use serde_json::{Map, Value};
+
+/// A file format the annotator reads or writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// The lossless native JSON (`<name>.annotations.json`).
+    Native,
+    /// W3C Web Annotation JSON-LD (`<name>.w3c.jsonld`).
+    W3c,
+    /// brat standoff (`<name>.ann` with `<name>.txt`).
+    Brat,
+    /// CSV, export only (`<name>.annotations.csv`).
+    Csv,
+}
+
+impl Format {
+    /// Every format, in the order the Export control lists them.
+    pub const ALL: [Format; 4] = [Format::Native, Format::W3c, Format::Brat, Format::Csv];
+
+    /// Name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Native => "Annotations (JSON)",
+            Format::W3c => "W3C Web Annotation (JSON-LD)",
+            Format::Brat => "brat standoff (.ann + .txt)",
+            Format::Csv => "CSV (spreadsheet)",
+        }
+    }
+
+    /// Short identifier, e.g. for a `<select>` value: `native`, `w3c`, `brat`, `csv`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Native => "native",
+            Format::W3c => "w3c",
+            Format::Brat => "brat",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// The format with identifier `id` ([`Format::id`]).
+    pub fn from_id(id: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    /// Whether files of this format can be imported.
+    pub fn importable(self) -> bool {
+        self != Format::Csv
+    }
+}
+
+/// One file to download.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportFile {
+    /// File name, e.g. `seed-article.w3c.jsonld`.
+    pub file_name: String,
+    /// MIME type for the Blob.
+    pub mime: &'static str,
+    pub contents: String,
+}
+
+/// The file(s) to download for `format`: one file, or two for brat (the
+/// `.ann` and the matching `.txt`, the raw text exactly as loaded).
+pub fn export(format: Format, doc: &Document, annotations: &[Annotation]) -> Vec<ExportFile> {
+    let name = if doc.name.is_empty() { "annotations" } else { doc.name.as_str() };
+    match format {
+        Format::Native => vec![ExportFile {
+            file_name: format!("{name}.annotations.json"),
+            mime: "application/json",
+            contents: native::export(doc, annotations),
+        }],
+        Format::W3c => vec![ExportFile {
+            file_name: format!("{name}.w3c.jsonld"),
+            mime: w3c::MIME,
+            contents: w3c::export(doc, annotations),
+        }],
+        Format::Brat => vec![
+            ExportFile {
+                file_name: format!("{name}.ann"),
+                mime: "text/plain;charset=utf-8",
+                contents: brat::export_ann(annotations),
+            },
+            ExportFile {
+                file_name: format!("{name}.txt"),
+                mime: "text/plain;charset=utf-8",
+                contents: brat::export_txt(doc),
+            },
+        ],
+        Format::Csv => vec![ExportFile {
+            file_name: format!("{name}.annotations.csv"),
+            mime: csv::MIME,
+            contents: csv::export(annotations),
+        }],
+    }
+}
+
+/// What to do with an annotation whose label is not claim, denial or statistic.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum UnknownLabelPolicy {
+    /// Refuse the file, naming where the first unknown label is.
+    #[default]
+    Error,
+    /// Leave those annotations out (counted in [`Imported::skipped`] and listed
+    /// in [`Imported::unknown_labels`]).
+    Skip,
+    /// Give them this label instead.
+    MapTo(Label),
+}
+
+/// Choices for an import.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    pub unknown_label: UnknownLabelPolicy,
+    /// RFC 3339 time used for `created`/`modified` when the file has none
+    /// (brat never has; W3C may not). Empty by default.
+    pub now: String,
+    /// brat: skip relation, event, attribute, normalisation and equivalence
+    /// lines (`R`, `E`, `A`, `M`, `N`, `*`) instead of refusing the file; each
+    /// skipped line is listed in [`Imported::warnings`]. Off by default.
+    pub skip_unsupported_brat_lines: bool,
+}
+
+/// A label of the file that is not one of ours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownLabel {
+    /// The label as written in the file.
+    pub label: String,
+    /// How many annotations carry it.
+    pub count: usize,
+    /// Where it first occurs (`items[3].body`, `line 7`).
+    pub first_path: String,
+}
+
+/// A validated file, before anchoring.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub candidates: Vec<Candidate>,
+    /// Labels outside claim/denial/statistic met under `Skip` or `MapTo`.
+    pub unknown_labels: Vec<UnknownLabel>,
+    /// Annotations left out because of [`UnknownLabelPolicy::Skip`].
+    pub skipped: usize,
+    /// Things a person should know that did not stop the import.
+    pub warnings: Vec<String>,
+}
+
+/// The result of an import: anchored annotations ready for
+/// `Action::Merge`, orphans for their own list, and the report
+/// ("N anchored exactly, M moved, K fuzzy, J orphaned").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub format: Format,
+    /// Anchored on the current text: `text[start..end] == quote` for each.
+    pub annotations: Vec<Annotation>,
+    pub orphans: Vec<Orphan>,
+    pub report: AnchorReport,
+    pub unknown_labels: Vec<UnknownLabel>,
+    pub skipped: usize,
+    pub warnings: Vec<String>,
+}
+
+impl Imported {
+    /// Anchors `parsed` on `index`.
+    pub fn anchor(format: Format, index: &TextIndex, parsed: Parsed) -> Imported {
+        let (annotations, orphans, report) = anchor_all(index, parsed.candidates);
+        Imported {
+            format,
+            annotations,
+            orphans,
+            report,
+            unknown_labels: parsed.unknown_labels,
+            skipped: parsed.skipped,
+            warnings: parsed.warnings,
+        }
+    }
+
+    /// One line for people: the report, plus skipped annotations if any.
+    pub fn summary(&self) -> String {
+        let mut s = self.report.to_string();
+        if self.skipped > 0 {
+            let labels: Vec<&str> = self.unknown_labels.iter().map(|u| u.label.as_str()).collect();
+            s.push_str(&format!(", {} skipped (labels {})", self.skipped, labels.join(", ")));
+        }
+        s
+    }
+}
+
+/// Leaves out of `imported` every annotation that repeats one of `existing`
+/// (same `start`, `end` and label) under another id, so importing the brat
+/// file of annotations one already has (brat has no ids) adds nothing twice.
+/// Same-id annotations are kept (`Action::Merge` replaces them). Returns the
+/// kept annotations and how many were left out.
+pub fn drop_existing(existing: &[Annotation], imported: Vec<Annotation>) -> (Vec<Annotation>, usize) {
+    let spans: std::collections::HashMap<(usize, usize, Label), &str> =
+        existing.iter().map(|a| ((a.start, a.end, a.label), a.id.as_str())).collect();
+    let before = imported.len();
+    let kept: Vec<Annotation> = imported
+        .into_iter()
+        .filter(|a| spans.get(&(a.start, a.end, a.label)).is_none_or(|id| *id == a.id))
+        .collect();
+    let dropped = before - kept.len();
+    (kept, dropped)
+}
+
+/// Recognises a file by its content (the name only breaks ties): JSON whose
+/// `format` is the native one → [`Format::Native`]; JSON with `@context` or a
+/// `type` of `Annotation`/`AnnotationCollection`/`AnnotationPage` (or an
+/// array of such) → [`Format::W3c`]; text whose lines start with `T1<TAB>` or
+/// `#1<TAB>` (or a `.ann` name) → [`Format::Brat`]. Anything else is an error
+/// saying what was expected.
+pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
+    if looks_like_json(bytes) {
+        let v = parse_json_bounded(bytes)?;
+        detect_json(&v)
+    } else {
+        detect_text(file_name, bytes)
+    }
+}
+
+fn looks_like_json(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    matches!(b.iter().find(|c| !c.is_ascii_whitespace()), Some(b'{') | Some(b'['))
+}
+
+fn is_w3c_object(o: &Map<String, Value>) -> bool {
+    o.contains_key("@context")
+        || w3c::has_type(o.get("type"), "Annotation")
+        || w3c::has_type(o.get("type"), "AnnotationCollection")
+        || w3c::has_type(o.get("type"), "AnnotationPage")
+}
+
+fn detect_json(v: &Value) -> Result<Format, ImportError> {
+    match v {
+        Value::Object(o) => {
+            if let Some(f) = o.get("format") {
+                return match f {
+                    Value::String(s) if s == native::FORMAT => Ok(Format::Native),
+                    Value::String(s) => Err(field(
+                        "format",
+                        format!("“{}” is not an annotation file of this app (expected “{}”)", shorten(s, 40), native::FORMAT),
+                    )),
+                    _ => Err(field("format", "must be a string")),
+                };
+            }
+            if is_w3c_object(o) {
+                Ok(Format::W3c)
+            } else {
+                Err(field(
+                    "the top level",
+                    "is neither an annotation file of this app (no “format”) nor W3C Web Annotation JSON-LD (no “@context”)",
+                ))
+            }
+        }
+        Value::Array(a) => {
+            if a.iter().all(|x| x.as_object().is_some_and(is_w3c_object)) {
+                Ok(Format::W3c)
+            } else {
+                Err(field("the top level", "is an array but not of W3C Web Annotations"))
+            }
+        }
+        _ => Err(field("the top level", "must be a JSON object or array")),
+    }
+}
+
+fn detect_text(file_name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { bytes: bytes.len(), max: MAX_FILE_BYTES });
+    }
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.lines().any(brat::is_brat_line) || file_name.to_ascii_lowercase().ends_with(".ann") {
+        return Ok(Format::Brat);
+    }
+    let first = text.lines().next().unwrap_or("").trim();
+    if first.starts_with("id,label,start,end") {
+        return Err(field(file_name, "CSV files are export-only; import the native JSON, W3C JSON-LD or brat .ann instead"));
+    }
+    Err(field(
+        if file_name.is_empty() { "the file" } else { file_name },
+        "is not an annotation file this app reads (native JSON, W3C Web Annotation JSON-LD or brat .ann)",
+    ))
+}
+
+/// Imports any supported file into the current text `index`: detects the
+/// format ([`detect`]), validates it, and anchors its annotations. A native
+/// file is imported leniently ([`import_native_lenient`]); a brat `.ann` is
+/// read without its `.txt` (see [`import_brat`] to pass it). Errors carry the
+/// location of the first problem; on error nothing should change.
+pub fn import(file_name: &str, bytes: &[u8], index: &TextIndex, opts: &ImportOptions) -> Result<Imported, ImportError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { bytes: bytes.len(), max: MAX_FILE_BYTES });
+    }
+    if looks_like_json(bytes) {
+        let v = parse_json_bounded(bytes)?;
+        match detect_json(&v)? {
+            Format::Native => Ok(Imported::anchor(Format::Native, index, native_candidates(&v, opts)?)),
+            _ => Ok(Imported::anchor(Format::W3c, index, w3c::parse_value(&v, opts)?)),
+        }
+    } else {
+        detect_text(file_name, bytes)?;
+        import_brat(bytes, None, index, opts)
+    }
+}
+
+/// Imports a brat `.ann`; `original_txt` is the `.txt` it was made on, if the
+/// person gave it (then covered texts are checked against it and it provides
+/// the context used to re-anchor into an edited text).
+pub fn import_brat(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &ImportOptions) -> Result<Imported, ImportError> {
+    Ok(Imported::anchor(Format::Brat, index, brat::parse(ann, original_txt, index, opts)?))
+}
+
+/// Imports a W3C Web Annotation file (collection, page, array or single annotation).
+pub fn import_w3c(bytes: &[u8], index: &TextIndex, opts: &ImportOptions) -> Result<Imported, ImportError> {
+    Ok(Imported::anchor(Format::W3c, index, w3c::parse(bytes, opts)?))
+}
+
+/// Imports a native file **leniently**: everything [`native::import`] checks
+/// is checked (format, version, types, unique ids, `start < end`, note
+/// length), except that the quote need not match the current text at its
+/// offsets: the annotations are re-anchored instead (moved, fuzzy or
+/// orphaned). When the file carries its text, the context around each quote
+/// is taken from it. [`native::import`] itself is unchanged (strict).
+pub fn import_native_lenient(bytes: &[u8], index: &TextIndex, opts: &ImportOptions) -> Result<Imported, ImportError> {
+    let v = parse_json_bounded(bytes)?;
+    Ok(Imported::anchor(Format::Native, index, native_candidates(&v, opts)?))
+}
+
+pub(crate) fn field(path: impl Into<String>, message: impl Into<String>) -> ImportError {
+    ImportError::Field { path: path.into(), message: message.into() }
+}
+
+/// Resolves labels under a policy, remembering the unknown ones.
+pub(crate) struct LabelResolver<'a> {
+    policy: &'a UnknownLabelPolicy,
+    pub unknown: Vec<UnknownLabel>,
+    pub skipped: usize,
+}
+
+impl<'a> LabelResolver<'a> {
+    pub fn new(policy: &'a UnknownLabelPolicy) -> Self {
+        LabelResolver { policy, unknown: Vec::new(), skipped: 0 }
+    }
+
+    /// `Ok(Some(label))`, `Ok(None)` to skip, or the error under `Error`.
+    /// `raw` is `None` when the annotation has no label at all.
+    pub fn resolve(&mut self, raw: Option<&str>, path: &str) -> Result<Option<Label>, ImportError> {
+        if let Some(l) = raw.and_then(Label::parse) {
+            return Ok(Some(l));
+        }
+        let shown = raw.map_or_else(|| "(no label)".to_string(), |r| shorten(r, 30));
+        match self.policy {
+            UnknownLabelPolicy::Error => Err(field(
+                path,
+                match raw {
+                    Some(_) => format!("the label “{shown}” is not one of claim, denial, statistic (skip these annotations or map the label to one of ours)"),
+                    None => "has no label (no TextualBody with purpose “tagging”)".to_string(),
+                },
+            )),
+            policy => {
+                match self.unknown.iter_mut().find(|u| u.label == shown) {
+                    Some(u) => u.count += 1,
+                    None => self.unknown.push(UnknownLabel { label: shown, count: 1, first_path: path.to_string() }),
+                }
+                match policy {
+                    UnknownLabelPolicy::MapTo(l) => Ok(Some(*l)),
+                    _ => {
+                        self.skipped += 1;
+                        Ok(None)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Checks an id read from a file: 1 to 200 characters, not seen before.
+pub(crate) fn check_id(id: &str, path: &str, seen: &mut std::collections::HashSet<String>) -> Result<(), ImportError> {
+    if id.is_empty() || id.chars().count() > 200 {
+        return Err(field(path, "must be 1 to 200 characters"));
+    }
+    if !seen.insert(id.to_string()) {
+        return Err(field(path, format!("“{}” is used twice", shorten(id, 40))));
+    }
+    Ok(())
+}
+
+/// Checks a note's length.
+pub(crate) fn check_note(note: &str, path: &str) -> Result<(), ImportError> {
+    if note.chars().count() > MAX_NOTE_CP {
+        return Err(field(path, format!("is longer than {MAX_NOTE_CP} characters")));
+    }
+    Ok(())
+}
+
+/// A whole number ≥ 0 at `obj[key]`.
+pub(crate) fn get_offset(obj: &Map<String, Value>, key: &str, path: &str) -> Result<usize, ImportError> {
+    let p = format!("{path}.{key}");
+    match obj.get(key) {
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(u) => usize::try_from(u).map_err(|_| field(&p, "is too large")),
+            None => Err(field(&p, format!("must be a whole number ≥ 0, found {n}"))),
+        },
+        Some(_) => Err(field(&p, "must be a number")),
+        None => Err(field(&p, "is missing")),
+    }
+}
+
+fn get_str<'v>(obj: &'v Map<String, Value>, key: &str, path: &str) -> Result<&'v str, ImportError> {
+    match obj.get(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(field(format!("{path}.{key}"), "must be a string")),
+        None => Err(field(format!("{path}.{key}"), "is missing")),
+    }
+}
+
+/// The native file `v` as candidates (see [`import_native_lenient`]).
+fn native_candidates(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportError> {
+    let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
+    match root.get("format") {
+        Some(Value::String(s)) if s == native::FORMAT => {}
+        Some(Value::String(s)) => {
+            return Err(field("format", format!("“{}” is not an annotation file of this app (expected “{}”)", shorten(s, 40), native::FORMAT)))
+        }
+        Some(_) => return Err(field("format", "must be a string")),
+        None => return Err(field("format", format!("is missing (expected “{}”)", native::FORMAT))),
+    }
+    match root.get("version") {
+        Some(Value::Number(n)) if n.as_u64() == Some(native::VERSION) => {}
+        Some(n) => return Err(field("version", format!("{n} is not supported (this app reads version {})", native::VERSION))),
+        None => return Err(field("version", "is missing")),
+    }
+    let source = match root.get("document") {
+        Some(Value::Object(d)) => match d.get("text") {
+            Some(Value::String(t)) => Some(TextIndex::new(t.as_str())),
+            Some(Value::Null) | None => None,
+            Some(_) => return Err(field("document.text", "must be a string")),
+        },
+        Some(_) => return Err(field("document", "must be an object")),
+        None => None,
+    };
+    let list = match root.get("annotations") {
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(field("annotations", "must be an array")),
+        None => return Err(field("annotations", "is missing")),
+    };
+    if list.len() > MAX_ANNOTATIONS {
+        return Err(field("annotations", format!("has {} entries; the limit is {MAX_ANNOTATIONS}", list.len())));
+    }
+    let mut labels = LabelResolver::new(&opts.unknown_label);
+    let mut seen = std::collections::HashSet::new();
+    let mut candidates = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        let path = format!("annotations[{i}]");
+        let obj = item.as_object().ok_or_else(|| field(&path, "must be an object"))?;
+        let id = get_str(obj, "id", &path)?;
+        check_id(id, &format!("{path}.id"), &mut seen)?;
+        let start = get_offset(obj, "start", &path)?;
+        let end = get_offset(obj, "end", &path)?;
+        if start >= end {
+            return Err(field(&path, format!("start {start} must be less than end {end}")));
+        }
+        let quote = get_str(obj, "quote", &path)?;
+        if quote.is_empty() {
+            return Err(field(format!("{path}.quote"), "must not be empty"));
+        }
+        let label_s = get_str(obj, "label", &path)?;
+        let note = match obj.get("note") {
+            None | Some(Value::Null) => "",
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => return Err(field(format!("{path}.note"), "must be a string")),
+        };
+        check_note(note, &format!("{path}.note"))?;
+        let Some(label) = labels.resolve(Some(label_s), &format!("{path}.label"))? else { continue };
+        let created = obj.get("created").and_then(Value::as_str).map_or_else(|| opts.now.clone(), str::to_string);
+        let modified = obj.get("modified").and_then(Value::as_str).map_or_else(|| created.clone(), str::to_string);
+        let ann = Annotation {
+            id: id.to_string(),
+            start,
+            end,
+            quote: quote.to_string(),
+            label,
+            note: note.to_string(),
+            created,
+            modified,
+        };
+        candidates.push(Candidate::from_annotation(&ann, source.as_ref()));
+    }
+    Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new() })
+}

@@ -1,0 +1,619 @@
+//! The document library (metadata of every document a person has), the
+//! browser storage schema, and the migration from the first schema.
+//!
+//! # Storage schema, version [`SCHEMA_VERSION`] (2)
+//!
+//! Every key this app writes starts with `text-annotator.`.
+//!
+//! | key | value |
+//! |-----|-------|
+//! | [`LIBRARY_KEY`] `text-annotator.v2.library` | the [`Library`] as JSON ([`Library::to_json`]) |
+//! | `text-annotator.v2.doc.<id>` ([`doc_key`]) | the document's annotation record: a native annotation file **without** the text, plus `deleted` tombstones and a `rev` write counter ([`DocRecord::to_json`](crate::merge::DocRecord::to_json)) |
+//! | `text-annotator.v2.text.<id>` ([`text_key`]) | the document's raw text, for texts of at most [`MAX_LOCAL_TEXT_UTF16`] UTF-16 code units; larger texts live in IndexedDB (the app decides and reads local storage first). The built-in sample article (`seed: true`) is never stored: it ships with the app |
+//! | `text-annotator.backup.<ms>.<original key>` ([`backup_key`]) | a raw value that could not be read, kept unchanged for the person to download |
+//!
+//! `<id>` is [`doc_id_for`] of the text (16 hex
+//! digits), so one text is one document however often it is opened.
+//!
+//! # Version 1 (read only, migrated)
+//!
+//! `text-annotator.v1.doc.<id>` = a native annotation file without the text
+//! (`native::export_with(doc, anns, false)`, format version 1); only the
+//! sample article existed. Corrupt v1 values were backed up by the v1 app as
+//! `text-annotator.v1.doc.<id>.backup-<ms>`; [`migrate_v1`] leaves those alone.
+//! The app runs [`migrate_v1`] when [`LIBRARY_KEY`] is absent.
+
+use crate::merge::{self, DocRecord};
+use crate::model::{doc_id_for, shorten, Annotation, Document, Label};
+use crate::native::ImportError;
+use crate::textfile::{cut_graphemes, UNTITLED};
+use serde_json::{json, Map, Value};
+use std::fmt;
+
+/// Version of the storage schema this build writes.
+pub const SCHEMA_VERSION: u32 = 2;
+/// `format` field of the library JSON.
+pub const LIBRARY_FORMAT: &str = "text-annotator/library";
+/// Key of the library (the list of documents).
+pub const LIBRARY_KEY: &str = "text-annotator.v2.library";
+/// Prefix of a document's annotation record key; see [`doc_key`].
+pub const DOC_KEY_PREFIX: &str = "text-annotator.v2.doc.";
+/// Prefix of a document's text key; see [`text_key`].
+pub const TEXT_KEY_PREFIX: &str = "text-annotator.v2.text.";
+/// Prefix of schema 1 annotation records.
+pub const V1_DOC_KEY_PREFIX: &str = "text-annotator.v1.doc.";
+/// Prefix of every backup key; see [`backup_key`].
+pub const BACKUP_KEY_PREFIX: &str = "text-annotator.backup.";
+/// Texts up to this many UTF-16 code units (512 KiB as stored by browsers,
+/// which count local storage in UTF-16) may be kept in local storage; longer
+/// texts go to IndexedDB, because local storage holds about 5 MB per site in
+/// all and the annotations must always fit.
+pub const MAX_LOCAL_TEXT_UTF16: usize = 256 * 1024;
+/// Most documents a library holds.
+pub const MAX_DOCUMENTS: usize = 5_000;
+/// Longest title, in code points.
+pub const MAX_TITLE_CP: usize = 200;
+/// Longest file-name stem, in code points.
+pub const MAX_NAME_CP: usize = 80;
+/// Longest document id, in characters (ids are `[0-9A-Za-z_-]`).
+pub const MAX_ID_LEN: usize = 64;
+
+/// Key of the annotation record of document `id`: `text-annotator.v2.doc.<id>`.
+pub fn doc_key(id: &str) -> String {
+    format!("{DOC_KEY_PREFIX}{id}")
+}
+
+/// Key of the text of document `id`: `text-annotator.v2.text.<id>`.
+pub fn text_key(id: &str) -> String {
+    format!("{TEXT_KEY_PREFIX}{id}")
+}
+
+/// Key under which an unreadable value of `original_key` is kept:
+/// `text-annotator.backup.<stamp_ms>.<original_key>`. Backups never start
+/// with a key prefix that is read as data, so they are never read back as data.
+pub fn backup_key(original_key: &str, stamp_ms: u64) -> String {
+    format!("{BACKUP_KEY_PREFIX}{stamp_ms}.{original_key}")
+}
+
+/// Whether a text should be kept in local storage (at most
+/// [`MAX_LOCAL_TEXT_UTF16`] UTF-16 code units) rather than IndexedDB.
+pub fn text_fits_local_storage(text: &str) -> bool {
+    text.encode_utf16().take(MAX_LOCAL_TEXT_UTF16 + 1).count() <= MAX_LOCAL_TEXT_UTF16
+}
+
+/// What a storage key is, for the app's `storage` event handler and for start-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageKey {
+    /// [`LIBRARY_KEY`].
+    Library,
+    /// A v2 annotation record of the document with this id.
+    Doc(String),
+    /// A v2 text of the document with this id.
+    Text(String),
+    /// A v1 annotation record of the document with this id.
+    V1Doc(String),
+    /// A backup of unreadable data.
+    Backup,
+    /// Anything else (other apps' keys, v1 backups): never touched.
+    Other,
+}
+
+/// Classifies `key`. Ids must pass [`valid_doc_id`], so
+/// `text-annotator.v1.doc.<id>.backup-<ms>` is [`StorageKey::Other`].
+pub fn classify_key(key: &str) -> StorageKey {
+    let id_of = |prefix: &str| key.strip_prefix(prefix).filter(|id| valid_doc_id(id)).map(str::to_string);
+    if key == LIBRARY_KEY {
+        StorageKey::Library
+    } else if let Some(id) = id_of(DOC_KEY_PREFIX) {
+        StorageKey::Doc(id)
+    } else if let Some(id) = id_of(TEXT_KEY_PREFIX) {
+        StorageKey::Text(id)
+    } else if let Some(id) = id_of(V1_DOC_KEY_PREFIX) {
+        StorageKey::V1Doc(id)
+    } else if key.starts_with(BACKUP_KEY_PREFIX) {
+        StorageKey::Backup
+    } else {
+        StorageKey::Other
+    }
+}
+
+/// Whether `id` can be a document id: 1 to [`MAX_ID_LEN`] ASCII letters,
+/// digits, `-` or `_` (so it is safe in a storage key and a URL hash).
+pub fn valid_doc_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID_LEN && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Cleans a title for display and storage: every run of white space and
+/// control characters (C0, DEL, C1, line/paragraph separators, bidi
+/// embeddings/overrides/isolates) becomes one space, U+FEFF is dropped, the
+/// ends are trimmed and the result cut to [`MAX_TITLE_CP`] code points on a
+/// grapheme boundary. Nothing else is changed: `<`, `>`, `&` and quotes stay
+/// literally (the UI renders titles as text, never as HTML). May return `""`.
+pub fn sanitize_title(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len().min(4 * MAX_TITLE_CP));
+    let mut gap = false;
+    for c in raw.chars() {
+        if c == '\u{FEFF}' {
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() || is_bidi_control(c) {
+            gap = true;
+            continue;
+        }
+        if gap && !out.is_empty() {
+            out.push(' ');
+        }
+        gap = false;
+        out.push(c);
+        // Stop early on huge input; the final cut below is exact.
+        if out.len() > 8 * MAX_TITLE_CP {
+            break;
+        }
+    }
+    cut_graphemes(&out, MAX_TITLE_CP)
+}
+
+/// A file-name stem for downloads (`<name>.annotations.json`) made from a
+/// title or file name: letters and digits (any script), `-`, `_` and `.` are
+/// kept, every other run of characters becomes `-`; leading/trailing `-`/`.`
+/// are trimmed; at most [`MAX_NAME_CP`] code points; `"document"` if empty.
+pub fn sanitize_name(raw: &str) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for c in raw.chars() {
+        if n >= MAX_NAME_CP {
+            break;
+        }
+        let keep = c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+        let c = if keep { c } else { '-' };
+        if c == '-' && out.ends_with('-') {
+            continue;
+        }
+        out.push(c);
+        n += 1;
+    }
+    let trimmed = out.trim_matches(|c| c == '-' || c == '.');
+    if trimmed.is_empty() {
+        "document".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Number of annotations per label, in [`Label::ALL`] order.
+pub fn counts_of(annotations: &[Annotation]) -> [usize; 3] {
+    let mut c = [0; 3];
+    for a in annotations {
+        c[a.label as usize] += 1;
+    }
+    c
+}
+
+/// What the library knows about one document (its text and annotations are
+/// stored under their own keys).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocMeta {
+    /// [`doc_id_for`] of the text; passes [`valid_doc_id`].
+    pub id: String,
+    /// Shown to people, as text; sanitised ([`sanitize_title`]), never empty.
+    pub title: String,
+    /// File-name stem for downloads ([`sanitize_name`]).
+    pub name: String,
+    /// Length of the text in code points.
+    pub len_cp: usize,
+    /// Annotations per label, in [`Label::ALL`] order.
+    pub counts: [usize; 3],
+    /// RFC 3339 time of the last change (text added, annotation edited, renamed).
+    pub modified: String,
+    /// RFC 3339 time the document was added.
+    pub created: String,
+    /// Whether this is the built-in sample article (restorable, text not stored).
+    pub seed: bool,
+}
+
+impl DocMeta {
+    /// Metadata for a new document with `text`: id derived from the text,
+    /// title sanitised (or [`UNTITLED`]), name from `name` (or the title when
+    /// `name` is empty), no annotations, created = modified = `now`.
+    pub fn new(text: &str, title: &str, name: &str, now: &str) -> Self {
+        let title = sanitize_title(title);
+        let title = if title.is_empty() { UNTITLED.to_string() } else { title };
+        let name = sanitize_name(if name.trim().is_empty() { &title } else { name });
+        DocMeta {
+            id: doc_id_for(text),
+            title,
+            name,
+            len_cp: text.chars().count(),
+            counts: [0; 3],
+            modified: now.to_string(),
+            created: now.to_string(),
+            seed: false,
+        }
+    }
+
+    /// Metadata of an open [`Document`] with its `annotations`.
+    pub fn for_document(doc: &Document, annotations: &[Annotation], now: &str) -> Self {
+        let mut m = DocMeta::new("", &doc.title, &doc.name, now);
+        m.id = doc.id.clone();
+        m.len_cp = doc.index.len_cp();
+        m.counts = counts_of(annotations);
+        m
+    }
+
+    /// The JSON object stored in the library and in bundles.
+    pub fn to_value(&self) -> Value {
+        json!({
+            "id": self.id, "title": self.title, "name": self.name, "length": self.len_cp,
+            "counts": { "claim": self.counts[0], "denial": self.counts[1], "statistic": self.counts[2] },
+            "modified": self.modified, "created": self.created, "seed": self.seed,
+        })
+    }
+
+    /// Reads and validates a [`DocMeta::to_value`] object found at `path`.
+    /// `id` is required and must pass [`valid_doc_id`]; `title` is required
+    /// and sanitised (empty → [`UNTITLED`]); `name` is sanitised; the other
+    /// fields default to 0 / `""` / `false` when missing but must have the
+    /// right type when present.
+    pub fn from_value(v: &Value, path: &str) -> Result<DocMeta, ImportError> {
+        let obj = v.as_object().ok_or_else(|| merge::field(path, "must be an object"))?;
+        let id = merge::get_str(obj, "id", path)?;
+        if !valid_doc_id(id) {
+            return Err(merge::field(
+                format!("{path}.id"),
+                format!("“{}” is not a document id (1 to {MAX_ID_LEN} letters, digits, - or _)", shorten(id, 40)),
+            ));
+        }
+        let title = sanitize_title(merge::get_str(obj, "title", path)?);
+        let title = if title.is_empty() { UNTITLED.to_string() } else { title };
+        let name = sanitize_name(opt_str(obj, "name", path)?.unwrap_or(&title));
+        let len_cp = match obj.get("length") {
+            None => 0,
+            Some(_) => merge::get_offset(obj, "length", path)?,
+        };
+        let mut counts = [0; 3];
+        match obj.get("counts") {
+            None => {}
+            Some(Value::Object(c)) => {
+                for l in Label::ALL {
+                    if c.contains_key(l.as_str()) {
+                        counts[l as usize] = merge::get_offset(c, l.as_str(), &format!("{path}.counts"))?;
+                    }
+                }
+            }
+            Some(_) => return Err(merge::field(format!("{path}.counts"), "must be an object")),
+        }
+        let modified = opt_str(obj, "modified", path)?.unwrap_or("").to_string();
+        let created = opt_str(obj, "created", path)?.unwrap_or("").to_string();
+        let seed = match obj.get("seed") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(merge::field(format!("{path}.seed"), "must be true or false")),
+        };
+        Ok(DocMeta { id: id.to_string(), title, name, len_cp, counts, modified, created, seed })
+    }
+}
+
+fn opt_str<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>, ImportError> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(merge::field(format!("{path}.{key}"), "must be a string")),
+    }
+}
+
+/// Why a library change was refused. `Display` gives a message for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LibraryError {
+    /// No document has this id.
+    UnknownId(String),
+    /// The id cannot be a document id ([`valid_doc_id`]).
+    InvalidId(String),
+    /// The new title is empty once cleaned.
+    EmptyTitle,
+    /// The library already holds [`MAX_DOCUMENTS`] documents.
+    Full { max: usize },
+}
+
+impl fmt::Display for LibraryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LibraryError::UnknownId(id) => write!(f, "There is no document with id {}.", shorten(id, 40)),
+            LibraryError::InvalidId(id) => write!(f, "“{}” is not a valid document id.", shorten(id, 40)),
+            LibraryError::EmptyTitle => f.write_str("A title cannot be empty."),
+            LibraryError::Full { max } => {
+                write!(f, "The library is full ({max} documents); delete some documents before adding more.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LibraryError {}
+
+/// A document taken out of the library by [`Library::remove`], kept so the
+/// removal can be undone with [`Library::restore`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removed {
+    pub meta: DocMeta,
+    /// Where it was in [`Library::docs`].
+    pub index: usize,
+}
+
+/// Every document a person has, in the order they are listed.
+/// Invariant (kept by every method and by [`Library::from_json`]): ids are
+/// unique and valid, titles are sanitised and not empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Library {
+    /// Storage schema version: [`SCHEMA_VERSION`].
+    pub version: u32,
+    pub docs: Vec<DocMeta>,
+}
+
+impl Default for Library {
+    fn default() -> Self {
+        Library::new()
+    }
+}
+
+impl Library {
+    /// An empty library of the current schema version.
+    pub fn new() -> Self {
+        Library { version: SCHEMA_VERSION, docs: Vec::new() }
+    }
+
+    /// The document with `id`, if any.
+    pub fn get(&self, id: &str) -> Option<&DocMeta> {
+        self.docs.iter().find(|d| d.id == id)
+    }
+
+    /// Whether a document with `id` is listed.
+    pub fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn position(&self, id: &str) -> Result<usize, LibraryError> {
+        self.docs.iter().position(|d| d.id == id).ok_or_else(|| LibraryError::UnknownId(id.to_string()))
+    }
+
+    /// Adds `meta` at the end (title and name re-sanitised). Returns
+    /// `Ok(true)` when added, `Ok(false)` when a document with that id is
+    /// already listed (the same text: the library is left unchanged and the
+    /// app simply switches to it).
+    pub fn add(&mut self, mut meta: DocMeta) -> Result<bool, LibraryError> {
+        if !valid_doc_id(&meta.id) {
+            return Err(LibraryError::InvalidId(meta.id));
+        }
+        if self.contains(&meta.id) {
+            return Ok(false);
+        }
+        if self.docs.len() >= MAX_DOCUMENTS {
+            return Err(LibraryError::Full { max: MAX_DOCUMENTS });
+        }
+        meta.title = sanitize_title(&meta.title);
+        if meta.title.is_empty() {
+            meta.title = UNTITLED.to_string();
+        }
+        meta.name = sanitize_name(&meta.name);
+        self.docs.push(meta);
+        Ok(true)
+    }
+
+    /// Renames document `id` to the sanitised `title` and sets its
+    /// `modified` to `now`. Nothing changes on error.
+    pub fn rename(&mut self, id: &str, title: &str, now: &str) -> Result<(), LibraryError> {
+        let i = self.position(id)?;
+        let title = sanitize_title(title);
+        if title.is_empty() {
+            return Err(LibraryError::EmptyTitle);
+        }
+        let d = &mut self.docs[i];
+        d.title = title;
+        d.modified = now.to_string();
+        Ok(())
+    }
+
+    /// Takes document `id` out of the list (the sample article too: it can be
+    /// brought back with [`Library::ensure_seed`]). The app deletes the
+    /// document's stored keys only once the undo is no longer offered.
+    pub fn remove(&mut self, id: &str) -> Result<Removed, LibraryError> {
+        let index = self.position(id)?;
+        let meta = self.docs.remove(index);
+        Ok(Removed { meta, index })
+    }
+
+    /// Undoes a [`Library::remove`]: puts the document back where it was (or
+    /// at the end if the list got shorter). Returns `false`, changing
+    /// nothing, if a document with that id is listed again meanwhile.
+    pub fn restore(&mut self, removed: Removed) -> bool {
+        if self.contains(&removed.meta.id) {
+            return false;
+        }
+        let at = removed.index.min(self.docs.len());
+        self.docs.insert(at, removed.meta);
+        true
+    }
+
+    /// Makes sure the sample article is listed: if a document with
+    /// `seed_meta.id` is listed, it is marked `seed` (its title and counts
+    /// are kept); otherwise `seed_meta` (marked `seed`) is put first.
+    /// Returns whether it was inserted.
+    pub fn ensure_seed(&mut self, mut seed_meta: DocMeta) -> bool {
+        if let Some(d) = self.docs.iter_mut().find(|d| d.id == seed_meta.id) {
+            d.seed = true;
+            return false;
+        }
+        seed_meta.seed = true;
+        self.docs.insert(0, seed_meta);
+        true
+    }
+
+    /// Records new statistics of document `id` after its annotations changed:
+    /// `counts`, and `modified = now`.
+    pub fn touch(&mut self, id: &str, counts: [usize; 3], now: &str) -> Result<(), LibraryError> {
+        let i = self.position(id)?;
+        self.docs[i].counts = counts;
+        self.docs[i].modified = now.to_string();
+        Ok(())
+    }
+
+    /// Adds or updates a document coming from a bundle or another tab: a new
+    /// id is added (as [`Library::add`]); a listed id keeps its title and
+    /// name and takes `counts`/`len_cp` from `meta`, and the later `modified`
+    /// and earlier `created` of the two.
+    pub fn upsert(&mut self, meta: DocMeta) -> Result<(), LibraryError> {
+        match self.docs.iter_mut().find(|d| d.id == meta.id) {
+            None => self.add(meta).map(|_| ()),
+            Some(d) => {
+                d.counts = meta.counts;
+                d.len_cp = meta.len_cp;
+                if merge::compare_timestamps(&meta.modified, &d.modified).is_gt() {
+                    d.modified = meta.modified;
+                }
+                if d.created.is_empty()
+                    || (!meta.created.is_empty() && merge::compare_timestamps(&meta.created, &d.created).is_lt())
+                {
+                    d.created = meta.created;
+                }
+                d.seed |= meta.seed;
+                Ok(())
+            }
+        }
+    }
+
+    /// The JSON stored under [`LIBRARY_KEY`]:
+    /// `{"format": "text-annotator/library", "version": 2, "documents": [DocMeta…]}`.
+    pub fn to_json(&self) -> String {
+        let v = json!({
+            "format": LIBRARY_FORMAT,
+            "version": self.version,
+            "documents": self.docs.iter().map(DocMeta::to_value).collect::<Vec<_>>(),
+        });
+        serde_json::to_string(&v).unwrap_or_default()
+    }
+
+    /// Parses and validates [`Library::to_json`] output: format, version
+    /// ([`SCHEMA_VERSION`]; a newer one is refused so it is never
+    /// overwritten by an older build), every document ([`DocMeta::from_value`]),
+    /// ids unique, at most [`MAX_DOCUMENTS`]. Errors carry the path
+    /// (`documents[2].title`).
+    pub fn from_json(bytes: &[u8]) -> Result<Library, ImportError> {
+        let v = crate::native::parse_json_bounded(bytes)?;
+        let root = v.as_object().ok_or_else(|| merge::field("the top level", "must be a JSON object"))?;
+        match root.get("format") {
+            Some(Value::String(s)) if s == LIBRARY_FORMAT => {}
+            _ => return Err(merge::field("format", format!("must be “{LIBRARY_FORMAT}”"))),
+        }
+        match root.get("version").and_then(Value::as_u64) {
+            Some(n) if n == SCHEMA_VERSION as u64 => {}
+            Some(n) => {
+                return Err(merge::field(
+                    "version",
+                    format!("{n} is not supported (this app reads version {SCHEMA_VERSION}); it may come from a newer version of the app"),
+                ))
+            }
+            None => return Err(merge::field("version", "must be a whole number")),
+        }
+        let list = match root.get("documents") {
+            Some(Value::Array(a)) => a,
+            Some(_) => return Err(merge::field("documents", "must be an array")),
+            None => return Err(merge::field("documents", "is missing")),
+        };
+        if list.len() > MAX_DOCUMENTS {
+            return Err(merge::field("documents", format!("has {} entries; the limit is {MAX_DOCUMENTS}", list.len())));
+        }
+        let mut docs: Vec<DocMeta> = Vec::with_capacity(list.len());
+        for (i, item) in list.iter().enumerate() {
+            let path = format!("documents[{i}]");
+            let meta = DocMeta::from_value(item, &path)?;
+            if let Some(j) = docs.iter().position(|d| d.id == meta.id) {
+                return Err(merge::field(
+                    format!("{path}.id"),
+                    format!("“{}” is already used by documents[{j}]", meta.id),
+                ));
+            }
+            docs.push(meta);
+        }
+        Ok(Library { version: SCHEMA_VERSION, docs })
+    }
+}
+
+/// The outcome of [`migrate_v1`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Migration {
+    /// The library built from the v1 records (the app then calls
+    /// [`Library::ensure_seed`], which marks the sample article).
+    pub library: Library,
+    /// `(key, value)` pairs to write, in order: every document record first,
+    /// [`LIBRARY_KEY`] last, so an interrupted migration simply runs again.
+    pub writes: Vec<(String, String)>,
+    /// v1 keys that were converted; the app may remove them once every write succeeded.
+    pub migrated_keys: Vec<String>,
+    /// v1 records that could not be read: `(key, raw value, reason)`. The app
+    /// keeps each raw value under [`backup_key`] and tells the person; nothing
+    /// of it is dropped.
+    pub unreadable: Vec<(String, String, String)>,
+}
+
+/// Turns the v1 records among `key_values` (every local storage entry, in
+/// any order; other keys are ignored and must be left alone by the app)
+/// into v2 records. Each `text-annotator.v1.doc.<id>` value is validated as a
+/// native file of version 1 without its text: structure, types, unique ids,
+/// `start < end ≤ document.length`, and the quote's length equal to
+/// `end - start` (the quote itself is checked against the text when the app
+/// loads the document). A record whose `document.id` differs from the key's
+/// id is unreadable. A readable record becomes a [`DocRecord`] (no
+/// tombstones, `rev` 1) and a [`DocMeta`] (title, name and length from the
+/// file; `created`/`modified` the earliest/latest annotation times, or `""`).
+pub fn migrate_v1(key_values: &[(String, String)]) -> Migration {
+    let mut v1: Vec<(&String, &String, String)> = key_values
+        .iter()
+        .filter_map(|(k, v)| match classify_key(k) {
+            StorageKey::V1Doc(id) => Some((k, v, id)),
+            _ => None,
+        })
+        .collect();
+    v1.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out =
+        Migration { library: Library::new(), writes: Vec::new(), migrated_keys: Vec::new(), unreadable: Vec::new() };
+    for (key, raw, id) in v1 {
+        match merge::parse_record(raw.as_bytes(), Some(&id), None) {
+            Ok(stored) if out.library.docs.len() < MAX_DOCUMENTS => {
+                let anns = stored.record.annotations;
+                let h = stored.header;
+                let title = h.title.unwrap_or_default();
+                let mut meta = DocMeta::new("", &title, h.name.as_deref().unwrap_or(""), "");
+                meta.id = id.clone();
+                meta.len_cp = h.length.unwrap_or(0);
+                meta.counts = counts_of(&anns);
+                meta.created = anns
+                    .iter()
+                    .map(|a| a.created.as_str())
+                    .filter(|s| !s.is_empty())
+                    .min_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
+                    .unwrap_or("")
+                    .to_string();
+                meta.modified = anns
+                    .iter()
+                    .map(|a| a.modified.as_str())
+                    .max_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
+                    .unwrap_or("")
+                    .to_string();
+                let record = DocRecord::new(anns).with_rev(1);
+                out.writes.push((doc_key(&id), record.to_json(&meta)));
+                out.migrated_keys.push(key.clone());
+                out.library.docs.push(meta);
+            }
+            Ok(_) => out.unreadable.push((
+                key.clone(),
+                raw.clone(),
+                format!("the library already holds {MAX_DOCUMENTS} documents"),
+            )),
+            Err(e) => out.unreadable.push((key.clone(), raw.clone(), e.to_string())),
+        }
+    }
+    out.writes.push((LIBRARY_KEY.to_string(), out.library.to_json()));
+    out
+}

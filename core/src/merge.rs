@@ -1,0 +1,601 @@
+//! One document's stored annotation record, and the merge that lets two tabs
+//! edit the same document without overwriting each other.
+//!
+//! # The merge rule
+//!
+//! A [`DocRecord`] is a set of annotations (by id), a set of tombstones
+//! (`id → deletion time`) and a write counter `rev`. [`merge`] computes:
+//!
+//! 1. **annotations**: the union by id; when both sides hold the same id,
+//!    the version with the later `modified` wins ([`version_cmp`]: times
+//!    compared as instants by [`compare_timestamps`]; ties broken by the raw
+//!    strings, then `created`, `start`, `end`, `label`, `quote`, `note`, so
+//!    the choice never depends on argument order);
+//! 2. **tombstones**: the union by id, keeping the later deletion time, then
+//!    only the [`MAX_TOMBSTONES`] latest (by time, then id);
+//! 3. an annotation whose id has a tombstone stays **only if its `modified`
+//!    is strictly later than the deletion** (it was re-created or edited
+//!    after the deletion); otherwise the deletion wins (ties: deletion wins);
+//! 4. `rev` is the larger of the two; annotations are in text order
+//!    ([`text_order`]).
+//!
+//! Annotations and tombstones are two last-writer-wins maps, so merge is
+//! commutative, associative and idempotent (`merge(a, a)` is `a` once `a`
+//! is itself a merge result). The one exception is deliberate: once more
+//! than [`MAX_TOMBSTONES`] deletions are remembered the oldest are
+//! forgotten, and a very old copy of a deleted annotation could come back.
+//!
+//! To re-create an annotation after deleting it (undo), its `modified` must
+//! be later than the deletion: [`DocRecord::after_edit`] does this.
+//!
+//! # Two tabs, step by step (the app's side)
+//!
+//! * load: `base = parse_record(stored)`; show `base.annotations`;
+//! * after a local edit: `local = base.after_edit(&shown, now)`; read the
+//!   stored record `s` and write [`for_write`]`(&local, s)`; that becomes `base`
+//!   and what is shown;
+//! * on a `storage` event for the open document: `base = merge(&base, &s)`
+//!   and show it.
+//!
+//! # Stored JSON
+//!
+//! A native annotation file without the text ([`crate::native`]) plus two fields:
+//! `"deleted": [{"id": "…", "at": "<RFC 3339>"}, …]` and `"rev": <u64>`. A v1
+//! record (no `deleted`, no `rev`) reads as no tombstones and `rev` 0, and a
+//! v2 record is still a valid native file.
+
+use crate::library::DocMeta;
+use crate::model::{shorten, text_order, Annotation, Label};
+use crate::native::{ImportError, FORMAT, MAX_ANNOTATIONS, MAX_NOTE_CP, VERSION};
+use crate::text_index::TextIndex;
+use serde_json::{json, Map, Value};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Most tombstones a record keeps (the latest deletions).
+pub const MAX_TOMBSTONES: usize = 5_000;
+/// Longest annotation id accepted, in code points.
+pub const MAX_ANNOTATION_ID_CP: usize = 200;
+
+/// One document's annotations as stored, with the deletions it remembers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocRecord {
+    /// The live annotations, in text order, ids unique.
+    pub annotations: Vec<Annotation>,
+    /// Tombstones: annotation id → RFC 3339 time of its deletion.
+    pub deleted: BTreeMap<String, String>,
+    /// Write counter: grows with every write of this record.
+    pub rev: u64,
+}
+
+impl DocRecord {
+    /// A record of `annotations` (sorted into text order), no tombstones, `rev` 0.
+    pub fn new(mut annotations: Vec<Annotation>) -> Self {
+        annotations.sort_by(text_order);
+        DocRecord { annotations, deleted: BTreeMap::new(), rev: 0 }
+    }
+
+    /// The same record with `rev` set.
+    pub fn with_rev(mut self, rev: u64) -> Self {
+        self.rev = rev;
+        self
+    }
+
+    /// The record to save after local edits turned `self.annotations` into
+    /// `current` at time `now` (RFC 3339, later than anything in `self`):
+    /// * an id in `self` but not in `current` gets a tombstone at `now`;
+    /// * an annotation of `current` whose id has a tombstone not earlier than
+    ///   its `modified` (an undone deletion) gets `modified = now` so it
+    ///   survives merging with copies that still hold the tombstone;
+    /// * `rev` is `self.rev + 1`; tombstones are bounded to [`MAX_TOMBSTONES`].
+    ///
+    /// The app should show the returned annotations (modification times may have moved).
+    pub fn after_edit(&self, current: &[Annotation], now: &str) -> DocRecord {
+        let live: HashSet<&str> = current.iter().map(|a| a.id.as_str()).collect();
+        let mut deleted = self.deleted.clone();
+        for a in &self.annotations {
+            if !live.contains(a.id.as_str()) {
+                let later = deleted.get(&a.id).is_some_and(|t| timestamp_order(t, now).is_ge());
+                if !later {
+                    deleted.insert(a.id.clone(), now.to_string());
+                }
+            }
+        }
+        let mut annotations: Vec<Annotation> = current.to_vec();
+        for a in &mut annotations {
+            if let Some(t) = deleted.get(&a.id) {
+                if !compare_timestamps(&a.modified, t).is_gt() {
+                    a.modified = now.to_string();
+                }
+            }
+        }
+        annotations.sort_by(text_order);
+        prune_tombstones(&mut deleted);
+        DocRecord { annotations, deleted, rev: self.rev + 1 }
+    }
+
+    /// Compact JSON for `text-annotator.v2.doc.<id>`: the native file header
+    /// (`document` = id, title, name, length from `meta`; no text), the
+    /// annotations, `deleted` (sorted by id) and `rev`.
+    pub fn to_json(&self, meta: &DocMeta) -> String {
+        serde_json::to_string(&self.to_value(meta)).unwrap_or_default()
+    }
+
+    fn to_value(&self, meta: &DocMeta) -> Value {
+        json!({
+            "format": FORMAT,
+            "version": VERSION,
+            "offset_unit": "unicode code points, end exclusive",
+            "document": { "id": meta.id, "title": meta.title, "name": meta.name, "length": meta.len_cp },
+            "annotations": annotations_value(&self.annotations),
+            "deleted": deleted_value(&self.deleted),
+            "rev": self.rev,
+        })
+    }
+}
+
+/// The annotations as native JSON objects.
+pub(crate) fn annotations_value(annotations: &[Annotation]) -> Value {
+    Value::Array(
+        annotations
+            .iter()
+            .map(|a| {
+                json!({
+                    "id": a.id, "start": a.start, "end": a.end, "quote": a.quote,
+                    "label": a.label.as_str(), "note": a.note,
+                    "created": a.created, "modified": a.modified,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Tombstones as `[{"id", "at"}]`, sorted by id.
+pub(crate) fn deleted_value(deleted: &BTreeMap<String, String>) -> Value {
+    Value::Array(deleted.iter().map(|(id, at)| json!({ "id": id, "at": at })).collect())
+}
+
+/// The `document` header of a stored record (all optional, as in native files).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Header {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub name: Option<String>,
+    /// Text length in code points.
+    pub length: Option<usize>,
+}
+
+/// A parsed stored record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub header: Header,
+    pub record: DocRecord,
+}
+
+/// Parses and validates a stored record (v2, or a v1 native file without
+/// text). `expected_id`: the id from the storage key; a different
+/// `document.id` is an error. `text`: the document's text when known, then
+/// every quote must equal the text at its span (as [`crate::native::import`]
+/// checks); without it, `end ≤ document.length` (when present) and the quote
+/// must be `end - start` code points long. The first problem is returned
+/// with its path (`annotations[3].quote`, `deleted[0].at`).
+pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextIndex>) -> Result<Stored, ImportError> {
+    let v = crate::native::parse_json_bounded(bytes)?;
+    let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
+    match root.get("format") {
+        Some(Value::String(s)) if s == FORMAT => {}
+        Some(Value::String(s)) => {
+            return Err(field(
+                "format",
+                format!("“{}” is not an annotation record (expected “{FORMAT}”)", shorten(s, 40)),
+            ))
+        }
+        Some(_) => return Err(field("format", "must be a string")),
+        None => return Err(field("format", format!("is missing (expected “{FORMAT}”)"))),
+    }
+    match root.get("version") {
+        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+        Some(n) => return Err(field("version", format!("{n} is not supported (this app reads version {VERSION})"))),
+        None => return Err(field("version", "is missing")),
+    }
+    let header = match root.get("document") {
+        None | Some(Value::Null) => Header::default(),
+        Some(Value::Object(d)) => {
+            let s = |k: &str| d.get(k).and_then(Value::as_str).map(str::to_string);
+            let length = match d.get("length") {
+                None | Some(Value::Null) => None,
+                Some(_) => Some(get_offset(d, "length", "document")?),
+            };
+            Header { id: s("id"), title: s("title"), name: s("name"), length }
+        }
+        Some(_) => return Err(field("document", "must be an object")),
+    };
+    if let (Some(want), Some(got)) = (expected_id, header.id.as_deref()) {
+        if want != got {
+            return Err(field(
+                "document.id",
+                format!("“{}” is not the id of this document ({want})", shorten(got, 40)),
+            ));
+        }
+    }
+    let check = match text {
+        Some(index) => Check::Text(index),
+        None => Check::Length(header.length),
+    };
+    let annotations = parse_annotations(root.get("annotations"), "annotations", check)?;
+    let deleted = parse_deleted(root.get("deleted"), "deleted")?;
+    let rev = match root.get("rev") {
+        None | Some(Value::Null) => 0,
+        Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap_or(0),
+        Some(_) => return Err(field("rev", "must be a whole number ≥ 0")),
+    };
+    let mut record = DocRecord::new(annotations);
+    record.deleted = deleted;
+    record.rev = rev;
+    Ok(Stored { header, record })
+}
+
+/// What the annotations are checked against.
+#[derive(Clone, Copy)]
+pub(crate) enum Check<'a> {
+    /// The text: quotes must match it.
+    Text(&'a TextIndex),
+    /// Only the text's length, if known: quotes must have the span's length.
+    Length(Option<usize>),
+}
+
+pub(crate) fn field(path: impl Into<String>, message: impl Into<String>) -> ImportError {
+    ImportError::Field { path: path.into(), message: message.into() }
+}
+
+pub(crate) fn get_str<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str, ImportError> {
+    match obj.get(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(field(format!("{path}.{key}"), "must be a string")),
+        None => Err(field(format!("{path}.{key}"), "is missing")),
+    }
+}
+
+pub(crate) fn get_offset(obj: &Map<String, Value>, key: &str, path: &str) -> Result<usize, ImportError> {
+    match obj.get(key) {
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(u) => usize::try_from(u).map_err(|_| field(format!("{path}.{key}"), "is too large")),
+            None => Err(field(format!("{path}.{key}"), format!("must be a whole number ≥ 0, found {n}"))),
+        },
+        Some(_) => Err(field(format!("{path}.{key}"), "must be a number")),
+        None => Err(field(format!("{path}.{key}"), "is missing")),
+    }
+}
+
+/// Validates an `annotations` array found at `path` (same rules and
+/// messages as the native importer); ids must be unique.
+pub(crate) fn parse_annotations(v: Option<&Value>, path: &str, check: Check) -> Result<Vec<Annotation>, ImportError> {
+    let list = match v {
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(field(path, "must be an array")),
+        None => return Err(field(path, "is missing")),
+    };
+    if list.len() > MAX_ANNOTATIONS {
+        return Err(field(path, format!("has {} entries; the limit is {MAX_ANNOTATIONS}", list.len())));
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let obj = item.as_object().ok_or_else(|| field(&p, "must be an object"))?;
+        let id = get_str(obj, "id", &p)?;
+        if id.is_empty() || id.chars().count() > MAX_ANNOTATION_ID_CP {
+            return Err(field(format!("{p}.id"), format!("must be 1 to {MAX_ANNOTATION_ID_CP} characters")));
+        }
+        if let Some(j) = seen.insert(id, i) {
+            return Err(field(format!("{p}.id"), format!("“{}” is also the id of {path}[{j}]", shorten(id, 40))));
+        }
+        let start = get_offset(obj, "start", &p)?;
+        let end = get_offset(obj, "end", &p)?;
+        if start >= end {
+            return Err(field(&p, format!("start {start} must be less than end {end}")));
+        }
+        let quote = get_str(obj, "quote", &p)?;
+        match check {
+            Check::Text(index) => {
+                let len = index.len_cp();
+                if end > len {
+                    return Err(field(
+                        format!("{p}.end"),
+                        format!("{end} is past the end of the text ({len} characters)"),
+                    ));
+                }
+                let actual = index.slice_cp(start, end).unwrap_or("");
+                if quote != actual {
+                    return Err(field(
+                        format!("{p}.quote"),
+                        format!(
+                            "“{}” does not match the text at {start}..{end} (“{}”)",
+                            shorten(quote, 40),
+                            shorten(actual, 40)
+                        ),
+                    ));
+                }
+            }
+            Check::Length(len) => {
+                if let Some(len) = len {
+                    if end > len {
+                        return Err(field(
+                            format!("{p}.end"),
+                            format!("{end} is past the end of the text ({len} characters)"),
+                        ));
+                    }
+                }
+                let n = quote.chars().count();
+                if n != end - start {
+                    return Err(field(
+                        format!("{p}.quote"),
+                        format!("has {n} characters but the span {start}..{end} has {}", end - start),
+                    ));
+                }
+            }
+        }
+        let label_s = get_str(obj, "label", &p)?;
+        let label = Label::parse(label_s).ok_or_else(|| {
+            field(format!("{p}.label"), format!("“{}” is not one of claim, denial, statistic", shorten(label_s, 30)))
+        })?;
+        let note = match obj.get("note") {
+            None | Some(Value::Null) => "",
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => return Err(field(format!("{p}.note"), "must be a string")),
+        };
+        if note.chars().count() > MAX_NOTE_CP {
+            return Err(field(format!("{p}.note"), format!("is longer than {MAX_NOTE_CP} characters")));
+        }
+        let created = match obj.get("created") {
+            None | Some(Value::Null) => "",
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => return Err(field(format!("{p}.created"), "must be a string")),
+        };
+        let modified = match obj.get("modified") {
+            None | Some(Value::Null) => created,
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => return Err(field(format!("{p}.modified"), "must be a string")),
+        };
+        out.push(Annotation {
+            id: id.to_string(),
+            start,
+            end,
+            quote: quote.to_string(),
+            label,
+            note: note.to_string(),
+            created: created.to_string(),
+            modified: modified.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Validates a `deleted` array at `path` (missing or null: none). A repeated
+/// id keeps its later time; more than [`MAX_TOMBSTONES`] are pruned to the latest.
+pub(crate) fn parse_deleted(v: Option<&Value>, path: &str) -> Result<BTreeMap<String, String>, ImportError> {
+    let list = match v {
+        None | Some(Value::Null) => return Ok(BTreeMap::new()),
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(field(path, "must be an array")),
+    };
+    if list.len() > MAX_ANNOTATIONS {
+        return Err(field(path, format!("has {} entries; the limit is {MAX_ANNOTATIONS}", list.len())));
+    }
+    let mut out = BTreeMap::new();
+    for (i, item) in list.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let obj = item.as_object().ok_or_else(|| field(&p, "must be an object with id and at"))?;
+        let id = get_str(obj, "id", &p)?;
+        if id.is_empty() || id.chars().count() > MAX_ANNOTATION_ID_CP {
+            return Err(field(format!("{p}.id"), format!("must be 1 to {MAX_ANNOTATION_ID_CP} characters")));
+        }
+        let at = get_str(obj, "at", &p)?;
+        put_tombstone(&mut out, id, at);
+    }
+    prune_tombstones(&mut out);
+    Ok(out)
+}
+
+fn put_tombstone(map: &mut BTreeMap<String, String>, id: &str, at: &str) {
+    match map.get_mut(id) {
+        Some(t) => {
+            if timestamp_order(at, t).is_gt() {
+                *t = at.to_string();
+            }
+        }
+        None => {
+            map.insert(id.to_string(), at.to_string());
+        }
+    }
+}
+
+/// Keeps only the [`MAX_TOMBSTONES`] latest tombstones (by time, then id).
+fn prune_tombstones(deleted: &mut BTreeMap<String, String>) {
+    if deleted.len() <= MAX_TOMBSTONES {
+        return;
+    }
+    let mut all: Vec<(String, String)> = std::mem::take(deleted).into_iter().collect();
+    all.sort_by(|a, b| timestamp_order(&b.1, &a.1).then_with(|| b.0.cmp(&a.0)));
+    all.truncate(MAX_TOMBSTONES);
+    deleted.extend(all);
+}
+
+/// Merges two records of the same document by the rule in the module
+/// documentation. Commutative, associative and idempotent on merge results.
+pub fn merge(mine: &DocRecord, theirs: &DocRecord) -> DocRecord {
+    let mut deleted = mine.deleted.clone();
+    for (id, at) in &theirs.deleted {
+        put_tombstone(&mut deleted, id, at);
+    }
+    prune_tombstones(&mut deleted);
+    let mut by_id: BTreeMap<&str, &Annotation> = BTreeMap::new();
+    for a in mine.annotations.iter().chain(theirs.annotations.iter()) {
+        match by_id.get(a.id.as_str()) {
+            Some(b) if version_cmp(a, b).is_le() => {}
+            _ => {
+                by_id.insert(a.id.as_str(), a);
+            }
+        }
+    }
+    let mut annotations: Vec<Annotation> = by_id
+        .into_values()
+        .filter(|a| deleted.get(&a.id).is_none_or(|t| compare_timestamps(&a.modified, t).is_gt()))
+        .cloned()
+        .collect();
+    annotations.sort_by(text_order);
+    DocRecord { annotations, deleted, rev: mine.rev.max(theirs.rev) }
+}
+
+/// The record to write when `local` (this tab's record after its edits) is
+/// saved and `stored` is what storage holds now (`None`: nothing or
+/// unreadable): their [`merge`], with `rev` one more than either.
+pub fn for_write(local: &DocRecord, stored: Option<&DocRecord>) -> DocRecord {
+    let mut out = match stored {
+        Some(s) => merge(local, s),
+        None => merge(local, &DocRecord::default()),
+    };
+    out.rev = local.rev.max(stored.map_or(0, |s| s.rev)) + 1;
+    out
+}
+
+/// Which of two versions of the same annotation is newer: by `modified` as
+/// an instant ([`compare_timestamps`]), then a fixed comparison of the other
+/// fields, so the order is total and `Equal` only for identical content.
+pub fn version_cmp(a: &Annotation, b: &Annotation) -> Ordering {
+    timestamp_order(&a.modified, &b.modified)
+        .then_with(|| a.created.cmp(&b.created))
+        .then_with(|| a.start.cmp(&b.start))
+        .then_with(|| a.end.cmp(&b.end))
+        .then_with(|| a.label.cmp(&b.label))
+        .then_with(|| a.quote.cmp(&b.quote))
+        .then_with(|| a.note.cmp(&b.note))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// A total order on timestamp strings: [`compare_timestamps`], then the raw strings.
+fn timestamp_order(a: &str, b: &str) -> Ordering {
+    compare_timestamps(a, b).then_with(|| a.cmp(b))
+}
+
+/// Compares two RFC 3339 timestamps as instants (`…T10:00:00+02:00` equals
+/// `…T08:00:00Z`; `…00Z` equals `…00.000Z`). A string that is not RFC 3339
+/// is earlier than any that is; two such strings compare as strings.
+pub fn compare_timestamps(a: &str, b: &str) -> Ordering {
+    match (parse_timestamp(a), parse_timestamp(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Greater,
+        (None, Some(_)) => Ordering::Less,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// Parses an RFC 3339 date-time (`2024-05-01T10:20:30.123Z`, `T` or space,
+/// `Z` or `±HH:MM`) into (seconds since 1970-01-01T00:00:00Z, nanoseconds).
+pub fn parse_timestamp(s: &str) -> Option<(i64, u32)> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        part.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64))
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos: u32 = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        for k in 0..9 {
+            let d = if k < digits { (b[i + k] - b'0') as u32 } else { 0 };
+            nanos = nanos * 10 + d;
+        }
+        i += digits;
+    }
+    let offset = match b.get(i)? {
+        b'Z' | b'z' if i + 1 == b.len() => 0,
+        sign @ (b'+' | b'-') if i + 6 == b.len() && b[i + 3] == b':' => {
+            let (h, m) = (num(i + 1, 2)?, num(i + 4, 2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let o = h * 3600 + m * 60;
+            if *sign == b'+' {
+                o
+            } else {
+                -o
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    Some((days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanos))
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses JSON bytes with the size bound `max` (bytes), reporting syntax
+/// errors by line and column as [`crate::native::parse_json_bounded`] does.
+pub(crate) fn parse_json_limited(bytes: &[u8], max: usize) -> Result<Value, ImportError> {
+    if bytes.len() > max {
+        return Err(ImportError::TooLarge { bytes: bytes.len(), max });
+    }
+    if bytes.len() <= crate::native::MAX_FILE_BYTES {
+        return crate::native::parse_json_bounded(bytes);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        ImportError::Syntax { line, column, message: "the file is not UTF-8 text".into() }
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str::<Value>(text).map_err(|e| {
+        let mut msg = e.to_string();
+        if let Some(i) = msg.find(" at line ") {
+            msg.truncate(i);
+        }
+        if msg.contains("recursion limit") {
+            msg = "the JSON is nested too deeply".into();
+        }
+        ImportError::Syntax { line: e.line().max(1), column: e.column().max(1), message: msg }
+    })
+}

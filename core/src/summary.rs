@@ -1,0 +1,92 @@
+//! Numbers for the summary view: counts per label, the share of the text
+//! covered, and where in the article each label occurs (for a small chart).
+
+use crate::model::{Annotation, Label};
+
+/// What [`summarize`] computes. Arrays are indexed in [`Label::ALL`] order
+/// (`label as usize`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// Number of annotations per label.
+    pub counts: [usize; 3],
+    /// Code points covered by at least one annotation (overlaps counted once;
+    /// spans are clamped to the text).
+    pub covered_cp: usize,
+    /// Length of the text in code points.
+    pub total_cp: usize,
+    /// `covered_cp / total_cp`, in `0.0..=1.0` (0 for an empty text).
+    pub share: f64,
+    /// Per label, `bins` counters: annotation `a` falls in bin
+    /// `a.start * bins / total_cp` (clamped to the last bin), i.e. the text is
+    /// cut into `bins` equal parts by code point and each annotation counted
+    /// once, where it starts. Empty vectors when `bins == 0`.
+    pub distribution: [Vec<u32>; 3],
+}
+
+impl Summary {
+    /// Total number of annotations.
+    pub fn total(&self) -> usize {
+        self.counts.iter().sum()
+    }
+
+    /// The count of `label`.
+    pub fn count(&self, label: Label) -> usize {
+        self.counts[label as usize]
+    }
+
+    /// The largest bin over all labels (to scale a chart); 0 when empty.
+    pub fn max_bin(&self) -> u32 {
+        self.distribution.iter().flat_map(|d| d.iter().copied()).max().unwrap_or(0)
+    }
+
+    /// The bin (0-based) that code point `cp` falls in, for `bins` bins of a
+    /// text of `total_cp` code points; `None` when `bins == 0`.
+    pub fn bin_of(cp: usize, total_cp: usize, bins: usize) -> Option<usize> {
+        if bins == 0 {
+            return None;
+        }
+        if total_cp == 0 {
+            return Some(0);
+        }
+        let b = (cp as u128 * bins as u128 / total_cp as u128) as usize;
+        Some(b.min(bins - 1))
+    }
+}
+
+/// Summarises `anns` (any order; e.g. the filtered list) over a text of
+/// `total_cp` code points, with `bins` bins per label. O(n log n): the spans
+/// are sorted by start and merged once to measure their union.
+pub fn summarize(anns: &[Annotation], total_cp: usize, bins: usize) -> Summary {
+    let mut counts = [0usize; 3];
+    let mut distribution: [Vec<u32>; 3] = [vec![0; bins], vec![0; bins], vec![0; bins]];
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(anns.len());
+    for a in anns {
+        let l = a.label as usize;
+        counts[l] += 1;
+        if let Some(b) = Summary::bin_of(a.start, total_cp, bins) {
+            distribution[l][b] = distribution[l][b].saturating_add(1);
+        }
+        let (s, e) = (a.start.min(total_cp), a.end.min(total_cp));
+        if s < e {
+            spans.push((s, e));
+        }
+    }
+    spans.sort_unstable();
+    let mut covered_cp = 0;
+    let mut current: Option<(usize, usize)> = None;
+    for (s, e) in spans {
+        match current {
+            Some((cs, ce)) if s <= ce => current = Some((cs, ce.max(e))),
+            Some((cs, ce)) => {
+                covered_cp += ce - cs;
+                current = Some((s, e));
+            }
+            None => current = Some((s, e)),
+        }
+    }
+    if let Some((cs, ce)) = current {
+        covered_cp += ce - cs;
+    }
+    let share = if total_cp == 0 { 0.0 } else { (covered_cp as f64 / total_cp as f64).clamp(0.0, 1.0) };
+    Summary { counts, covered_cp, total_cp, share, distribution }
+}

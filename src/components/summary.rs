@@ -1,0 +1,66 @@
+//! The summary view: counts per label, share of the text covered, and a
+//! small chart of where in the article each label occurs.
+
+use annotator_core::summary::summarize;
+use annotator_core::{Annotation, Label};
+use std::rc::Rc;
+use yew::prelude::*;
+
+const BINS: usize = 40;
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    pub annotations: Rc<Vec<Annotation>>,
+    pub total_cp: usize,
+}
+
+#[function_component(SummaryView)]
+pub fn summary_view(props: &SummaryProps) -> Html {
+    let s = summarize(&props.annotations, props.total_cp, BINS);
+    let max = s.max_bin().max(1) as f64;
+    let (w, row_h) = (BINS as f64 * 6.0, 22.0);
+    let rows = Label::ALL.into_iter().enumerate().map(|(r, l)| {
+        let y0 = r as f64 * row_h;
+        let bars = s.distribution[l as usize].iter().enumerate().filter(|(_, &n)| n > 0).map(move |(i, &n)| {
+            let h = (n as f64 / max) * (row_h - 6.0);
+            html! { <rect class={classes!("bar", l.as_str())} x={(i as f64 * 6.0).to_string()} y={(y0 + row_h - 3.0 - h).to_string()}
+                          width="5" height={h.to_string()} /> }
+        });
+        html! {
+            <g key={l.as_str()}>
+                <line class="baseline" x1="0" x2={w.to_string()} y1={(y0 + row_h - 3.0).to_string()} y2={(y0 + row_h - 3.0).to_string()} />
+                { for bars }
+            </g>
+        }
+    });
+    let describe = Label::ALL
+        .into_iter()
+        .map(|l| {
+            let d = &s.distribution[l as usize];
+            let thirds = [0, BINS / 3, 2 * BINS / 3, BINS].windows(2).map(|w| d[w[0]..w[1]].iter().sum::<u32>()).collect::<Vec<_>>();
+            format!("{}: {} (beginning {}, middle {}, end {})", l.display(), s.count(l), thirds[0], thirds[1], thirds[2])
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    html! {
+        <details class="summary">
+            <summary>{ "Summary" }</summary>
+            <dl class="summary-numbers">
+                { for Label::ALL.into_iter().map(|l| html! { <><dt>{ l.display() }</dt><dd>{ s.count(l) }</dd></> }) }
+                <dt>{ "Text covered" }</dt><dd>{ format!("{:.1}%", s.share * 100.0) }</dd>
+            </dl>
+            <figure class="chart">
+                <div class="chart-grid">
+                    <div class="chart-labels" aria-hidden="true">
+                        { for Label::ALL.into_iter().map(|l| html! { <span class={classes!("tag", l.as_str())}>{ l.display() }</span> }) }
+                    </div>
+                    <svg viewBox={format!("0 0 {w} {}", row_h * 3.0)} role="img" aria-label={format!("Where each label occurs, from the start to the end of the article. {describe}")}
+                         preserveAspectRatio="none">
+                        { for rows }
+                    </svg>
+                </div>
+                <figcaption>{ "Where each label occurs, start → end of the article" }</figcaption>
+            </figure>
+        </details>
+    }
+}
