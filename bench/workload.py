@@ -45,6 +45,9 @@ LABELS = ("claim", "denial", "statistic")
 
 #: Target sizes in UTF-8 bytes, by the name used in file names and tables.
 SIZES = {"50k": 50_000, "1m": 1_000_000, "5m": 5_000_000}
+#: Annotations on the default (seed) article itself: the one workload the app
+#: can import without opening a file, so the harness can be checked end to end.
+SEED_COUNT = 30
 COUNTS = (100, 1_000, 10_000)
 #: A non-ASCII line about every this many bytes.
 UNICODE_EVERY = 20_000
@@ -282,16 +285,21 @@ def check_file(data: dict) -> None:
         assert MIN_WORDS <= n_words <= MAX_WORDS, (n_words, a)
 
 
-def generate(out_dir: Path, seed: int = 1, sizes=("50k", "1m", "5m"), counts=COUNTS, quiet=False) -> dict:
-    """Writes every workload into `out_dir` and returns the manifest."""
+def generate(out_dir: Path, seed: int = 1, sizes=("seed", "50k", "1m", "5m"), counts=COUNTS, quiet=False) -> dict:
+    """Writes every workload into `out_dir` and returns the manifest. Size
+    ``seed`` is the default article exactly (doc id of the app's own text),
+    with [`SEED_COUNT`] annotations."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(SEED_ARTICLE, encoding="utf-8", newline="") as f:
         seed_text = f.read()
     manifest = {"seed": seed, "generator": "bench/workload.py", "texts": {}, "annotations": {}}
     for size in sizes:
-        text = build_text(SIZES[size], seed, seed_text)
-        name = f"text-{size}"
-        title = f"Benchmark text {size} (seed {seed})"
+        if size == "seed":
+            text, name, title = seed_text, "seed-article", "Seed article"
+        else:
+            text = build_text(SIZES[size], seed, seed_text)
+            name = f"text-{size}"
+            title = f"Benchmark text {size} (seed {seed})"
         raw = text.encode("utf-8")
         (out_dir / f"{name}.txt").write_bytes(raw)
         words = words_of(text)
@@ -307,7 +315,7 @@ def generate(out_dir: Path, seed: int = 1, sizes=("50k", "1m", "5m"), counts=COU
             "words": len(words.starts),
             "sha256": hashlib.sha256(raw).hexdigest(),
         }
-        for n in counts:
+        for n in [SEED_COUNT] if size == "seed" else counts:
             anns, stats = build_annotations(text, words, n, seed)
             data = native_file(text, title, name, anns)
             check_file(data)
@@ -336,11 +344,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--sizes", default="50k,1m,5m", help="comma list of " + ",".join(SIZES))
+    ap.add_argument("--sizes", default="seed,50k,1m,5m", help="comma list of seed," + ",".join(SIZES))
     ap.add_argument("--counts", default=",".join(map(str, COUNTS)))
     args = ap.parse_args(argv)
     sizes = [s for s in args.sizes.split(",") if s]
-    bad = [s for s in sizes if s not in SIZES]
+    bad = [s for s in sizes if s not in SIZES and s != "seed"]
     if bad:
         ap.error(f"unknown sizes {bad}")
     counts = [int(c) for c in args.counts.split(",") if c]

@@ -19,7 +19,12 @@ pub struct Live {
     pub article: NodeRef,
     /// Where `[` marked the start of a selection (UTF-16 document offset).
     pub mark_start: Option<u32>,
+    /// A dialog is open (it handles its own keys).
     pub help_open: bool,
+    pub doc: Option<Rc<annotator_core::Document>>,
+    pub record: Option<Rc<RefCell<annotator_core::merge::DocRecord>>>,
+    pub annotations: Option<Rc<Vec<annotator_core::Annotation>>>,
+    pub library: Option<Rc<annotator_core::library::Library>>,
 }
 
 /// Whether a key event comes from a place where typing must not trigger shortcuts.

@@ -7,7 +7,9 @@
 
 pub mod browser;
 pub mod components;
+pub mod docs;
 pub mod keys;
+pub mod library_ops;
 pub mod state;
 
 /// The default article, shipped inside the app.

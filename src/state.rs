@@ -7,6 +7,8 @@ use annotator_core::anchor::Orphan;
 use annotator_core::filter::Filter;
 use annotator_core::formats::Imported;
 use annotator_core::history::{apply_recorded, redo_state, undo_state, History};
+use annotator_core::library::{Library, Removed};
+use annotator_core::merge::DocRecord;
 use annotator_core::model::{normalize_selection, shorten};
 use annotator_core::words::snap_to_words;
 use annotator_core::{Action, Annotation, Label, State};
@@ -42,6 +44,28 @@ pub struct AppState {
     /// A request to focus the note editor of an annotation (with a nonce).
     pub edit_note: Option<(String, u64)>,
     pub help_open: bool,
+    pub paste_open: bool,
+    /// Every document (the library).
+    pub library: Rc<Library>,
+    /// The last deleted document, while its deletion can be undone.
+    pub last_deleted: Option<Removed>,
+    /// Keys of unreadable data kept aside, offered as downloads.
+    pub backups: Rc<Vec<String>>,
+    /// The document's record as last written or read (tombstones, merging
+    /// with other tabs). Mutated in place by the save path.
+    pub record: Rc<RefCell<DocRecord>>,
+}
+
+/// Everything needed to show another document.
+#[derive(Clone, Debug)]
+pub struct Opened {
+    pub model: State,
+    pub history: History,
+    pub orphans: Vec<Orphan>,
+    pub notice: Option<String>,
+    pub info: Option<String>,
+    /// The stored record the annotations came from (for tombstones and merging).
+    pub record: DocRecord,
 }
 
 impl PartialEq for AppState {
@@ -59,6 +83,10 @@ impl PartialEq for AppState {
             && self.scroll_to == other.scroll_to
             && self.edit_note == other.edit_note
             && self.help_open == other.help_open
+            && self.paste_open == other.paste_open
+            && self.library == other.library
+            && self.last_deleted == other.last_deleted
+            && self.backups == other.backups
     }
 }
 
@@ -95,6 +123,19 @@ pub enum AppAction {
     SetQuery(String),
     SetSnap(bool),
     Help(bool),
+    Paste(bool),
+    /// Show another document (its annotations, history and orphans).
+    OpenDoc(Box<Opened>),
+    /// The library changed (here or in another tab).
+    SetLibrary(Rc<Library>),
+    /// Another tab changed this document's annotations: take them (not an undo step).
+    External(Vec<Annotation>),
+    /// A document was deleted (its removal can be undone until the next deletion).
+    Deleted(Removed),
+    /// The deletion can no longer be undone.
+    ForgetDeleted,
+    /// Unreadable data was kept under these backup keys.
+    AddBackups(Vec<String>),
     /// Show an error.
     Notice(String),
     /// Show a success message.
@@ -104,7 +145,7 @@ pub enum AppAction {
 impl AppState {
     /// The initial state of a document, with its history, orphans and an
     /// optional startup notice.
-    pub fn new(model: State, history: History, orphans: Vec<Orphan>, notice: Option<String>) -> Self {
+    pub fn new(model: State, history: History, orphans: Vec<Orphan>, notice: Option<String>, library: Library) -> Self {
         AppState {
             model,
             history: Rc::new(RefCell::new(history)),
@@ -119,6 +160,11 @@ impl AppState {
             scroll_to: None,
             edit_note: None,
             help_open: false,
+            paste_open: false,
+            library: Rc::new(library),
+            last_deleted: None,
+            backups: Rc::new(Vec::new()),
+            record: Rc::new(RefCell::new(DocRecord::default())),
         }
     }
 
@@ -366,6 +412,60 @@ impl Reducible for AppState {
             AppAction::Help(open) => {
                 let mut next = (*self).clone();
                 next.help_open = open;
+                next
+            }
+            AppAction::Paste(open) => {
+                let mut next = (*self).clone();
+                next.paste_open = open;
+                next
+            }
+            AppAction::OpenDoc(opened) => {
+                let mut next = (*self).clone();
+                let o = *opened;
+                next.model = o.model;
+                next.history = Rc::new(RefCell::new(o.history));
+                next.history_rev += 1;
+                next.orphans = Rc::new(o.orphans);
+                next.record = Rc::new(RefCell::new(o.record));
+                next.notice = o.notice;
+                next.info = o.info;
+                next.announce = format!("Opened {}", next.model.doc.title);
+                next.scroll_to = None;
+                next.edit_note = None;
+                next.paste_open = false;
+                next
+            }
+            AppAction::SetLibrary(lib) => {
+                let mut next = (*self).clone();
+                next.library = lib;
+                next
+            }
+            AppAction::External(annotations) => {
+                let mut next = (*self).clone();
+                let selected = self.model.selected.clone().filter(|id| annotations.iter().any(|a| &a.id == id));
+                next.model = State { selected, ..State::with_annotations(self.model.doc.clone(), annotations) };
+                next.info = Some("Updated with changes made in another tab.".into());
+                next.announce = "Updated with changes made in another tab".into();
+                next
+            }
+            AppAction::Deleted(removed) => {
+                let mut next = (*self).clone();
+                next.info = Some(format!("Deleted the document “{}”.", removed.meta.title));
+                next.announce = next.info.clone().unwrap_or_default();
+                next.last_deleted = Some(removed);
+                next.notice = None;
+                next
+            }
+            AppAction::ForgetDeleted => {
+                let mut next = (*self).clone();
+                next.last_deleted = None;
+                next
+            }
+            AppAction::AddBackups(keys) => {
+                let mut next = (*self).clone();
+                let mut all = (*self.backups).clone();
+                all.extend(keys);
+                next.backups = Rc::new(all);
                 next
             }
             AppAction::Notice(text) => self.notice(text),

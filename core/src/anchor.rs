@@ -17,6 +17,14 @@
 //! 4. **Orphaned**: nothing acceptable; the annotation is kept (label,
 //!    quote, note) with the reason, for the person to delete or re-attach.
 //!
+//! Steps 2 and 3 first look within [`NEAR_WINDOW_CP`] of the old position.
+//! For step 2 this is exact: an occurrence there whose prefix and suffix both
+//! match cannot be beaten by one farther away. For step 3 it is a heuristic:
+//! a nearby approximate match whose prefix and suffix both match exactly is
+//! taken without scanning the whole text. So an edited text costs about
+//! O(window) per annotation that merely shifted; only annotations that do not
+//! anchor nearby (and orphans) pay for a pass over the whole text.
+//!
 //! Everything is measured in **code points**. The text is turned into a
 //! vector of code points once per [`Anchorer`] (once per import), never per
 //! annotation. Anchored annotations always satisfy `text[start..end] == quote`.
@@ -411,10 +419,17 @@ impl<'a> Anchorer<'a> {
             };
         }
         let pattern = self.to_ids(&quote);
+        // Every quote code point that never occurs in the text costs an edit.
+        let absent = pattern.iter().filter(|&&c| c == NONE).count();
+        if absent > k {
+            return Anchoring::Orphaned {
+                reason: format!("the quote is no longer in the text ({absent} of its characters occur nowhere in it)"),
+            };
+        }
         let rev_pattern: Vec<u32> = pattern.iter().rev().copied().collect();
         // 3a. Near the old position first: a match there whose prefix and
         // suffix both still match exactly is taken without searching the
-        // whole text (a heuristic, unlike 2a: a far match with fewer edits
+        // whole text (a heuristic, unlike the exact pass above: a far match with fewer edits
         // could score higher, but it would need the same context too).
         if let Some(h) = hint {
             if !prefix.is_empty() || !suffix.is_empty() {
@@ -466,9 +481,13 @@ impl<'a> Anchorer<'a> {
     ) -> Option<Scored> {
         let m = pattern.len();
         let alpha = self.alphabet();
-        let ends = find_ends(&self.ids[lo..hi], pattern, alpha, k, &mut self.work.myers_steps);
+        let hi = hi.min(self.ids.len());
+        if lo >= hi {
+            return None;
+        }
+        let ends = find_ends(&self.ids[lo..hi], pattern, alpha, k, false, &mut self.work.myers_steps);
         let ends: Vec<(usize, usize)> = local_minima(&ends).into_iter().map(|(e, err)| (e + lo, err)).collect();
-        let ends = nearest_ends(ends, hint.map(|h| h + m), MAX_SCORED);
+        let ends = nearest_ends(ends, hint.map(|h| h.saturating_add(m)), MAX_SCORED);
         let mut best: Option<Scored> = None;
         for (end, errors) in ends {
             let start = self.match_start(rev_pattern, end, errors).max(lo);
@@ -514,7 +533,7 @@ impl<'a> Anchorer<'a> {
         let from = end.saturating_sub(m + errors);
         let window: Vec<u32> = self.ids[from..end].iter().rev().copied().collect();
         let alpha = self.alphabet();
-        let hits = find_ends(&window, rev_pattern, alpha, errors, &mut self.work.myers_steps);
+        let hits = find_ends(&window, rev_pattern, alpha, errors, true, &mut self.work.myers_steps);
         hits.iter()
             .filter(|h| h.1 <= errors)
             .map(|h| end - h.0)
@@ -675,8 +694,13 @@ fn advance_block(pv: &mut u64, mv: &mut u64, eq: u64, h_in: i64, last: u64) -> i
 /// (`NONE` in the pattern never matches). Myers' block algorithm (1999, fig. 9)
 /// with Ukkonen's cut-off: only blocks that can still be within `k` are
 /// computed, so the expected cost is O(n · ⌈k/64⌉), not O(n · m).
+/// With `anchored`, only occurrences starting at text position 0 count
+/// (edit distance between `pattern` and each prefix of `text`).
 /// `steps` is increased by the number of block steps done.
-fn find_ends(text: &[u32], pattern: &[u32], alpha: usize, k: usize, steps: &mut u64) -> Vec<(usize, usize)> {
+fn find_ends(text: &[u32], pattern: &[u32], alpha: usize, k: usize, anchored: bool, steps: &mut u64) -> Vec<(usize, usize)> {
+    // Horizontal delta entering the top row: 0 lets a match start anywhere
+    // (D[0][j] = 0); +1 makes it start at text position 0 (D[0][j] = j).
+    let h_top = i64::from(anchored);
     let m = pattern.len();
     if m == 0 {
         return Vec::new();
@@ -697,7 +721,7 @@ fn find_ends(text: &[u32], pattern: &[u32], alpha: usize, k: usize, steps: &mut 
         let last = 1u64 << (m - 1);
         let (mut pv, mut mv, mut score) = (!0u64, 0u64, m as i64);
         for (j, &c) in text.iter().enumerate() {
-            score += advance_block(&mut pv, &mut mv, peq[c as usize], 0, last);
+            score += advance_block(&mut pv, &mut mv, peq[c as usize], h_top, last);
             if score <= k {
                 out.push((j + 1, score as usize));
             }
@@ -722,7 +746,7 @@ fn find_ends(text: &[u32], pattern: &[u32], alpha: usize, k: usize, steps: &mut 
     let mut done: u64 = 0;
     for (j, &c) in text.iter().enumerate() {
         let row = &peq[c as usize * nb..c as usize * nb + nb];
-        let mut carry = advance_block(&mut pv0, &mut mv0, row[0], 0, last0);
+        let mut carry = advance_block(&mut pv0, &mut mv0, row[0], h_top, last0);
         score0 += carry;
         for b in 1..=y {
             carry = advance_block(&mut pv[b], &mut mv[b], row[b], carry, last[b]);
@@ -765,7 +789,16 @@ pub struct ApproxMatch {
 /// bit-parallel matcher (builds its own alphabet; for tests and tools).
 pub fn approx_match_ends(text: &str, pattern: &str, max_errors: usize, steps: &mut u64) -> Vec<(usize, usize)> {
     let (t, p, alpha) = alphabet_of(text, pattern);
-    find_ends(&t, &p, alpha, max_errors, steps)
+    find_ends(&t, &p, alpha, max_errors, false, steps)
+}
+
+/// Edit distance between `pattern` and every prefix `text[..j]` (code
+/// points), for the `j` where it is at most `max_errors`, as `(j, distance)`
+/// in order: the anchored variant of [`approx_match_ends`] used to find where
+/// a match starts (on reversed strings).
+pub fn prefix_edit_distances(text: &str, pattern: &str, max_errors: usize, steps: &mut u64) -> Vec<(usize, usize)> {
+    let (t, p, alpha) = alphabet_of(text, pattern);
+    find_ends(&t, &p, alpha, max_errors, true, steps)
 }
 
 /// The best approximate occurrences of `pattern` in `text` (code points):
@@ -774,7 +807,7 @@ pub fn approx_match_ends(text: &str, pattern: &str, max_errors: usize, steps: &m
 pub fn approx_search(text: &str, pattern: &str, max_errors: usize) -> Vec<ApproxMatch> {
     let (t, p, alpha) = alphabet_of(text, pattern);
     let mut steps = 0;
-    let ends = find_ends(&t, &p, alpha, max_errors, &mut steps);
+    let ends = find_ends(&t, &p, alpha, max_errors, false, &mut steps);
     let Some(best) = ends.iter().map(|e| e.1).min() else { return Vec::new() };
     let rev: Vec<u32> = p.iter().rev().copied().collect();
     let m = p.len();
@@ -782,7 +815,7 @@ pub fn approx_search(text: &str, pattern: &str, max_errors: usize) -> Vec<Approx
     for (end, errors) in local_minima(&ends).into_iter().filter(|e| e.1 == best) {
         let from = end.saturating_sub(m + errors);
         let window: Vec<u32> = t[from..end].iter().rev().copied().collect();
-        let start = find_ends(&window, &rev, alpha, errors, &mut steps)
+        let start = find_ends(&window, &rev, alpha, errors, true, &mut steps)
             .iter()
             .map(|h| end - h.0)
             .min_by_key(|&s| ((end - s).abs_diff(m), std::cmp::Reverse(end - s)))

@@ -170,8 +170,8 @@ pub fn import(bytes: &[u8], existing_ids: &[String]) -> Result<Vec<BundleDoc>, I
 
 /// The record to store for `incoming` when the library may already hold the
 /// same document (`existing`): their [`merge::merge`] (by annotation id, the
-/// later edit wins, deletions remembered), `rev` one more than `existing`'s.
-/// Without `existing`, the incoming record with `rev` 1.
+/// later edit wins, deletions remembered), `rev` one more than `existing`'s
+/// ([`merge::for_write`]). Without `existing`, the incoming record with `rev` 1.
 pub fn merge_into(existing: Option<&DocRecord>, incoming: &BundleDoc) -> DocRecord {
     merge::for_write(&incoming.record, existing)
 }

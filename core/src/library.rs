@@ -219,6 +219,8 @@ impl DocMeta {
     /// Metadata for a new document with `text`: id derived from the text,
     /// title sanitised (or [`UNTITLED`]), name from `name` (or the title when
     /// `name` is empty), no annotations, created = modified = `now`.
+    /// `name` is a file-name stem: pass the opened file's name without its
+    /// extension (e.g. [`crate::textfile::title_from_file_name`]), or `""`.
     pub fn new(text: &str, title: &str, name: &str, now: &str) -> Self {
         let title = sanitize_title(title);
         let title = if title.is_empty() { UNTITLED.to_string() } else { title };

@@ -32,10 +32,14 @@
 //!
 //! * load: `base = parse_record(stored)`; show `base.annotations`;
 //! * after a local edit: `local = base.after_edit(&shown, now)`; read the
-//!   stored record `s` and write [`for_write`]`(&local, s)`; that becomes `base`
-//!   and what is shown;
+//!   stored record `s` again right before writing and write
+//!   [`for_write`]`(&local, s)`; once the write succeeded that becomes `base`
+//!   and what is shown (if it failed, keep `local` in memory and retry);
 //! * on a `storage` event for the open document: `base = merge(&base, &s)`
-//!   and show it.
+//!   and show it (no write needed: `s` is already stored).
+//!
+//! `rev` only ever grows; a stored `rev` different from `base.rev` means
+//! another tab wrote since this one read.
 //!
 //! # Stored JSON
 //!
@@ -447,15 +451,17 @@ pub fn merge(mine: &DocRecord, theirs: &DocRecord) -> DocRecord {
     DocRecord { annotations, deleted, rev: mine.rev.max(theirs.rev) }
 }
 
-/// The record to write when `local` (this tab's record after its edits) is
-/// saved and `stored` is what storage holds now (`None`: nothing or
-/// unreadable): their [`merge`], with `rev` one more than either.
+/// The record to write when `local` (this tab's record after its edits,
+/// from [`DocRecord::after_edit`]) is saved and `stored` is what storage
+/// holds now (`None`: nothing, or unreadable and backed up): their [`merge`],
+/// with `rev = max(local.rev, stored.rev + 1)`, so the stored `rev` always
+/// grows (by one when nobody else wrote since `local`'s base was read).
 pub fn for_write(local: &DocRecord, stored: Option<&DocRecord>) -> DocRecord {
     let mut out = match stored {
         Some(s) => merge(local, s),
         None => merge(local, &DocRecord::default()),
     };
-    out.rev = local.rev.max(stored.map_or(0, |s| s.rev)) + 1;
+    out.rev = local.rev.max(stored.map_or(0, |s| s.rev) + 1);
     out
 }
 

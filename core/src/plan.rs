@@ -95,6 +95,13 @@ pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Seg
     let mut byte = index.cp_to_utf8(para.start_cp).unwrap_or(text.len());
     let mut u16 = para.start_utf16;
     let mut chars = text[byte..].chars();
+    // Sweep: annotations ordered by (clamped) start enter the active set as
+    // the cut passes their start and leave it at their end, so each segment
+    // costs O(active), not O(all annotations of the paragraph).
+    let mut by_start: Vec<usize> = (0..anns.len()).collect();
+    by_start.sort_by_key(|&i| anns[i].start.max(para.start_cp));
+    let mut next = 0;
+    let mut active: Vec<usize> = Vec::new();
     for w in cuts.windows(2) {
         let (s, e) = (w[0], w[1]);
         let (b0, u0) = (byte, u16);
@@ -104,8 +111,13 @@ pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Seg
                 u16 += ch.len_utf16();
             }
         }
-        let mut covering: Vec<usize> = (0..anns.len()).filter(|&i| anns[i].start <= s && anns[i].end >= e).collect();
-        covering.sort_by_key(|&i| std::cmp::Reverse(anns[i].end - anns[i].start));
+        while next < by_start.len() && anns[by_start[next]].start.max(para.start_cp) <= s {
+            active.push(by_start[next]);
+            next += 1;
+        }
+        active.retain(|&i| anns[i].end > s);
+        let mut covering: Vec<usize> = active.iter().copied().filter(|&i| anns[i].start <= s && anns[i].end >= e).collect();
+        covering.sort_by_key(|&i| (std::cmp::Reverse(anns[i].end - anns[i].start), i));
         out.push(Segment { start_cp: s, end_cp: e, start_utf16: u0, utf8: (b0, byte), covering });
     }
     out

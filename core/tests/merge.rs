@@ -132,7 +132,11 @@ fn for_write_merges_with_storage_and_bumps_the_revision() {
     let w = for_write(&local, Some(&stored));
     assert_eq!(ids(&w), ["l", "s"]);
     assert_eq!(w.rev, 8);
-    assert_eq!(for_write(&local, None).rev, 5);
+    assert_eq!(for_write(&local, None).rev, 4);
+    // Nobody else wrote since this tab's base (rev 3): the stored rev grows by one.
+    let base = rec(vec![], &[], 3);
+    let edited = base.after_edit(&[a("l", 0, 5, Label::Claim, T2)], T2);
+    assert_eq!(for_write(&edited, Some(&base)).rev, 4);
 }
 
 #[test]
@@ -368,4 +372,37 @@ fn not_json_is_a_syntax_error_with_a_location() {
         Err(ImportError::Syntax { line: 2, .. }) => {}
         other => panic!("{other:?}"),
     }
+}
+
+/// Two tabs sharing one storage slot (the JSON string), each following the
+/// protocol of the module documentation: edit, re-read, merge, write.
+#[test]
+fn two_tabs_editing_the_same_document_keep_both_edits_through_storage() {
+    let m = meta();
+    let index = TextIndex::new(TEXT);
+    let read = |slot: &str| parse_record(slot.as_bytes(), Some(&m.id), Some(&index)).unwrap().record;
+    let x = a("x", 0, 5, Label::Claim, T1);
+    let mut slot = rec(vec![x.clone()], &[], 1).to_json(&m);
+    // Both tabs load the same record.
+    let mut base_a = read(&slot);
+    let mut base_b = read(&slot);
+    // Tab A adds y and saves.
+    let y = a("y", 13, 14, Label::Statistic, T2);
+    let local_a = base_a.after_edit(&[x.clone(), y.clone()], T2);
+    let w = for_write(&local_a, Some(&read(&slot)));
+    slot = w.to_json(&m);
+    base_a = w;
+    // Tab B, not yet told, deletes x and saves: it re-reads storage first.
+    let local_b = base_b.after_edit(&[], T3);
+    let stored = read(&slot);
+    assert_ne!(stored.rev, base_b.rev, "B sees that A wrote meanwhile");
+    let w = for_write(&local_b, Some(&stored));
+    slot = w.to_json(&m);
+    base_b = w;
+    // A receives the storage event and merges.
+    base_a = merge(&base_a, &read(&slot));
+    assert_eq!(base_a.annotations, vec![y.clone()], "A's addition and B's deletion both survive");
+    assert_eq!(base_b.annotations, vec![y]);
+    assert_eq!(base_a, base_b);
+    assert_eq!(read(&slot), base_b);
 }

@@ -2,6 +2,7 @@
 
 pub mod caret;
 pub mod download;
+pub mod idb;
 pub mod offline;
 pub mod selection;
 pub mod storage;

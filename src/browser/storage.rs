@@ -1,19 +1,17 @@
-//! Local storage of a document's annotations, under a versioned key per document.
-//!
-//! The value is a native annotation file without the document text
-//! ([`annotator_core::native::export_with`]), so the same validation guards
-//! loading from storage and importing a file.
+//! Local storage (and IndexedDB for large texts), schema version 2; see
+//! `annotator_core::library` for the keys. Annotations always live in local
+//! storage; a document's text goes to local storage when small and to
+//! IndexedDB when large. Unreadable data is never overwritten: it is copied
+//! to a backup key first and reported.
 
-use annotator_core::native;
-use annotator_core::{Annotation, Document};
+use annotator_core::anchor::Orphan;
+use annotator_core::history::History;
+use annotator_core::library::{self, DocMeta, Library, StorageKey};
+use annotator_core::merge::{self, DocRecord};
+use annotator_core::{Label, TextIndex};
 
 /// Prefix of every key this app writes.
-pub const KEY_PREFIX: &str = "text-annotator.v1.doc.";
-
-/// Storage key of a document's annotations.
-pub fn doc_key(doc_id: &str) -> String {
-    format!("{KEY_PREFIX}{doc_id}")
-}
+pub const PREFIX: &str = "text-annotator.";
 
 fn storage() -> Result<web_sys::Storage, String> {
     let window = web_sys::window().ok_or("no window")?;
@@ -24,50 +22,21 @@ fn storage() -> Result<web_sys::Storage, String> {
     }
 }
 
-/// What loading a document's saved annotations found.
-#[derive(Debug, PartialEq)]
-pub enum Loaded {
-    /// Nothing saved yet.
-    Empty,
-    /// Saved annotations, validated against the document text.
-    Found(Vec<Annotation>),
-    /// Saved data that could not be read; it was copied to `backup_key` and is
-    /// left untouched so nothing is lost.
-    Corrupt { backup_key: String, reason: String },
-    /// Storage itself is unavailable.
-    Unavailable(String),
+/// Whether local storage can be used at all.
+pub fn available() -> Result<(), String> {
+    storage().map(|_| ())
 }
 
-/// Loads the annotations saved for `doc`.
-pub fn load(doc: &Document) -> Loaded {
-    let s = match storage() {
-        Ok(s) => s,
-        Err(e) => return Loaded::Unavailable(e),
-    };
-    let key = doc_key(&doc.id);
-    let raw = match s.get_item(&key) {
-        Ok(Some(raw)) => raw,
-        Ok(None) => return Loaded::Empty,
-        Err(e) => return Loaded::Unavailable(super::js_error_text(&e)),
-    };
-    match native::import(raw.as_bytes(), doc) {
-        Ok(parsed) => Loaded::Found(parsed.annotations),
-        Err(e) => {
-            let backup_key = format!("{key}.backup-{}", js_sys::Date::now() as u64);
-            let _ = s.set_item(&backup_key, &raw);
-            Loaded::Corrupt { backup_key, reason: e.to_string() }
-        }
-    }
+/// Reads a raw value.
+pub fn get(key: &str) -> Result<Option<String>, String> {
+    storage()?.get_item(key).map_err(|e| super::js_error_text(&e))
 }
 
-/// Writes all annotations of `doc`. On failure (quota, storage disabled) the
-/// previous value stays as it was and the reason is returned.
-pub fn save(doc: &Document, annotations: &[Annotation]) -> Result<(), String> {
-    let s = storage()?;
-    let value = native::export_with(doc, annotations, false);
-    s.set_item(&doc_key(&doc.id), &value).map_err(|e| {
+/// Writes a raw value. A failed write (quota) leaves the previous value as it was.
+pub fn set(key: &str, value: &str) -> Result<(), String> {
+    storage()?.set_item(key, value).map_err(|e| {
         let text = super::js_error_text(&e);
-        if text.to_lowercase().contains("quota") {
+        if text.to_lowercase().contains("quota") || text.to_lowercase().contains("exceeded") {
             format!("the browser's storage is full ({text})")
         } else {
             text
@@ -75,19 +44,197 @@ pub fn save(doc: &Document, annotations: &[Annotation]) -> Result<(), String> {
     })
 }
 
-/// Reads a raw stored value (for offering a corrupt record as a download).
-pub fn read_raw(key: &str) -> Option<String> {
-    storage().ok()?.get_item(key).ok().flatten()
+/// Removes a key (no error if absent).
+pub fn remove(key: &str) -> Result<(), String> {
+    storage()?.remove_item(key).map_err(|e| super::js_error_text(&e))
+}
+
+/// Every entry whose key starts with [`PREFIX`].
+pub fn entries() -> Vec<(String, String)> {
+    let Ok(s) = storage() else { return Vec::new() };
+    let n = s.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(PREFIX))
+        .filter_map(|k| s.get_item(&k).ok().flatten().map(|v| (k, v)))
+        .collect()
+}
+
+/// Copies an unreadable value to a backup key; returns that key.
+pub fn back_up(key: &str, raw: &str) -> Result<String, String> {
+    let backup = library::backup_key(key, js_sys::Date::now() as u64);
+    set(&backup, raw)?;
+    Ok(backup)
 }
 
 /// Storage key of a document's undo history.
 pub fn history_key(doc_id: &str) -> String {
-    format!("text-annotator.v1.history.{doc_id}")
+    format!("text-annotator.v2.history.{doc_id}")
 }
 
 /// Storage key of a document's orphaned annotations.
 pub fn orphans_key(doc_id: &str) -> String {
-    format!("text-annotator.v1.orphans.{doc_id}")
+    format!("text-annotator.v2.orphans.{doc_id}")
+}
+
+/// The library at start-up, with what the person must be told.
+pub struct Boot {
+    pub library: Library,
+    pub notices: Vec<String>,
+    /// Backup keys written (offered as downloads).
+    pub backups: Vec<String>,
+}
+
+/// Loads the library, migrating schema-1 data on the first start of this
+/// version, and makes sure the sample article is listed.
+pub fn boot(seed: DocMeta) -> Boot {
+    let mut notices = Vec::new();
+    let mut backups = Vec::new();
+    if let Err(e) = available() {
+        let mut library = Library::new();
+        library.ensure_seed(seed);
+        notices.push(format!("Local storage is unavailable ({e}): your work is kept only in this tab. Use Export to keep a copy."));
+        return Boot { library, notices, backups };
+    }
+    let mut library = match get(library::LIBRARY_KEY) {
+        Ok(Some(raw)) => match Library::from_json(raw.as_bytes()) {
+            Ok(lib) => lib,
+            Err(e) => {
+                match back_up(library::LIBRARY_KEY, &raw) {
+                    Ok(k) => {
+                        notices.push(format!("The list of documents could not be read ({e}). It was kept unchanged under “{k}”; the list was rebuilt from the stored documents."));
+                        backups.push(k);
+                    }
+                    Err(w) => notices.push(format!("The list of documents could not be read ({e}) nor backed up ({w}).")),
+                }
+                rebuild_library()
+            }
+        },
+        Ok(None) => {
+            let m = library::migrate_v1(&entries());
+            let mut ok = true;
+            for (k, v) in &m.writes {
+                if let Err(e) = set(k, v) {
+                    notices.push(format!("Moving your saved annotations to the new storage format failed ({e}); the old data is kept and the move will be tried again."));
+                    ok = false;
+                    break;
+                }
+            }
+            for (k, raw, reason) in &m.unreadable {
+                match back_up(k, raw) {
+                    Ok(b) => {
+                        notices.push(format!("Saved annotations under “{k}” could not be read ({reason}). They were kept unchanged under “{b}”."));
+                        backups.push(b);
+                    }
+                    Err(e) => notices.push(format!("Saved annotations under “{k}” could not be read ({reason}) nor backed up ({e}); they are left in place.")),
+                }
+            }
+            if ok {
+                for k in &m.migrated_keys {
+                    let _ = remove(k);
+                }
+            }
+            m.library
+        }
+        Err(e) => {
+            notices.push(format!("Local storage could not be read ({e})."));
+            Library::new()
+        }
+    };
+    if library.ensure_seed(seed) {
+        let _ = set(library::LIBRARY_KEY, &library.to_json());
+    }
+    Boot { library, notices, backups }
+}
+
+/// Rebuilds a library from the stored document records (after the list was lost).
+fn rebuild_library() -> Library {
+    let mut lib = Library::new();
+    for (k, v) in entries() {
+        if let StorageKey::Doc(id) = library::classify_key(&k) {
+            if let Ok(stored) = merge::parse_record(v.as_bytes(), Some(&id), None) {
+                let h = stored.header;
+                let meta = DocMeta {
+                    id: id.clone(),
+                    title: h.title.unwrap_or_else(|| "Recovered document".into()),
+                    name: h.name.unwrap_or_else(|| "document".into()),
+                    len_cp: h.length.unwrap_or(0),
+                    counts: library::counts_of(&stored.record.annotations),
+                    modified: String::new(),
+                    created: String::new(),
+                    seed: false,
+                };
+                let _ = lib.add(meta);
+            }
+        }
+    }
+    lib
+}
+
+/// Saves the library.
+pub fn save_library(lib: &Library) -> Result<(), String> {
+    set(library::LIBRARY_KEY, &lib.to_json())
+}
+
+/// A document's stored record, checked against its text. Unreadable data is
+/// backed up and reported (`Err((backup_key, reason))`), never overwritten.
+pub fn load_record(id: &str, index: &TextIndex) -> Result<Option<DocRecord>, (Option<String>, String)> {
+    let key = library::doc_key(id);
+    let raw = match get(&key) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err((None, e)),
+    };
+    match merge::parse_record(raw.as_bytes(), Some(id), Some(index)) {
+        Ok(stored) => Ok(Some(stored.record)),
+        Err(e) => Err((back_up(&key, &raw).ok(), e.to_string())),
+    }
+}
+
+/// Writes a document's record after local edits, merged with what another
+/// tab may have stored meanwhile (by annotation id; deletions remembered).
+/// Returns the record as written. Atomic per document: one key, one write.
+pub fn write_record(meta: &DocMeta, local: &DocRecord, index: &TextIndex) -> Result<DocRecord, String> {
+    let key = library::doc_key(&meta.id);
+    let stored = match get(&key)? {
+        Some(raw) => match merge::parse_record(raw.as_bytes(), Some(&meta.id), Some(index)) {
+            Ok(s) => Some(s.record),
+            Err(_) => {
+                // Never overwrite what cannot be read: keep a copy first.
+                back_up(&key, &raw)?;
+                None
+            }
+        },
+        None => None,
+    };
+    let merged = merge::for_write(local, stored.as_ref());
+    set(&key, &merged.to_json(meta))?;
+    Ok(merged)
+}
+
+/// Stores a document's text: local storage when small, IndexedDB when large.
+pub async fn save_text(id: &str, text: &str) -> Result<(), String> {
+    if library::text_fits_local_storage(text) {
+        set(&library::text_key(id), text)
+    } else {
+        super::idb::put_text(id, text).await
+    }
+}
+
+/// Loads a document's text from local storage or IndexedDB.
+pub async fn load_text(id: &str) -> Result<Option<String>, String> {
+    if let Some(t) = get(&library::text_key(id))? {
+        return Ok(Some(t));
+    }
+    super::idb::get_text(id).await
+}
+
+/// Removes everything stored for a document (after its deletion can no longer be undone).
+pub async fn delete_document_data(id: &str) {
+    for k in [library::doc_key(id), library::text_key(id), history_key(id), orphans_key(id)] {
+        let _ = remove(&k);
+    }
+    let _ = super::idb::delete_text(id).await;
 }
 
 /// Largest undo history kept in storage, in bytes (oldest steps go first).
@@ -95,10 +242,8 @@ pub const MAX_HISTORY_BYTES: usize = 2 * 1024 * 1024;
 
 /// Loads the undo history of a document; a missing or unreadable one gives
 /// an empty history (and the reason, for unreadable data).
-pub fn load_history(doc_id: &str) -> (annotator_core::history::History, Option<String>) {
-    use annotator_core::history::History;
-    let raw = storage().ok().and_then(|s| s.get_item(&history_key(doc_id)).ok().flatten());
-    match raw {
+pub fn load_history(doc_id: &str) -> (History, Option<String>) {
+    match get(&history_key(doc_id)).ok().flatten() {
         None => (History::default(), None),
         Some(raw) => match History::from_json(&raw) {
             Ok(h) => (h, None),
@@ -108,17 +253,14 @@ pub fn load_history(doc_id: &str) -> (annotator_core::history::History, Option<S
 }
 
 /// Saves the undo history (bounded to [`MAX_HISTORY_BYTES`]).
-pub fn save_history(doc_id: &str, history: &annotator_core::history::History) -> Result<(), String> {
-    let s = storage()?;
-    s.set_item(&history_key(doc_id), &history.to_json_bounded(MAX_HISTORY_BYTES))
-        .map_err(|e| super::js_error_text(&e))
+pub fn save_history(doc_id: &str, history: &History) -> Result<(), String> {
+    set(&history_key(doc_id), &history.to_json_bounded(MAX_HISTORY_BYTES))
 }
 
 /// Saves the orphans of a document (removes the key when there are none).
-pub fn save_orphans(doc_id: &str, orphans: &[annotator_core::anchor::Orphan]) -> Result<(), String> {
-    let s = storage()?;
+pub fn save_orphans(doc_id: &str, orphans: &[Orphan]) -> Result<(), String> {
     if orphans.is_empty() {
-        return s.remove_item(&orphans_key(doc_id)).map_err(|e| super::js_error_text(&e));
+        return remove(&orphans_key(doc_id));
     }
     let v: Vec<serde_json::Value> = orphans
         .iter()
@@ -130,18 +272,12 @@ pub fn save_orphans(doc_id: &str, orphans: &[annotator_core::anchor::Orphan]) ->
             })
         })
         .collect();
-    s.set_item(&orphans_key(doc_id), &serde_json::Value::Array(v).to_string())
-        .map_err(|e| super::js_error_text(&e))
+    set(&orphans_key(doc_id), &serde_json::Value::Array(v).to_string())
 }
 
-/// Loads the orphans of a document; entries that cannot be read are skipped
-/// (the raw value stays in storage until the next save).
-pub fn load_orphans(doc_id: &str) -> Vec<annotator_core::anchor::Orphan> {
-    use annotator_core::anchor::Orphan;
-    use annotator_core::Label;
-    let Some(raw) = storage().ok().and_then(|s| s.get_item(&orphans_key(doc_id)).ok().flatten()) else {
-        return Vec::new();
-    };
+/// Loads the orphans of a document; entries that cannot be read are skipped.
+pub fn load_orphans(doc_id: &str) -> Vec<Orphan> {
+    let Some(raw) = get(&orphans_key(doc_id)).ok().flatten() else { return Vec::new() };
     let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(&raw) else {
         return Vec::new();
     };

@@ -2,18 +2,21 @@
 
 use super::ann_list::AnnList;
 use super::article::ArticleView;
+use super::documents::Documents;
 use super::help::HelpDialog;
+use super::paste_dialog::PasteDialog;
 use super::legend::Legend;
 use super::orphans::OrphanList;
 use super::summary::SummaryView;
 use super::toolbar::Toolbar;
 use crate::browser::{self, download, selection, storage};
 use crate::keys::{self, Live};
+use crate::{docs, library_ops};
 use crate::state::{AppAction, AppState};
 use annotator_core::formats::{self, Format, ImportOptions, Imported};
 use annotator_core::native::{self, ImportError};
 use annotator_core::plan::{annotations_by_paragraph, paragraphs};
-use annotator_core::{Annotation, Document, Label, State};
+use annotator_core::{Annotation, Document, Label};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -28,30 +31,29 @@ enum SaveState {
 }
 
 fn initial_state() -> AppState {
-    let doc = Rc::new(Document::new(crate::SEED_TITLE, crate::SEED_NAME, crate::SEED_TEXT));
-    let (history, history_err) = storage::load_history(&doc.id);
-    let orphans = storage::load_orphans(&doc.id);
-    let (model, mut notice) = match storage::load(&doc) {
-        storage::Loaded::Empty => (State::new(doc.clone()), None),
-        storage::Loaded::Found(anns) => (State::with_annotations(doc.clone(), anns), None),
-        storage::Loaded::Corrupt { backup_key, reason } => (
-            State::new(doc.clone()),
-            Some(format!(
-                "The saved annotations for this article could not be read ({reason}). \
-                 They were kept unchanged under the storage key “{backup_key}”; use “Download the unreadable data” to get them."
-            )),
-        ),
-        storage::Loaded::Unavailable(reason) => (
-            State::new(doc.clone()),
-            Some(format!("Local storage is unavailable ({reason}): your work is kept only in this tab. Use Export to keep a copy.")),
-        ),
-    };
-    if notice.is_none() {
-        if let Some(e) = history_err {
-            notice = Some(format!("The undo history could not be read ({e}); it starts afresh. Your annotations are unaffected."));
-        }
+    let boot = storage::boot(docs::seed_meta());
+    let mut seed = docs::seed_document();
+    if let Some(m) = boot.library.get(&seed.id) {
+        seed.title = m.title.clone();
     }
-    AppState::new(model, history, orphans, notice)
+    let (opened, record, backups) = docs::load_opened(Rc::new(seed));
+    let mut notices = boot.notices;
+    notices.extend(opened.notice);
+    let notice = (!notices.is_empty()).then(|| notices.join(" "));
+    let mut st = AppState::new(opened.model, opened.history, opened.orphans, notice, boot.library);
+    *st.record.borrow_mut() = record;
+    let mut all = boot.backups;
+    all.extend(backups);
+    st.backups = Rc::new(all);
+    st
+}
+
+/// Whether two annotation lists hold the same annotations, ignoring `modified`.
+fn same_content(a: &[Annotation], b: &[Annotation]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.id == y.id && x.start == y.start && x.end == y.end && x.label == y.label && x.note == y.note && x.quote == y.quote
+        })
 }
 
 /// Reads every chosen file, then calls `done` with (name, bytes) pairs, or
@@ -127,13 +129,16 @@ pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let save = use_state(|| SaveState::Loaded);
     let article_ref = use_node_ref();
-    let backup_key = use_state(|| None::<String>);
     let live = use_mut_ref(Live::default);
     {
         let mut l = live.borrow_mut();
         l.index = Some(state.model.doc.index.clone());
         l.article = article_ref.clone();
-        l.help_open = state.help_open;
+        l.help_open = state.help_open || state.paste_open;
+        l.doc = Some(state.model.doc.clone());
+        l.record = Some(state.record.clone());
+        l.annotations = Some(state.model.annotations.clone());
+        l.library = Some(state.library.clone());
     }
 
     let doc = state.model.doc.clone();
@@ -285,21 +290,59 @@ pub fn app() -> Html {
         });
     }
 
-    // Autosave every change at once: annotations, then history and orphans.
+    // Autosave every change at once (annotations, merged with what another
+    // tab may have stored, and orphans). The undo history is written shortly
+    // after the last change (it can be large and is not the work itself), and
+    // at once when the page is hidden.
+    let history_timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     {
         let save = save.clone();
         let st = (*state).clone();
+        let dispatch = state.dispatcher();
+        let history_timer = history_timer.clone();
         use_effect_with(state.revision, move |rev| {
             if *rev > 0 {
                 let doc = &st.model.doc;
-                let result = storage::save(doc, &st.model.annotations)
-                    .and_then(|_| storage::save_orphans(&doc.id, &st.orphans))
-                    .and_then(|_| storage::save_history(&doc.id, &st.history.borrow()));
+                let now = browser::now_iso();
+                let mut meta = docs::meta_for(&st.library, doc);
+                meta.counts = st.model.counts();
+                let local = st.record.borrow().after_edit(&st.model.annotations, &now);
+                let result = storage::write_record(&meta, &local, &doc.index).and_then(|written| {
+                    storage::save_orphans(&doc.id, &st.orphans)?;
+                    Ok(written)
+                });
                 match result {
-                    Ok(()) => save.set(SaveState::Saved),
+                    Ok(written) => {
+                        save.set(SaveState::Saved);
+                        if !same_content(&written.annotations, &st.model.annotations) {
+                            dispatch.dispatch(AppAction::External(written.annotations.clone()));
+                        }
+                        let counts = annotator_core::library::counts_of(&written.annotations);
+                        *st.record.borrow_mut() = written;
+                        let mut lib = (*st.library).clone();
+                        if lib.touch(&doc.id, counts, &now).is_ok() && storage::save_library(&lib).is_ok() {
+                            dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
+                        }
+                    }
                     Err(e) => save.set(SaveState::Failed(e)),
                 }
+                let (doc_id, history) = (doc.id.clone(), st.history.clone());
+                *history_timer.borrow_mut() = Some(gloo::timers::callback::Timeout::new(400, move || {
+                    let _ = storage::save_history(&doc_id, &history.borrow());
+                }));
             }
+        });
+    }
+    {
+        let history_timer = history_timer.clone();
+        let (doc_id, history) = (state.model.doc.id.clone(), state.history.clone());
+        use_effect_with(doc_id.clone(), move |_| {
+            let flush = gloo::events::EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
+                if history_timer.borrow_mut().take().is_some() {
+                    let _ = storage::save_history(&doc_id, &history.borrow());
+                }
+            });
+            move || drop(flush)
         });
     }
 
@@ -315,18 +358,51 @@ pub fn app() -> Html {
         }
     });
 
-    // Remember the backup key of unreadable stored data, for its download button.
+    // On start: open the document the URL names; mark the page ready.
     {
-        let backup_key = backup_key.clone();
-        let notice = state.notice.clone();
-        let doc_id = doc.id.clone();
+        let dispatch = state.dispatcher();
+        let library = state.library.clone();
+        let current = state.model.doc.id.clone();
         use_effect_with((), move |_| {
-            if notice.is_some() {
-                if let Some(key) = find_backup(&storage::doc_key(&doc_id)) {
-                    backup_key.set(Some(key));
+            match docs::hash_doc_id() {
+                Some(id) if id != current && library.contains(&id) => library_ops::open(id, library, dispatch, false, None),
+                Some(id) if id != current => {
+                    dispatch.dispatch(AppAction::Notice(format!("The link names a document ({id}) that is not in this browser; showing the sample article.")));
+                    docs::set_hash(&current, false);
                 }
+                _ => docs::set_hash(&current, false),
             }
             gloo::utils::body().set_attribute("data-ready", "true").ok();
+        });
+    }
+
+    // Back/forward and edited URLs switch documents; another tab's writes are merged in.
+    {
+        let dispatch = state.dispatcher();
+        let live = live.clone();
+        use_effect_with((), move |_| {
+            let window = gloo::utils::window();
+            let (d1, l1) = (dispatch.clone(), live.clone());
+            let on_nav = move |_: &Event| {
+                let (current, library) = {
+                    let l = l1.borrow();
+                    (l.doc.as_ref().map(|d| d.id.clone()), l.library.clone())
+                };
+                if let (Some(id), Some(library)) = (docs::hash_doc_id(), library) {
+                    if Some(&id) != current.as_ref() && library.contains(&id) {
+                        library_ops::open(id, library, d1.clone(), false, None);
+                    }
+                }
+            };
+            let popstate = gloo::events::EventListener::new(&window, "popstate", on_nav.clone());
+            let hashchange = gloo::events::EventListener::new(&window, "hashchange", on_nav);
+            let (d2, l2) = (dispatch.clone(), live.clone());
+            let storage_ev = gloo::events::EventListener::new(&window, "storage", move |e| {
+                if let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() {
+                    on_storage_event(e, &l2, &d2);
+                }
+            });
+            move || drop((popstate, hashchange, storage_ev))
         });
     }
 
@@ -340,11 +416,11 @@ pub fn app() -> Html {
         _ => None,
     };
     let selected_rc: Option<Rc<str>> = state.model.selected.as_deref().map(Rc::from);
-    let download_backup = backup_key.as_ref().map(|key| {
+    let download_backup = state.backups.last().map(|key| {
         let key = key.clone();
         let state = state.clone();
         Callback::from(move |_| {
-            let raw = storage::read_raw(&key).unwrap_or_default();
+            let raw = storage::get(&key).ok().flatten().unwrap_or_default();
             if let Err(e) = download::download_text(&format!("{key}.json"), "application/json", &raw) {
                 state.dispatch(AppAction::Notice(format!("The download failed: {e}.")));
             }
@@ -364,9 +440,71 @@ pub fn app() -> Html {
         )
     };
     let orphans: Vec<_> = state.open_orphans().into_iter().cloned().collect();
+    let doc_cb = |f: fn(&AppState, &UseReducerDispatcher<AppState>, String)| {
+        let state = state.clone();
+        Callback::from(move |id: String| f(&state, &state.dispatcher(), id))
+    };
+    let onopendoc = doc_cb(|st, d, id| {
+        if id != st.model.doc.id {
+            library_ops::open(id, st.library.clone(), d.clone(), true, None)
+        }
+    });
+    let ondeletedoc = doc_cb(|st, d, id| library_ops::delete(&id, &st.model.doc.id, &st.library, st.last_deleted.clone(), d));
+    let onrenamedoc = {
+        let state = state.clone();
+        Callback::from(move |(id, title): (String, String)| library_ops::rename(&id, &title, &state.library, &state.dispatcher()))
+    };
+    let onopenfile = {
+        let state = state.clone();
+        Callback::from(move |f: web_sys::File| library_ops::open_file(f, state.library.clone(), state.dispatcher()))
+    };
+    let onimportbackup = {
+        let state = state.clone();
+        Callback::from(move |f: web_sys::File| library_ops::import_backup(f, state.library.clone(), state.model.doc.clone(), state.dispatcher()))
+    };
+    let onexportall = {
+        let state = state.clone();
+        Callback::from(move |_| library_ops::export_all(state.library.clone(), state.dispatcher()))
+    };
+    let onrestoreseed = {
+        let state = state.clone();
+        Callback::from(move |_| library_ops::restore_seed(&state.library, &state.dispatcher()))
+    };
+    let onpaste = simple(AppAction::Paste(true));
+    let onpasteclose = simple(AppAction::Paste(false));
+    let onpastesubmit = {
+        let state = state.clone();
+        Callback::from(move |(title, text): (String, String)| library_ops::open_pasted(title, text, state.library.clone(), state.dispatcher()))
+    };
+    let undo_delete = state.last_deleted.clone().map(|removed| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| library_ops::undo_delete(removed.clone(), &state.library, &state.dispatcher()))
+    });
+    // Dropping files on the page: texts open as documents, annotation files are imported.
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let state = state.clone();
+        let onimport = onimport.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let Some(list) = e.data_transfer().and_then(|d| d.files()) else { return };
+            let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+            let lower: Vec<String> = files.iter().map(|f| f.name().to_ascii_lowercase()).collect();
+            let has_ann = lower.iter().any(|n| n.ends_with(".ann") || n.ends_with(".json") || n.ends_with(".jsonld"));
+            if has_ann {
+                onimport.emit(files);
+            } else if let Some(f) = files.into_iter().next() {
+                library_ops::open_file(f, state.library.clone(), state.dispatcher());
+            }
+        })
+    };
+    let seed_id = docs::seed_meta().id;
+    let seed_listed = state.library.contains(&seed_id);
+    let doc_title = state.library.get(&doc.id).map(|m| m.title.clone()).unwrap_or_else(|| doc.title.clone());
+    let docs_list = Rc::new(state.library.docs.clone());
 
     html! {
-        <div class="app">
+        <div class="app" {ondragover} {ondrop}>
             <a class="skip" href="#article">{ "Skip to the article" }</a>
             <header class="top">
                 <h1>{ "Annotator" }</h1>
@@ -383,18 +521,23 @@ pub fn app() -> Html {
                 }
                 if let Some(cb) = download_backup { <button type="button" onclick={cb}>{ "Download the unreadable data" }</button> }
             </div>
-            <p id="info" aria-live="polite" class="info">{ state.info.clone().unwrap_or_default() }</p>
+            <p id="info" aria-live="polite" class="info">{ state.info.clone().unwrap_or_default() }
+                if let Some(cb) = undo_delete { { " " }<button type="button" onclick={cb}>{ "Undo delete" }</button> }
+            </p>
             <crate::components::update_banner::UpdateBanner />
             <p id="announce" class="visually-hidden" aria-live="polite">{ state.announce.clone() }</p>
             <div class="layout">
                 <main class="reader">
-                    <h2 class="doc-title">{ &doc.title }</h2>
+                    <h2 class="doc-title">{ &doc_title }</h2>
                     <ArticleView index={doc.index.clone()} paragraphs={paragraphs.clone()} by_para={by_para.clone()}
                         selected={selected_rc} onhighlight={onhighlight} article_ref={article_ref.clone()}
-                        title={AttrValue::from(doc.title.clone())} />
+                        title={AttrValue::from(doc_title.clone())} />
                     <div id="kbd-caret" class="kbd-caret" aria-hidden="true"></div>
                 </main>
                 <aside class="sidebar" aria-label="Annotations and tools">
+                    <Documents docs={docs_list} current={AttrValue::from(doc.id.clone())} onopen={onopendoc}
+                        onrename={onrenamedoc} ondelete={ondeletedoc} {onopenfile} {onpaste} {onrestoreseed} {seed_listed}
+                        {onexportall} {onimportbackup} />
                     <Legend />
                     <OrphanList {orphans} {onreattach} ondelete={ondeleteorphan} />
                     <AnnList annotations={state.model.annotations.clone()} filter={state.filter.clone()}
@@ -405,18 +548,41 @@ pub fn app() -> Html {
                 </aside>
             </div>
             if state.help_open { <HelpDialog onclose={onhelpclose} /> }
+            if state.paste_open { <PasteDialog onsubmit={onpastesubmit} onclose={onpasteclose} /> }
         </div>
     }
 }
 
-/// The newest backup key under `prefix`, if any.
-fn find_backup(prefix: &str) -> Option<String> {
-    let s = web_sys::window()?.local_storage().ok()??;
-    let n = s.length().ok()?;
-    let mut keys: Vec<String> = (0..n)
-        .filter_map(|i| s.key(i).ok().flatten())
-        .filter(|k| k.starts_with(prefix) && k.contains(".backup-"))
-        .collect();
-    keys.sort();
-    keys.pop()
+/// Another tab wrote to local storage: take its library, and merge its
+/// changes to the open document (writing back what it lacked).
+fn on_storage_event(e: &web_sys::StorageEvent, live: &Rc<std::cell::RefCell<Live>>, dispatch: &UseReducerDispatcher<AppState>) {
+    let Some(key) = e.key() else { return };
+    let Some(value) = e.new_value() else { return };
+    if key == annotator_core::library::LIBRARY_KEY {
+        if let Ok(lib) = annotator_core::library::Library::from_json(value.as_bytes()) {
+            dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
+        }
+        return;
+    }
+    let l = live.borrow();
+    let (Some(doc), Some(record), Some(current), Some(library)) = (l.doc.clone(), l.record.clone(), l.annotations.clone(), l.library.clone()) else {
+        return;
+    };
+    drop(l);
+    if key != annotator_core::library::doc_key(&doc.id) {
+        return;
+    }
+    let Ok(theirs) = annotator_core::merge::parse_record(value.as_bytes(), Some(&doc.id), Some(&doc.index)) else { return };
+    let merged = annotator_core::merge::merge(&record.borrow(), &theirs.record);
+    let lacking = !same_content(&merged.annotations, &theirs.record.annotations) || merged.deleted != theirs.record.deleted;
+    *record.borrow_mut() = merged.clone();
+    if !same_content(&merged.annotations, &current) {
+        dispatch.dispatch(AppAction::External(merged.annotations.clone()));
+    }
+    if lacking {
+        let meta = docs::meta_for(&library, &doc);
+        if let Ok(written) = storage::write_record(&meta, &merged, &doc.index) {
+            *record.borrow_mut() = written;
+        }
+    }
 }

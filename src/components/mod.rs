@@ -3,10 +3,13 @@
 pub mod ann_list;
 pub mod app;
 pub mod article;
+pub mod documents;
 pub mod help;
 pub mod legend;
 pub mod orphans;
 pub mod paragraph;
+pub mod paste_dialog;
 pub mod summary;
+pub mod theme;
 pub mod toolbar;
 pub mod update_banner;

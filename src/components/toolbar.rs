@@ -107,6 +107,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="group">
                 <label class="check"><input type="checkbox" checked={props.snap_words} onchange={onsnap} />{ "Snap to words" }</label>
                 <button type="button" aria-keyshortcuts="?" onclick={cb(&props.onhelp)}>{ "Keyboard help" }</button>
+                <super::theme::ThemeSelect />
             </div>
         </div>
     }

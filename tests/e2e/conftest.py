@@ -51,7 +51,7 @@ SEED_PATH = REPO / "assets" / "seed-article.txt"
 if not SEED_PATH.exists():
     SEED_PATH = Path("/work/shared/corpus/seed-article.txt")
 TIMEOUT = float(os.environ.get("E2E_TIMEOUT", "10"))
-STORAGE_PREFIX = "text-annotator.v1.doc."
+STORAGE_PREFIX = "text-annotator.v2.doc."
 EXPORT_NAME = "seed-article.annotations.json"
 KNOWN_BROWSERS = ("chromium", "firefox")
 WINDOW = (1280, 1000)
@@ -501,11 +501,23 @@ class App:
         return self.js(JS_STORAGE, STORAGE_PREFIX)
 
     def wait_stored(self, present=(), absent=()):
-        """Waits until local storage (our prefix) mentions every id in `present` and none in `absent`."""
+        """Waits until the stored annotation records (our prefix) hold every id in `present`
+        as a live annotation and none in `absent` (deleted ids may stay as tombstones)."""
+
+        def stored_ids():
+            ids = set()
+            for value in self.storage().values():
+                try:
+                    rec = json.loads(value)
+                except ValueError:
+                    continue
+                if isinstance(rec, dict) and isinstance(rec.get("annotations"), list):
+                    ids.update(a.get("id") for a in rec["annotations"] if isinstance(a, dict))
+            return ids
 
         def ok():
-            blob = "\n".join(self.storage().values())
-            return all(i in blob for i in present) and not any(i in blob for i in absent)
+            ids = stored_ids()
+            return all(i in ids for i in present) and not any(i in ids for i in absent)
 
         self.wait(ok, f"local storage to hold {list(present)} and not {list(absent)}; storage={self.storage()}")
 

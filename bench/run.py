@@ -1,0 +1,1307 @@
+#!/usr/bin/env python3
+"""Browser benchmark of the release build (issue 4), over WebDriver.
+
+Serves a built ``dist/`` on 127.0.0.1, drives headless Chromium (and Firefox,
+where a step is supported) through the app's own user paths, and measures:
+
+1. open-to-painted: navigation → app ready, then the "Open text file" input →
+   article shows the text, then the "Import annotations" input → every
+   highlight painted and the list count right (two animation frames later);
+2. edit latency: key ``1`` on a new script selection, ``2`` (retag), ``Delete``
+   → next paint, measured in the page (event timeStamp → first frame that
+   shows the change → a message posted from that frame's rAF, which runs
+   after the frame is produced); median and p95 of 20 of each;
+3. scroll: top to bottom in 20 steps, the longest frame (rAF deltas; Chromium
+   also reports long tasks);
+4. memory after load: JS heap (``performance.memory`` after a forced GC,
+   Chromium only) and wasm linear memory (``memory.buffer.byteLength`` of the
+   instance, reached through trunk's ``window.wasmBindings.default()``, which
+   returns the already-initialised exports);
+5. autosave: time inside ``localStorage.setItem`` (and ``getItem``) per edit,
+   wrapped in the page; the Rust serialisation before the call is part of
+   the edit latency, and ``core/examples/plan_bench.rs`` times it natively;
+6. export: per format of the "Export format" select, click "Export" → the
+   download anchor is clicked (in-page) and → the file is complete on disk;
+7. first render of the default article: a copy of ``index.html`` with a small
+   head script that wraps ``WebAssembly.instantiate(Streaming)`` (the moment
+   the instance exists, just before trunk's glue runs the app's start
+   function) and watches for ``#article`` with a MutationObserver.
+
+Prints a markdown table and writes ``results.json``. Every wait is bounded;
+a step that cannot run says why ("n/a: ...", "timeout: ...", "skipped: ...").
+Usage: ``python3 bench/run.py --dist dist --workloads bench-results/workloads --out bench-results``
+(``scripts/bench.sh`` builds, generates and calls this).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import datetime as dt
+import functools
+import gzip
+import http.server
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+os.environ["SE_OFFLINE"] = "true"  # before selenium is imported: never download drivers or browsers
+socket.setdefaulttimeout(150)  # bounds every WebDriver HTTP call (selenium's client uses this default)
+
+from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+WINDOW = (1280, 1000)
+EDITS = 20
+OPEN_INPUT = 'input[type=file][aria-label="Open text file"]'
+IMPORT_INPUT = 'input[type=file][aria-label="Import annotations"]'
+FORMAT_FILES = {"native": 1, "w3c": 1, "brat": 2, "csv": 1}
+
+# Targets of issue 4 (headless Chromium), used to mark the table.
+TARGETS = {
+    "open_1m_10k_ms": 1500,
+    "open_5m_10k_ms": 6000,
+    "edit_median_ms": 16,
+    "edit_p95_ms": 50,
+    "edit_5m_median_ms": 50,
+    "scroll_frame_ms": 50,
+    "autosave_ms": 5,
+    "wasm_gzip_bytes": 250 * 1024,
+    "first_render_ms": 100,
+    "memory_bytes": 150 * 1024 * 1024,
+}
+
+# --------------------------------------------------------------------------- page scripts
+
+#: Injected into the head of a copy of index.html (served as /__bench.html).
+BOOT_SCRIPT = r"""<script>
+(function () {
+  var B = window.__boot = {marks: {}};
+  function mark(k) { if (!(k in B.marks)) B.marks[k] = performance.now(); }
+  ['instantiateStreaming', 'instantiate'].forEach(function (name) {
+    var orig = WebAssembly[name];
+    if (typeof orig !== 'function') return;
+    WebAssembly[name] = function () {
+      mark('wasm_' + name + '_called');
+      return orig.apply(this, arguments).then(function (r) { mark('wasm_instantiated'); return r; });
+    };
+  });
+  addEventListener('TrunkApplicationStarted', function () { mark('trunk_application_started'); });
+  function check() {
+    var a = document.getElementById('article');
+    if (a && a.firstElementChild && !('article_in_dom' in B.marks)) {
+      mark('article_in_dom');
+      requestAnimationFrame(function () { requestAnimationFrame(function () { mark('article_painted'); }); });
+    }
+    if (document.body && document.body.dataset.ready === 'true') mark('data_ready');
+  }
+  new MutationObserver(check).observe(document.documentElement,
+    {childList: true, subtree: true, attributes: true, attributeFilter: ['data-ready']});
+})();
+</script>"""
+
+#: Installed once per page load: storage/download wrappers, long tasks, helpers.
+JS_INSTALL = r"""
+if (window.__bench) return 'present';
+const B = window.__bench = {storage: [], reads: [], downloads: [], longtasks: [], clicks: []};
+const origSet = Storage.prototype.setItem, origGet = Storage.prototype.getItem;
+Storage.prototype.setItem = function (k, v) {
+  const t0 = performance.now();
+  try { return origSet.call(this, k, v); }
+  finally { B.storage.push({t0, ms: performance.now() - t0, key: String(k), chars: String(v).length}); }
+};
+Storage.prototype.getItem = function (k) {
+  const t0 = performance.now();
+  const v = origGet.call(this, k);
+  B.reads.push({t0, ms: performance.now() - t0, key: String(k), chars: v == null ? 0 : v.length});
+  return v;
+};
+const origClick = HTMLAnchorElement.prototype.click;
+HTMLAnchorElement.prototype.click = function () {
+  if (this.hasAttribute('download')) B.downloads.push({t: performance.now(), name: this.download});
+  return origClick.apply(this, arguments);
+};
+document.addEventListener('click', e => B.clicks.push({t: e.timeStamp, now: performance.now()}), true);
+try {
+  new PerformanceObserver(l => { for (const e of l.getEntries()) B.longtasks.push({start: e.startTime, dur: e.duration}); })
+    .observe({type: 'longtask', buffered: true});
+  B.longtaskSupported = true;
+} catch (e) { B.longtaskSupported = false; }
+B.counts = () => {
+  const out = {};
+  for (const l of ['claim', 'denial', 'statistic']) {
+    const el = document.querySelector('#counts [data-label=' + l + '] .count');
+    out[l] = el ? parseInt(el.textContent, 10) : null;
+  }
+  out.total = (out.claim ?? NaN) + (out.denial ?? NaN) + (out.statistic ?? NaN);
+  const h = document.getElementById('list-heading');
+  const m = h && /\((\d+)(?:\s+of\s+(\d+))?/.exec(h.textContent);
+  out.heading = m ? parseInt(m[2] || m[1], 10) : null;
+  const ol = document.querySelector('ol[aria-label="Annotations"]');
+  out.items = ol ? ol.children.length : null;
+  if (Number.isNaN(out.total)) out.total = out.heading ?? out.items;
+  return out;
+};
+B.notice = () => { const n = document.getElementById('notice'); return n ? n.textContent.trim() : ''; };
+B.info = () => { const n = document.getElementById('info'); return n ? n.textContent.trim() : ''; };
+B.raf2 = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))));
+// After the frame whose rAF runs `then`: a message posted from rAF runs once the frame is produced.
+B.afterPaint = (cb) => { const ch = new MessageChannel(); ch.port1.onmessage = () => cb(performance.now()); ch.port2.postMessage(0); };
+// Watches each frame until cond() holds (at most maxFrames), then reports after that frame's paint.
+B.untilPainted = (cond, maxFrames, cb) => {
+  let frames = 0;
+  const tick = () => {
+    frames++;
+    let ok = false;
+    try { ok = !!cond(frames); } catch (e) { ok = false; }
+    if (ok || frames >= maxFrames) {
+      const tRaf = performance.now();
+      B.afterPaint(tDone => cb({ok, frames, tRaf, tDone}));
+    } else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+};
+// Records the timeStamp of the next change event of a file input with this aria-label.
+B.armChange = (label) => {
+  B.change = null;
+  const h = e => {
+    const t = e.target;
+    if (t && t.getAttribute && t.getAttribute('aria-label') === label) {
+      document.removeEventListener('change', h, true);
+      B.change = {t: e.timeStamp, now: performance.now()};
+    }
+  };
+  document.addEventListener('change', h, true);
+};
+return 'installed';
+"""
+
+JS_READY = "return !!document.querySelector('#article') && document.body.dataset.ready === 'true';"
+
+#: Waits (async) until the article shows a text of `len16` UTF-16 units, then two frames.
+JS_WAIT_TEXT = r"""
+const [len16, maxFrames, done] = arguments;
+const B = window.__bench;
+const art = () => document.getElementById('article');
+const cond = (frames) => {
+  if (!B.change) return false;
+  const a = art(); if (!a) return false;
+  const last = a.lastElementChild;
+  if (last && last.dataset && last.dataset.u16 !== undefined && +last.dataset.u16 + last.textContent.length === len16) return true;
+  return frames % 15 === 0 && a.textContent.length === len16;
+};
+B.untilPainted(cond, maxFrames, r => B.raf2().then(t2 => done({...r, t2, change: B.change, notice: B.notice(), info: B.info(),
+  len: (art() ? art().textContent.length : null)})));
+"""
+
+#: Waits (async) until `n` annotations are listed and highlights painted, then two frames.
+JS_WAIT_IMPORT = r"""
+const [n, maxFrames, done] = arguments;
+const B = window.__bench;
+const cond = () => {
+  if (!B.change) return false;
+  if (!document.querySelector('#article mark.hl')) return false;
+  const c = B.counts();
+  return c.items === n || c.heading === n;
+};
+B.untilPainted(cond, maxFrames, r => B.raf2().then(t2 => {
+  const c = B.counts();
+  done({...r, t2, change: B.change, counts: c, marks: document.querySelectorAll('#article mark.hl').length,
+        notice: B.notice(), info: B.info()});
+}));
+"""
+
+#: Picks a paragraph at fraction `frac` of the article, scrolls it to the middle,
+#: selects its first two (ASCII) words and arms the edit probe for key `1`.
+JS_SELECT_AND_ARM = r"""
+const [frac, done] = arguments;
+const B = window.__bench;
+const art = document.getElementById('article');
+const paras = art ? art.children : [];
+const n = paras.length;
+if (!n) return done({error: 'no paragraphs'});
+let para = null, m = null;
+for (let k = 0; k < n && !para; k++) {
+  const p = paras[(Math.floor(frac * n) + k) % n];
+  const t = p.textContent;
+  const r = /(?:^|\s)([A-Za-z][\x21-\x7e]*\s+[A-Za-z][\x21-\x7e]*)(?=\s)/.exec(t);
+  if (t.length > 60 && r) { para = p; m = r; }
+}
+if (!para) return done({error: 'no paragraph with two ASCII words'});
+para.scrollIntoView({block: 'center'});
+B.raf2().then(() => {
+  const start = m.index + m[0].length - m[1].length, end = start + m[1].length;
+  const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
+  let off = 0, s = null, e = null;
+  while (walker.nextNode()) {
+    const node = walker.currentNode, len = node.data.length;
+    if (!s && start >= off && start < off + len) s = [node, start - off];
+    if (!e && end > off && end <= off + len) e = [node, end - off];
+    off += len;
+  }
+  if (!s || !e) return done({error: 'could not map the selection'});
+  const active = document.activeElement;
+  if (active && active !== document.body && active.blur) active.blur();
+  const range = document.createRange();
+  range.setStart(s[0], s[1]); range.setEnd(e[0], e[1]);
+  const sel = window.getSelection();
+  sel.removeAllRanges(); sel.addRange(range);
+  B.editPara = para;
+  done({text: range.toString(), para: para.dataset.start || null});
+});
+"""
+
+#: Arms the probe for the next keydown: `kind` is add | retag | delete.
+JS_ARM = r"""
+const [kind, maxFrames] = arguments;
+const B = window.__bench;
+const para = B.editPara;
+if (kind === 'retag' || kind === 'delete') { const s = window.getSelection(); if (s) s.removeAllRanges(); }
+const st = {kind, before: B.counts(), mutated: false, done: false};
+const mo = new MutationObserver(() => { st.mutated = true; });
+if (para && para.isConnected) mo.observe(para, {subtree: true, childList: true, attributes: true, characterData: true});
+else st.mutated = true;  // paragraph re-created: fall back to the counts alone
+const s0 = B.storage.length, r0 = B.reads.length, l0 = B.longtasks.length;
+const expect = c => kind === 'noop' ? true : kind === 'add' ? c.total === st.before.total + 1
+  : kind === 'retag' ? (c.denial === st.before.denial + 1 && c.claim === st.before.claim - 1)
+  : c.total === st.before.total - 1;
+const after = () => { window.removeEventListener('keydown', after, false); st.tAfterHandlers = performance.now(); };
+const onKey = (e) => {
+  window.removeEventListener('keydown', onKey, true);
+  st.key = e.key; st.tEvent = e.timeStamp; st.tListener = performance.now();
+  window.addEventListener('keydown', after, false);
+  B.untilPainted(() => (kind === 'noop' || st.mutated) && expect(B.counts()), maxFrames, r => {
+    mo.disconnect();
+    Object.assign(st, r, {after: B.counts(), storage: B.storage.slice(s0), reads: B.reads.slice(r0),
+                          longtasks: B.longtasks.slice(l0), notice: B.notice()});
+    st.done = true;
+  });
+};
+window.addEventListener('keydown', onKey, true);
+B.edit = st;
+return st.before;
+"""
+
+JS_EDIT_RESULT = r"""
+const done = arguments[arguments.length - 1];
+const B = window.__bench;
+const t0 = performance.now();
+const poll = () => {
+  if (B.edit && B.edit.done) { const st = B.edit; B.edit = null; const {before, after, ...rest} = st; return done({...rest, before, after}); }
+  if (performance.now() - t0 > arguments[0]) return done({timeout: true, st: B.edit && {kind: B.edit.kind, key: B.edit.key, mutated: B.edit.mutated}});
+  setTimeout(poll, 5);
+};
+poll();
+"""
+
+#: Scrolls the article's scroller top to bottom in 20 steps (two frames each), recording frame deltas.
+JS_SCROLL = r"""
+const done = arguments[arguments.length - 1];
+const B = window.__bench;
+const art = document.getElementById('article');
+let el = art ? art.parentElement : null;
+while (el && el !== document.body) {
+  const st = getComputedStyle(el);
+  if (/(auto|scroll)/.test(st.overflowY) && el.scrollHeight > el.clientHeight + 1) break;
+  el = el.parentElement;
+}
+if (!el || el === document.body) el = document.scrollingElement || document.documentElement;
+const max = el.scrollHeight - el.clientHeight;
+el.scrollTop = 0;
+B.raf2().then(() => B.raf2()).then(async () => {
+  const deltas = [];
+  let last = null, running = true;
+  const loop = (t) => { if (last !== null) deltas.push(t - last); last = t; if (running) requestAnimationFrame(loop); };
+  requestAnimationFrame(loop);
+  const l0 = B.longtasks.length;
+  const t0 = performance.now();
+  for (let i = 1; i <= 20; i++) { el.scrollTop = Math.round(max * i / 20); await B.raf2(); }
+  running = false;
+  await B.raf2();
+  const lts = B.longtasks.slice(l0).map(x => x.dur);
+  done({scroller: el === document.scrollingElement ? 'document' : (el.id || el.className || el.tagName),
+        scrollHeight: el.scrollHeight, steps: 20, total_ms: performance.now() - t0,
+        max_frame_ms: Math.max(0, ...deltas), median_frame_ms: deltas.slice().sort((a, b) => a - b)[deltas.length >> 1],
+        frames: deltas.length, longtask_supported: !!B.longtaskSupported,
+        longest_task_ms: lts.length ? Math.max(...lts) : 0, longtasks: lts.length, reached_bottom: el.scrollTop >= max - 2});
+});
+"""
+
+JS_MEMORY = r"""
+const done = arguments[arguments.length - 1];
+const out = {};
+if (performance.memory) { out.js_heap_used = performance.memory.usedJSHeapSize; out.js_heap_total = performance.memory.totalJSHeapSize; }
+const wb = window.wasmBindings;
+const finish = () => done(out);
+try {
+  if (wb && typeof wb.default === 'function') {
+    // trunk's glue: init() returns the existing exports once initialised.
+    Promise.resolve(wb.default()).then(ex => {
+      if (ex && ex.memory && ex.memory.buffer) out.wasm_memory = ex.memory.buffer.byteLength;
+      else out.wasm_error = 'exports have no memory';
+      finish();
+    }, e => { out.wasm_error = String(e); finish(); });
+  } else { out.wasm_error = 'window.wasmBindings.default is not reachable'; finish(); }
+} catch (e) { out.wasm_error = String(e); finish(); }
+"""
+
+JS_BOOT_RESULT = r"""
+const done = arguments[arguments.length - 1];
+const t0 = performance.now();
+const poll = () => {
+  const B = window.__boot;
+  if (B && 'article_painted' in B.marks && 'data_ready' in B.marks) {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const wasm = performance.getEntriesByType('resource').filter(r => /\.wasm(\?|$)/.test(r.name))[0];
+    return done({marks: B.marks, sw_controlled: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
+      nav: nav ? {responseEnd: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd} : null,
+      wasm: wasm ? {startTime: wasm.startTime, responseEnd: wasm.responseEnd, transferSize: wasm.transferSize,
+                    encodedBodySize: wasm.encodedBodySize, decodedBodySize: wasm.decodedBodySize} : null});
+  }
+  if (performance.now() - t0 > 30000) return done({timeout: true, marks: B ? B.marks : null});
+  setTimeout(poll, 10);
+};
+poll();
+"""
+
+# --------------------------------------------------------------------------- helpers
+
+
+def now_s() -> float:
+    return time.monotonic()
+
+
+def pct(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile (p in 0..100)."""
+    if not values:
+        return None
+    v = sorted(values)
+    k = max(0, min(len(v) - 1, math.ceil(p / 100 * len(v)) - 1))
+    return v[k]
+
+
+def summary(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0}
+    return {
+        "n": len(values),
+        "median": round(statistics.median(values), 2),
+        "p95": round(pct(values, 95), 2),
+        "min": round(min(values), 2),
+        "max": round(max(values), 2),
+    }
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+class Budget:
+    """A wall-clock deadline shared by all steps."""
+
+    def __init__(self, seconds: float):
+        self.deadline = now_s() + seconds
+
+    def left(self) -> float:
+        return self.deadline - now_s()
+
+    def ok(self, need: float = 0) -> bool:
+        return self.left() > need
+
+
+# --------------------------------------------------------------------------- server
+
+
+def make_server(dist: Path):
+    index = (dist / "index.html").read_text(encoding="utf-8")
+    # The probe goes first in <head>, before any CSP <meta> (which only governs what follows it);
+    # its hash is added to a script-src anyway, so a CSP sent some other way would still allow it.
+    body = BOOT_SCRIPT[len("<script>"):-len("</script>")]
+    digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+    bench_index = re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + "\n" + BOOT_SCRIPT, index, count=1)
+    bench_index = bench_index.replace("script-src ", f"script-src 'sha256-{digest}' ", 1)
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {
+            **http.server.SimpleHTTPRequestHandler.extensions_map,
+            ".wasm": "application/wasm",
+            ".js": "text/javascript",
+            ".json": "application/json",
+            ".css": "text/css",
+            ".html": "text/html",
+        }
+
+        def end_headers(self):
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def do_GET(self):
+            if self.path.split("?")[0] == "/__bench.html":
+                body = bench_index.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
+
+        def log_message(self, fmt, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(dist)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="bench-http", daemon=True).start()
+    host, port = server.server_address[:2]
+    return server, f"http://{host}:{port}/"
+
+
+# --------------------------------------------------------------------------- browsers
+
+
+def first_exe(*cands) -> str | None:
+    for c in cands:
+        if c and Path(os.path.expanduser(c)).is_file() and os.access(os.path.expanduser(c), os.X_OK):
+            return os.path.expanduser(c)
+    return None
+
+
+def browser_paths(name: str) -> tuple[str | None, str | None]:
+    if name == "chromium":
+        return (
+            first_exe(os.environ.get("E2E_CHROMIUM_BIN"), "/usr/bin/chromium"),
+            first_exe(os.environ.get("CHROMEDRIVER"), "/usr/bin/chromedriver", shutil.which("chromedriver")),
+        )
+    return (
+        first_exe(os.environ.get("E2E_FIREFOX_BIN"), "/usr/bin/firefox-esr", shutil.which("firefox-esr")),
+        first_exe(os.environ.get("GECKODRIVER"), "~/.cargo/bin/geckodriver", shutil.which("geckodriver")),
+    )
+
+
+class Session:
+    """One browser with a fresh profile and its own download directory."""
+
+    def __init__(self, name: str, workdir: Path):
+        self.name = name
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-", dir=workdir))
+        self.downloads = self.workdir / "downloads"
+        self.downloads.mkdir()
+        binary, drv = browser_paths(name)
+        if not binary or not drv:
+            raise RuntimeError(f"{name}: browser or driver not found")
+        popen = {"start_new_session": True}  # own process group, so a hung browser can be killed by its id
+        if name == "chromium":
+            o = webdriver.ChromeOptions()
+            o.binary_location = binary
+            for a in (
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--no-default-browser-check", "--disable-sync", "--disable-extensions", "--password-store=basic",
+                "--enable-precise-memory-info", f"--user-data-dir={self.workdir / 'profile'}",
+                f"--window-size={WINDOW[0]},{WINDOW[1]}",
+            ):
+                o.add_argument(a)
+            o.add_experimental_option("prefs", {
+                "download.default_directory": str(self.downloads), "download.prompt_for_download": False,
+                "download.directory_upgrade": True, "safebrowsing.enabled": False})
+            svc = webdriver.ChromeService(executable_path=drv, log_output=str(self.workdir / "chromedriver.log"), popen_kw=popen)
+            self.driver = webdriver.Chrome(options=o, service=svc)
+            try:
+                self.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(self.downloads)})
+            except WebDriverException:
+                pass
+        else:
+            o = webdriver.FirefoxOptions()
+            o.binary_location = binary
+            o.add_argument("-headless")
+            o.add_argument(f"--width={WINDOW[0]}")
+            o.add_argument(f"--height={WINDOW[1]}")
+            for k, v in {
+                "browser.download.folderList": 2, "browser.download.dir": str(self.downloads),
+                "browser.download.useDownloadDir": True,
+                "browser.helperApps.neverAsk.saveToDisk": "application/json,application/ld+json,text/plain,text/csv",
+                "browser.download.always_ask_before_handling_new_types": False,
+                "browser.download.manager.showWhenStarting": False, "browser.download.alwaysOpenPanel": False,
+                "browser.shell.checkDefaultBrowser": False, "app.update.auto": False, "app.update.enabled": False,
+                "datareporting.policy.dataSubmissionEnabled": False, "toolkit.telemetry.enabled": False,
+                "network.captive-portal-service.enabled": False, "browser.safebrowsing.malware.enabled": False,
+                "browser.safebrowsing.phishing.enabled": False, "browser.safebrowsing.downloads.enabled": False,
+                "dom.max_script_run_time": 0,
+                "privacy.reduceTimerPrecision": False,  # full-resolution performance.now() and event times
+            }.items():
+                o.set_preference(k, v)
+            svc = webdriver.FirefoxService(executable_path=drv, log_output=str(self.workdir / "geckodriver.log"), popen_kw=popen)
+            self.driver = webdriver.Firefox(options=o, service=svc)
+        self.service = svc
+        self.driver.set_page_load_timeout(90)
+        self.driver.set_script_timeout(120)
+        caps = self.driver.capabilities
+        self.version = caps.get("browserVersion") or caps.get("version")
+
+    def js(self, script, *args):
+        return self.driver.execute_script(script, *args)
+
+    def js_async(self, script, *args, timeout: float = 60):
+        self.driver.set_script_timeout(timeout)
+        return self.driver.execute_async_script(script, *args)
+
+    def wait(self, cond, timeout: float, poll: float = 0.05):
+        end = now_s() + timeout
+        while now_s() < end:
+            try:
+                v = cond()
+                if v:
+                    return v
+            except WebDriverException:
+                pass
+            time.sleep(poll)
+        return None
+
+    def open_app(self, url: str, timeout: float = 60) -> bool:
+        self.driver.get(url)
+        ok = self.wait(lambda: self.js(JS_READY), timeout)
+        if ok:
+            self.js(JS_INSTALL)
+        return bool(ok)
+
+    def quit(self):
+        t = threading.Thread(target=self._quit, daemon=True)
+        t.start()
+        t.join(30)
+        if t.is_alive():
+            self.kill()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _quit(self):
+        try:
+            self.driver.quit()
+        except Exception:
+            pass
+
+    def kill(self):
+        proc = getattr(self.service, "process", None)
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # the process group this session started
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def step_first_render(s: Session, base: str, runs: int) -> dict:
+    """Default article: wasm instantiated → article in DOM → painted (two frames)."""
+    rows = []
+    for _ in range(runs):
+        s.driver.get(base + "__bench.html")
+        r = s.js_async(JS_BOOT_RESULT, timeout=40)
+        if not r or r.get("timeout"):
+            rows.append({"error": "timeout", "raw": r})
+            continue
+        m = r["marks"]
+        inst = m.get("wasm_instantiated")
+        row = {
+            "wasm_fetched_ms": r["wasm"]["responseEnd"] if r.get("wasm") else None,
+            "wasm_instantiated_ms": inst,
+            "article_in_dom_ms": m.get("article_in_dom"),
+            "article_painted_ms": m.get("article_painted"),
+            "data_ready_ms": m.get("data_ready"),
+            "trunk_started_ms": m.get("trunk_application_started"),
+            "service_worker_controlled": r.get("sw_controlled"),
+        }
+        if inst is not None:
+            row["render_after_start_ms"] = m["article_in_dom"] - inst
+            row["painted_after_start_ms"] = m["article_painted"] - inst
+        rows.append(row)
+    ok = [r for r in rows if "painted_after_start_ms" in r]
+    return {
+        "runs": rows,
+        "cold_run": rows[0] if rows else None,
+        "painted_after_wasm_start_ms": summary([r["painted_after_start_ms"] for r in ok]),
+        "in_dom_after_wasm_start_ms": summary([r["render_after_start_ms"] for r in ok]),
+        "navigation_to_painted_ms": summary([r["article_painted_ms"] for r in ok]),
+        "what": "wasm_instantiated = WebAssembly.instantiate(Streaming) resolved (the instance exists; trunk's glue "
+        "then runs the app's start function, which mounts Yew); article_in_dom = MutationObserver saw #article "
+        "with a child; painted = two requestAnimationFrames later. All from performance.now() (navigation start = 0).",
+    }
+
+
+def step_memory(s: Session) -> dict:
+    if s.name == "chromium":
+        try:
+            s.driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
+        except WebDriverException:
+            pass
+    m = s.js_async(JS_MEMORY, timeout=20) or {}
+    out = {
+        "js_heap_used": m.get("js_heap_used"),
+        "js_heap_total": m.get("js_heap_total"),
+        "wasm_memory": m.get("wasm_memory"),
+    }
+    if m.get("wasm_error"):
+        out["wasm_note"] = m["wasm_error"]
+    if out["js_heap_used"] is None:
+        out["js_heap_note"] = "n/a: performance.memory is Chromium-only"
+    if out["js_heap_used"] is not None and out["wasm_memory"] is not None:
+        out["total"] = out["js_heap_used"] + out["wasm_memory"]
+    return out
+
+
+def step_open_text(s: Session, path: Path, len16: int, timeout: float) -> dict:
+    if not s.driver.find_elements(By.CSS_SELECTOR, OPEN_INPUT):
+        return {"status": "n/a: no Open text file input"}
+    s.js("window.__bench.armChange('Open text file');")
+    t0 = now_s()
+    s.driver.find_element(By.CSS_SELECTOR, OPEN_INPUT).send_keys(str(path))
+    max_frames = int(timeout * 60)
+    r = s.js_async(JS_WAIT_TEXT, len16, max_frames, timeout=timeout + 10)
+    wall = (now_s() - t0) * 1000
+    if not r or not r.get("ok") or not r.get("change"):
+        return {"status": "timeout: the article did not show the text", "wall_ms": round(wall), "raw": r}
+    return {
+        "status": "ok",
+        "ms": round(r["t2"] - r["change"]["t"], 1),
+        "to_first_frame_ms": round(r["tDone"] - r["change"]["t"], 1),
+        "wall_ms": round(wall),
+        "notice": r.get("notice") or None,
+    }
+
+
+def step_import(s: Session, path: Path, n: int, timeout: float) -> dict:
+    if not s.driver.find_elements(By.CSS_SELECTOR, IMPORT_INPUT):
+        return {"status": "n/a: no Import annotations input"}
+    s.js("window.__bench.armChange('Import annotations');")
+    t0 = now_s()
+    s.driver.find_element(By.CSS_SELECTOR, IMPORT_INPUT).send_keys(str(path))
+    r = s.js_async(JS_WAIT_IMPORT, n, int(timeout * 60), timeout=timeout + 10)
+    wall = (now_s() - t0) * 1000
+    if not r or not r.get("ok"):
+        return {"status": f"timeout: {n} annotations not shown", "wall_ms": round(wall),
+                "counts": (r or {}).get("counts"), "notice": (r or {}).get("notice"), "info": (r or {}).get("info")}
+    return {
+        "status": "ok",
+        "ms": round(r["t2"] - r["change"]["t"], 1),
+        "wall_ms": round(wall),
+        "marks": r.get("marks"),
+        "counts": r.get("counts"),
+        "info": r.get("info") or None,
+        "notice": r.get("notice") or None,
+    }
+
+
+def one_edit(s: Session, kind: str, key, timeout: float) -> dict:
+    s.js(JS_ARM, kind, int(timeout * 60))
+    ActionChains(s.driver).send_keys(key).perform()
+    r = s.js_async(JS_EDIT_RESULT, timeout * 1000, timeout=timeout + 10)
+    if not r or r.get("timeout") or not r.get("ok"):
+        return {"error": "timeout" if (not r or r.get("timeout")) else "change not seen", "raw": r}
+    storage_ms = sum(x["ms"] for x in r.get("storage") or [])
+    return {
+        "latency_ms": r["tDone"] - r["tEvent"],
+        "to_raf_ms": r["tRaf"] - r["tEvent"],
+        "input_delay_ms": r["tListener"] - r["tEvent"],
+        "handlers_ms": (r["tAfterHandlers"] - r["tListener"]) if r.get("tAfterHandlers") else None,
+        "frames": r.get("frames"),
+        "storage_write_ms": storage_ms,
+        "storage_writes": len(r.get("storage") or []),
+        "storage_chars": max([x["chars"] for x in r.get("storage") or []] or [0]),
+        "storage_read_ms": sum(x["ms"] for x in r.get("reads") or []),
+        "longest_task_ms": max([x["dur"] for x in r.get("longtasks") or []] or [0]),
+    }
+
+
+def step_edits(s: Session, n_edits: int, budget: Budget, timeout: float) -> dict:
+    samples = {"noop": [], "add": [], "retag": [], "delete": []}
+    errors = []
+    for i in range(n_edits):
+        if not budget.ok(30):
+            errors.append(f"skipped after {i} edits: time budget")
+            break
+        sel = s.js_async(JS_SELECT_AND_ARM, (i + 0.5) / n_edits, timeout=20)
+        if not sel or sel.get("error"):
+            errors.append(f"edit {i}: {sel}")
+            continue
+        # noop: a key the app ignores ("x"): the floor of this measure (wait for the next frame + paint).
+        for kind, key in (("noop", "x"), ("add", "1"), ("retag", "2"), ("delete", Keys.DELETE)):
+            r = one_edit(s, kind, key, timeout)
+            if "error" in r:
+                errors.append(f"edit {i} {kind}: {r['error']} {json.dumps(r.get('raw'))[:300]}")
+                break
+            samples[kind].append(r)
+        if len(errors) >= 3:
+            errors.append("stopped after 3 failed edits")
+            break
+    out = {"selection": "two ASCII words at the start of the paragraph at (i+0.5)/20 of the article, scrolled to the middle"}
+    for kind, rows in samples.items():
+        out[kind] = {
+            "latency_ms": summary([r["latency_ms"] for r in rows]),
+            "handlers_ms": summary([r["handlers_ms"] for r in rows if r["handlers_ms"] is not None]),
+            "event_to_raf_ms": summary([r["to_raf_ms"] for r in rows]),
+            "raf_to_painted_ms": summary([r["latency_ms"] - r["to_raf_ms"] for r in rows]),
+            "input_delay_ms": summary([r["input_delay_ms"] for r in rows]),
+            "storage_write_ms": summary([r["storage_write_ms"] for r in rows]),
+            "storage_read_ms": summary([r["storage_read_ms"] for r in rows]),
+            "storage_chars": max([r["storage_chars"] for r in rows] or [0]),
+            "longest_task_ms": summary([r["longest_task_ms"] for r in rows]),
+            "frames": summary([r["frames"] for r in rows]),
+            "samples": [round(r["latency_ms"], 2) for r in rows],
+        }
+    every = [r for kind, rows in samples.items() if kind != "noop" for r in rows]
+    out["autosave"] = {
+        "write_ms_per_edit": summary([r["storage_write_ms"] for r in every]),
+        "read_ms_per_edit": summary([r["storage_read_ms"] for r in every]),
+        "writes_per_edit": summary([r["storage_writes"] for r in every]),
+        "value_chars": max([r["storage_chars"] for r in every] or [0]),
+    }
+    if errors:
+        out["errors"] = errors
+    return out
+
+
+def step_scroll(s: Session) -> dict:
+    return s.js_async(JS_SCROLL, timeout=60)
+
+
+def list_downloads(d: Path) -> dict:
+    return {p.name: p.stat().st_size for p in d.iterdir() if p.is_file()}
+
+
+def step_export(s: Session, timeout: float) -> dict:
+    buttons = [b for b in s.driver.find_elements(By.CSS_SELECTOR, "button") if b.text.strip() == "Export"]
+    if not buttons:
+        return {"status": "n/a: no Export button"}
+    btn = buttons[0]
+    selects = s.driver.find_elements(By.CSS_SELECTOR, 'select[aria-label="Export format"]')
+    formats = ["(default)"]
+    if selects:
+        formats = [o.get_attribute("value") for o in Select(selects[0]).options]
+    out = {"formats": {}}
+    if not selects:
+        out["note"] = 'no "Export format" select: only the default format measured'
+    for f in formats:
+        for p in s.downloads.iterdir():
+            p.unlink()
+        if selects:
+            Select(s.driver.find_element(By.CSS_SELECTOR, 'select[aria-label="Export format"]')).select_by_value(f)
+        expect = FORMAT_FILES.get(f, 1)
+        d0 = s.js("const B = window.__bench; B.clicks.length = 0; return B.downloads.length;")
+        s.js("arguments[0].scrollIntoView({block: 'center'});", btn)
+        t0 = now_s()
+        btn.click()
+        partial = (".crdownload", ".part", ".tmp")
+        last: dict = {}
+        stable = 0
+        end = t0 + timeout
+        done_at = None
+        while now_s() < end:
+            files = list_downloads(s.downloads)
+            complete = {k: v for k, v in files.items() if not k.endswith(partial) and v > 0}
+            busy = any(k.endswith(partial) for k in files)
+            if len(complete) >= expect and not busy:
+                if complete == last:
+                    stable += 1
+                    if stable >= 2:
+                        break
+                else:
+                    stable = 0
+                    done_at = now_s()
+                last = complete
+            time.sleep(0.02)
+        inpage = s.js(
+            "const B = window.__bench; return {clicks: B.clicks.slice(), downloads: B.downloads.slice(arguments[0])};", d0)
+        row: dict = {}
+        if done_at is None or len(last) < expect:
+            row["status"] = f"timeout: {len(last)} of {expect} file(s) after {timeout:.0f} s"
+        else:
+            row["status"] = "ok"
+            row["to_file_ms"] = round((done_at - t0) * 1000)
+            row["files"] = last
+        if inpage["clicks"] and inpage["downloads"]:
+            row["in_page_ms"] = round(inpage["downloads"][-1]["t"] - inpage["clicks"][0]["t"], 1)
+        out["formats"][f] = row
+    return out
+
+
+# --------------------------------------------------------------------------- driver of the matrix
+
+
+def run_workload(name: str, base: str, wl: dict, budget: Budget, workdir: Path, opts) -> dict:
+    """One fresh browser: open the app, open the text, import, then measure."""
+    res: dict = {"text": wl["text"], "count": wl["count"]}
+    s = Session(name, workdir)
+    try:
+        if not s.open_app(base):
+            res["status"] = "timeout: app not ready"
+            return res
+        boot = s.js("return performance.getEntriesByType('navigation')[0].toJSON();")
+        ready_ms = s.js_async("const d = arguments[0]; window.__bench.raf2().then(() => d(performance.now()));", timeout=20)
+        res["nav_to_ready_ms"] = round(ready_ms, 1) if ready_ms else None
+        res["nav_response_end_ms"] = round(boot.get("responseEnd", 0), 1) if boot else None
+        if wl["text"] == "seed" or wl.get("embedded"):
+            shown = s.js("const a = document.getElementById('article'); return a ? a.textContent.length : null;")
+            if shown != wl["len16"]:
+                res["open"] = {"status": f"error: the default article has {shown} UTF-16 units, expected {wl['len16']}"}
+            else:
+                res["open"] = {"status": "default article (no file to open)", "ms": 0}
+            if wl.get("embedded"):
+                res["variant"] = ("the text is built into the app as its default article (BENCH_EMBED_SIZES), so "
+                                  "'load' is navigation → this article painted and the Open step is not used")
+        else:
+            res["open"] = step_open_text(s, wl["text_path"], wl["len16"], opts.open_timeout)
+        if res["open"].get("status") not in ("ok", "default article (no file to open)"):
+            res["import"] = {"status": "n/a: the text is not open (needs the Open text file step)"}
+            return res
+        res["import"] = step_import(s, wl["ann_path"], wl["count"], opts.import_timeout)
+        if res["import"].get("status") != "ok":
+            return res
+        res["open_to_painted_ms"] = round(res["nav_to_ready_ms"] + res["open"]["ms"] + res["import"]["ms"], 1)
+        res["memory"] = step_memory(s)
+        if wl.get("full"):
+            try:
+                res["scroll"] = step_scroll(s)
+            except (TimeoutException, WebDriverException) as e:
+                res["scroll"] = {"status": f"error: {type(e).__name__}"}
+            if budget.ok(60):
+                res["edits"] = step_edits(s, opts.edits, budget, opts.edit_timeout)
+            else:
+                res["edits"] = {"status": "skipped: time budget"}
+            if budget.ok(30):
+                try:
+                    res["export"] = step_export(s, opts.export_timeout)
+                except (TimeoutException, WebDriverException) as e:
+                    res["export"] = {"status": f"error: {type(e).__name__}: {str(e)[:200]}"}
+            else:
+                res["export"] = {"status": "skipped: time budget"}
+            res["memory_after_edits"] = step_memory(s)
+        return res
+    except TimeoutException as e:
+        res["status"] = f"timeout: {str(e).strip()[:200]}"
+        return res
+    except Exception as e:  # keep going with the next workload
+        res["status"] = f"error: {type(e).__name__}: {str(e)[:300]}"
+        res["traceback"] = traceback.format_exc(limit=3)
+        return res
+    finally:
+        s.quit()
+
+
+def workloads(manifest: dict, wdir: Path, sizes, counts) -> list[dict]:
+    """The matrix, most important first (1 MB / 10k), then the rest."""
+    out = []
+    for key, a in manifest["annotations"].items():
+        size, n = key.split("/")
+        if size != "seed" and (size not in sizes or int(n) not in counts):
+            continue
+        t = manifest["texts"][size]
+        out.append({
+            "key": key, "text": size, "count": int(n), "text_path": wdir / t["file"], "ann_path": wdir / a["file"],
+            "len16": t["utf16_units"], "full": size == "seed" or int(n) == max(counts),
+        })
+    prio = {"seed": 0, "1m": 1, "50k": 2, "5m": 3}
+    out.sort(key=lambda w: (not w["full"], prio.get(w["text"], 9), w["count"]))
+    return out
+
+
+def embedded_workloads(manifest: dict, wdir: Path, embedded: dict, counts) -> list[dict]:
+    """Workloads on builds whose default article is a generated text (size → base URL)."""
+    out = []
+    for size, url in embedded.items():
+        t = manifest["texts"].get(size)
+        for n in counts:
+            a = manifest["annotations"].get(f"{size}/{n}")
+            if not t or not a:
+                continue
+            out.append({"key": f"{size}/{n} embedded", "text": size, "count": n, "embedded": True, "base": url,
+                        "text_path": wdir / t["file"], "ann_path": wdir / a["file"], "len16": t["utf16_units"],
+                        "full": n == max(counts)})
+    out.sort(key=lambda w: (not w["full"], w["count"]))
+    return out
+
+
+def browser_run(name: str, base: str, manifest: dict, opts, budget: Budget, workdir: Path) -> dict:
+    out: dict = {"workloads": {}}
+    try:
+        s = Session(name, workdir)
+    except Exception as e:
+        return {"status": f"n/a: {e}"}
+    try:
+        out["version"] = s.version
+        out["user_agent"] = s.js("return navigator.userAgent;")
+        log(f"{name} {s.version}: first render of the default article")
+        out["first_render"] = step_first_render(s, base, opts.first_render_runs)
+    except Exception as e:
+        out["first_render"] = {"status": f"error: {type(e).__name__}: {str(e)[:200]}"}
+    finally:
+        s.quit()
+    wls = workloads(manifest, Path(opts.workloads), opts.sizes, opts.counts)
+    # Embedded variants right after the seed: they carry the big-text numbers while the Open step is missing.
+    wls = wls[:1] + embedded_workloads(manifest, Path(opts.workloads), opts.embedded, opts.counts) + wls[1:]
+    open_missing = False
+    for wl in wls:
+        if wl["text"] != "seed" and not wl.get("embedded") and open_missing:
+            out["workloads"][wl["key"]] = {"text": wl["text"], "count": wl["count"],
+                                           "open": {"status": "n/a: no Open text file input"},
+                                           "import": {"status": "n/a: the text is not open (needs the Open text file step)"}}
+            continue
+        if not budget.ok(45):
+            out["workloads"][wl["key"]] = {"status": "skipped: time budget"}
+            continue
+        log(f"{name}: {wl['key']} (budget left {budget.left():.0f} s)")
+        r = run_workload(name, wl.get("base", base), wl, budget, workdir, opts)
+        out["workloads"][wl["key"]] = r
+        if str(r.get("open", {}).get("status", "")).startswith("n/a: no Open"):
+            open_missing = True
+        log(f"{name}: {wl['key']} → open {r.get('open', {}).get('status')}, import {r.get('import', {}).get('status')}"
+            f"{' ' + r['status'] if r.get('status') else ''}")
+    return out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt_ms(v, target=None) -> str:
+    if v is None:
+        return "n/a"
+    s = f"{v:,.0f} ms" if v >= 100 else f"{v:.1f} ms"
+    if target is not None:
+        s += " ✅" if v <= target else " ❌"
+    return s
+
+
+def fmt_bytes(v) -> str:
+    if v is None:
+        return "n/a"
+    return f"{v / 1048576:.1f} MB" if v >= 1048576 else f"{v / 1024:.0f} KB"
+
+
+def status_or(r: dict | None, key: str = "status") -> str:
+    if not r:
+        return "n/a"
+    return str(r.get(key) or "n/a")
+
+
+def render_table(res: dict) -> str:
+    meta = res["meta"]
+    bnames = [b for b in res["browsers"]]
+    lines = ["# Benchmark results", ""]
+    lines.append(f"- date: {meta['date']}; machine: {meta['cpus']} CPUs, {meta['platform']}; git {meta.get('git')}")
+    for b in bnames:
+        br = res["browsers"][b]
+        lines.append(f"- {b}: {br.get('version') or br.get('status')}  ({br.get('user_agent', '')})")
+    w = meta.get("wasm", {})
+    lines.append(f"- release wasm: {w.get('file')} {w.get('raw', 0):,} B raw, {w.get('gzip', 0):,} B gzip -9"
+                 f" ({'✅' if w.get('gzip', 1e12) <= TARGETS['wasm_gzip_bytes'] else '❌'} target ≤ 250 KB gzip)")
+    lines.append("")
+    hdr = "| measure | workload | target | " + " | ".join(bnames) + " |"
+    lines += [hdr, "|" + "---|" * (3 + len(bnames))]
+
+    def row(measure, workload, target, cells):
+        lines.append(f"| {measure} | {workload} | {target} | " + " | ".join(cells) + " |")
+
+    # 7b first render
+    cells = []
+    for b in bnames:
+        fr = res["browsers"][b].get("first_render") or {}
+        m = (fr.get("painted_after_wasm_start_ms") or {}).get("median")
+        d = (fr.get("in_dom_after_wasm_start_ms") or {}).get("median")
+        cells.append(f"{fmt_ms(m, TARGETS['first_render_ms'] if b == 'chromium' else None)} (in DOM {fmt_ms(d)})"
+                     if m is not None else status_or(fr))
+    row("first render after wasm start (painted)", "default article", "≤ 100 ms", cells)
+    cells = []
+    for b in bnames:
+        fr = res["browsers"][b].get("first_render") or {}
+        cells.append(fmt_ms((fr.get("navigation_to_painted_ms") or {}).get("median")))
+    row("navigation → default article painted", "default article", "", cells)
+
+    keys = []
+    for b in bnames:
+        for k in (res["browsers"][b].get("workloads") or {}):
+            if k not in keys:
+                keys.append(k)
+    order = {"seed": 0, "50k": 1, "1m": 2, "5m": 3}
+
+    def sort_key(k):
+        size, _, rest = k.partition("/")
+        n = re.match(r"\d+", rest)
+        return (order.get(size, 9), int(n.group()) if n else 0, rest)
+
+    keys.sort(key=sort_key)
+
+    def wl(b, k):
+        return (res["browsers"][b].get("workloads") or {}).get(k) or {}
+
+    for k in keys:
+        cells = []
+        tgt = ""
+        t = None
+        if k.startswith("1m/10000"):
+            tgt, t = "≤ 1.5 s", TARGETS["open_1m_10k_ms"]
+        if k.startswith("5m/10000"):
+            tgt, t = "≤ 6 s", TARGETS["open_5m_10k_ms"]
+        for b in bnames:
+            r = wl(b, k)
+            if r.get("open_to_painted_ms") is not None:
+                cells.append(f"{fmt_ms(r['open_to_painted_ms'], t if b == 'chromium' else None)} "
+                             f"(load {fmt_ms(r.get('nav_to_ready_ms'))} + open {fmt_ms(r['open'].get('ms'))}"
+                             f" + import {fmt_ms(r['import'].get('ms'))})")
+            else:
+                st = r.get("status") or (r.get("open") or {}).get("status")
+                if (r.get("open") or {}).get("status") in ("ok", "default article (no file to open)"):
+                    st = (r.get("import") or {}).get("status")
+                cells.append(str(st or "n/a"))
+        row("1 open-to-painted", k, tgt, cells)
+    for k in keys:
+        if not any(wl(b, k).get("edits") for b in bnames):
+            continue
+        for kind in ("noop", "add", "retag", "delete"):
+            cells = []
+            for b in bnames:
+                e = wl(b, k).get("edits") or {}
+                lat = (e.get(kind) or {}).get("latency_ms") or {}
+                if lat.get("n"):
+                    med_t = TARGETS["edit_5m_median_ms"] if k.startswith("5m") else TARGETS["edit_median_ms"]
+                    chk = b == "chromium" and kind != "noop"
+                    hd = ((e.get(kind) or {}).get("handlers_ms") or {}).get("median")
+                    cells.append(f"median {fmt_ms(lat['median'], med_t if chk else None)}, "
+                                 f"p95 {fmt_ms(lat['p95'], TARGETS['edit_p95_ms'] if chk and not k.startswith('5m') else None)}"
+                                 f" (n={lat['n']}; in keydown {fmt_ms(hd)})")
+                else:
+                    cells.append(status_or(e) if e.get("status") else ("n/a" if not e else "; ".join(e.get("errors", ["n/a"]))[:120]))
+            tgt = "≤ 50 ms median" if k.startswith("5m") else "≤ 16 ms med, ≤ 50 ms p95"
+            if kind == "noop":
+                row("2 edit floor: ignored key 'x'", k, "(no app work)", cells)
+            else:
+                row(f"2 edit latency: {kind}", k, tgt, cells)
+    for k in keys:
+        if not any(wl(b, k).get("scroll") for b in bnames):
+            continue
+        cells = []
+        for b in bnames:
+            sc = wl(b, k).get("scroll") or {}
+            if sc.get("max_frame_ms") is not None:
+                lt = f", longest task {fmt_ms(sc['longest_task_ms'])}" if sc.get("longtask_supported") else ""
+                cells.append(f"{fmt_ms(sc['max_frame_ms'], TARGETS['scroll_frame_ms'] if b == 'chromium' else None)}{lt}")
+            else:
+                cells.append(status_or(sc))
+        row("3 scroll: longest frame", k, "≤ 50 ms", cells)
+    for k in keys:
+        if not any(wl(b, k).get("memory") for b in bnames):
+            continue
+        cells = []
+        for b in bnames:
+            m = wl(b, k).get("memory")
+            if not m:
+                cells.append("n/a")
+                continue
+            tot = m.get("total")
+            chk = b == "chromium" and k.startswith("1m/10000")
+            t = (" ✅" if tot <= TARGETS["memory_bytes"] else " ❌") if (chk and tot is not None) else ""
+            cells.append(f"JS {fmt_bytes(m.get('js_heap_used'))} + wasm {fmt_bytes(m.get('wasm_memory'))}{t}")
+        row("4 memory after load", k, "≤ 150 MB (1m/10k)", cells)
+    for k in keys:
+        if not any((wl(b, k).get("edits") or {}).get("autosave") for b in bnames):
+            continue
+        cells = []
+        for b in bnames:
+            a = (wl(b, k).get("edits") or {}).get("autosave")
+            if not a or not a["write_ms_per_edit"].get("n"):
+                cells.append("n/a")
+                continue
+            wmed = a["write_ms_per_edit"]["median"]
+            chk = b == "chromium" and "/10000" in k
+            cells.append(f"setItem median {fmt_ms(wmed, TARGETS['autosave_ms'] if chk else None)}, p95 {fmt_ms(a['write_ms_per_edit']['p95'])}"
+                         f", getItem {fmt_ms(a['read_ms_per_edit'].get('median'))}; {a['value_chars']:,} chars")
+        row("5 autosave per edit (storage calls only)", k, "≤ 5 ms", cells)
+    for k in keys:
+        fmts = []
+        for b in bnames:
+            for f in ((wl(b, k).get("export") or {}).get("formats") or {}):
+                if f not in fmts:
+                    fmts.append(f)
+        for f in fmts:
+            cells = []
+            for b in bnames:
+                r = ((wl(b, k).get("export") or {}).get("formats") or {}).get(f)
+                if not r:
+                    cells.append("n/a")
+                elif r.get("status") == "ok":
+                    cells.append(f"{fmt_ms(r.get('in_page_ms'))} in page, {fmt_ms(r.get('to_file_ms'))} to file")
+                else:
+                    cells.append(r.get("status", "n/a"))
+            row(f"6 export {f}", k, "", cells)
+        for b in bnames:
+            e = wl(b, k).get("export")
+            if e and e.get("status"):
+                row("6 export", k, "", [e["status"] if x == b else "" for x in bnames])
+    host = res.get("host") or {}
+    if host:
+        lines += ["", "Host (native, `core/examples/plan_bench.rs`, ms; wasm is typically 1.5–3× slower):", ""]
+        cols = ["document", "import", "merge_into_empty", "plan_full", "edit_add", "autosave_serialise",
+                "export_native", "export_w3c", "export_brat", "export_csv"]
+        lines.append("| file | " + " | ".join(cols) + " |")
+        lines.append("|" + "---|" * (len(cols) + 1))
+        for f, r in host.items():
+            if isinstance(r, dict) and "error" not in r:
+                lines.append(f"| {Path(f).name} | " + " | ".join(f"{r.get(c, 'n/a')}" for c in cols) + " |")
+    lines.append("")
+    lines.append("Edit latency = keydown event timeStamp → end of the first frame showing the change "
+                 "(counts and the paragraph's DOM changed), i.e. a message posted from that frame's "
+                 "requestAnimationFrame. Open-to-painted = in-page durations summed (navigation → app ready, "
+                 "file chosen → text shown, file chosen → all highlights painted and listed), WebDriver gaps excluded. "
+                 "✅/❌ only on the Chromium cells that issue 4 sets a target for.")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def wasm_sizes(dist: Path) -> dict:
+    files = sorted(dist.glob("*.wasm"))
+    if not files:
+        return {"error": "no .wasm in dist"}
+    f = files[0]
+    raw = f.read_bytes()
+    js = sorted(dist.glob("*.js"))
+    return {"file": f.name, "raw": len(raw), "gzip": len(gzip.compress(raw, 9)),
+            "glue_js_raw": js[0].stat().st_size if js else None}
+
+
+def git_desc() -> str:
+    try:
+        rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, timeout=10).stdout.strip()
+        return rev + (" + uncommitted changes" if dirty else "")
+    except Exception:
+        return "unknown"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Browser benchmark of the annotator (issue 4).")
+    ap.add_argument("--dist", default=str(REPO / "dist"))
+    ap.add_argument("--workloads", default=str(REPO / "bench-results" / "workloads"))
+    ap.add_argument("--out", default=str(REPO / "bench-results"))
+    ap.add_argument("--browsers", default=os.environ.get("BENCH_BROWSERS", "chromium,firefox"))
+    ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "50k,1m,5m"))
+    ap.add_argument("--counts", default=os.environ.get("BENCH_COUNTS", "100,1000,10000"))
+    ap.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET_S", "720")),
+                    help="seconds for all browser steps (Chromium gets 60%% first)")
+    ap.add_argument("--edits", type=int, default=EDITS)
+    ap.add_argument("--first-render-runs", type=int, default=5)
+    ap.add_argument("--open-timeout", type=float, default=90)
+    ap.add_argument("--import-timeout", type=float, default=120)
+    ap.add_argument("--edit-timeout", type=float, default=20)
+    ap.add_argument("--export-timeout", type=float, default=60)
+    ap.add_argument("--host-json", default=None, help="output of plan_bench --json to include")
+    ap.add_argument("--embedded", action="append", default=[], metavar="SIZE=DIST",
+                    help="a build whose default article is the generated text SIZE (repeatable)")
+    opts = ap.parse_args(argv)
+    opts.sizes = [x for x in opts.sizes.split(",") if x]
+    opts.counts = [int(x) for x in opts.counts.split(",") if x]
+    dist = Path(opts.dist)
+    out_dir = Path(opts.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = json.loads((Path(opts.workloads) / "manifest.json").read_text(encoding="utf-8"))
+
+    res: dict = {
+        "meta": {
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "git": git_desc(),
+            "dist": str(dist),
+            "wasm": wasm_sizes(dist),
+            "window": WINDOW,
+            "targets": TARGETS,
+            "workloads": manifest,
+        },
+        "browsers": {},
+    }
+    if opts.host_json and Path(opts.host_json).is_file():
+        try:
+            res["host"] = json.loads(Path(opts.host_json).read_text(encoding="utf-8"))
+        except ValueError:
+            res["host"] = {"error": "unreadable host json"}
+    for drv in ("chromedriver", "geckodriver"):
+        p = browser_paths("chromium" if drv == "chromedriver" else "firefox")[1]
+        if p:
+            try:
+                res["meta"][drv] = subprocess.run([p, "--version"], capture_output=True, text=True, timeout=10).stdout.splitlines()[0]
+            except Exception:
+                pass
+
+    server, base = make_server(dist)
+    servers = [server]
+    opts.embedded_dists = {}
+    embedded = {}
+    for spec in opts.embedded:
+        size, _, d = spec.partition("=")
+        if not (Path(d) / "index.html").is_file():
+            log(f"--embedded {spec}: no index.html, ignored")
+            continue
+        srv, url = make_server(Path(d))
+        servers.append(srv)
+        embedded[size] = url
+        opts.embedded_dists[size] = d
+    opts.embedded = embedded
+    res["meta"]["embedded_builds"] = {k: {"dist": v, "wasm": wasm_sizes(Path(v))} for k, v in opts.embedded_dists.items()}
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    total = Budget(opts.budget)
+    browsers = [b.strip() for b in opts.browsers.split(",") if b.strip()]
+    # Hard stop: if something hangs past the budget, write what we have and exit.
+    sessions_done = threading.Event()
+
+    def watchdog():
+        if not sessions_done.wait(opts.budget + 240):
+            log("watchdog: over budget, writing partial results and exiting")
+            write(res, out_dir)
+            os._exit(3)
+
+    threading.Thread(target=watchdog, daemon=True).start()
+    try:
+        for i, b in enumerate(browsers):
+            share = 0.6 if (i == 0 and len(browsers) > 1) else 1.0
+            budget = Budget(total.left() * share)
+            log(f"{b}: {budget.left():.0f} s budget")
+            res["browsers"][b] = browser_run(b, base, manifest, opts, budget, workdir)
+            write(res, out_dir)
+    finally:
+        sessions_done.set()
+        for srv in servers:
+            srv.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
+    write(res, out_dir)
+    print(render_table(res))
+    return 0
+
+
+def write(res: dict, out_dir: Path) -> None:
+    (out_dir / "results.json").write_text(json.dumps(res, indent=1, default=str) + "\n", encoding="utf-8")
+    try:
+        (out_dir / "results.md").write_text(render_table(res), encoding="utf-8")
+    except Exception as e:  # a partial result must still be written
+        (out_dir / "results.md").write_text(f"table failed: {e}\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds dist-single/annotator.html: the whole app in one self-contained HTML file (wasm, JS
+# glue and styles inlined; the default article is compiled into the wasm) that works when
+# opened from file:// with no server. Built from the same sources as the trunk build
+# (index.html with its CSP, and the stylesheet it links), by scripts/inline_single.py.
+# Installs what is missing first (scripts/tools.sh). Env: OUT (default dist-single/annotator.html).
+set -euo pipefail
+source "$(dirname "$0")/tools.sh"
+ensure_build_tools
+command -v python3 >/dev/null || apt_install python3
+cd "$ROOT"
+
+OUT="${OUT:-$ROOT/dist-single/annotator.html}"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+WORK="$TARGET_DIR/single"
+mkdir -p "$WORK"
+
+log "cargo build --release (wasm32, bin annotator)"
+cargo build --quiet --release --target wasm32-unknown-unknown --bin annotator
+log "wasm-bindgen --target no-modules"
+wasm-bindgen --target no-modules --no-typescript --out-dir "$WORK" --out-name annotator \
+  "$TARGET_DIR/wasm32-unknown-unknown/release/annotator.wasm"
+log "wasm-opt -Oz"
+wasm-opt -Oz "$WORK/annotator_bg.wasm" -o "$WORK/annotator_bg.opt.wasm"
+log "inlining into $OUT"
+python3 scripts/inline_single.py index.html "$WORK/annotator.js" "$WORK/annotator_bg.opt.wasm" "$OUT"
+log "$OUT: $(wc -c <"$OUT") bytes, $(gzip -9 -c "$OUT" | wc -c) gzipped"

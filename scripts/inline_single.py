@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Writes the single-file build: index.html with everything inlined (stdlib only).
+
+Usage: inline_single.py INDEX_HTML GLUE_JS WASM OUT_HTML
+  INDEX_HTML  the app's index.html (the same source trunk builds from)
+  GLUE_JS     wasm-bindgen's `--target no-modules` glue (a classic script, global `wasm_bindgen`)
+  WASM        the optimised wasm
+  OUT_HTML    the file to write
+
+From index.html: <link data-trunk rel="css" href=…> becomes a <style> with that stylesheet;
+<link data-trunk rel="rust"> becomes, at the end of <body>, the wasm as base64 in a data block
+(<script type="application/octet-stream">, which never runs), the glue, and a small boot script
+that decodes the wasm and starts it; <link data-trunk rel="copy-file"> (the service worker, which
+file:// cannot use) and HTML comments are dropped. The CSP meta is kept, with
+__INLINE_SCRIPT_HASHES__ replaced by the sha256 of the two inline scripts and the sha256 of the
+<style> added to style-src, so the file still runs nothing but its own code.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from post_build import csp_hash, fill_csp, inline_scripts  # noqa: E402
+
+BOOT = """(function () {
+  "use strict";
+  var data = document.getElementById("annotator-wasm");
+  var text = atob(data.textContent.trim());
+  data.remove();
+  var bytes = new Uint8Array(text.length);
+  for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  wasm_bindgen({ module_or_path: bytes }).catch(function (e) {
+    var p = document.createElement("p");
+    p.textContent = "The annotator could not start in this browser: " + e;
+    document.body.appendChild(p);
+  });
+})();"""
+
+LINK_RE = re.compile(r"<link\b[^>]*\bdata-trunk\b[^>]*>", re.I)
+
+
+def attr(tag: str, name: str) -> str | None:
+    m = re.search(rf"""\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", tag, re.I)
+    return None if not m else html.unescape(next(g for g in m.groups() if g is not None))
+
+
+def raw_text(content: str, tag: str) -> str:
+    """`content` for a raw-text element <tag>: it must not contain the closing tag."""
+    if re.search(rf"</{tag}", content, re.I):
+        raise SystemExit(f"inline_single: the inlined {tag} contains '</{tag}'")
+    return content
+
+
+def main() -> None:
+    if len(sys.argv) != 5:
+        raise SystemExit(__doc__)
+    index, glue_path, wasm_path, out = (Path(a) for a in sys.argv[1:])
+    page = index.read_text(encoding="utf-8")
+    glue = raw_text(glue_path.read_text(encoding="utf-8"), "script")
+    wasm_b64 = base64.b64encode(wasm_path.read_bytes()).decode("ascii")
+
+    page = re.sub(r"<!--.*?-->\s*", "", page, flags=re.S)
+    css_parts: list[str] = []
+    rust_links = 0
+
+    def replace_link(m: re.Match) -> str:
+        nonlocal rust_links
+        tag = m.group(0)
+        rel = (attr(tag, "rel") or "").lower()
+        if rel == "css":
+            css = raw_text((index.parent / (attr(tag, "href") or "")).read_text(encoding="utf-8"), "style")
+            css_parts.append(css)
+            return f"\0STYLE{len(css_parts) - 1}\0"
+        if rel == "rust":
+            rust_links += 1
+            return ""
+        if rel == "copy-file":
+            return ""
+        raise SystemExit(f"inline_single: no single-file equivalent for {tag}")
+
+    page = LINK_RE.sub(replace_link, page)
+    if rust_links != 1 or not css_parts:
+        raise SystemExit("inline_single: index.html should link one rust app and at least one stylesheet")
+    # Blank lines left by the removed links and comments (before any inlined code goes in).
+    page = re.sub(r"\n\s*\n", "\n", page)
+    for i, css in enumerate(css_parts):
+        page = page.replace(f"\0STYLE{i}\0", f"<style>{css}</style>")
+    scripts = (
+        f'<script type="application/octet-stream" id="annotator-wasm">{wasm_b64}</script>\n'
+        f"<script>{glue}</script>\n<script>{BOOT}</script>\n"
+    )
+    if page.count("</body>") != 1:
+        raise SystemExit("inline_single: index.html should have one </body>")
+    page = page.replace("</body>", scripts + "</body>")
+
+    page = fill_csp(page, [csp_hash(s) for s in inline_scripts(page)])
+    style_hashes = " ".join(csp_hash(c) for c in css_parts)
+    page, n = re.subn(r"(style-src\b[^;\"]*)", lambda m: m.group(1).rstrip() + " " + style_hashes, page, count=1)
+    if n != 1:
+        raise SystemExit("inline_single: the Content-Security-Policy has no style-src")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

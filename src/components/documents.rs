@@ -1,0 +1,129 @@
+//! The library: every document with its title, size, counts per label and
+//! last change; open, rename, delete (with confirmation), open a text file,
+//! paste a text, restore the sample article, and whole-library backup.
+
+use annotator_core::library::DocMeta;
+use annotator_core::Label;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DocumentsProps {
+    pub docs: Rc<Vec<DocMeta>>,
+    pub current: AttrValue,
+    pub onopen: Callback<String>,
+    pub onrename: Callback<(String, String)>,
+    pub ondelete: Callback<String>,
+    pub onopenfile: Callback<web_sys::File>,
+    pub onpaste: Callback<()>,
+    pub onrestoreseed: Callback<()>,
+    pub seed_listed: bool,
+    pub onexportall: Callback<()>,
+    pub onimportbackup: Callback<web_sys::File>,
+}
+
+fn file_input(cb: Callback<web_sys::File>) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
+        if let Some(f) = input.files().and_then(|l| l.get(0)) {
+            cb.emit(f);
+        }
+        input.set_value("");
+    })
+}
+
+fn when(s: &str) -> String {
+    // RFC 3339 → "2026-11-27 20:15" (UTC), or "" when unknown.
+    if s.len() >= 16 {
+        format!("{} {} UTC", &s[..10], &s[11..16])
+    } else {
+        String::new()
+    }
+}
+
+#[function_component(Documents)]
+pub fn documents(props: &DocumentsProps) -> Html {
+    let renaming = use_state(|| None::<String>);
+    let confirming = use_state(|| None::<String>);
+    let items = props.docs.iter().map(|d| {
+        let current = d.id == props.current.as_str();
+        let id = d.id.clone();
+        let onopen = { let (c, id) = (props.onopen.clone(), id.clone()); Callback::from(move |_| c.emit(id.clone())) };
+        let counts = Label::ALL.iter().map(|l| format!("{} {}", d.counts[*l as usize], l.as_str())).collect::<Vec<_>>().join(", ");
+        let body = if renaming.as_deref() == Some(d.id.as_str()) {
+            let (onrename, renaming2, id2) = (props.onrename.clone(), renaming.clone(), id.clone());
+            let onsubmit = Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                let input = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(t).ok())
+                    .and_then(|f| f.elements().named_item("title"))
+                    .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok());
+                if let Some(i) = input {
+                    onrename.emit((id2.clone(), i.value()));
+                }
+                renaming2.set(None);
+            });
+            let cancel = { let r = renaming.clone(); Callback::from(move |_| r.set(None)) };
+            html! {
+                <form class="rename" {onsubmit}>
+                    <input name="title" value={d.title.clone()} aria-label={format!("New title for “{}”", d.title)} maxlength="200" required=true />
+                    <button type="submit">{ "Save title" }</button>
+                    <button type="button" onclick={cancel}>{ "Cancel" }</button>
+                </form>
+            }
+        } else if confirming.as_deref() == Some(d.id.as_str()) {
+            let (ondelete, confirming2, id2) = (props.ondelete.clone(), confirming.clone(), id.clone());
+            let cancel = { let c = confirming.clone(); Callback::from(move |_| c.set(None)) };
+            let total: usize = d.counts.iter().sum();
+            html! {
+                <div class="confirm" role="group" aria-label="Confirm deletion">
+                    <p>{ format!("Delete “{}” and its {total} annotation{}? You can undo this.", d.title, if total == 1 { "" } else { "s" }) }</p>
+                    <button type="button" class="danger" onclick={Callback::from(move |_| { confirming2.set(None); ondelete.emit(id2.clone()) })}>{ "Yes, delete" }</button>
+                    <button type="button" onclick={cancel}>{ "Cancel" }</button>
+                </div>
+            }
+        } else {
+            let (r, c) = (renaming.clone(), confirming.clone());
+            let (id_r, id_c) = (id.clone(), id.clone());
+            html! {
+                <>
+                    <button type="button" class="doc-open" aria-current={current.then_some("page")} onclick={onopen}>
+                        <span class="doc-title-text">{ &d.title }</span>
+                    </button>
+                    <span class="doc-meta">{ format!("{} characters · {counts}", d.len_cp) }
+                        if !d.modified.is_empty() { { format!(" · changed {}", when(&d.modified)) } }
+                    </span>
+                    <span class="doc-actions">
+                        <button type="button" aria-label={format!("Rename “{}”", d.title)} onclick={Callback::from(move |_| r.set(Some(id_r.clone())))}>{ "Rename" }</button>
+                        <button type="button" aria-label={format!("Delete “{}”", d.title)} onclick={Callback::from(move |_| c.set(Some(id_c.clone())))}>{ "Delete document" }</button>
+                    </span>
+                </>
+            }
+        };
+        html! { <li key={d.id.clone()} data-doc-id={d.id.clone()} class={classes!(current.then_some("current"))}>{ body }</li> }
+    });
+    let onpaste = { let c = props.onpaste.clone(); Callback::from(move |_| c.emit(())) };
+    let onexportall = { let c = props.onexportall.clone(); Callback::from(move |_| c.emit(())) };
+    let onrestore = { let c = props.onrestoreseed.clone(); Callback::from(move |_| c.emit(())) };
+    html! {
+        <details class="documents" open=true>
+            <summary>{ format!("Documents ({})", props.docs.len()) }</summary>
+            <div class="doc-tools">
+                <label class="file-btn"><span aria-hidden="true">{ "Open text file…" }</span>
+                    <input type="file" accept=".txt,.md,.markdown,text/plain,text/markdown" aria-label="Open text file"
+                        onchange={file_input(props.onopenfile.clone())} />
+                </label>
+                <button type="button" onclick={onpaste}>{ "Paste text" }</button>
+                if !props.seed_listed { <button type="button" onclick={onrestore}>{ "Restore the sample article" }</button> }
+            </div>
+            <ul class="doc-list" aria-label="Documents">{ for items }</ul>
+            <div class="doc-tools">
+                <button type="button" onclick={onexportall} title="Download every document and its annotations as one JSON file">{ "Export all" }</button>
+                <label class="file-btn"><span aria-hidden="true">{ "Import backup…" }</span>
+                    <input type="file" accept=".json,application/json" aria-label="Import backup"
+                        onchange={file_input(props.onimportbackup.clone())} />
+                </label>
+            </div>
+            <p class="hint">{ "You can also drop a .txt or .md file anywhere on the page." }</p>
+        </details>
+    }
+}
