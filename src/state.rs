@@ -54,6 +54,22 @@ pub struct AppState {
     /// The document's record as last written or read (tombstones, merging
     /// with other tabs). Mutated in place by the save path.
     pub record: Rc<RefCell<DocRecord>>,
+    /// An import held back until the person chooses what to do with labels we do not have.
+    pub pending_labels: Option<PendingImport>,
+}
+
+/// An import waiting for the person to say what to do with unknown labels.
+#[derive(Clone, Debug)]
+pub struct PendingImport {
+    pub files: Rc<Vec<(String, Vec<u8>)>>,
+    pub names: String,
+    pub message: String,
+}
+
+impl PartialEq for PendingImport {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.files, &other.files) && self.message == other.message
+    }
 }
 
 /// Everything needed to show another document.
@@ -87,6 +103,7 @@ impl PartialEq for AppState {
             && self.library == other.library
             && self.last_deleted == other.last_deleted
             && self.backups == other.backups
+            && self.pending_labels == other.pending_labels
     }
 }
 
@@ -134,6 +151,8 @@ pub enum AppAction {
     Deleted(Removed),
     /// The deletion can no longer be undone.
     ForgetDeleted,
+    /// Hold (or drop) an import until the person decides about unknown labels.
+    PendingLabels(Option<PendingImport>),
     /// Unreadable data was kept under these backup keys.
     AddBackups(Vec<String>),
     /// Show an error.
@@ -165,6 +184,7 @@ impl AppState {
             last_deleted: None,
             backups: Rc::new(Vec::new()),
             record: Rc::new(RefCell::new(DocRecord::default())),
+            pending_labels: None,
         }
     }
 
@@ -342,6 +362,7 @@ impl Reducible for AppState {
                 let description = format!("Import {file_name}");
                 let summary = format!("Imported {file_name}: {}.", imported.summary());
                 let mut next = self.change(Action::Merge(imported.annotations), &description, summary.clone());
+                next.pending_labels = None;
                 if next.notice.is_none() {
                     if !imported.orphans.is_empty() {
                         let mut orphans = (*self.orphans).clone();
@@ -459,6 +480,12 @@ impl Reducible for AppState {
             AppAction::ForgetDeleted => {
                 let mut next = (*self).clone();
                 next.last_deleted = None;
+                next
+            }
+            AppAction::PendingLabels(p) => {
+                let mut next = (*self).clone();
+                next.pending_labels = p;
+                next.notice = None;
                 next
             }
             AppAction::AddBackups(keys) => {

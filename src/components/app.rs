@@ -12,8 +12,8 @@ use super::toolbar::Toolbar;
 use crate::browser::{self, download, selection, storage};
 use crate::keys::{self, Live};
 use crate::{docs, library_ops};
-use crate::state::{AppAction, AppState};
-use annotator_core::formats::{self, Format, ImportOptions, Imported};
+use crate::state::{AppAction, AppState, PendingImport};
+use annotator_core::formats::{self, Format, ImportOptions, Imported, UnknownLabelPolicy};
 use annotator_core::native::{self, ImportError};
 use annotator_core::plan::{annotations_by_paragraph, paragraphs};
 use annotator_core::{Annotation, Document, Label};
@@ -91,8 +91,8 @@ fn read_files(files: Vec<web_sys::File>, done: Callback<Result<Vec<(String, Vec<
 /// annotation file of any supported format. A native file made for this very
 /// text must match it exactly (a mismatch means the file is damaged); one
 /// made for another text is re-anchored.
-fn import_files(files: &[(String, Vec<u8>)], doc: &Document, now: &str) -> Result<Imported, String> {
-    let opts = ImportOptions { now: now.to_string(), ..Default::default() };
+pub fn import_files(files: &[(String, Vec<u8>)], doc: &Document, now: &str, policy: UnknownLabelPolicy) -> Result<Imported, String> {
+    let opts = ImportOptions { now: now.to_string(), unknown_label: policy, ..Default::default() };
     let too_big = |bytes: &[u8]| bytes.len() > native::MAX_FILE_BYTES;
     if let Some((name, b)) = files.iter().find(|(_, b)| too_big(b)) {
         return Err(format!("{name}: {}", ImportError::TooLarge { bytes: b.len(), max: native::MAX_FILE_BYTES }));
@@ -146,14 +146,15 @@ pub fn app() -> Html {
         let doc = doc.clone();
         move |_| paragraphs(&doc.index)
     });
-    let shown: Rc<Vec<Annotation>> = use_memo((state.model.annotations.clone(), state.filter.clone()), |(anns, filter)| {
+    // The annotations the filter shows (the same shared list when nothing is filtered).
+    let shown = use_memo((state.model.annotations.clone(), state.filter.clone()), |(anns, filter)| {
         if filter.is_active() {
-            filter.apply(anns).into_iter().cloned().collect()
+            Rc::new(filter.apply(anns).into_iter().cloned().collect::<Vec<_>>())
         } else {
-            (**anns).clone()
+            anns.clone()
         }
     });
-    let by_para = use_memo((paragraphs.clone(), shown.clone()), |(paras, anns)| {
+    let by_para = use_memo((paragraphs.clone(), (*shown).clone()), |(paras, anns)| {
         annotations_by_paragraph(paras, anns).into_iter().map(Rc::new).collect::<Vec<_>>()
     });
 
@@ -206,10 +207,28 @@ pub fn app() -> Html {
             read_files(
                 files,
                 Callback::from(move |res: Result<Vec<(String, Vec<u8>)>, String>| {
-                    let result = res.and_then(|files| import_files(&files, &doc, &browser::now_iso()));
-                    match result {
-                        Ok(imported) => dispatch.dispatch(AppAction::Import { imported, file_name: names.clone() }),
+                    let files = match res {
+                        Ok(f) => f,
+                        Err(e) => return dispatch.dispatch(AppAction::Notice(format!("Could not import {e} Nothing was changed."))),
+                    };
+                    // First pass: leave out labels we do not have, to learn whether there are any.
+                    match import_files(&files, &doc, &browser::now_iso(), UnknownLabelPolicy::Skip) {
                         Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not import {e} Nothing was changed."))),
+                        Ok(imported) if imported.unknown_labels.is_empty() => {
+                            dispatch.dispatch(AppAction::Import { imported, file_name: names.clone() })
+                        }
+                        Ok(imported) => {
+                            let labels = imported
+                                .unknown_labels
+                                .iter()
+                                .map(|u| format!("“{}” ({} annotation{}, first at {})", u.label, u.count, if u.count == 1 { "" } else { "s" }, u.first_path))
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            let message = format!(
+                                "{names} uses labels this app does not have: {labels}. Nothing has been imported yet: skip those annotations, or map them to one of our labels."
+                            );
+                            dispatch.dispatch(AppAction::PendingLabels(Some(PendingImport { files: Rc::new(files), names: names.clone(), message })));
+                        }
                     }
                 }),
             );
@@ -513,13 +532,19 @@ pub fn app() -> Html {
                     {onexport} {onimport} snap_words={state.snap_words} {onsnap} {onhelp} />
                 <p id="save-status" role="status" class={classes!("save", save_failed.is_some().then_some("failed"))}>{ save_text }</p>
             </header>
-            <div id="notice" role="alert" class={classes!("notice", (state.notice.is_none() && save_failed.is_none() && download_backup.is_none()).then_some("empty"))}>
+            <div id="notice" role="alert" class={classes!("notice", (state.notice.is_none() && save_failed.is_none() && download_backup.is_none() && state.pending_labels.is_none()).then_some("empty"))}>
                 if let Some(n) = &state.notice { <p>{ n }</p> }
                 if let Some(e) = &save_failed {
                     <p>{ format!("Your last change could not be saved: {e}. Your work is kept in this tab; download a copy so it is not lost.") }</p>
                     <button type="button" onclick={download_copy}>{ "Download a copy" }</button>
                 }
                 if let Some(cb) = download_backup { <button type="button" onclick={cb}>{ "Download the unreadable data" }</button> }
+                if let Some(p) = &state.pending_labels {
+                    <p>{ &p.message }</p>
+                    <div class="label-choice" role="group" aria-label="Unknown labels">
+                        { for label_choices(p, &state) }
+                    </div>
+                }
             </div>
             <p id="info" aria-live="polite" class="info">{ state.info.clone().unwrap_or_default() }
                 if let Some(cb) = undo_delete { { " " }<button type="button" onclick={cb}>{ "Undo delete" }</button> }
@@ -585,4 +610,32 @@ fn on_storage_event(e: &web_sys::StorageEvent, live: &Rc<std::cell::RefCell<Live
             *record.borrow_mut() = written;
         }
     }
+}
+
+/// The buttons that finish (or cancel) an import held back for unknown labels.
+fn label_choices(p: &PendingImport, state: &UseReducerHandle<AppState>) -> Vec<Html> {
+    let mut out = Vec::new();
+    let choices: Vec<(String, Option<UnknownLabelPolicy>)> = Label::ALL
+        .into_iter()
+        .map(|l| (format!("Map to {}", l.display()), Some(UnknownLabelPolicy::MapTo(l))))
+        .chain([("Skip them".to_string(), Some(UnknownLabelPolicy::Skip)), ("Cancel import".to_string(), None)])
+        .collect();
+    for (text, policy) in choices {
+        let (files, names, doc, dispatch) = (p.files.clone(), p.names.clone(), state.model.doc.clone(), state.dispatcher());
+        let onclick = Callback::from(move |_: MouseEvent| match &policy {
+            None => {
+                dispatch.dispatch(AppAction::PendingLabels(None));
+                dispatch.dispatch(AppAction::Info("Import cancelled; nothing was changed.".into()));
+            }
+            Some(policy) => match import_files(&files, &doc, &browser::now_iso(), policy.clone()) {
+                Ok(imported) => dispatch.dispatch(AppAction::Import { imported, file_name: names.clone() }),
+                Err(e) => {
+                    dispatch.dispatch(AppAction::PendingLabels(None));
+                    dispatch.dispatch(AppAction::Notice(format!("Could not import {e} Nothing was changed.")));
+                }
+            },
+        });
+        out.push(html! { <button type="button" key={text.clone()} {onclick}>{ text }</button> });
+    }
+    out
 }
