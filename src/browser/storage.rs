@@ -212,6 +212,16 @@ pub fn write_record(meta: &DocMeta, local: &DocRecord, index: &TextIndex) -> Res
     Ok(merged)
 }
 
+/// Writes a document's record after local edits when the stored record is
+/// known to be `known` (the one this tab last read or wrote; another tab's
+/// writes arrive as `storage` events and are merged into it), so nothing is
+/// read or parsed on the way: one merge, one serialisation, one write.
+pub fn write_record_known(meta: &DocMeta, local: &DocRecord, known: &DocRecord) -> Result<DocRecord, String> {
+    let merged = merge::for_write(local, Some(known));
+    set(&library::doc_key(&meta.id), &merged.to_json(meta))?;
+    Ok(merged)
+}
+
 /// Stores a document's text: local storage when small, IndexedDB when large.
 pub async fn save_text(id: &str, text: &str) -> Result<(), String> {
     if library::text_fits_local_storage(text) {

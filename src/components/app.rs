@@ -325,8 +325,9 @@ pub fn app() -> Html {
                 let now = browser::now_iso();
                 let mut meta = docs::meta_for(&st.library, doc);
                 meta.counts = st.model.counts();
-                let local = st.record.borrow().after_edit(&st.model.annotations, &now);
-                let result = storage::write_record(&meta, &local, &doc.index).and_then(|written| {
+                let known = st.record.borrow().clone();
+                let local = known.after_edit(&st.model.annotations, &now);
+                let result = storage::write_record_known(&meta, &local, &known).and_then(|written| {
                     storage::save_orphans(&doc.id, &st.orphans)?;
                     Ok(written)
                 });
@@ -560,15 +561,15 @@ pub fn app() -> Html {
                     <div id="kbd-caret" class="kbd-caret" aria-hidden="true"></div>
                 </main>
                 <aside class="sidebar" aria-label="Annotations and tools">
-                    <Documents docs={docs_list} current={AttrValue::from(doc.id.clone())} onopen={onopendoc}
-                        onrename={onrenamedoc} ondelete={ondeletedoc} {onopenfile} {onpaste} {onrestoreseed} {seed_listed}
-                        {onexportall} {onimportbackup} />
                     <Legend />
                     <OrphanList {orphans} {onreattach} ondelete={ondeleteorphan} />
                     <AnnList annotations={state.model.annotations.clone()} filter={state.filter.clone()}
                         selected={state.model.selected.clone()} counts={state.model.counts()} {onactivate} {onnote}
                         {ontoggle} {onquery} edit_note={state.edit_note.clone()} />
                     <SummaryView annotations={state.model.annotations.clone()} total_cp={doc.index.len_cp()} />
+                    <Documents docs={docs_list} current={AttrValue::from(doc.id.clone())} onopen={onopendoc}
+                        onrename={onrenamedoc} ondelete={ondeletedoc} {onopenfile} {onpaste} {onrestoreseed} {seed_listed}
+                        {onexportall} {onimportbackup} />
                     <p class="hint">{ "Select text, then press 1 (Claim), 2 (Denial) or 3 (Statistic). Pick an annotation to retag it with 1–3 or remove it with Delete; Escape deselects; ? lists every shortcut." }</p>
                 </aside>
             </div>

@@ -80,7 +80,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     html! {
         <div class="toolbar" role="toolbar" aria-label="Annotation tools">
-            <div class="group">{ for tag_buttons }
+            <div class="group tag-group">{ for tag_buttons }
                 <button type="button" class="delete-btn" aria-keyshortcuts="Delete"
                     title="Delete the selected annotation (Delete key)"
                     onmousedown={keep_selection()} onclick={cb(&props.ondelete)}>{ "Delete" }</button>
