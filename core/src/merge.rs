@@ -122,19 +122,64 @@ impl DocRecord {
     /// (`document` = id, title, name, length from `meta`; no text), the
     /// annotations, `deleted` (sorted by id) and `rev`.
     pub fn to_json(&self, meta: &DocMeta) -> String {
-        serde_json::to_string(&self.to_value(meta)).unwrap_or_default()
-    }
-
-    fn to_value(&self, meta: &DocMeta) -> Value {
-        json!({
-            "format": FORMAT,
-            "version": VERSION,
-            "offset_unit": "unicode code points, end exclusive",
-            "document": { "id": meta.id, "title": meta.title, "name": meta.name, "length": meta.len_cp },
-            "annotations": annotations_value(&self.annotations),
-            "deleted": deleted_value(&self.deleted),
-            "rev": self.rev,
-        })
+        // Serialised straight from borrowed structs (no intermediate `Value`
+        // tree): this runs on every edit, for up to tens of thousands of annotations.
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            id: &'a str,
+            title: &'a str,
+            name: &'a str,
+            length: usize,
+        }
+        #[derive(serde::Serialize)]
+        struct Ann<'a> {
+            id: &'a str,
+            start: usize,
+            end: usize,
+            quote: &'a str,
+            label: &'static str,
+            note: &'a str,
+            created: &'a str,
+            modified: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct Del<'a> {
+            id: &'a str,
+            at: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct Rec<'a> {
+            format: &'static str,
+            version: u64,
+            offset_unit: &'static str,
+            document: Doc<'a>,
+            annotations: Vec<Ann<'a>>,
+            deleted: Vec<Del<'a>>,
+            rev: u64,
+        }
+        let rec = Rec {
+            format: FORMAT,
+            version: VERSION,
+            offset_unit: "unicode code points, end exclusive",
+            document: Doc { id: &meta.id, title: &meta.title, name: &meta.name, length: meta.len_cp },
+            annotations: self
+                .annotations
+                .iter()
+                .map(|a| Ann {
+                    id: &a.id,
+                    start: a.start,
+                    end: a.end,
+                    quote: &a.quote,
+                    label: a.label.as_str(),
+                    note: &a.note,
+                    created: &a.created,
+                    modified: &a.modified,
+                })
+                .collect(),
+            deleted: self.deleted.iter().map(|(id, at)| Del { id, at }).collect(),
+            rev: self.rev,
+        };
+        serde_json::to_string(&rec).unwrap_or_default()
     }
 }
 
