@@ -291,7 +291,9 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let document = gloo::utils::document();
             let live2 = live.clone();
-            let keydown = gloo::events::EventListener::new(&document, "keydown", move |e| {
+            // Not passive (gloo's default): shortcuts must be able to cancel the key's default action.
+            let opts = gloo::events::EventListenerOptions::enable_prevent_default();
+            let keydown = gloo::events::EventListener::new_with_options(&document, "keydown", opts, move |e| {
                 if let Some(e) = e.dyn_ref::<KeyboardEvent>() {
                     keys::on_keydown(e, &live2, &dispatch, &ontag);
                 }
