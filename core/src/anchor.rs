@@ -556,14 +556,17 @@ impl<'a> Anchorer<'a> {
             similarity(suffix, window, &mut self.work.context_cells)
         });
         let distance = hint.map_or(0, |h| start.abs_diff(h));
-        let pos = if hint.is_some() && len > 0 { 1.0 - distance as f64 / len as f64 } else { 1.0 };
-        let raw = 50.0 * quote_score + 20.0 * p.unwrap_or(1.0) + 20.0 * s.unwrap_or(1.0) + 2.0 * pos;
+        // Nearness counts within the near window (not relative to the whole
+        // text, where it would vanish in a long document): a copy of the
+        // passage a section away must lose to the one where the quote was.
+        let pos = if hint.is_some() && len > 0 { 1.0 - distance.min(NEAR_WINDOW_CP) as f64 / NEAR_WINDOW_CP as f64 } else { 1.0 };
+        let raw = 50.0 * quote_score + 20.0 * p.unwrap_or(1.0) + 20.0 * s.unwrap_or(1.0) + 6.0 * pos;
         let context = match (p, s) {
             (None, None) => None,
             (a, b) => Some(a.unwrap_or(0.0).max(b.unwrap_or(0.0))),
         };
         let perfect_context = p.unwrap_or(1.0) >= 1.0 && s.unwrap_or(1.0) >= 1.0;
-        Scored { start, end, errors, score: raw / 92.0, context, distance, perfect_context }
+        Scored { start, end, errors, score: raw / 96.0, context, distance, perfect_context }
     }
 }
 
