@@ -6,4 +6,5 @@ source "$(dirname "$0")/tools.sh"
 ensure_build_tools
 cd "$ROOT"
 log "serving on http://127.0.0.1:${PORT:-8080}/"
-exec trunk serve --release --offline --address 127.0.0.1 --port "${PORT:-8080}"
+# A separate output folder: the tests build and read dist/.
+exec trunk serve --release --offline --dist dist-serve --address 127.0.0.1 --port "${PORT:-8080}"
