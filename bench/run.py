@@ -520,6 +520,7 @@ class Session:
                 f"--window-size={WINDOW[0]},{WINDOW[1]}",
             ):
                 o.add_argument(a)
+            o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
             o.add_experimental_option("prefs", {
                 "download.default_directory": str(self.downloads), "download.prompt_for_download": False,
                 "download.directory_upgrade": True, "safebrowsing.enabled": False})
@@ -559,6 +560,36 @@ class Session:
 
     def js(self, script, *args):
         return self.driver.execute_script(script, *args)
+
+    def console_errors(self) -> list[str]:
+        """Severe console messages (Chromium only), for a page that did not start."""
+        if self.name != "chromium":
+            return []
+        try:
+            return [e.get("message", "")[:300] for e in self.driver.get_log("browser") if e.get("level") == "SEVERE"][:5]
+        except WebDriverException:
+            return []
+
+    CDP_METRICS = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "LayoutCount", "RecalcStyleCount")
+
+    def cdp_metrics(self) -> dict | None:
+        """Chromium's cumulative main-thread counters (CDP Performance.getMetrics), durations in ms."""
+        if self.name != "chromium":
+            return None
+        try:
+            if not getattr(self, "_perf_on", False):
+                self.driver.execute_cdp_cmd("Performance.enable", {})
+                self._perf_on = True
+            m = {x["name"]: x["value"] for x in self.driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]}
+        except WebDriverException:
+            return None
+        return {k: (m.get(k, 0) * 1000 if k.endswith("Duration") else m.get(k, 0)) for k in self.CDP_METRICS}
+
+    @staticmethod
+    def cdp_delta(a: dict | None, b: dict | None) -> dict | None:
+        if not a or not b:
+            return None
+        return {k: round(b[k] - a[k], 2) for k in a}
 
     def js_async(self, script, *args, timeout: float = 60):
         self.driver.set_script_timeout(timeout)
@@ -616,8 +647,8 @@ def step_first_render(s: Session, base: str, runs: int) -> dict:
         s.driver.get(base + "__bench.html")
         r = s.js_async(JS_BOOT_RESULT, timeout=40)
         if not r or r.get("timeout"):
-            rows.append({"error": "timeout", "raw": r})
-            continue
+            rows.append({"error": "timeout: no painted article within 30 s", "raw": r, "console": s.console_errors()})
+            break  # the next runs would wait just as long
         m = r["marks"]
         inst = m.get("wasm_instantiated")
         row = {
@@ -634,6 +665,8 @@ def step_first_render(s: Session, base: str, runs: int) -> dict:
             row["painted_after_start_ms"] = m["article_painted"] - inst
         rows.append(row)
     ok = [r for r in rows if "painted_after_start_ms" in r]
+    if not ok:
+        return {"status": rows[0].get("error", "n/a") if rows else "n/a", "runs": rows}
     return {
         "runs": rows,
         "cold_run": rows[0] if rows else None,
@@ -671,17 +704,20 @@ def step_open_text(s: Session, path: Path, len16: int, timeout: float) -> dict:
     if not s.driver.find_elements(By.CSS_SELECTOR, OPEN_INPUT):
         return {"status": "n/a: no Open text file input"}
     s.js("window.__bench.armChange('Open text file');")
+    m0 = s.cdp_metrics()
     t0 = now_s()
     s.driver.find_element(By.CSS_SELECTOR, OPEN_INPUT).send_keys(str(path))
     max_frames = int(timeout * 60)
     r = s.js_async(JS_WAIT_TEXT, len16, max_frames, timeout=timeout + 10)
     wall = (now_s() - t0) * 1000
+    cdp = Session.cdp_delta(m0, s.cdp_metrics())
     if not r or not r.get("ok") or not r.get("change"):
         return {"status": "timeout: the article did not show the text", "wall_ms": round(wall), "raw": r}
     return {
         "status": "ok",
         "ms": round(r["t2"] - r["change"]["t"], 1),
         "to_first_frame_ms": round(r["tDone"] - r["change"]["t"], 1),
+        "main_thread_ms": cdp,
         "wall_ms": round(wall),
         "notice": r.get("notice") or None,
     }
@@ -691,10 +727,12 @@ def step_import(s: Session, path: Path, n: int, timeout: float) -> dict:
     if not s.driver.find_elements(By.CSS_SELECTOR, IMPORT_INPUT):
         return {"status": "n/a: no Import annotations input"}
     s.js("window.__bench.armChange('Import annotations');")
+    m0 = s.cdp_metrics()
     t0 = now_s()
     s.driver.find_element(By.CSS_SELECTOR, IMPORT_INPUT).send_keys(str(path))
     r = s.js_async(JS_WAIT_IMPORT, n, int(timeout * 60), timeout=timeout + 10)
     wall = (now_s() - t0) * 1000
+    cdp = Session.cdp_delta(m0, s.cdp_metrics())
     if not r or not r.get("ok"):
         return {"status": f"timeout: {n} annotations not shown", "wall_ms": round(wall),
                 "counts": (r or {}).get("counts"), "notice": (r or {}).get("notice"), "info": (r or {}).get("info")}
@@ -703,6 +741,7 @@ def step_import(s: Session, path: Path, n: int, timeout: float) -> dict:
         "ms": round(r["t2"] - r["change"]["t"], 1),
         "wall_ms": round(wall),
         "marks": r.get("marks"),
+        "main_thread_ms": cdp,
         "counts": r.get("counts"),
         "info": r.get("info") or None,
         "notice": r.get("notice") or None,
@@ -711,12 +750,22 @@ def step_import(s: Session, path: Path, n: int, timeout: float) -> dict:
 
 def one_edit(s: Session, kind: str, key, timeout: float) -> dict:
     s.js(JS_ARM, kind, int(timeout * 60))
+    m0 = s.cdp_metrics()
     ActionChains(s.driver).send_keys(key).perform()
     r = s.js_async(JS_EDIT_RESULT, timeout * 1000, timeout=timeout + 10)
+    cdp = Session.cdp_delta(m0, s.cdp_metrics())
     if not r or r.get("timeout") or not r.get("ok"):
         return {"error": "timeout" if (not r or r.get("timeout")) else "change not seen", "raw": r}
     storage_ms = sum(x["ms"] for x in r.get("storage") or [])
+    by_key: dict = {}
+    for x in r.get("storage") or []:
+        k = re.sub(r"[0-9a-f]{16}", "<doc>", x["key"])
+        e = by_key.setdefault(k, {"ms": 0.0, "chars": 0, "writes": 0})
+        e["ms"] += x["ms"]
+        e["chars"] = max(e["chars"], x["chars"])
+        e["writes"] += 1
     return {
+        "storage_by_key": by_key,
         "latency_ms": r["tDone"] - r["tEvent"],
         "to_raf_ms": r["tRaf"] - r["tEvent"],
         "input_delay_ms": r["tListener"] - r["tEvent"],
@@ -727,15 +776,22 @@ def one_edit(s: Session, kind: str, key, timeout: float) -> dict:
         "storage_chars": max([x["chars"] for x in r.get("storage") or []] or [0]),
         "storage_read_ms": sum(x["ms"] for x in r.get("reads") or []),
         "longest_task_ms": max([x["dur"] for x in r.get("longtasks") or []] or [0]),
+        "cdp": cdp,
     }
 
 
-def step_edits(s: Session, n_edits: int, budget: Budget, timeout: float) -> dict:
+def step_edits(s: Session, n_edits: int, budget: Budget, timeout: float, cap_s: float) -> dict:
+    """`n_edits` rounds of noop/add/retag/delete, stopping early after `cap_s` seconds
+    (slow edits would otherwise eat the budget of every other workload)."""
     samples = {"noop": [], "add": [], "retag": [], "delete": []}
     errors = []
+    t_start = now_s()
     for i in range(n_edits):
         if not budget.ok(30):
-            errors.append(f"skipped after {i} edits: time budget")
+            errors.append(f"stopped after {i} rounds: time budget")
+            break
+        if i >= 3 and now_s() - t_start > cap_s:
+            errors.append(f"stopped after {i} rounds: this step's cap of {cap_s:.0f} s (edits too slow for {n_edits} in the budget)")
             break
         sel = s.js_async(JS_SELECT_AND_ARM, (i + 0.5) / n_edits, timeout=20)
         if not sel or sel.get("error"):
@@ -765,9 +821,16 @@ def step_edits(s: Session, n_edits: int, budget: Budget, timeout: float) -> dict
             "longest_task_ms": summary([r["longest_task_ms"] for r in rows]),
             "frames": summary([r["frames"] for r in rows]),
             "samples": [round(r["latency_ms"], 2) for r in rows],
+            "main_thread_ms": {k: summary([r["cdp"][k] for r in rows if r.get("cdp")]).get("median")
+                               for k in ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")}
+            if any(r.get("cdp") for r in rows) else "n/a (Chromium only)",
         }
     every = [r for kind, rows in samples.items() if kind != "noop" for r in rows]
+    keys = sorted({k for r in every for k in r["storage_by_key"]})
     out["autosave"] = {
+        "by_key": {k: {"write_ms_per_edit": summary([r["storage_by_key"][k]["ms"] for r in every if k in r["storage_by_key"]]),
+                       "value_chars": max(r["storage_by_key"][k]["chars"] for r in every if k in r["storage_by_key"]),
+                       "edits_writing_it": sum(1 for r in every if k in r["storage_by_key"])} for k in keys},
         "write_ms_per_edit": summary([r["storage_write_ms"] for r in every]),
         "read_ms_per_edit": summary([r["storage_read_ms"] for r in every]),
         "writes_per_edit": summary([r["storage_writes"] for r in every]),
@@ -779,7 +842,11 @@ def step_edits(s: Session, n_edits: int, budget: Budget, timeout: float) -> dict
 
 
 def step_scroll(s: Session) -> dict:
-    return s.js_async(JS_SCROLL, timeout=60)
+    m0 = s.cdp_metrics()
+    r = s.js_async(JS_SCROLL, timeout=60)
+    if isinstance(r, dict):
+        r["main_thread_ms"] = Session.cdp_delta(m0, s.cdp_metrics())
+    return r
 
 
 def list_downloads(d: Path) -> dict:
@@ -851,7 +918,8 @@ def run_workload(name: str, base: str, wl: dict, budget: Budget, workdir: Path, 
     s = Session(name, workdir)
     try:
         if not s.open_app(base):
-            res["status"] = "timeout: app not ready"
+            res["status"] = "timeout: app not ready (no #article with body[data-ready=true] in 60 s)"
+            res["console"] = s.console_errors()
             return res
         boot = s.js("return performance.getEntriesByType('navigation')[0].toJSON();")
         ready_ms = s.js_async("const d = arguments[0]; window.__bench.raf2().then(() => d(performance.now()));", timeout=20)
@@ -882,7 +950,7 @@ def run_workload(name: str, base: str, wl: dict, budget: Budget, workdir: Path, 
             except (TimeoutException, WebDriverException) as e:
                 res["scroll"] = {"status": f"error: {type(e).__name__}"}
             if budget.ok(60):
-                res["edits"] = step_edits(s, opts.edits, budget, opts.edit_timeout)
+                res["edits"] = step_edits(s, opts.edits, budget, opts.edit_timeout, cap_s=min(150.0, budget.left() * 0.3))
             else:
                 res["edits"] = {"status": "skipped: time budget"}
             if budget.ok(30):
@@ -917,7 +985,7 @@ def workloads(manifest: dict, wdir: Path, sizes, counts) -> list[dict]:
             "key": key, "text": size, "count": int(n), "text_path": wdir / t["file"], "ann_path": wdir / a["file"],
             "len16": t["utf16_units"], "full": size == "seed" or int(n) == max(counts),
         })
-    prio = {"seed": 0, "1m": 1, "50k": 2, "5m": 3}
+    prio = {"seed": 0, "1m": 1, "5m": 2, "50k": 3}
     out.sort(key=lambda w: (not w["full"], prio.get(w["text"], 9), w["count"]))
     return out
 
@@ -957,7 +1025,11 @@ def browser_run(name: str, base: str, manifest: dict, opts, budget: Budget, work
     # Embedded variants right after the seed: they carry the big-text numbers while the Open step is missing.
     wls = wls[:1] + embedded_workloads(manifest, Path(opts.workloads), opts.embedded, opts.counts) + wls[1:]
     open_missing = False
+    not_ready = 0
     for wl in wls:
+        if not_ready >= 2:
+            out["workloads"][wl["key"]] = {"status": "skipped: the app did not start in the last two sessions"}
+            continue
         if wl["text"] != "seed" and not wl.get("embedded") and open_missing:
             out["workloads"][wl["key"]] = {"text": wl["text"], "count": wl["count"],
                                            "open": {"status": "n/a: no Open text file input"},
@@ -971,6 +1043,7 @@ def browser_run(name: str, base: str, manifest: dict, opts, budget: Budget, work
         out["workloads"][wl["key"]] = r
         if str(r.get("open", {}).get("status", "")).startswith("n/a: no Open"):
             open_missing = True
+        not_ready = not_ready + 1 if str(r.get("status", "")).startswith("timeout: app not ready") else 0
         log(f"{name}: {wl['key']} → open {r.get('open', {}).get('status')}, import {r.get('import', {}).get('status')}"
             f"{' ' + r['status'] if r.get('status') else ''}")
     return out
@@ -1005,12 +1078,17 @@ def render_table(res: dict) -> str:
     bnames = [b for b in res["browsers"]]
     lines = ["# Benchmark results", ""]
     lines.append(f"- date: {meta['date']}; machine: {meta['cpus']} CPUs, {meta['platform']}; git {meta.get('git')}")
+    lines.append(f"- load average (1/5/15 min) at start {meta.get('loadavg_at_start')}, at end {meta.get('loadavg_at_end')}"
+                 " — other work on the machine inflates every number")
     for b in bnames:
         br = res["browsers"][b]
         lines.append(f"- {b}: {br.get('version') or br.get('status')}  ({br.get('user_agent', '')})")
     w = meta.get("wasm", {})
-    lines.append(f"- release wasm: {w.get('file')} {w.get('raw', 0):,} B raw, {w.get('gzip', 0):,} B gzip -9"
-                 f" ({'✅' if w.get('gzip', 1e12) <= TARGETS['wasm_gzip_bytes'] else '❌'} target ≤ 250 KB gzip)")
+    if "error" in w:
+        lines.append(f"- release wasm: {w.get('file')}: {w['error']}")
+    else:
+        lines.append(f"- release wasm: {w.get('file')} {w.get('raw', 0):,} B raw, {w.get('gzip', 0):,} B gzip -9"
+                     f" ({'✅' if w.get('gzip', 1e12) <= TARGETS['wasm_gzip_bytes'] else '❌'} target ≤ 250 KB gzip)")
     lines.append("")
     hdr = "| measure | workload | target | " + " | ".join(bnames) + " |"
     lines += [hdr, "|" + "---|" * (3 + len(bnames))]
@@ -1070,6 +1148,14 @@ def render_table(res: dict) -> str:
                     st = (r.get("import") or {}).get("status")
                 cells.append(str(st or "n/a"))
         row("1 open-to-painted", k, tgt, cells)
+        if any(isinstance((wl(b, k).get("import") or {}).get("main_thread_ms"), dict) for b in bnames):
+            cells = []
+            for b in bnames:
+                mt = (wl(b, k).get("import") or {}).get("main_thread_ms")
+                cells.append(f"script {fmt_ms(mt['ScriptDuration'])}, style {fmt_ms(mt['RecalcStyleDuration'])}, "
+                             f"layout {fmt_ms(mt['LayoutDuration'])} (all tasks {fmt_ms(mt['TaskDuration'])})"
+                             if isinstance(mt, dict) else "n/a")
+            row("1 import: main thread (CDP)", k, "", cells)
     for k in keys:
         if not any(wl(b, k).get("edits") for b in bnames):
             continue
@@ -1082,9 +1168,12 @@ def render_table(res: dict) -> str:
                     med_t = TARGETS["edit_5m_median_ms"] if k.startswith("5m") else TARGETS["edit_median_ms"]
                     chk = b == "chromium" and kind != "noop"
                     hd = ((e.get(kind) or {}).get("handlers_ms") or {}).get("median")
+                    mt = (e.get(kind) or {}).get("main_thread_ms")
+                    mts = (f"; script {fmt_ms(mt.get('ScriptDuration'))}, style {fmt_ms(mt.get('RecalcStyleDuration'))}, "
+                           f"layout {fmt_ms(mt.get('LayoutDuration'))}") if isinstance(mt, dict) else ""
                     cells.append(f"median {fmt_ms(lat['median'], med_t if chk else None)}, "
                                  f"p95 {fmt_ms(lat['p95'], TARGETS['edit_p95_ms'] if chk and not k.startswith('5m') else None)}"
-                                 f" (n={lat['n']}; in keydown {fmt_ms(hd)})")
+                                 f" (n={lat['n']}; in keydown {fmt_ms(hd)}{mts})")
                 else:
                     cells.append(status_or(e) if e.get("status") else ("n/a" if not e else "; ".join(e.get("errors", ["n/a"]))[:120]))
             tgt = "≤ 50 ms median" if k.startswith("5m") else "≤ 16 ms med, ≤ 50 ms p95"
@@ -1182,6 +1271,8 @@ def wasm_sizes(dist: Path) -> dict:
     f = files[0]
     raw = f.read_bytes()
     js = sorted(dist.glob("*.js"))
+    if raw[:4] != b"\0asm":
+        return {"file": f.name, "raw": len(raw), "error": f"not a wasm module (starts with {raw[:4].hex()})"}
     return {"file": f.name, "raw": len(raw), "gzip": len(gzip.compress(raw, 9)),
             "glue_js_raw": js[0].stat().st_size if js else None}
 
@@ -1204,7 +1295,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "50k,1m,5m"))
     ap.add_argument("--counts", default=os.environ.get("BENCH_COUNTS", "100,1000,10000"))
     ap.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET_S", "720")),
-                    help="seconds for all browser steps (Chromium gets 60%% first)")
+                    help="seconds for all browser steps (Chromium gets 65%% first)")
     ap.add_argument("--edits", type=int, default=EDITS)
     ap.add_argument("--first-render-runs", type=int, default=5)
     ap.add_argument("--open-timeout", type=float, default=90)
@@ -1226,6 +1317,7 @@ def main(argv=None) -> int:
         "meta": {
             "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "cpus": os.cpu_count(),
+            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
             "platform": platform.platform(),
             "python": platform.python_version(),
             "git": git_desc(),
@@ -1250,6 +1342,10 @@ def main(argv=None) -> int:
             except Exception:
                 pass
 
+    if "error" in res["meta"]["wasm"]:
+        log(f"{dist}: {res['meta']['wasm']['error']}: rebuild it (was another build writing the same target dir?)")
+        write(res, out_dir)
+        return 2
     server, base = make_server(dist)
     servers = [server]
     opts.embedded_dists = {}
@@ -1280,7 +1376,7 @@ def main(argv=None) -> int:
     threading.Thread(target=watchdog, daemon=True).start()
     try:
         for i, b in enumerate(browsers):
-            share = 0.6 if (i == 0 and len(browsers) > 1) else 1.0
+            share = 0.65 if (i == 0 and len(browsers) > 1) else 1.0
             budget = Budget(total.left() * share)
             log(f"{b}: {budget.left():.0f} s budget")
             res["browsers"][b] = browser_run(b, base, manifest, opts, budget, workdir)
@@ -1290,6 +1386,7 @@ def main(argv=None) -> int:
         for srv in servers:
             srv.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
+    res["meta"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     write(res, out_dir)
     print(render_table(res))
     return 0

@@ -5,13 +5,13 @@
 # Prints a markdown table; writes bench-results/results.json and results.md.
 #
 # Env (all optional):
-#   BENCH_BROWSERS=chromium,firefox   browsers, in order (Chromium gets 60% of the budget first)
+#   BENCH_BROWSERS=chromium,firefox   browsers, in order (Chromium gets 65% of the budget first)
 #   BENCH_SIZES=50k,1m,5m             text sizes;  BENCH_COUNTS=100,1000,10000 annotation counts
 #   BENCH_BUDGET_S=600                seconds for all browser steps (each step also has its own timeout)
 #   BENCH_DIST=path                   benchmark an existing build instead of building (skips trunk)
 #   BENCH_SKIP_HOST=1                 skip the native timings (core/examples/plan_bench.rs)
 #   BENCH_EMBED_SIZES=1m              also build copies of the app whose default article is the generated
-#                                     text of these sizes (in target/bench-embed/, own target dir: the
+#                                     text of these sizes (sources in target/bench-embed-src-*, own target dir: the
 #                                     first build takes a few minutes) and measure import/edits/scroll/
 #                                     memory/export there; for when the "Open text file" step is missing
 #   BENCH_SEED=1                      workload seed
@@ -33,10 +33,17 @@ if [ -n "${BENCH_DIST:-}" ]; then
   DIST="$(cd "$BENCH_DIST" && pwd)"
   log "using the existing build in $DIST"
 else
-  # Its own dist directory, so a benchmark never races the e2e suite over dist/.
+  # Its own dist and target directories: trunk's intermediate files (target/wasm-bindgen/...)
+  # are shared by every build using a target dir, and a concurrent build (e.g. the e2e
+  # suite's) can corrupt them mid-copy. The first build here compiles the dependencies once.
   DIST="$ROOT/dist-bench"
-  log "trunk build --release --offline --dist dist-bench"
-  trunk build --release --offline --dist "$DIST"
+  log "trunk build --release --offline --dist dist-bench (CARGO_TARGET_DIR=target/bench)"
+  CARGO_TARGET_DIR="$ROOT/target/bench" trunk build --release --offline --dist "$DIST"
+fi
+wasm_file="$(ls "$DIST"/*.wasm 2>/dev/null | head -1)"
+if [ -z "$wasm_file" ] || [ "$(head -c 4 "$wasm_file" | od -An -tx1 | tr -d ' \n')" != "0061736d" ]; then
+  echo "$DIST has no valid .wasm (${wasm_file:-none}); rebuild" >&2
+  exit 1
 fi
 
 log "generating workloads (seed ${BENCH_SEED:-1}) into $WL"
@@ -44,14 +51,14 @@ python3 "$ROOT/bench/workload.py" "$WL" --seed "${BENCH_SEED:-1}" \
   --sizes "seed,${BENCH_SIZES:-50k,1m,5m}" --counts "${BENCH_COUNTS:-100,1000,10000}"
 
 embedded_args=()
-for size in ${BENCH_EMBED_SIZES//,/ }; do
-  src="$ROOT/target/bench-embed/src-$size"
+for size in ${BENCH_EMBED_SIZES:+${BENCH_EMBED_SIZES//,/ }}; do
+  src="$ROOT/target/bench-embed-src-$size"
   if [ ! -f "$WL/text-$size.txt" ]; then echo "no workload text-$size.txt (BENCH_SIZES?)" >&2; continue; fi
   log "build with text-$size.txt as the default article (target/bench-embed)"
   rm -rf "$src" && mkdir -p "$src"
   git -C "$ROOT" ls-files -z -co --exclude-standard | (cd "$ROOT" && tar -cf - --null --ignore-failed-read -T -) | tar -xf - -C "$src"
   cp "$WL/text-$size.txt" "$src/assets/seed-article.txt"
-  if (cd "$src" && CARGO_TARGET_DIR="$ROOT/target/bench-embed/target" trunk build --release --offline --dist "$ROOT/dist-bench-embed-$size"); then
+  if (cd "$src" && CARGO_TARGET_DIR="$ROOT/target/bench-embed" trunk build --release --offline --dist "$ROOT/dist-bench-embed-$size"); then
     embedded_args+=(--embedded "$size=$ROOT/dist-bench-embed-$size")
   else
     echo "the build with the embedded $size text failed (continuing without it)" >&2

@@ -3,17 +3,18 @@
 # glue and styles inlined; the default article is compiled into the wasm) that works when
 # opened from file:// with no server. Built from the same sources as the trunk build
 # (index.html with its CSP, and the stylesheet it links), by scripts/inline_single.py.
-# Installs what is missing first (scripts/tools.sh). Env: OUT (default dist-single/annotator.html).
+# Installs what is missing first (scripts/tools.sh). Env: SINGLE_OUT (default dist-single/annotator.html).
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 ensure_build_tools
 command -v python3 >/dev/null || apt_install python3
 cd "$ROOT"
 
-OUT="${OUT:-$ROOT/dist-single/annotator.html}"
+OUT="${SINGLE_OUT:-$ROOT/dist-single/annotator.html}"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WORK="$TARGET_DIR/single"
 mkdir -p "$WORK"
+rm -f "$OUT"  # a failed build must not leave an older file behind to be tested
 
 log "cargo build --release (wasm32, bin annotator)"
 cargo build --quiet --release --target wasm32-unknown-unknown --bin annotator

@@ -66,6 +66,17 @@ ensure_test_tools() {
     log "pip install -r tests/e2e/requirements.txt"
     python3 -m pip install -q -r "$ROOT/tests/e2e/requirements.txt"
   fi
+  # axe-core (npm) for the accessibility check of the end-to-end tests
+  # (tests/e2e/test_a11y_keyboard.py injects .tools/node_modules/axe-core/axe.min.js).
+  local axe_version="4.11.0"
+  if ! grep -q "\"version\": \"$axe_version\"" "$TOOLS/node_modules/axe-core/package.json" 2>/dev/null \
+      || [ ! -f "$TOOLS/node_modules/axe-core/axe.min.js" ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    log "npm install axe-core@$axe_version into .tools/"
+    mkdir -p "$TOOLS"
+    [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
+    npm install --silent --prefix "$TOOLS" "axe-core@$axe_version" >/dev/null
+  fi
   export CHROMEDRIVER=/usr/bin/chromedriver
   export GECKODRIVER="$(command -v geckodriver)"
 }

@@ -148,6 +148,7 @@ pub fn delete(id: &str, current: &str, library: &Library, previous: Option<Remov
         }
     }
     let lib = Rc::new(lib);
+    let deleted_info = format!("Deleted the document “{}”.", removed.meta.title);
     dispatch.dispatch(AppAction::SetLibrary(lib.clone()));
     dispatch.dispatch(AppAction::Deleted(removed));
     if id == current {
@@ -159,7 +160,8 @@ pub fn delete(id: &str, current: &str, library: &Library, previous: Option<Remov
         let lib2 = Rc::new(lib2);
         dispatch.dispatch(AppAction::SetLibrary(lib2.clone()));
         if let Some(first) = lib2.docs.first() {
-            open(first.id.clone(), lib2.clone(), dispatch.clone(), true, None);
+            // Opening replaces #info: keep saying what was deleted (the undo button stays).
+            open(first.id.clone(), lib2.clone(), dispatch.clone(), true, Some(deleted_info));
         }
     }
 }

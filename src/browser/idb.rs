@@ -4,7 +4,7 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 const DB: &str = "text-annotator";
 const STORE: &str = "texts";
@@ -25,6 +25,26 @@ async fn wait(req: &IdbRequest) -> Result<JsValue, String> {
         req.set_onerror(Some(err.unchecked_ref()));
     });
     JsFuture::from(promise).await.map_err(|e| e.as_string().unwrap_or_else(|| "IndexedDB request failed".into()))
+}
+
+/// Resolves when `tx` has committed, or fails with why it aborted. A write
+/// is durable only then: a request can succeed and its transaction still
+/// abort (a full quota is reported at commit).
+async fn committed(tx: &IdbTransaction) -> Result<(), String> {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        // Every failure (a failed request included) ends in `abort`.
+        let t2 = tx.clone();
+        let aborted = Closure::once_into_js(move |_: web_sys::Event| {
+            let msg = t2.error().map(|e| format!("{}: {}", e.name(), e.message())).unwrap_or_else(|| "the write was aborted".into());
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&msg));
+        });
+        tx.set_oncomplete(Some(ok.unchecked_ref()));
+        tx.set_onabort(Some(aborted.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.map(|_| ()).map_err(|e| e.as_string().unwrap_or_else(|| "IndexedDB transaction failed".into()))
 }
 
 async fn open() -> Result<IdbDatabase, String> {
@@ -51,13 +71,18 @@ async fn open() -> Result<IdbDatabase, String> {
     db.dyn_into::<IdbDatabase>().map_err(|_| "IndexedDB did not open".to_string())
 }
 
-/// Stores `text` under `id`.
+/// Stores `text` under `id`; `Ok` only once the write has committed.
 pub async fn put_text(id: &str, text: &str) -> Result<(), String> {
     let db = open().await?;
-    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| super::js_error_text(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| super::js_error_text(&e))?;
-    let req = store.put_with_key(&JsValue::from_str(text), &JsValue::from_str(id)).map_err(|e| super::js_error_text(&e))?;
-    wait(&req).await.map(|_| ())
+    let result = async {
+        let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| super::js_error_text(&e))?;
+        let store = tx.object_store(STORE).map_err(|e| super::js_error_text(&e))?;
+        store.put_with_key(&JsValue::from_str(text), &JsValue::from_str(id)).map_err(|e| super::js_error_text(&e))?;
+        committed(&tx).await
+    }
+    .await;
+    db.close();
+    result
 }
 
 /// The text stored under `id`, if any.
@@ -65,15 +90,25 @@ pub async fn get_text(id: &str) -> Result<Option<String>, String> {
     let db = open().await?;
     let tx = db.transaction_with_str(STORE).map_err(|e| super::js_error_text(&e))?;
     let store = tx.object_store(STORE).map_err(|e| super::js_error_text(&e))?;
-    let req = store.get(&JsValue::from_str(id)).map_err(|e| super::js_error_text(&e))?;
-    Ok(wait(&req).await?.as_string())
+    let req = store.get(&JsValue::from_str(id)).map_err(|e| super::js_error_text(&e));
+    let result = match req {
+        Ok(req) => wait(&req).await.map(|v| v.as_string()),
+        Err(e) => Err(e),
+    };
+    db.close();
+    result
 }
 
 /// Removes the text stored under `id` (no error if there is none).
 pub async fn delete_text(id: &str) -> Result<(), String> {
     let db = open().await?;
-    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| super::js_error_text(&e))?;
-    let store = tx.object_store(STORE).map_err(|e| super::js_error_text(&e))?;
-    let req = store.delete(&JsValue::from_str(id)).map_err(|e| super::js_error_text(&e))?;
-    wait(&req).await.map(|_| ())
+    let result = async {
+        let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| super::js_error_text(&e))?;
+        let store = tx.object_store(STORE).map_err(|e| super::js_error_text(&e))?;
+        store.delete(&JsValue::from_str(id)).map_err(|e| super::js_error_text(&e))?;
+        committed(&tx).await
+    }
+    .await;
+    db.close();
+    result
 }

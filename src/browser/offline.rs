@@ -3,7 +3,8 @@
 //!
 //! The build's version is `<meta name="annotator-version" content="…">`, which
 //! `scripts/post_build.py` writes into `dist/index.html` (and the same value into `sw.js`).
-//! Builds without it (the single file, `cargo test`) skip the version messages.
+//! Builds without it (the single file, `cargo test`) have no service worker and no version
+//! messages: the same hook that writes the meta is the one that makes `sw.js` usable.
 //!
 //! * [`Update::Loaded`]: this page runs another version than the last visit did (the service
 //!   worker fetches pages network-first, so a new deployment arrives on the next visit).
@@ -11,7 +12,6 @@
 //!   service worker of another version has since taken over; a reload shows the new version.
 
 use gloo::events::EventListener;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -53,14 +53,15 @@ fn served_over_http() -> bool {
     protocol == "http:" || protocol == "https:"
 }
 
-/// Reports version news through `on_update` (at once for [`Update::Loaded`], later for
-/// [`Update::Available`]) and, when served over http(s) in a browser with service workers
-/// (secure contexts only: https or localhost), registers `./sw.js`, relative to the page, so
-/// its scope is the directory the app is hosted in. Failures only go to the console: the app
-/// works the same without offline support. Call once per page.
+/// In a build with a version (see the module doc): reports version news through `on_update`
+/// (at once for [`Update::Loaded`], later for [`Update::Available`]) and, when served over
+/// http(s) in a browser with service workers (secure contexts only: https or localhost),
+/// registers `./sw.js`, relative to the page, so its scope is the directory the app is hosted
+/// in. Failures only go to the console: the app works the same without offline support.
+/// Call once per page.
 pub fn register(on_update: impl Fn(Update) + 'static) {
-    let version = page_version();
-    if version.as_deref().is_some_and(remember_version) {
+    let Some(version) = page_version() else { return };
+    if remember_version(&version) {
         on_update(Update::Loaded);
     }
     if !served_over_http() {
@@ -75,11 +76,10 @@ pub fn register(on_update: impl Fn(Update) + 'static) {
     }
     let container = navigator.service_worker();
 
-    let on_update = Rc::new(on_update);
     EventListener::new(&container, "message", move |event| {
         let Some(data) = event.dyn_ref::<web_sys::MessageEvent>().map(|e| e.data()) else { return };
         let field = |name: &str| js_sys::Reflect::get(&data, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
-        if field("type").as_deref() == Some(ACTIVATED) && version.is_some() && field("version") != version {
+        if field("type").as_deref() == Some(ACTIVATED) && field("version").is_some_and(|v| v != version) {
             on_update(Update::Available);
         }
     })

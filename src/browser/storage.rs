@@ -60,11 +60,27 @@ pub fn entries() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Copies an unreadable value to a backup key; returns that key.
+/// Copies an unreadable value to a backup key; returns that key. When a
+/// backup of `key` already holds exactly `raw` (the same unreadable value
+/// met again: another reload, another opening), that key is returned and
+/// nothing is written, so backups do not pile up.
 pub fn back_up(key: &str, raw: &str) -> Result<String, String> {
+    let suffix = format!(".{key}");
+    if let Some((existing, _)) = entries()
+        .into_iter()
+        .find(|(k, v)| k.starts_with(library::BACKUP_KEY_PREFIX) && k.ends_with(&suffix) && v == raw)
+    {
+        return Ok(existing);
+    }
     let backup = library::backup_key(key, js_sys::Date::now() as u64);
     set(&backup, raw)?;
     Ok(backup)
+}
+
+thread_local! {
+    /// Set when the stored library could not be read nor backed up at start:
+    /// it must not be overwritten until a backup of it succeeds.
+    static LIBRARY_NOT_BACKED_UP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Storage key of a document's undo history.
@@ -96,6 +112,8 @@ pub fn boot(seed: DocMeta) -> Boot {
         notices.push(format!("Local storage is unavailable ({e}): your work is kept only in this tab. Use Export to keep a copy."));
         return Boot { library, notices, backups };
     }
+    // Whether the library must be written now (it was rebuilt after its backup).
+    let mut rebuilt = false;
     let mut library = match get(library::LIBRARY_KEY) {
         Ok(Some(raw)) => match Library::from_json(raw.as_bytes()) {
             Ok(lib) => lib,
@@ -104,8 +122,12 @@ pub fn boot(seed: DocMeta) -> Boot {
                     Ok(k) => {
                         notices.push(format!("The list of documents could not be read ({e}). It was kept unchanged under “{k}”; the list was rebuilt from the stored documents."));
                         backups.push(k);
+                        rebuilt = true;
                     }
-                    Err(w) => notices.push(format!("The list of documents could not be read ({e}) nor backed up ({w}).")),
+                    Err(w) => {
+                        notices.push(format!("The list of documents could not be read ({e}) nor backed up ({w}); it is left in place, and the list shown was rebuilt from the stored documents."));
+                        LIBRARY_NOT_BACKED_UP.with(|f| f.set(true));
+                    }
                 }
                 rebuild_library()
             }
@@ -141,17 +163,24 @@ pub fn boot(seed: DocMeta) -> Boot {
             Library::new()
         }
     };
-    if library.ensure_seed(seed) {
+    let seeded = library.ensure_seed(seed);
+    // A rebuilt list is written at once (its unreadable original is backed
+    // up), so the next start does not find it unreadable again.
+    if (seeded || rebuilt) && !LIBRARY_NOT_BACKED_UP.with(|f| f.get()) {
         let _ = set(library::LIBRARY_KEY, &library.to_json());
     }
     Boot { library, notices, backups }
 }
 
-/// Rebuilds a library from the stored document records (after the list was lost).
+/// Rebuilds a library from the stored document records, then from the texts
+/// kept in local storage that have no record (documents opened but not yet
+/// annotated), after the list was lost. Texts kept only in IndexedDB cannot
+/// be listed here (start-up is synchronous); they stay stored.
 fn rebuild_library() -> Library {
     let mut lib = Library::new();
-    for (k, v) in entries() {
-        if let StorageKey::Doc(id) = library::classify_key(&k) {
+    let all = entries();
+    for (k, v) in &all {
+        if let StorageKey::Doc(id) = library::classify_key(k) {
             if let Ok(stored) = merge::parse_record(v.as_bytes(), Some(&id), None) {
                 let h = stored.header;
                 let meta = DocMeta {
@@ -168,11 +197,29 @@ fn rebuild_library() -> Library {
             }
         }
     }
+    for (k, text) in &all {
+        if let StorageKey::Text(id) = library::classify_key(k) {
+            if !lib.contains(&id) && annotator_core::model::doc_id_for(text) == id {
+                let title = annotator_core::textfile::title_from_text(text);
+                let _ = lib.add(DocMeta::new(text, &title, "", ""));
+            }
+        }
+    }
     lib
 }
 
-/// Saves the library.
+/// Saves the library. A stored library that could not be read nor backed up
+/// at start is backed up first; if that still fails, nothing is written.
 pub fn save_library(lib: &Library) -> Result<(), String> {
+    if LIBRARY_NOT_BACKED_UP.with(|f| f.get()) {
+        if let Some(raw) = get(library::LIBRARY_KEY)? {
+            if Library::from_json(raw.as_bytes()).is_err() {
+                back_up(library::LIBRARY_KEY, &raw)
+                    .map_err(|e| format!("the unreadable list of documents could not be backed up first ({e})"))?;
+            }
+        }
+        LIBRARY_NOT_BACKED_UP.with(|f| f.set(false));
+    }
     set(library::LIBRARY_KEY, &lib.to_json())
 }
 

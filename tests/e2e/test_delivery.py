@@ -105,7 +105,8 @@ def dist_copy(tmp_path) -> Path:
     """A private copy of the release build, which a test may turn into a "new version"."""
     if not (DIST / "index.html").is_file():
         pytest.fail(f"{DIST}/index.html is missing: build the app first (trunk build --release)", pytrace=False)
-    return Path(shutil.copytree(DIST, tmp_path / "site"))
+    # (.stage: trunk's staging directory, present while a build runs)
+    return Path(shutil.copytree(DIST, tmp_path / "site", ignore=shutil.ignore_patterns(".stage")))
 
 
 @pytest.fixture
@@ -319,7 +320,7 @@ def test_opens_offline_after_the_first_visit(new_app, server, seed_text):
     cached = app.driver.execute_async_script(JS_CACHES)
     assert len(cached) == 1, f"one cache for this version: {cached}"
     (paths,) = cached.values()
-    for f in os.listdir(server.root):
+    for f in [p.name for p in server.root.iterdir() if p.is_file()]:
         if f != "sw.js":
             assert SUB_PATH + f in paths, f"{f} is not cached: {paths}"
 
@@ -504,8 +505,8 @@ def test_script_payloads_in_files_and_storage_never_run(app, seed_text, tmp_path
     assert_nothing_ran(app, scripts_before)
 
     # A crafted record in local storage, then a reload.
-    app.wait_stored(present=[anns[0]["id"][:12]])
-    (key,) = [k for k, v in app.storage().items() if anns[0]["id"][:12] in v]
+    app.wait_stored(present=[anns[0]["id"]])
+    (key,) = [k for k, v in app.storage().items() if '"annotations"' in v]
     record = json.loads(app.storage()[key])
     stored = payload_annotations(seed_text)
     for a in stored:
@@ -529,3 +530,33 @@ def test_script_payloads_in_files_and_storage_never_run(app, seed_text, tmp_path
     assert_nothing_ran(app, scripts_now)
     assert app.items() == []
 
+
+
+ARTICLE_PAYLOAD = (
+    "<script>window.__pwned = 'article script'</script>\n"
+    "<img src=x onerror=\"window.__pwned = 'article img'\">\n\n"
+    "<a href=\"javascript:window.__pwned = 'article link'\">click me</a> javascript:alert(1)\n"
+    "<svg onload=\"window.__pwned = 'article svg'\"></svg> &lt;b&gt;entities stay as typed&lt;/b&gt; &amp; <b>bold?</b>\n"
+)
+
+
+def test_script_payloads_in_an_opened_text_never_run(app, tmp_path):
+    if not app.driver.find_elements(By.CSS_SELECTOR, 'input[type=file][aria-label="Open text file"]'):
+        pytest.skip("this build cannot open other texts (no 'Open text file' input)")
+    scripts_before = app.js("return document.scripts.length;")
+    path = tmp_path / "<img src=x onerror=alert(8)>.txt"
+    path.write_text(ARTICLE_PAYLOAD, encoding="utf-8", newline="")
+    app.driver.find_element(By.CSS_SELECTOR, 'input[type=file][aria-label="Open text file"]').send_keys(str(path))
+    app.wait(lambda: app.article_text() == ARTICLE_PAYLOAD, "the opened text, shown literally")
+    assert_nothing_ran(app, scripts_before)
+    title = app.js("return document.querySelector('.doc-title').textContent;")
+    assert "<img src=x onerror=alert(8)>" in title, f"the title from the file name, literally: {title!r}"
+
+    quote = "<script>window.__pwned = 'article script'</script>"
+    item = app.tag(quote, "claim", how="button")
+    assert "".join(m["text"] for m in app.marks(item["id"])) == quote
+    app.wait_stored(present=[item["id"]])
+    app.reload()
+    app.wait(lambda: app.article_text() == ARTICLE_PAYLOAD, "the opened text after a reload")
+    app.wait(lambda: [i["id"] for i in app.items()] == [item["id"]], "its annotation after a reload")
+    assert_nothing_ran(app, app.js("return document.scripts.length;"))
