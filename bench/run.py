@@ -950,7 +950,7 @@ def run_workload(name: str, base: str, wl: dict, budget: Budget, workdir: Path, 
             except (TimeoutException, WebDriverException) as e:
                 res["scroll"] = {"status": f"error: {type(e).__name__}"}
             if budget.ok(60):
-                res["edits"] = step_edits(s, opts.edits, budget, opts.edit_timeout, cap_s=min(150.0, budget.left() * 0.3))
+                res["edits"] = step_edits(s, opts.edits, budget, opts.edit_timeout, cap_s=min(90.0, budget.left() * 0.2))
             else:
                 res["edits"] = {"status": "skipped: time budget"}
             if budget.ok(30):

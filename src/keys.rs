@@ -76,7 +76,10 @@ pub fn on_keydown(e: &KeyboardEvent, live: &Rc<RefCell<Live>>, dispatch: &UseRed
     let article = live.borrow().article.cast::<Element>();
     let in_article = target_is(e, |el| el.id() == "article");
     if in_article {
-        if let (Some(article), Some(index)) = (article.clone(), live.borrow().index.clone()) {
+        // Bind first: a borrow in the `if let` scrutinee lives through the block,
+        // and handle_caret's `live.borrow_mut()` (for `[`/`]`) would panic.
+        let index = live.borrow().index.clone();
+        if let (Some(article), Some(index)) = (article.clone(), index) {
             if handle_caret(e, &key, ctrl, &article, &index, live, dispatch) {
                 e.prevent_default();
                 return;

@@ -275,7 +275,7 @@ impl AppState {
                 next.history_rev += 1;
                 next
             }
-            None => self.notice(format!("Nothing to {}.", verb.to_lowercase())),
+            None => self.notice(if verb == "Undone" { "Nothing to undo.".into() } else { "Nothing to redo.".into() }),
         }
     }
 }

@@ -85,7 +85,11 @@ impl Entry {
         self.changes.iter().all(|c| {
             let (from, to) = c.sides(forward);
             match (from, to) {
-                (Some(f), _) => by_id.get(f.id.as_str()).is_some_and(|a| *a == f),
+                // Content, not `modified`: saving re-stamps `modified` (after_edit),
+                // so a reloaded or re-saved annotation still matches its step.
+                (Some(f), _) => by_id.get(f.id.as_str()).is_some_and(|a| {
+                    a.start == f.start && a.end == f.end && a.quote == f.quote && a.label == f.label && a.note == f.note
+                }),
                 (None, Some(t)) => !by_id.contains_key(t.id.as_str()),
                 (None, None) => true,
             }

@@ -106,7 +106,17 @@ impl DocRecord {
             }
         }
         let mut annotations: Vec<Annotation> = current.to_vec();
+        // A local change (an undo or redo included) is the newest version: an
+        // annotation whose content differs from the one last written gets
+        // `modified = now`, or merging with that record would keep the old one.
+        let known: std::collections::HashMap<&str, &Annotation> = self.annotations.iter().map(|a| (a.id.as_str(), a)).collect();
         for a in &mut annotations {
+            if let Some(k) = known.get(a.id.as_str()) {
+                let same = k.start == a.start && k.end == a.end && k.label == a.label && k.note == a.note && k.quote == a.quote;
+                if !same && !compare_timestamps(&a.modified, &k.modified).is_gt() {
+                    a.modified = now.to_string();
+                }
+            }
             if let Some(t) = deleted.get(&a.id) {
                 if !compare_timestamps(&a.modified, t).is_gt() {
                     a.modified = now.to_string();

@@ -525,9 +525,19 @@ pub fn app() -> Html {
     let doc_title = state.library.get(&doc.id).map(|m| m.title.clone()).unwrap_or_else(|| doc.title.clone());
     let docs_list = Rc::new(state.library.docs.clone());
 
+    // The skip link focuses the article without navigating: the URL's hash names the document.
+    let onskip = {
+        let article_ref = article_ref.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            if let Some(a) = article_ref.cast::<web_sys::HtmlElement>() {
+                let _ = a.focus();
+            }
+        })
+    };
     html! {
         <div class="app" {ondragover} {ondrop}>
-            <a class="skip" href="#article">{ "Skip to the article" }</a>
+            <a class="skip" href="#article" onclick={onskip}>{ "Skip to the article" }</a>
             <header class="top">
                 <h1>{ "Annotator" }</h1>
                 <Toolbar ontag={ontag.clone()} {ondelete} {onundo} {onredo} {can_undo} {can_redo}

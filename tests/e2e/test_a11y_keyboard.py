@@ -103,10 +103,12 @@ return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.wid
 JS_AXE_RUN = r"""
 const done = arguments[arguments.length - 1];
 if (!window.axe) { done({error: 'axe is not loaded'}); return; }
-axe.run(document, {resultTypes: ['violations']}).then(
-  r => done({violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-     nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
-                                summary: (n.failureSummary || '').slice(0, 300)}))}))}),
+const brief = v => ({id: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                             summary: (n.failureSummary || '').slice(0, 300)}))});
+axe.run(document).then(
+  r => done({violations: r.violations.map(brief), incomplete: r.incomplete.map(brief),
+             passes: r.passes.map(v => v.id), inapplicable: r.inapplicable.length}),
   e => done({error: String(e)}));
 """
 
@@ -611,6 +613,9 @@ def run_axe(app, where: str) -> list[dict]:
     res = app.driver.execute_async_script(JS_AXE_RUN)
     assert "error" not in res, f"axe failed on {where}: {res['error']}"
     vs = res["violations"]
+    assert len(res["passes"]) >= 20 and "color-contrast" in res["passes"], f"axe checked too little: {res['passes']}"
+    print(f"\n[axe] {app.browser} {where}: {len(res['passes'])} rules pass, {res['inapplicable']} inapplicable; "
+          f"needs review: " + (", ".join(f"{v['id']} ({len(v['nodes'])})" for v in res["incomplete"]) or "none"))
     if vs:
         print(f"\n[axe] {app.browser} {where}: {len(vs)} violation(s)")
         for v in vs:
@@ -622,6 +627,32 @@ def run_axe(app, where: str) -> list[dict]:
     else:
         print(f"\n[axe] {app.browser} {where}: no violations")
     return vs
+
+
+# axe leaves the contrast of highlights with a background gradient (nested ones)
+# "to review": compute it here for every highlight style on the page, text
+# against the blended background (WCAG 1.4.3, 4.5:1) and the underline, the
+# label's cue besides colour, against it (1.4.11, 3:1).
+JS_HIGHLIGHT_CONTRAST = r"""
+function parse(c) { const m = (c || '').match(/rgba?\(([^)]+)\)/); if (!m) return null;
+  const p = m[1].split(/[\s,\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; }
+function over(top, under) { const a = top[3]; return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat([1]); }
+function lum(c) { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); }
+function ratio(a, b) { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); }
+const page = parse(getComputedStyle(document.body).backgroundColor);
+const seen = {};
+for (const m of document.querySelectorAll('article#article mark.hl, .legend mark.hl')) {
+  const key = Array.from(m.classList).filter(c => c !== 'selected' && c !== 'sample').sort().join(' ');
+  if (seen[key]) continue;
+  const s = getComputedStyle(m);
+  let bg = over(parse(s.backgroundColor) || [0, 0, 0, 0], page);
+  for (const g of (s.backgroundImage.match(/rgba?\([^)]+\)/g) || []).slice(0, 1)) bg = over(parse(g), bg);
+  seen[key] = {text: Math.round(ratio(parse(s.color), bg) * 100) / 100,
+               line: Math.round(ratio(parse(s.textDecorationColor), bg) * 100) / 100};
+}
+return seen;
+"""
 
 
 def serious(vs: list[dict]) -> list[str]:
@@ -663,6 +694,12 @@ def test_axe_no_serious_violations(app, theme):
     dialog_vs = run_axe(app, f"help dialog, {theme} theme")
     chord(app, Keys.ESCAPE)
     app.wait(lambda: not dialog_open(app), "help closed")
+
+    contrast = app.js(JS_HIGHLIGHT_CONTRAST)
+    print(f"[contrast] {app.browser} {theme}: {contrast}")
+    assert len(contrast) >= 4, f"highlight styles checked: {contrast}"
+    low = {k: v for k, v in contrast.items() if v["text"] < 4.5 or v["line"] < 3.0}
+    assert not low, f"highlights below 4.5:1 (text) or 3:1 (underline) in the {theme} theme: {low}"
 
     bad = serious(main_vs) + [f"[dialog] {s}" for s in serious(dialog_vs)]
     assert not bad, f"axe-core reports serious/critical violations in the {theme} theme: {bad}"

@@ -26,7 +26,6 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -240,7 +239,7 @@ def assert_csp_enforced(app):
     assert app.js("return window.__inline === undefined;"), "an injected inline script ran: the CSP is not enforced"
 
 
-def tag_reload_export_import(app, tmp_path: Path):
+def tag_reload_export_import(app):
     """The issue's round trip: tag with key 3, reload, find it again, export, delete, import;
     CSP violations are watched all along (the caller checks the last stretch)."""
     app.js(JS_WATCH_CSP)
@@ -263,7 +262,7 @@ def tag_reload_export_import(app, tmp_path: Path):
 # --------------------------------------------------------------------------- single file
 
 
-def test_single_file_works_from_file_url(new_app, seed_text, tmp_path):
+def test_single_file_works_from_file_url(new_app, seed_text):
     if not SINGLE.is_file():
         pytest.fail(f"{SINGLE} is missing: run scripts/build-single.sh (or set E2E_SINGLE)", pytrace=False)
     app = open_at(new_app, SINGLE.as_uri())
@@ -274,7 +273,7 @@ def test_single_file_works_from_file_url(new_app, seed_text, tmp_path):
     assert app.js("return getComputedStyle(document.querySelector('#article')).whiteSpace;") == "pre-wrap", "styles inlined"
     check_csp(app)
 
-    tag_reload_export_import(app, tmp_path)
+    tag_reload_export_import(app)
 
     # No service worker from file://, and the version message stays quiet.
     assert app.js("return !(navigator.serviceWorker && navigator.serviceWorker.controller);")
@@ -391,7 +390,7 @@ def test_page_from_the_cache_offers_the_new_version(new_app, server, dist_copy):
 # --------------------------------------------------------------------------- CSP
 
 
-def test_csp_is_strict_enforced_and_quiet_in_normal_use(app, seed_text, tmp_path):
+def test_csp_is_strict_enforced_and_quiet_in_normal_use(app):
     d = check_csp(app)
     # Every inline script of the served page is allowed by its hash (trunk's loader), and
     # nothing else: no 'unsafe-inline'.
