@@ -232,6 +232,16 @@ fn initial_caret(article: &Element) -> u32 {
     caret::offset_at_point(article, r.left() + 2.0, y).unwrap_or(0)
 }
 
+/// When the article gets keyboard focus with no selection in it, puts the
+/// caret at the first visible text so it shows at once.
+pub fn ensure_caret(article: &Element) {
+    let focused = gloo::utils::document().active_element().is_some_and(|a| a.id() == "article");
+    if focused && caret::read_anchor_focus(article).is_none() {
+        let start = initial_caret(article);
+        caret::set_selection(article, start, start);
+    }
+}
+
 /// Positions the visible caret (`#kbd-caret`, outside the article) at the
 /// collapsed selection, or hides it.
 pub fn update_caret_marker(article: &Element) {

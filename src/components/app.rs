@@ -305,7 +305,14 @@ pub fn app() -> Html {
                 }
             };
             let selchange = gloo::events::EventListener::new(&document, "selectionchange", caret_update.clone());
-            let focusin = gloo::events::EventListener::new(&document, "focusin", caret_update.clone());
+            let live4 = live.clone();
+            let caret_update2 = caret_update.clone();
+            let focusin = gloo::events::EventListener::new(&document, "focusin", move |e| {
+                if let Some(article) = live4.borrow().article.cast::<web_sys::Element>() {
+                    keys::ensure_caret(&article);
+                }
+                caret_update2(e);
+            });
             let focusout = gloo::events::EventListener::new(&document, "focusout", caret_update);
             move || drop((keydown, selchange, focusin, focusout))
         });
