@@ -23,9 +23,9 @@ export SE_OFFLINE=true
 
 step "host tests (cargo test)" cargo test --workspace --quiet
 step "browser tests in Chromium (wasm-bindgen-test)" \
-  env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test --quiet --target wasm32-unknown-unknown --test browser
+  env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test --target wasm32-unknown-unknown --test browser
 step "browser tests in Firefox (wasm-bindgen-test)" \
-  env -u CHROMEDRIVER GECKODRIVER="$GECKODRIVER" cargo test --quiet --target wasm32-unknown-unknown --test browser
+  env -u CHROMEDRIVER GECKODRIVER="$GECKODRIVER" cargo test --target wasm32-unknown-unknown --test browser
 if [ "${SKIP_E2E:-0}" != 1 ]; then
   if build_release; then
     step "single-file build (scripts/build-single.sh)" bash scripts/build-single.sh
