@@ -186,7 +186,25 @@ fn handle_caret(
     } else {
         caret::set_selection(article, new_u16, new_u16);
     }
+    keep_visible(article, new_u16);
     true
+}
+
+/// Scrolls so the caret at `u16` is in view (below the sticky header).
+fn keep_visible(article: &Element, u16: u32) {
+    let Some((_, top, h)) = caret::caret_rect(article, u16) else { return };
+    let vh = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|v| v.as_f64()).unwrap_or(800.0);
+    let header = gloo::utils::document()
+        .query_selector("header.top")
+        .ok()
+        .flatten()
+        .map(|h| h.get_bounding_client_rect().bottom().max(0.0))
+        .unwrap_or(0.0);
+    if top < header + 4.0 || top + h > vh - 4.0 {
+        if let Some(w) = web_sys::window() {
+            w.scroll_by_with_x_and_y(0.0, top - (vh + header) / 2.0);
+        }
+    }
 }
 
 /// The caret position one visual line up or down, measured on screen
@@ -228,15 +246,22 @@ fn vertical(article: &Element, index: &TextIndex, cp: usize, down: bool) -> usiz
 /// selection in it: the first text visible at the top of the viewport.
 fn initial_caret(article: &Element) -> u32 {
     let r = article.get_bounding_client_rect();
-    let y = r.top().max(0.0) + 12.0;
+    let header = gloo::utils::document()
+        .query_selector("header.top")
+        .ok()
+        .flatten()
+        .map(|h| h.get_bounding_client_rect().bottom().max(0.0))
+        .unwrap_or(0.0);
+    let y = r.top().max(header) + 12.0;
     caret::offset_at_point(article, r.left() + 2.0, y).unwrap_or(0)
 }
 
-/// When the article gets keyboard focus with no selection in it, puts the
-/// caret at the first visible text so it shows at once.
+/// When the article gets keyboard focus (not a click) with no selection in
+/// it, puts the caret at the first visible text so it shows at once.
 pub fn ensure_caret(article: &Element) {
     let focused = gloo::utils::document().active_element().is_some_and(|a| a.id() == "article");
-    if focused && caret::read_anchor_focus(article).is_none() {
+    let by_keyboard = article.matches(":focus-visible").unwrap_or(false);
+    if focused && by_keyboard && caret::read_anchor_focus(article).is_none() {
         let start = initial_caret(article);
         caret::set_selection(article, start, start);
     }
@@ -259,14 +284,6 @@ pub fn update_caret_marker(article: &Element) {
             let _ = style.set_property("top", &format!("{}px", top + sy));
             let _ = style.set_property("height", &format!("{h}px"));
             let _ = style.set_property("display", "block");
-            // Keep the caret visible.
-            let vh = w.and_then(|w| w.inner_height().ok()).and_then(|v| v.as_f64()).unwrap_or(800.0);
-            if top < 60.0 || top + h > vh {
-                let _ = marker.scroll_into_view_with_bool(false);
-                let opts = web_sys::ScrollIntoViewOptions::new();
-                opts.set_block(web_sys::ScrollLogicalPosition::Center);
-                marker.scroll_into_view_with_scroll_into_view_options(&opts);
-            }
         }
         _ => {
             let _ = style.set_property("display", "none");

@@ -312,10 +312,16 @@ impl State {
             }
             Action::Merge(incoming) => {
                 let list = Rc::make_mut(&mut next.annotations);
+                // One id → position map: O(n + m), not O(n·m), for big imports.
+                let mut at: std::collections::HashMap<String, usize> =
+                    list.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
                 for ann in incoming {
-                    match list.iter().position(|a| a.id == ann.id) {
-                        Some(i) => list[i] = ann,
-                        None => list.push(ann),
+                    match at.get(&ann.id) {
+                        Some(&i) => list[i] = ann,
+                        None => {
+                            at.insert(ann.id.clone(), list.len());
+                            list.push(ann);
+                        }
                     }
                 }
                 list.sort_by(text_order);

@@ -8,6 +8,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// How many list items are rendered at once (more on request).
+pub const LIST_WINDOW: usize = 300;
+
 #[derive(Properties, PartialEq)]
 pub struct AnnListProps {
     pub annotations: Rc<Vec<Annotation>>,
@@ -38,7 +41,19 @@ pub fn ann_list(props: &AnnListProps) -> Html {
             }
         });
     }
-    let items = shown.iter().map(|a| {
+    // Long lists render a window of LIST_WINDOW items (around the selected
+    // one), with buttons to widen it: 10,000 rows would make every edit slow.
+    let extra = use_state(|| 0usize);
+    let limit = LIST_WINDOW + *extra;
+    let sel_pos = props.selected.as_deref().and_then(|s| shown.iter().position(|a| a.id == s));
+    let from = match sel_pos {
+        Some(p) if p >= limit => p.saturating_sub(limit / 2),
+        _ => 0,
+    };
+    let to = (from + limit).min(shown.len());
+    let hidden_before = from;
+    let hidden_after = shown.len() - to;
+    let items = shown[from..to].iter().map(|a| {
         let id = a.id.clone();
         let onactivate = props.onactivate.clone();
         let current = props.selected.as_deref() == Some(a.id.as_str());
@@ -129,7 +144,13 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                 <p class="empty">{ "No annotation matches the filter." }</p>
             }
             { editor.unwrap_or_default() }
-            <ol class="ann-list" aria-label="Annotations">{ for items }</ol>
+            if hidden_before > 0 { <p class="more">{ format!("{hidden_before} earlier annotations are not listed here; select one in the text or use k to move back.") }</p> }
+            <ol class="ann-list" aria-label="Annotations" start={(from + 1).to_string()}>{ for items }</ol>
+            if hidden_after > 0 {
+                <button type="button" class="more" onclick={{ let extra = extra.clone(); Callback::from(move |_| extra.set(*extra + LIST_WINDOW)) }}>
+                    { format!("Show {} more ({hidden_after} not listed)", hidden_after.min(LIST_WINDOW)) }
+                </button>
+            }
         </section>
     }
 }

@@ -154,8 +154,21 @@ pub fn app() -> Html {
             anns.clone()
         }
     });
-    let by_para = use_memo((paragraphs.clone(), (*shown).clone()), |(paras, anns)| {
-        annotations_by_paragraph(paras, anns).into_iter().map(Rc::new).collect::<Vec<_>>()
+    // Per paragraph, the annotations touching it; an unchanged paragraph keeps
+    // its previous `Rc`, so its component (and its group) skip re-rendering.
+    let para_cache = use_mut_ref(Vec::<Rc<Vec<annotator_core::plan::AnnRef>>>::new);
+    let by_para = use_memo((paragraphs.clone(), (*shown).clone()), move |(paras, anns)| {
+        let mut cache = para_cache.borrow_mut();
+        let out: Vec<_> = annotations_by_paragraph(paras, anns)
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| match cache.get(i) {
+                Some(old) if **old == v => old.clone(),
+                _ => Rc::new(v),
+            })
+            .collect();
+        *cache = out.clone();
+        out
     });
 
     // Tag (or retag) from a button or key: read the DOM selection now.

@@ -19,19 +19,52 @@ pub struct ArticleProps {
     pub title: AttrValue,
 }
 
+/// Paragraphs per memoised group: an edit re-renders the article's few
+/// hundred groups' props, one group and one paragraph, not every paragraph.
+const GROUP: usize = 32;
+
+#[derive(Properties, PartialEq)]
+struct GroupProps {
+    index: Rc<TextIndex>,
+    paragraphs: Rc<Vec<Paragraph>>,
+    /// First paragraph of the group.
+    first: usize,
+    /// The annotations touching each paragraph of the group (shared `Rc`s, so
+    /// comparing is a pointer check for unchanged paragraphs).
+    anns: Vec<Rc<Vec<AnnRef>>>,
+    selected: Option<Rc<str>>,
+    onhighlight: Callback<Vec<Rc<str>>>,
+}
+
+#[function_component(ParagraphGroup)]
+fn paragraph_group(props: &GroupProps) -> Html {
+    let paras = props.anns.iter().enumerate().filter_map(|(k, anns)| {
+        let p = props.paragraphs.get(props.first + k)?;
+        let selected = props.selected.as_ref().filter(|s| anns.iter().any(|a| &a.id == *s)).cloned();
+        Some(html! {
+            <ParagraphView key={p.start_cp} index={props.index.clone()} para={p.clone()} anns={anns.clone()} {selected}
+                onhighlight={props.onhighlight.clone()} />
+        })
+    });
+    html! { <>{ for paras }</> }
+}
+
 #[function_component(ArticleView)]
 pub fn article_view(props: &ArticleProps) -> Html {
-    let paras = props.paragraphs.iter().enumerate().map(|(i, p)| {
-        let anns = props.by_para.get(i).cloned().unwrap_or_default();
-        let selected = props.selected.as_ref().filter(|s| anns.iter().any(|a| &a.id == *s)).cloned();
+    let n = props.paragraphs.len();
+    let groups = (0..n.div_ceil(GROUP)).map(|g| {
+        let first = g * GROUP;
+        let last = (first + GROUP).min(n);
+        let anns: Vec<Rc<Vec<AnnRef>>> = (first..last).map(|i| props.by_para.get(i).cloned().unwrap_or_default()).collect();
+        let selected = props.selected.as_ref().filter(|s| anns.iter().any(|v| v.iter().any(|a| &a.id == *s))).cloned();
         html! {
-            <ParagraphView key={p.start_cp} index={props.index.clone()} para={p.clone()} {anns} {selected}
-                onhighlight={props.onhighlight.clone()} />
+            <ParagraphGroup key={props.paragraphs[first].start_cp} index={props.index.clone()} paragraphs={props.paragraphs.clone()}
+                {first} {anns} {selected} onhighlight={props.onhighlight.clone()} />
         }
     });
     html! {
         <article id="article" ref={props.article_ref.clone()} aria-label={props.title.clone()} tabindex="0">
-            { for paras }
+            { for groups }
         </article>
     }
 }

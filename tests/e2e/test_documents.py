@@ -5,17 +5,22 @@
    document and back/forward switch documents. Dropping a file on the page opens it too.
 2. Bad files (empty, white space only, binary, invalid UTF-8, UTF-16, over 50 MB) are
    refused with a clear alert; the library and storage stay as they were.
-3. A pasted text whose title holds HTML shows the title as text, never as markup.
+3. HTML in a pasted text's title or in a file name shows as text, never as markup.
 4. Rename, delete (confirmed) and "Undo delete"; delete the sample and restore it.
-5. "Export all" then "Import backup" into a fresh profile; importing twice adds nothing.
-6. Two windows on the same profile edit the same document: both edits survive, a
-   deletion in one window disappears in the other and stays deleted.
+5. "Export all" then "Import backup" into a fresh profile; importing twice adds nothing;
+   bad backups (conflicting ids, id not of its text, bad quote, not JSON) change nothing.
+6. Two windows on the same profile edit the same document, one after the other and at the
+   same moment (one script edits both before either hears of the other): both edits
+   survive, a deletion in one window disappears in the other and stays deleted.
 7. Local storage full before an edit: alert, "Not saved", work kept in memory and
    downloadable, the stored record untouched; after space is freed, saved and reloaded.
-8. A corrupt stored record is backed up (exact value), reported and downloadable, and
-   the backup survives the next save.
+8. A corrupt stored record (and a corrupt library) is backed up once (exact value),
+   reported and downloadable, and the backup survives the next save.
 9. A schema-1 record is migrated on load.
 10. A ~3 MB text goes to IndexedDB (not local storage) and survives a reload.
+
+Tests marked xfail document app bugs found here (their reasons say where); remove the
+marker once the bug is fixed (the strict ones then fail as XPASS to remind you).
 
 Offsets in stored records are Unicode code points, end exclusive (Python ``text[start:end]``).
 """
@@ -743,9 +748,20 @@ return true;
 """
 
 
-def test_two_windows_edit_at_the_same_moment(app, seed_text):
+LATE_MERGE_BUG = (
+    "app bug (src/components/app.rs on_storage_event + AppAction::External in src/state.rs): a storage "
+    "event heard after a local edit was dispatched but before its autosave ran (Yew yields to the "
+    "browser between render and effects; a background window's setTimeout is throttled) replaces the "
+    "model's annotations with merge(last written record, other tab's record), so the unsaved local "
+    "edit is dropped and never written; see test_storage_event_between_an_edit_and_its_save_keeps_the_edit"
+)
+
+
+def test_two_windows_edit_at_the_same_moment(app, seed_text, request):
     """Both windows edit before either hears of the other's write: no edit and no deletion
     is lost once the windows have heard of each other."""
+    if app.browser == "firefox":  # fails about 1 run in 10 there; passes every run in Chromium
+        request.applymarker(pytest.mark.xfail(strict=False, reason=LATE_MERGE_BUG))
     drv = app.driver
     wait_open(app, SEED_ID, seed_text)
     win_a = drv.current_window_handle
@@ -802,6 +818,56 @@ def test_two_windows_edit_at_the_same_moment(app, seed_text):
     app.wait(lambda: stored_ids() == want, "storage after B's next edit")
     drv.switch_to.window(win_a)
     app.wait(lambda: ids_shown() == want, "A after B's next edit")
+
+
+# Another tab's write is heard (a real StorageEvent dispatched at this window) after this tab's
+# edit was dispatched but before Yew rendered it and ran the autosave effect.
+JS_EDIT_THEN_HEAR = r"""
+const [key, other, needle, label] = arguments;
+const old = localStorage.getItem(key);
+localStorage.setItem(key, other);  // what the other tab wrote
+const root = document.querySelector('article#article');
+const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+const nodes = [];
+let text = '';
+while (walker.nextNode()) { nodes.push([walker.currentNode, text.length]); text += walker.currentNode.data; }
+const idx = text.indexOf(needle);
+const at = (pos, isEnd) => {
+  for (const [n, off] of nodes) {
+    if (isEnd ? (pos > off && pos <= off + n.data.length) : (pos >= off && pos < off + n.data.length)) return [n, pos - off];
+  }
+};
+const [sn, so] = at(idx, false), [en, eo] = at(idx + needle.length, true);
+const range = document.createRange();
+range.setStart(sn, so);
+range.setEnd(en, eo);
+getSelection().removeAllRanges();
+getSelection().addRange(range);
+document.dispatchEvent(new KeyboardEvent('keydown', {key: label, bubbles: true, cancelable: true}));
+window.dispatchEvent(new StorageEvent('storage', {key, oldValue: old, newValue: other, url: location.href,
+                                                  storageArea: localStorage}));
+return true;
+"""
+
+
+@pytest.mark.xfail(strict=True, reason=LATE_MERGE_BUG)
+def test_storage_event_between_an_edit_and_its_save_keeps_the_edit(app, seed_text):
+    first = app.tag(STAT, "statistic")
+    app.wait_saved()
+    app.wait_stored(present=[first["id"]])
+    rec = record(app, SEED_ID)
+    start = seed_text.index(STAT2)
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    theirs = dict(rec, rev=rec["rev"] + 1, annotations=rec["annotations"] + [{
+        "id": "other-tab-annotation", "start": start, "end": start + len(STAT2), "quote": STAT2,
+        "label": "statistic", "note": "", "created": now, "modified": now,
+    }])
+    app.js(JS_EDIT_THEN_HEAR, DOC_KEY + SEED_ID, json.dumps(theirs), DENIAL, "2")
+    app.wait(lambda: "other-tab-annotation" in {i["id"] for i in app.items()}, "the other tab's annotation arrives")
+    time.sleep(1)
+    labels = sorted(i["label"] for i in app.items())
+    assert labels == ["denial", "statistic", "statistic"], f"this tab's denial must survive: {app.items()}"
+    app.wait(lambda: sorted(a["label"] for a in stored_annotations(app, SEED_ID)) == labels, "storage holds all three", timeout=5)
 
 
 @pytest.mark.xfail(strict=True, reason=(
