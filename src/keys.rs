@@ -25,6 +25,8 @@ pub struct Live {
     pub record: Option<Rc<RefCell<annotator_core::merge::DocRecord>>>,
     pub annotations: Option<Rc<Vec<annotator_core::Annotation>>>,
     pub library: Option<Rc<annotator_core::library::Library>>,
+    /// A document deletion that Undo would undo now.
+    pub undo_deletion: Option<annotator_core::library::Removed>,
 }
 
 /// Whether a key event comes from a place where typing must not trigger shortcuts.
@@ -57,6 +59,16 @@ pub fn on_keydown(e: &KeyboardEvent, live: &Rc<RefCell<Live>>, dispatch: &UseRed
     }
     if ctrl && !e.alt_key() && (key == "z" || key == "Z") {
         e.prevent_default();
+        if !e.shift_key() {
+            let (removed, library) = {
+                let l = live.borrow();
+                (l.undo_deletion.clone(), l.library.clone())
+            };
+            if let (Some(removed), Some(library)) = (removed, library) {
+                crate::library_ops::undo_delete(removed, &library, dispatch);
+                return;
+            }
+        }
         dispatch.dispatch(if e.shift_key() { AppAction::Redo } else { AppAction::Undo });
         return;
     }

@@ -49,6 +49,9 @@ pub struct AppState {
     pub library: Rc<Library>,
     /// The last deleted document, while its deletion can be undone.
     pub last_deleted: Option<Removed>,
+    /// `revision` when that document was deleted: while no annotation changed
+    /// since, Undo (Ctrl+Z or the button) brings the document back.
+    pub deleted_at_revision: u64,
     /// Keys of unreadable data kept aside, offered as downloads.
     pub backups: Rc<Vec<String>>,
     /// The document's record as last written or read (tombstones, merging
@@ -102,6 +105,7 @@ impl PartialEq for AppState {
             && self.paste_open == other.paste_open
             && self.library == other.library
             && self.last_deleted == other.last_deleted
+            && self.deleted_at_revision == other.deleted_at_revision
             && self.backups == other.backups
             && self.pending_labels == other.pending_labels
     }
@@ -162,6 +166,12 @@ pub enum AppAction {
 }
 
 impl AppState {
+    /// The document deletion that Undo would undo now, if the deletion is the
+    /// latest change.
+    pub fn undoable_deletion(&self) -> Option<&Removed> {
+        self.last_deleted.as_ref().filter(|_| self.revision == self.deleted_at_revision)
+    }
+
     /// The initial state of a document, with its history, orphans and an
     /// optional startup notice.
     pub fn new(model: State, history: History, orphans: Vec<Orphan>, notice: Option<String>, library: Library) -> Self {
@@ -182,6 +192,7 @@ impl AppState {
             paste_open: false,
             library: Rc::new(library),
             last_deleted: None,
+            deleted_at_revision: 0,
             backups: Rc::new(Vec::new()),
             record: Rc::new(RefCell::new(DocRecord::default())),
             pending_labels: None,
@@ -474,6 +485,7 @@ impl Reducible for AppState {
                 next.info = Some(format!("Deleted the document “{}”.", removed.meta.title));
                 next.announce = next.info.clone().unwrap_or_default();
                 next.last_deleted = Some(removed);
+                next.deleted_at_revision = self.revision;
                 next.notice = None;
                 next
             }

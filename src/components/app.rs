@@ -139,6 +139,7 @@ pub fn app() -> Html {
         l.record = Some(state.record.clone());
         l.annotations = Some(state.model.annotations.clone());
         l.library = Some(state.library.clone());
+        l.undo_deletion = state.undoable_deletion().cloned();
     }
 
     let doc = state.model.doc.clone();
@@ -192,7 +193,13 @@ pub fn app() -> Html {
         Callback::from(move |_: ()| dispatch.dispatch(a.clone()))
     };
     let ondelete = simple(AppAction::DeleteSelected);
-    let onundo = simple(AppAction::Undo);
+    let onundo = {
+        let state = state.clone();
+        Callback::from(move |_: ()| match state.undoable_deletion() {
+            Some(removed) => library_ops::undo_delete(removed.clone(), &state.library, &state.dispatcher()),
+            None => state.dispatch(AppAction::Undo),
+        })
+    };
     let onredo = simple(AppAction::Redo);
     let onhelp = simple(AppAction::Help(true));
     let onhelpclose = simple(AppAction::Help(false));
@@ -475,9 +482,12 @@ pub fn app() -> Html {
     let (can_undo, can_redo, undo_title, redo_title) = {
         let h = state.history.borrow();
         (
-            h.can_undo(),
+            h.can_undo() || state.undoable_deletion().is_some(),
             h.can_redo(),
-            h.undo_description().map_or("Nothing to undo".to_string(), |d| format!("Undo: {d} (Ctrl+Z)")),
+            match state.undoable_deletion() {
+                Some(r) => format!("Undo: delete the document “{}” (Ctrl+Z)", r.meta.title),
+                None => h.undo_description().map_or("Nothing to undo".to_string(), |d| format!("Undo: {d} (Ctrl+Z)")),
+            },
             h.redo_description().map_or("Nothing to redo".to_string(), |d| format!("Redo: {d} (Ctrl+Shift+Z)")),
         )
     };
