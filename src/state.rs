@@ -151,6 +151,10 @@ pub enum AppAction {
     SetLibrary(Rc<Library>),
     /// Another tab changed this document's annotations: take them (not an undo step).
     External(Vec<Annotation>),
+    /// Another tab wrote this document's record: merge it with this tab's
+    /// annotations (saved or not) by id, deletions remembered; write back
+    /// what the other copy lacks.
+    ExternalRecord(DocRecord),
     /// A document was deleted (its removal can be undone until the next deletion).
     Deleted(Removed),
     /// The deletion can no longer be undone.
@@ -480,6 +484,26 @@ impl Reducible for AppState {
                 next.announce = "Updated with changes made in another tab".into();
                 next
             }
+            AppAction::ExternalRecord(theirs) => {
+                let now = crate::browser::now_iso();
+                let local = self.record.borrow().after_edit(&self.model.annotations, &now);
+                let merged = annotator_core::merge::merge(&local, &theirs);
+                let known = annotator_core::merge::merge(&self.record.borrow(), &theirs);
+                *self.record.borrow_mut() = known;
+                let mut next = (*self).clone();
+                let changed_here = !same_content(&merged.annotations, &self.model.annotations);
+                if changed_here {
+                    let selected = self.model.selected.clone().filter(|id| merged.annotations.iter().any(|a| &a.id == id));
+                    next.model = State { selected, ..State::with_annotations(self.model.doc.clone(), merged.annotations.clone()) };
+                    next.info = Some("Updated with changes made in another tab.".into());
+                    next.announce = "Updated with changes made in another tab".into();
+                }
+                // This tab holds something the other copy lacks: save the merge.
+                if !same_content(&merged.annotations, &theirs.annotations) || merged.deleted != theirs.deleted {
+                    next.revision += 1;
+                }
+                next
+            }
             AppAction::Deleted(removed) => {
                 let mut next = (*self).clone();
                 next.info = Some(format!("Deleted the document “{}”.", removed.meta.title));
@@ -534,4 +558,12 @@ impl AppState {
 /// A one-line description of an annotation for lists and announcements.
 pub fn describe(a: &Annotation) -> String {
     format!("{}: “{}”", a.label, shorten(&a.quote, 80))
+}
+
+/// Whether two annotation lists hold the same annotations, ignoring `modified`.
+pub fn same_content(a: &[Annotation], b: &[Annotation]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.id == y.id && x.start == y.start && x.end == y.end && x.label == y.label && x.note == y.note && x.quote == y.quote
+        })
 }

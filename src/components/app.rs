@@ -12,11 +12,11 @@ use super::toolbar::Toolbar;
 use crate::browser::{self, download, selection, storage};
 use crate::keys::{self, Live};
 use crate::{docs, library_ops};
-use crate::state::{AppAction, AppState, PendingImport};
+use crate::state::{same_content, AppAction, AppState, PendingImport};
 use annotator_core::formats::{self, Format, ImportOptions, Imported, UnknownLabelPolicy};
 use annotator_core::native::{self, ImportError};
 use annotator_core::plan::{annotations_by_paragraph, paragraphs};
-use annotator_core::{Annotation, Document, Label};
+use annotator_core::{Document, Label};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -48,13 +48,6 @@ fn initial_state() -> AppState {
     st
 }
 
-/// Whether two annotation lists hold the same annotations, ignoring `modified`.
-fn same_content(a: &[Annotation], b: &[Annotation]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            x.id == y.id && x.start == y.start && x.end == y.end && x.label == y.label && x.note == y.note && x.quote == y.quote
-        })
-}
 
 /// Reads every chosen file, then calls `done` with (name, bytes) pairs, or
 /// the first read error.
@@ -496,11 +489,22 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |id: String| f(&state, &state.dispatcher(), id))
     };
-    let onopendoc = doc_cb(|st, d, id| {
-        if id != st.model.doc.id {
-            library_ops::open(id, st.library.clone(), d.clone(), true, None)
-        }
-    });
+    let onopendoc = {
+        let (state, save) = (state.clone(), save.clone());
+        Callback::from(move |id: String| {
+            if id == state.model.doc.id {
+                return;
+            }
+            // Never leave unsaved work behind: it exists only in this tab.
+            if matches!(*save, SaveState::Failed(_)) {
+                state.dispatch(AppAction::Notice(
+                    "Your last change to this document is not saved yet. Use “Download a copy” (or free some storage and make any edit) before switching documents.".into(),
+                ));
+                return;
+            }
+            library_ops::open(id, state.library.clone(), state.dispatcher(), true, None)
+        })
+    };
     let ondeletedoc = doc_cb(|st, d, id| library_ops::delete(&id, &st.model.doc.id, &st.library, st.last_deleted.clone(), d));
     let onrenamedoc = {
         let state = state.clone();
@@ -632,27 +636,14 @@ fn on_storage_event(e: &web_sys::StorageEvent, live: &Rc<std::cell::RefCell<Live
         }
         return;
     }
-    let l = live.borrow();
-    let (Some(doc), Some(record), Some(current), Some(library)) = (l.doc.clone(), l.record.clone(), l.annotations.clone(), l.library.clone()) else {
-        return;
-    };
-    drop(l);
+    let Some(doc) = live.borrow().doc.clone() else { return };
     if key != annotator_core::library::doc_key(&doc.id) {
         return;
     }
     let Ok(theirs) = annotator_core::merge::parse_record(value.as_bytes(), Some(&doc.id), Some(&doc.index)) else { return };
-    let merged = annotator_core::merge::merge(&record.borrow(), &theirs.record);
-    let lacking = !same_content(&merged.annotations, &theirs.record.annotations) || merged.deleted != theirs.record.deleted;
-    *record.borrow_mut() = merged.clone();
-    if !same_content(&merged.annotations, &current) {
-        dispatch.dispatch(AppAction::External(merged.annotations.clone()));
-    }
-    if lacking {
-        let meta = docs::meta_for(&library, &doc);
-        if let Ok(written) = storage::write_record(&meta, &merged, &doc.index) {
-            *record.borrow_mut() = written;
-        }
-    }
+    // The merge happens in the reducer, in order with this tab's own edits,
+    // so an edit not yet saved is never replaced by the other tab's copy.
+    dispatch.dispatch(AppAction::ExternalRecord(theirs.record));
 }
 
 /// The buttons that finish (or cancel) an import held back for unknown labels.

@@ -36,7 +36,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import SEED_PATH, norm_ws
+from conftest import SEED_PATH
 
 PREFIX = "text-annotator."
 LIBRARY_KEY = "text-annotator.v2.library"
@@ -760,8 +760,6 @@ LATE_MERGE_BUG = (
 def test_two_windows_edit_at_the_same_moment(app, seed_text, request):
     """Both windows edit before either hears of the other's write: no edit and no deletion
     is lost once the windows have heard of each other."""
-    if app.browser == "firefox":  # fails about 1 run in 10 there; passes every run in Chromium
-        request.applymarker(pytest.mark.xfail(strict=False, reason=LATE_MERGE_BUG))
     drv = app.driver
     wait_open(app, SEED_ID, seed_text)
     win_a = drv.current_window_handle
@@ -850,7 +848,6 @@ return true;
 """
 
 
-@pytest.mark.xfail(strict=True, reason=LATE_MERGE_BUG)
 def test_storage_event_between_an_edit_and_its_save_keeps_the_edit(app, seed_text):
     first = app.tag(STAT, "statistic")
     app.wait_saved()
@@ -870,11 +867,6 @@ def test_storage_event_between_an_edit_and_its_save_keeps_the_edit(app, seed_tex
     app.wait(lambda: sorted(a["label"] for a in stored_annotations(app, SEED_ID)) == labels, "storage holds all three", timeout=5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug (src/components/app.rs / state.rs, OpenDoc): after a failed save, opening another "
-    "document replaces the model without saving or keeping the unsaved annotations, while the "
-    "alert still says 'Your work is kept in this tab' and 'Download a copy' then exports the "
-    "other document; the unsaved annotation is gone."))
 def test_switching_documents_after_a_failed_save_keeps_the_work(app, seed_text, tmp_path):
     text = "Gamma\nThe river rose three metres overnight.\n"
     gamma = open_text_file(app, write_text(tmp_path / "gamma.txt", text), text)
