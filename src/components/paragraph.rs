@@ -48,10 +48,16 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
         }
         let title = covering.iter().rev().map(|a| a.label.display()).collect::<Vec<_>>().join(" inside ");
         let data_ids = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(" ");
+        // Where annotations start and end, for screen readers: CSS generated
+        // content (visually hidden, not part of the article's textContent)
+        // reads e.g. "start Claim" … "end Claim".
+        let starts = covering.iter().filter(|a| a.start == seg.start_cp).map(|a| a.label.display()).collect::<Vec<_>>().join(", ");
+        let ends = covering.iter().rev().filter(|a| a.end == seg.end_cp).map(|a| a.label.display()).collect::<Vec<_>>().join(", ");
         let onhighlight = props.onhighlight.clone();
         let onclick = Callback::from(move |_: MouseEvent| onhighlight.emit(ids.clone()));
         html! {
             <mark class={classes.join(" ")} data-ids={data_ids} data-s={seg.start_utf16.to_string()}
+                  data-starts={(!starts.is_empty()).then_some(starts)} data-ends={(!ends.is_empty()).then_some(ends)}
                   title={title} {onclick}>{ slice }</mark>
         }
     });
