@@ -82,7 +82,7 @@ pub fn export(docs: &[(DocMeta, &str, DocRecord)]) -> String {
 /// `existing_ids` are the ids already in the library; they set
 /// [`BundleDoc::exists`]. Returns the documents in bundle order.
 pub fn import(bytes: &[u8], existing_ids: &[String]) -> Result<Vec<BundleDoc>, ImportError> {
-    let v = merge::parse_json_limited(bytes, MAX_BUNDLE_BYTES)?;
+    let v = crate::native::parse_json_limited(bytes, MAX_BUNDLE_BYTES)?;
     let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
     match root.get("format") {
         Some(Value::String(s)) if s == FORMAT => {}

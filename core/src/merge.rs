@@ -632,31 +632,3 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
-
-/// Parses JSON bytes with the size bound `max` (bytes), reporting syntax
-/// errors by line and column as [`crate::native::parse_json_bounded`] does.
-pub(crate) fn parse_json_limited(bytes: &[u8], max: usize) -> Result<Value, ImportError> {
-    if bytes.len() > max {
-        return Err(ImportError::TooLarge { bytes: bytes.len(), max });
-    }
-    if bytes.len() <= crate::native::MAX_FILE_BYTES {
-        return crate::native::parse_json_bounded(bytes);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let before = &bytes[..e.valid_up_to()];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        ImportError::Syntax { line, column, message: "the file is not UTF-8 text".into() }
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str::<Value>(text).map_err(|e| {
-        let mut msg = e.to_string();
-        if let Some(i) = msg.find(" at line ") {
-            msg.truncate(i);
-        }
-        if msg.contains("recursion limit") {
-            msg = "the JSON is nested too deeply".into();
-        }
-        ImportError::Syntax { line: e.line().max(1), column: e.column().max(1), message: msg }
-    })
-}

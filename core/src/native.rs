@@ -108,8 +108,14 @@ pub struct Parsed {
 /// Parses JSON bytes with a size bound, reporting syntax errors by line/column.
 /// serde_json's recursion limit (128) refuses deeply nested input.
 pub fn parse_json_bounded(bytes: &[u8]) -> Result<Value, ImportError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooLarge { bytes: bytes.len(), max: MAX_FILE_BYTES });
+    parse_json_limited(bytes, MAX_FILE_BYTES)
+}
+
+/// [`parse_json_bounded`] with another size bound `max` (bytes), for files
+/// allowed to be larger than an annotation file (library bundles).
+pub fn parse_json_limited(bytes: &[u8], max: usize) -> Result<Value, ImportError> {
+    if bytes.len() > max {
+        return Err(ImportError::TooLarge { bytes: bytes.len(), max });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(bytes, e.valid_up_to());
