@@ -90,11 +90,27 @@ def main(argv=None) -> int:
             name = cf["functionName"] or "(anonymous)"
             url = cf.get("url", "").rsplit("/", 1)[-1]
             self_us[f"{name}  [{url}]" if url else name] += us
+        # Inclusive time: each sample counts once for every distinct function on its stack.
+        parent = {c: x["id"] for x in prof["nodes"] for c in x.get("children", [])}
+        incl_us = collections.Counter()
+        for nid, us in dt.items():
+            seen = set()
+            k = nid
+            while k is not None:
+                cf = nodes[k]["callFrame"]
+                name = cf["functionName"] or "(anonymous)"
+                if name not in seen:
+                    seen.add(name)
+                    incl_us[name] += us
+                k = parent.get(k)
         total = sum(self_us.values())
         print(f"latency ms per kind: {dict(lat)}")
         what = "the import" if o.import_only else f"{o.edits} rounds of add+retag+delete"
         print(f"profiled {total / 1000:.0f} ms over {what}; top self time:")
         for name, us in self_us.most_common(o.top):
+            print(f"  {us / 1000:9.1f} ms  {100 * us / total:5.1f}%  {name[:150]}")
+        print("top inclusive time:")
+        for name, us in incl_us.most_common(o.top):
             print(f"  {us / 1000:9.1f} ms  {100 * us / total:5.1f}%  {name[:150]}")
     finally:
         s.quit()

@@ -105,6 +105,67 @@ impl Entry {
 /// keyed by id, one `HashSet` of `old` ids. Ids are assumed unique in each list
 /// (the reducer guarantees it); with duplicates the last one of `new` wins.
 pub fn diff(old: &[Annotation], new: &[Annotation]) -> Vec<Change> {
+    if is_text_ordered(old) && is_text_ordered(new) {
+        return diff_ordered(old, new);
+    }
+    diff_by_id(old, new)
+}
+
+fn is_text_ordered(list: &[Annotation]) -> bool {
+    list.windows(2).all(|w| text_order(&w[0], &w[1]).is_lt())
+}
+
+/// [`diff`] of two lists in strict [`text_order`] (the model keeps them so):
+/// one merge walk, no allocation proportional to the lists, so an edit on
+/// 10,000 annotations costs a pass of comparisons. Annotations whose
+/// position changed appear on both sides of the walk and are paired by id
+/// afterwards (a map of the k moved ones only).
+fn diff_ordered(old: &[Annotation], new: &[Annotation]) -> Vec<Change> {
+    // Positions in `old` that are not matched in place (deleted or moved),
+    // in old order, and the same for `new` (added or moved).
+    let mut events: Vec<(usize, Option<usize>)> = Vec::new(); // (old index, new index if edited in place)
+    let mut added: Vec<usize> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() && j < new.len() {
+        match text_order(&old[i], &new[j]) {
+            std::cmp::Ordering::Equal => {
+                if old[i] != new[j] {
+                    events.push((i, Some(j)));
+                }
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                events.push((i, None));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                added.push(j);
+                j += 1;
+            }
+        }
+    }
+    events.extend((i..old.len()).map(|i| (i, None)));
+    added.extend(j..new.len());
+    if events.is_empty() && added.is_empty() {
+        return Vec::new();
+    }
+    let mut added_by_id: HashMap<&str, usize> = added.iter().map(|&j| (new[j].id.as_str(), j)).collect();
+    let mut out = Vec::with_capacity(events.len() + added.len());
+    for (i, edited) in events {
+        let a = &old[i];
+        let after = edited.or_else(|| added_by_id.remove(a.id.as_str()));
+        out.push(Change { before: Some(a.clone()), after: after.map(|j| new[j].clone()) });
+    }
+    for j in added {
+        if added_by_id.contains_key(new[j].id.as_str()) {
+            out.push(Change { before: None, after: Some(new[j].clone()) });
+        }
+    }
+    out
+}
+
+fn diff_by_id(old: &[Annotation], new: &[Annotation]) -> Vec<Change> {
     let new_by_id: HashMap<&str, &Annotation> = new.iter().map(|a| (a.id.as_str(), a)).collect();
     let old_ids: HashSet<&str> = old.iter().map(|a| a.id.as_str()).collect();
     let mut out = Vec::new();

@@ -393,3 +393,63 @@ fn to_json_bounded_drops_the_oldest_steps_until_it_fits() {
     }
     assert_eq!(h.to_json_bounded(0), r#"{"version":1,"undo":[],"redo":[]}"#);
 }
+
+// ---------------------------------------------------------------- diff fast path
+
+/// The by-id definition of `diff` (deletes and edits in old order, then adds
+/// in new order), written plainly as the reference for the merge-walk path.
+fn reference_diff(old: &[Annotation], new: &[Annotation]) -> Vec<Change> {
+    let mut out = Vec::new();
+    for a in old {
+        match new.iter().find(|b| b.id == a.id) {
+            None => out.push(Change { before: Some(a.clone()), after: None }),
+            Some(b) if b != a => out.push(Change { before: Some(a.clone()), after: Some(b.clone()) }),
+            Some(_) => {}
+        }
+    }
+    for b in new {
+        if !old.iter().any(|a| a.id == b.id) {
+            out.push(Change { before: None, after: Some(b.clone()) });
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Sorted lists take the merge walk; it must agree with the by-id
+    /// definition, including annotations that moved (same id, new offsets),
+    /// and an unsorted list must give the same answer too.
+    #[test]
+    fn diff_of_ordered_lists_matches_the_by_id_definition(
+        base in prop::collection::vec((0usize..40, 1usize..8, 0usize..3), 0..25),
+        edits in prop::collection::vec((0usize..30, 0usize..5, 0usize..40, 1usize..8), 0..12),
+        shuffle in any::<bool>(),
+    ) {
+        let text: String = "abcdefghij".repeat(5);
+        let mk = |id: usize, s: usize, l: usize, lab: usize| ann(&text, &format!("id{id}"), s, (s + l).min(50), label_of(lab));
+        let mut old: Vec<Annotation> = base.iter().enumerate().map(|(i, &(s, l, lab))| mk(i, s, l, lab)).collect();
+        old.sort_by(text_order);
+        let mut new = old.clone();
+        for &(which, kind, s, l) in &edits {
+            if new.is_empty() && kind != 4 { continue; }
+            let k = if new.is_empty() { 0 } else { which % new.len() };
+            match kind {
+                0 => { new.remove(k); }
+                1 => { new[k].label = label_of(which + 1); }
+                2 => { new[k].note = format!("note {which}"); }
+                3 => { let id = new[k].id.clone(); let lab = which; new[k] = mk(0, s, l, lab); new[k].id = id; }
+                _ => { new.push(mk(100 + which, s, l, which)); }
+            }
+        }
+        new.sort_by(text_order);
+        let mut seen = std::collections::HashSet::new();
+        new.retain(|a| seen.insert(a.id.clone()));
+        prop_assert_eq!(diff(&old, &new), reference_diff(&old, &new));
+        if shuffle {
+            new.reverse();
+            prop_assert_eq!(diff(&old, &new), reference_diff(&old, &new));
+        }
+    }
+}
