@@ -62,7 +62,9 @@ pub fn read_range(article: &Element, range: &Range) -> SelectionRead {
     if whole.select_node_contents(article_node).is_err() {
         return SelectionRead::Nothing;
     }
-    let len = String::from(whole.to_string()).encode_utf16().count() as u32;
+    // The article's length, only when the selection runs past its end:
+    // stringifying a long article costs milliseconds.
+    let len = || String::from(whole.to_string()).encode_utf16().count() as u32;
     let start_before = range.compare_boundary_points(Range::START_TO_START, &whole).unwrap_or(0) < 0;
     let end_after = range.compare_boundary_points(Range::END_TO_END, &whole).unwrap_or(0) > 0;
     let start = if start_before {
@@ -71,12 +73,12 @@ pub fn read_range(article: &Element, range: &Range) -> SelectionRead {
         range.start_container().ok().and_then(|n| offset_utf16(article, &n, range.start_offset().unwrap_or(0)))
     };
     let end = if end_after {
-        Some(len)
+        Some(len())
     } else {
         range.end_container().ok().and_then(|n| offset_utf16(article, &n, range.end_offset().unwrap_or(0)))
     };
     match (start, end) {
-        (Some(s), Some(e)) if s < e => SelectionRead::Range { start_utf16: s, end_utf16: e.min(len) },
+        (Some(s), Some(e)) if s < e => SelectionRead::Range { start_utf16: s, end_utf16: e },
         (Some(_), Some(_)) => SelectionRead::Nothing,
         _ => SelectionRead::Outside,
     }

@@ -27,6 +27,36 @@ pub struct AnnListProps {
     pub edit_note: Option<(String, u64)>,
 }
 
+#[derive(Properties, PartialEq)]
+struct AnnItemProps {
+    ann: Annotation,
+    current: bool,
+    onactivate: Callback<String>,
+}
+
+/// One list item, memoised: an edit re-renders only the items it changed
+/// (the parent's callbacks are stable), not the whole window.
+#[function_component(AnnItem)]
+fn ann_item(props: &AnnItemProps) -> Html {
+    let a = &props.ann;
+    let current = props.current;
+    let onclick = {
+        let (id, onactivate) = (a.id.clone(), props.onactivate.clone());
+        Callback::from(move |_| onactivate.emit(id.clone()))
+    };
+    html! {
+        <li data-id={a.id.clone()} data-label={a.label.as_str()}
+            aria-current={current.then_some("true")} class={classes!(current.then_some("current"))}>
+            <button type="button" class="ann-item" {onclick}>
+                <span class={classes!("tag", a.label.as_str())}>{ a.label.display() }</span>
+                <q class="quote">{ shorten(&a.quote, 160) }</q>
+                <span class="pos">{ format!("{}–{}", a.start, a.end) }</span>
+                if !a.note.is_empty() { <span class="note">{ shorten(&a.note, 200) }</span> }
+            </button>
+        </li>
+    }
+}
+
 #[function_component(AnnList)]
 pub fn ann_list(props: &AnnListProps) -> Html {
     let shown = props.filter.apply(&props.annotations);
@@ -54,20 +84,8 @@ pub fn ann_list(props: &AnnListProps) -> Html {
     let hidden_before = from;
     let hidden_after = shown.len() - to;
     let items = shown[from..to].iter().map(|a| {
-        let id = a.id.clone();
-        let onactivate = props.onactivate.clone();
         let current = props.selected.as_deref() == Some(a.id.as_str());
-        html! {
-            <li key={a.id.clone()} data-id={a.id.clone()} data-label={a.label.as_str()}
-                aria-current={current.then_some("true")} class={classes!(current.then_some("current"))}>
-                <button type="button" class="ann-item" onclick={Callback::from(move |_| onactivate.emit(id.clone()))}>
-                    <span class={classes!("tag", a.label.as_str())}>{ a.label.display() }</span>
-                    <q class="quote">{ shorten(&a.quote, 160) }</q>
-                    <span class="pos">{ format!("{}–{}", a.start, a.end) }</span>
-                    if !a.note.is_empty() { <span class="note">{ shorten(&a.note, 200) }</span> }
-                </button>
-            </li>
-        }
+        html! { <AnnItem key={a.id.clone()} ann={(*a).clone()} {current} onactivate={props.onactivate.clone()} /> }
     });
     let editor = props.selected.as_deref().and_then(|sel| props.annotations.iter().find(|a| a.id == sel)).map(|a| {
         let onnote = props.onnote.clone();

@@ -247,22 +247,15 @@ pub fn app() -> Html {
             );
         })
     };
-    let onactivate = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |id: String| dispatch.dispatch(AppAction::Select { id: Some(id), scroll: true }))
-    };
-    let onnote = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |(id, note): (String, String)| dispatch.dispatch(AppAction::SetNote { id, note, now: browser::now_iso() }))
-    };
-    let ontoggle = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |l: Label| dispatch.dispatch(AppAction::ToggleLabel(l)))
-    };
-    let onquery = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |q: String| dispatch.dispatch(AppAction::SetQuery(q)))
-    };
+    // Stable callbacks (same `Rc` on every render), so memoised children skip re-rendering.
+    let onactivate = use_callback(state.dispatcher(), |id: String, dispatch| {
+        dispatch.dispatch(AppAction::Select { id: Some(id), scroll: true })
+    });
+    let onnote = use_callback(state.dispatcher(), |(id, note): (String, String), dispatch| {
+        dispatch.dispatch(AppAction::SetNote { id, note, now: browser::now_iso() })
+    });
+    let ontoggle = use_callback(state.dispatcher(), |l: Label, dispatch| dispatch.dispatch(AppAction::ToggleLabel(l)));
+    let onquery = use_callback(state.dispatcher(), |q: String, dispatch| dispatch.dispatch(AppAction::SetQuery(q)));
     let onsnap = {
         let dispatch = state.dispatcher();
         Callback::from(move |on: bool| dispatch.dispatch(AppAction::SetSnap(on)))
