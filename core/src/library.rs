@@ -9,6 +9,7 @@
 //! |-----|-------|
 //! | [`LIBRARY_KEY`] `text-annotator.v2.library` | the [`Library`] as JSON ([`Library::to_json`]) |
 //! | `text-annotator.v2.doc.<id>` ([`doc_key`]) | the document's annotation record: a native annotation file **without** the text, plus `deleted` tombstones and a `rev` write counter ([`DocRecord::to_json`](crate::merge::DocRecord::to_json)) |
+//! | `text-annotator.v2.delta.<id>` ([`delta_key`]) | the journal of recent edits to that record: the same JSON form, holding only the annotations changed and the tombstones made since the record was last written whole. The document's annotations are the [`merge`](crate::merge::merge) of the two; an edit rewrites only this small value, and once it grows past a bound the app writes the whole record and removes it |
 //! | `text-annotator.v2.text.<id>` ([`text_key`]) | the document's raw text, for texts of at most [`MAX_LOCAL_TEXT_UTF16`] UTF-16 code units; larger texts live in IndexedDB (the app decides and reads local storage first). The built-in sample article (`seed: true`) is never stored: it ships with the app |
 //! | `text-annotator.backup.<ms>.<original key>` ([`backup_key`]) | a raw value that could not be read, kept unchanged for the person to download |
 //!
@@ -38,6 +39,8 @@ pub const LIBRARY_FORMAT: &str = "text-annotator/library";
 pub const LIBRARY_KEY: &str = "text-annotator.v2.library";
 /// Prefix of a document's annotation record key; see [`doc_key`].
 pub const DOC_KEY_PREFIX: &str = "text-annotator.v2.doc.";
+/// Prefix of a document's journal key; see [`delta_key`].
+pub const DELTA_KEY_PREFIX: &str = "text-annotator.v2.delta.";
 /// Prefix of a document's text key; see [`text_key`].
 pub const TEXT_KEY_PREFIX: &str = "text-annotator.v2.text.";
 /// Prefix of schema 1 annotation records.
@@ -61,6 +64,12 @@ pub const MAX_ID_LEN: usize = 64;
 /// Key of the annotation record of document `id`: `text-annotator.v2.doc.<id>`.
 pub fn doc_key(id: &str) -> String {
     format!("{DOC_KEY_PREFIX}{id}")
+}
+
+/// Key of the journal of document `id` (edits since its record was last
+/// written whole): `text-annotator.v2.delta.<id>`.
+pub fn delta_key(id: &str) -> String {
+    format!("{DELTA_KEY_PREFIX}{id}")
 }
 
 /// Key of the text of document `id`: `text-annotator.v2.text.<id>`.
@@ -90,6 +99,8 @@ pub enum StorageKey {
     Doc(String),
     /// A v2 text of the document with this id.
     Text(String),
+    /// The journal of recent edits of the document with this id.
+    Delta(String),
     /// A v1 annotation record of the document with this id.
     V1Doc(String),
     /// A backup of unreadable data.
@@ -108,6 +119,8 @@ pub fn classify_key(key: &str) -> StorageKey {
         StorageKey::Doc(id)
     } else if let Some(id) = id_of(TEXT_KEY_PREFIX) {
         StorageKey::Text(id)
+    } else if let Some(id) = id_of(DELTA_KEY_PREFIX) {
+        StorageKey::Delta(id)
     } else if let Some(id) = id_of(V1_DOC_KEY_PREFIX) {
         StorageKey::V1Doc(id)
     } else if key.starts_with(BACKUP_KEY_PREFIX) {

@@ -128,6 +128,91 @@ impl DocRecord {
         DocRecord { annotations, deleted, rev: self.rev + 1 }
     }
 
+    /// What [`after_edit`](Self::after_edit) would change, as a small record:
+    /// the annotations of `current` that differ from `self` (added or
+    /// edited, with `modified` moved to `now` by the same rules) and a
+    /// tombstone at `now` for each id that is gone; `rev` is `self.rev + 1`.
+    ///
+    /// `merge(self, &self.edit_delta(c, now))` holds the same annotations and
+    /// tombstones as `for_write(&self.after_edit(c, now), Some(self))`, but
+    /// costs one comparison pass over the lists ([`crate::history::diff`])
+    /// plus work proportional to the change, not a copy of every annotation:
+    /// it is what the app writes after each edit (the journal; see [`absorb`](Self::absorb)).
+    pub fn edit_delta(&self, current: &[Annotation], now: &str) -> DocRecord {
+        let mut annotations = Vec::new();
+        let mut deleted = BTreeMap::new();
+        for change in crate::history::diff(&self.annotations, current) {
+            match (change.before, change.after) {
+                (Some(k), None) => {
+                    let later = self.deleted.get(&k.id).is_some_and(|t| timestamp_order(t, now).is_ge());
+                    if !later {
+                        deleted.insert(k.id, now.to_string());
+                    }
+                }
+                (before, Some(mut a)) => {
+                    if let Some(k) = &before {
+                        let same = k.start == a.start && k.end == a.end && k.label == a.label && k.note == a.note && k.quote == a.quote;
+                        if !same && !compare_timestamps(&a.modified, &k.modified).is_gt() {
+                            a.modified = now.to_string();
+                        }
+                    }
+                    if let Some(t) = self.deleted.get(&a.id) {
+                        if !compare_timestamps(&a.modified, t).is_gt() {
+                            a.modified = now.to_string();
+                        }
+                    }
+                    annotations.push(a);
+                }
+                (None, None) => {}
+            }
+        }
+        annotations.sort_by(text_order);
+        DocRecord { annotations, deleted, rev: self.rev + 1 }
+    }
+
+    /// Whether the record holds nothing (no annotations, no tombstones).
+    pub fn is_empty(&self) -> bool {
+        self.annotations.is_empty() && self.deleted.is_empty()
+    }
+
+    /// Merges `other` into `self` in place: afterwards `self` equals
+    /// [`merge`]`(self, other)`. A small `other` (a journal delta) costs a
+    /// scan per entry and no copy of the rest; a large one falls back to [`merge`].
+    pub fn absorb(&mut self, other: &DocRecord) {
+        if other.annotations.len() + other.deleted.len() > 64 {
+            *self = merge(self, other);
+            return;
+        }
+        for (id, at) in &other.deleted {
+            put_tombstone(&mut self.deleted, id, at);
+        }
+        prune_tombstones(&mut self.deleted);
+        for a in &other.annotations {
+            match self.annotations.iter().position(|b| b.id == a.id) {
+                Some(i) if version_cmp(a, &self.annotations[i]).is_le() => {}
+                found => {
+                    if let Some(i) = found {
+                        self.annotations.remove(i);
+                    }
+                    let at = self.annotations.partition_point(|b| text_order(b, a).is_lt());
+                    self.annotations.insert(at, a.clone());
+                }
+            }
+        }
+        // Tombstones win over versions not modified after them.
+        let touched = other.deleted.keys().map(String::as_str).chain(other.annotations.iter().map(|a| a.id.as_str()));
+        for id in touched {
+            if let Some(t) = self.deleted.get(id) {
+                if let Some(i) = self.annotations.iter().position(|a| a.id == id) {
+                    if !compare_timestamps(&self.annotations[i].modified, t).is_gt() {
+                        self.annotations.remove(i);
+                    }
+                }
+            }
+        }
+        self.rev = self.rev.max(other.rev);
+    }
+
     /// Compact JSON for `text-annotator.v2.doc.<id>`: the native file header
     /// (`document` = id, title, name, length from `meta`; no text), the
     /// annotations, `deleted` (sorted by id) and `rev`.

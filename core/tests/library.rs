@@ -49,6 +49,7 @@ fn keys_are_classified_and_v1_backups_are_not_records() {
     assert_eq!(classify_key(LIBRARY_KEY), StorageKey::Library);
     assert_eq!(classify_key(&doc_key(&id)), StorageKey::Doc(id.clone()));
     assert_eq!(classify_key(&text_key(&id)), StorageKey::Text(id.clone()));
+    assert_eq!(classify_key(&annotator_core::library::delta_key(&id)), StorageKey::Delta(id.clone()));
     assert_eq!(classify_key(&format!("text-annotator.v1.doc.{id}")), StorageKey::V1Doc(id.clone()));
     assert_eq!(classify_key(&format!("text-annotator.v1.doc.{id}.backup-1714554000000")), StorageKey::Other);
     assert_eq!(classify_key("text-annotator.v2.doc."), StorageKey::Other);

@@ -273,6 +273,35 @@ proptest! {
     }
 
     #[test]
+    fn absorb_is_merge_in_place(x in record_strategy(), y in record_strategy()) {
+        let mut k = merge(&x, &DocRecord::default());
+        let want = merge(&k, &y);
+        k.absorb(&y);
+        prop_assert_eq!(k, want);
+    }
+
+    /// The journal: absorbing an edit's delta gives what writing the whole
+    /// record after the edit gave (same annotations and tombstones).
+    #[test]
+    fn absorbing_the_edit_delta_equals_the_whole_record_write(known in record_strategy(), current in record_strategy()) {
+        let known = merge(&known, &DocRecord::default());
+        let now = "2024-05-01T10:00:09.000Z";
+        let whole = for_write(&known.after_edit(&current.annotations, now), Some(&known));
+        let delta = known.edit_delta(&current.annotations, now);
+        let mut journal = known.clone();
+        journal.absorb(&delta);
+        prop_assert_eq!(&journal.annotations, &whole.annotations);
+        prop_assert_eq!(&journal.deleted, &whole.deleted);
+        // The stored snapshot plus the stored delta read back as the same record.
+        let mut delta_twice = delta.clone();
+        delta_twice.absorb(&delta);
+        prop_assert_eq!(merge(&known, &delta_twice).annotations, whole.annotations.clone());
+        if current.annotations == known.annotations {
+            prop_assert!(delta.is_empty());
+        }
+    }
+
+    #[test]
     fn a_stored_record_reads_back_equal(x in record_strategy()) {
         let meta = DocMeta::new(TEXT, "T", "t", T1);
         let json = x.to_json(&meta);
