@@ -25,22 +25,19 @@ pub fn seed_meta() -> DocMeta {
 pub fn load_opened(doc: Rc<Document>) -> (Opened, DocRecord, Vec<String>) {
     let mut notices = Vec::new();
     let mut backups = Vec::new();
-    let record = match storage::load_record(&doc.id, &doc.index) {
-        Ok(Some(r)) => r,
-        Ok(None) => DocRecord::default(),
-        Err((backup, reason)) => {
-            match backup {
-                Some(k) => {
-                    notices.push(format!(
-                        "The saved annotations of this document could not be read ({reason}). They were kept unchanged under “{k}”; use “Download the unreadable data” to get them."
-                    ));
-                    backups.push(k);
-                }
-                None => notices.push(format!("The saved annotations of this document could not be read ({reason}).")),
+    let loaded = storage::load_record_parts(&doc.id, &doc.index);
+    for (backup, reason) in loaded.problems {
+        match backup {
+            Some(k) => {
+                notices.push(format!(
+                    "The saved annotations of this document could not be read ({reason}). They were kept unchanged under “{k}”; use “Download the unreadable data” to get them."
+                ));
+                backups.push(k);
             }
-            DocRecord::default()
+            None => notices.push(format!("The saved annotations of this document could not be read ({reason}).")),
         }
-    };
+    }
+    let record = loaded.record.unwrap_or_default();
     let (history, history_err) = storage::load_history(&doc.id);
     if let Some(e) = history_err {
         notices.push(format!("The undo history could not be read ({e}); it starts afresh. Your annotations are unaffected."));
@@ -48,7 +45,7 @@ pub fn load_opened(doc: Rc<Document>) -> (Opened, DocRecord, Vec<String>) {
     let orphans = storage::load_orphans(&doc.id);
     let model = State::with_annotations(doc, record.annotations.clone());
     let notice = (!notices.is_empty()).then(|| notices.join(" "));
-    (Opened { model, history, orphans, notice, info: None, record: record.clone() }, record, backups)
+    (Opened { model, history, orphans, notice, info: None, record: record.clone(), journal: loaded.journal }, record, backups)
 }
 
 /// Builds the document for library entry `meta`, loading its text.

@@ -23,6 +23,8 @@ pub struct Live {
     pub help_open: bool,
     pub doc: Option<Rc<annotator_core::Document>>,
     pub record: Option<Rc<RefCell<annotator_core::merge::DocRecord>>>,
+    /// The open document's stored journal (see `storage::write_journal`).
+    pub journal: Option<Rc<RefCell<annotator_core::merge::DocRecord>>>,
     pub annotations: Option<Rc<Vec<annotator_core::Annotation>>>,
     pub library: Option<Rc<annotator_core::library::Library>>,
     /// A document deletion that Undo would undo now.

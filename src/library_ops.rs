@@ -263,7 +263,7 @@ pub fn import_backup(file: web_sys::File, library: Rc<Library>, current: Rc<Docu
                 let record = bundle::merge_into(existing.as_ref(), bd);
                 let mut meta = bd.meta.clone();
                 meta.counts = annotator_core::library::counts_of(&record.annotations);
-                if let Err(e) = storage::set(&annotator_core::library::doc_key(&meta.id), &record.to_json(&meta)) {
+                if let Err(e) = storage::write_whole_record(&meta, &record) {
                     return dispatch.dispatch(AppAction::Notice(format!("Could not store “{}” ({e}); stopped the import there.", meta.title)));
                 }
                 if bd.exists { merged += 1 } else { added += 1 }

@@ -57,6 +57,10 @@ pub struct AppState {
     /// The document's record as last written or read (tombstones, merging
     /// with other tabs). Mutated in place by the save path.
     pub record: Rc<RefCell<DocRecord>>,
+    /// The stored journal (the edits since `record` was last written whole,
+    /// see `storage::write_journal`). Mutated in place by the save path and
+    /// by other tabs' journal writes.
+    pub journal: Rc<RefCell<DocRecord>>,
     /// An import held back until the person chooses what to do with labels we do not have.
     pub pending_labels: Option<PendingImport>,
 }
@@ -85,6 +89,8 @@ pub struct Opened {
     pub info: Option<String>,
     /// The stored record the annotations came from (for tombstones and merging).
     pub record: DocRecord,
+    /// The stored journal of edits not yet written into the whole record.
+    pub journal: DocRecord,
 }
 
 impl PartialEq for AppState {
@@ -199,6 +205,7 @@ impl AppState {
             deleted_at_revision: 0,
             backups: Rc::new(Vec::new()),
             record: Rc::new(RefCell::new(DocRecord::default())),
+            journal: Rc::new(RefCell::new(DocRecord::default())),
             pending_labels: None,
         }
     }
@@ -463,6 +470,7 @@ impl Reducible for AppState {
                 next.history_rev += 1;
                 next.orphans = Rc::new(o.orphans);
                 next.record = Rc::new(RefCell::new(o.record));
+                next.journal = Rc::new(RefCell::new(o.journal));
                 next.notice = o.notice;
                 next.info = o.info;
                 next.announce = format!("Opened {}", next.model.doc.title);

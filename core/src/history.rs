@@ -515,9 +515,25 @@ pub fn apply_recorded(
     action: Action,
     description: &str,
 ) -> Result<State, ModelError> {
+    // A one-annotation action names its annotation: its change is read off
+    // directly instead of comparing the whole lists.
+    let single = match &action {
+        Action::Add { id, .. } | Action::Retag { id, .. } | Action::SetNote { id, .. } | Action::Delete { id } => Some(id.clone()),
+        Action::Select(_) | Action::Merge(_) => None,
+    };
     let next = state.apply(action)?;
     if !Rc::ptr_eq(&state.annotations, &next.annotations) {
-        history.record_diff(description, &state.annotations, &next.annotations);
+        match single {
+            Some(id) => {
+                let change = Change { before: state.get(&id).cloned(), after: next.get(&id).cloned() };
+                if change.before != change.after {
+                    history.record(Entry::new(description, vec![change]));
+                }
+            }
+            None => {
+                history.record_diff(description, &state.annotations, &next.annotations);
+            }
+        }
     }
     Ok(next)
 }

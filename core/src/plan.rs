@@ -65,6 +65,55 @@ pub fn annotations_by_paragraph(paras: &[Paragraph], anns: &[Annotation]) -> Vec
     out
 }
 
+/// [`annotations_by_paragraph`] for `new`, given `prev`, its result for
+/// `old` (both lists in text order): only the paragraphs the changed
+/// annotations touch (before or after the change) get a new list; every
+/// other paragraph keeps its `Rc`, so its component is not re-rendered.
+/// Costs one comparison pass over the lists plus the touched paragraphs.
+/// `None` when more than `max_changes` annotations changed (rebuild instead).
+pub fn update_by_paragraph(
+    paras: &[Paragraph],
+    prev: &[Rc<Vec<AnnRef>>],
+    old: &[Annotation],
+    new: &[Annotation],
+    max_changes: usize,
+) -> Option<Vec<Rc<Vec<AnnRef>>>> {
+    if prev.len() != paras.len() {
+        return None;
+    }
+    let changes = crate::history::diff(old, new);
+    if changes.len() > max_changes {
+        return None;
+    }
+    let touched = |a: &Annotation| {
+        let first = paras.partition_point(|p| p.end_cp <= a.start);
+        let last = paras.partition_point(|p| p.start_cp < a.end);
+        first..last.max(first)
+    };
+    let mut affected: Vec<usize> = Vec::new();
+    let mut changed: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for c in &changes {
+        for a in c.before.iter().chain(c.after.iter()) {
+            affected.extend(touched(a));
+            changed.insert(a.id.as_str());
+        }
+    }
+    affected.sort_unstable();
+    affected.dedup();
+    let mut out = prev.to_vec();
+    for p in affected {
+        let mut list: Vec<AnnRef> = out[p].iter().filter(|r| !changed.contains(&*r.id)).cloned().collect();
+        for a in changes.iter().filter_map(|c| c.after.as_ref()) {
+            if touched(a).contains(&p) {
+                list.push(AnnRef { id: Rc::from(a.id.as_str()), start: a.start, end: a.end, label: a.label });
+            }
+        }
+        list.sort_by(|x, y| x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then_with(|| x.id.cmp(&y.id)));
+        out[p] = Rc::new(list);
+    }
+    Some(out)
+}
+
 /// A run of text with one constant set of covering annotations.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {

@@ -4,7 +4,7 @@
 mod common;
 
 use annotator_core::model::{text_order, Annotation, Label};
-use annotator_core::plan::{annotations_by_paragraph, paragraphs, segments, AnnRef, Paragraph};
+use annotator_core::plan::{annotations_by_paragraph, paragraphs, segments, update_by_paragraph, AnnRef, Paragraph};
 use annotator_core::text_index::TextIndex;
 use common::*;
 use proptest::prelude::*;
@@ -123,6 +123,56 @@ proptest! {
     fn plan_holds_for_texts_from_the_full_unicode_pool(text in text_strategy(80), raw in raw_spans(8)) {
         let anns = sorted(annotations_from_raw(&text, &raw));
         check_plan(&text, &anns)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// The incremental update after an edit equals the plan built from
+    /// scratch, and paragraphs no change touches keep their `Rc`.
+    #[test]
+    fn updating_the_paragraph_lists_equals_rebuilding_them(
+        text in lines_strategy(40), raw in raw_spans(10), raw2 in raw_spans(10), keep in prop::collection::vec(any::<bool>(), 10),
+    ) {
+        let idx = TextIndex::new(text.as_str());
+        let paras = paragraphs(&idx);
+        let old = sorted(annotations_from_raw(&text, &raw));
+        // The new list: some old annotations kept, the rest replaced by new spans
+        // under the same ids (moves, relabels) or dropped, plus new ones.
+        let fresh = annotations_from_raw(&text, &raw2);
+        let mut new: Vec<Annotation> = Vec::new();
+        for (i, a) in old.iter().enumerate() {
+            if keep[i % keep.len()] {
+                new.push(a.clone());
+            } else if let Some(f) = fresh.get(i) {
+                let mut f = f.clone();
+                f.id = a.id.clone();
+                new.push(f);
+            }
+        }
+        for f in fresh.iter().skip(old.len()) {
+            let mut f = f.clone();
+            f.id = format!("new-{}", f.id);
+            new.push(f);
+        }
+        let new = sorted(new);
+        let rc = |v: Vec<Vec<AnnRef>>| v.into_iter().map(std::rc::Rc::new).collect::<Vec<_>>();
+        let prev = rc(annotations_by_paragraph(&paras, &old));
+        let got = update_by_paragraph(&paras, &prev, &old, &new, usize::MAX).expect("an update");
+        let want = annotations_by_paragraph(&paras, &new);
+        prop_assert_eq!(got.iter().map(|v| (**v).clone()).collect::<Vec<_>>(), want.clone());
+        for (p, (g, o)) in got.iter().zip(&prev).enumerate() {
+            if **g == **o {
+                // Unchanged lists are shared unless a change touched the paragraph.
+                let touched = old.iter().chain(&new).any(|a| {
+                    a.start < paras[p].end_cp && a.end > paras[p].start_cp
+                        && (old.iter().find(|x| x.id == a.id) != new.iter().find(|x| x.id == a.id))
+                });
+                prop_assert!(touched || std::rc::Rc::ptr_eq(g, o), "paragraph {} rebuilt without a change", p);
+            }
+        }
+        prop_assert!(update_by_paragraph(&paras, &prev, &old, &new, 0).is_none() || old == new);
     }
 }
 

@@ -179,23 +179,32 @@ pub fn boot(seed: DocMeta) -> Boot {
 fn rebuild_library() -> Library {
     let mut lib = Library::new();
     let all = entries();
+    // A record and its journal (either may be alone) make one document.
+    let mut parts: std::collections::BTreeMap<String, Vec<merge::Stored>> = Default::default();
     for (k, v) in &all {
-        if let StorageKey::Doc(id) = library::classify_key(k) {
+        if let StorageKey::Doc(id) | StorageKey::Delta(id) = library::classify_key(k) {
             if let Ok(stored) = merge::parse_record(v.as_bytes(), Some(&id), None) {
-                let h = stored.header;
-                let meta = DocMeta {
-                    id: id.clone(),
-                    title: h.title.unwrap_or_else(|| "Recovered document".into()),
-                    name: h.name.unwrap_or_else(|| "document".into()),
-                    len_cp: h.length.unwrap_or(0),
-                    counts: library::counts_of(&stored.record.annotations),
-                    modified: String::new(),
-                    created: String::new(),
-                    seed: false,
-                };
-                let _ = lib.add(meta);
+                parts.entry(id).or_default().push(stored);
             }
         }
+    }
+    for (id, stored) in parts {
+        let mut record = DocRecord::default();
+        for p in &stored {
+            record.absorb(&p.record);
+        }
+        let h = stored.into_iter().map(|p| p.header).next().unwrap_or_default();
+        let meta = DocMeta {
+            id: id.clone(),
+            title: h.title.unwrap_or_else(|| "Recovered document".into()),
+            name: h.name.unwrap_or_else(|| "document".into()),
+            len_cp: h.length.unwrap_or(0),
+            counts: library::counts_of(&record.annotations),
+            modified: String::new(),
+            created: String::new(),
+            seed: false,
+        };
+        let _ = lib.add(meta);
     }
     for (k, text) in &all {
         if let StorageKey::Text(id) = library::classify_key(k) {
@@ -223,50 +232,113 @@ pub fn save_library(lib: &Library) -> Result<(), String> {
     set(library::LIBRARY_KEY, &lib.to_json())
 }
 
-/// A document's stored record, checked against its text. Unreadable data is
-/// backed up and reported (`Err((backup_key, reason))`), never overwritten.
-pub fn load_record(id: &str, index: &TextIndex) -> Result<Option<DocRecord>, (Option<String>, String)> {
-    let key = library::doc_key(id);
-    let raw = match get(&key) {
+/// What is stored for one document's annotations: the record (its last
+/// whole write merged with the journal of edits since) and the journal alone.
+#[derive(Debug, Default)]
+pub struct LoadedRecord {
+    /// `None` when nothing readable is stored.
+    pub record: Option<DocRecord>,
+    /// The journal as stored (empty when absent or unreadable).
+    pub journal: DocRecord,
+    /// Unreadable values: (backup key if the copy worked, reason). Each was
+    /// kept under a backup key; an unreadable journal is also removed, so
+    /// the next write does not merge with it.
+    pub problems: Vec<(Option<String>, String)>,
+}
+
+fn read_record_key(key: &str, id: &str, index: &TextIndex) -> Result<Option<DocRecord>, (Option<String>, String)> {
+    let raw = match get(key) {
         Ok(Some(raw)) => raw,
         Ok(None) => return Ok(None),
         Err(e) => return Err((None, e)),
     };
     match merge::parse_record(raw.as_bytes(), Some(id), Some(index)) {
         Ok(stored) => Ok(Some(stored.record)),
-        Err(e) => Err((back_up(&key, &raw).ok(), e.to_string())),
+        Err(e) => Err((back_up(key, &raw).ok(), e.to_string())),
     }
 }
 
-/// Writes a document's record after local edits, merged with what another
-/// tab may have stored meanwhile (by annotation id; deletions remembered).
-/// Returns the record as written. Atomic per document: one key, one write.
-pub fn write_record(meta: &DocMeta, local: &DocRecord, index: &TextIndex) -> Result<DocRecord, String> {
-    let key = library::doc_key(&meta.id);
-    let stored = match get(&key)? {
-        Some(raw) => match merge::parse_record(raw.as_bytes(), Some(&meta.id), Some(index)) {
-            Ok(s) => Some(s.record),
-            Err(_) => {
-                // Never overwrite what cannot be read: keep a copy first.
-                back_up(&key, &raw)?;
-                None
+/// Loads a document's annotations: its record merged with its journal,
+/// both checked against the text. Unreadable data is backed up and
+/// reported, never overwritten.
+pub fn load_record_parts(id: &str, index: &TextIndex) -> LoadedRecord {
+    let mut out = LoadedRecord::default();
+    let snapshot = read_record_key(&library::doc_key(id), id, index).unwrap_or_else(|p| {
+        out.problems.push(p);
+        None
+    });
+    let journal = match read_record_key(&library::delta_key(id), id, index) {
+        Ok(j) => j,
+        Err((backup, reason)) => {
+            if backup.is_some() {
+                let _ = remove(&library::delta_key(id));
             }
-        },
-        None => None,
+            out.problems.push((backup, format!("its latest changes: {reason}")));
+            None
+        }
     };
-    let merged = merge::for_write(local, stored.as_ref());
-    set(&key, &merged.to_json(meta))?;
-    Ok(merged)
+    out.record = match (snapshot, &journal) {
+        (None, None) => None,
+        (s, j) => {
+            let mut r = s.unwrap_or_default();
+            if let Some(j) = j {
+                r.absorb(j);
+            }
+            Some(r)
+        }
+    };
+    out.journal = journal.unwrap_or_default();
+    out
 }
 
-/// Writes a document's record after local edits when the stored record is
-/// known to be `known` (the one this tab last read or wrote; another tab's
-/// writes arrive as `storage` events and are merged into it), so nothing is
-/// read or parsed on the way: one merge, one serialisation, one write.
-pub fn write_record_known(meta: &DocMeta, local: &DocRecord, known: &DocRecord) -> Result<DocRecord, String> {
-    let merged = merge::for_write(local, Some(known));
-    set(&library::doc_key(&meta.id), &merged.to_json(meta))?;
-    Ok(merged)
+/// A document's stored annotations (record merged with journal), checked
+/// against its text; the first problem when nothing readable is stored.
+pub fn load_record(id: &str, index: &TextIndex) -> Result<Option<DocRecord>, (Option<String>, String)> {
+    let loaded = load_record_parts(id, index);
+    match (loaded.record, loaded.problems.into_iter().next()) {
+        (None, Some(p)) => Err(p),
+        (r, _) => Ok(r),
+    }
+}
+
+/// Writes a document's whole record (an import of a backup) and drops its
+/// journal, which the record must already include.
+pub fn write_whole_record(meta: &DocMeta, record: &DocRecord) -> Result<(), String> {
+    set(&library::doc_key(&meta.id), &record.to_json(meta))?;
+    let _ = remove(&library::delta_key(&meta.id));
+    Ok(())
+}
+
+/// Most entries (annotations plus tombstones) the journal holds before the
+/// whole record is written instead and the journal removed.
+pub const JOURNAL_MAX_ENTRIES: usize = 256;
+
+/// Saves an edit whose changes are `delta` ([`DocRecord::edit_delta`] of
+/// `known`): merges it into the stored journal, a small value, and writes
+/// that; once the journal would pass [`JOURNAL_MAX_ENTRIES`], writes the
+/// whole record and removes the journal instead. Every write is one
+/// `setItem` of a complete value, so a failed write (quota) leaves the
+/// previous record and journal readable; `known` and `journal` change only
+/// after a write succeeded. Returns whether the whole record was written.
+pub fn write_journal(meta: &DocMeta, known: &mut DocRecord, journal: &mut DocRecord, delta: &DocRecord) -> Result<bool, String> {
+    let rev = known.rev.max(journal.rev) + 1;
+    let mut next_journal = journal.clone();
+    next_journal.absorb(delta);
+    next_journal.rev = rev;
+    if next_journal.annotations.len() + next_journal.deleted.len() > JOURNAL_MAX_ENTRIES {
+        let mut whole = known.clone();
+        whole.absorb(delta);
+        whole.rev = rev;
+        write_whole_record(meta, &whole)?;
+        *known = whole;
+        *journal = DocRecord::default();
+        return Ok(true);
+    }
+    set(&library::delta_key(&meta.id), &next_journal.to_json(meta))?;
+    known.absorb(delta);
+    known.rev = rev;
+    *journal = next_journal;
+    Ok(false)
 }
 
 /// Stores a document's text: local storage when small, IndexedDB when large.
@@ -288,7 +360,7 @@ pub async fn load_text(id: &str) -> Result<Option<String>, String> {
 
 /// Removes everything stored for a document (after its deletion can no longer be undone).
 pub async fn delete_document_data(id: &str) {
-    for k in [library::doc_key(id), library::text_key(id), history_key(id), orphans_key(id)] {
+    for k in [library::doc_key(id), library::delta_key(id), library::text_key(id), history_key(id), orphans_key(id)] {
         let _ = remove(&k);
     }
     let _ = super::idb::delete_text(id).await;

@@ -76,10 +76,23 @@ pub fn ann_list(props: &AnnListProps) -> Html {
     let extra = use_state(|| 0usize);
     let limit = LIST_WINDOW + *extra;
     let sel_pos = props.selected.as_deref().and_then(|s| shown.iter().position(|a| a.id == s));
-    let from = match sel_pos {
-        Some(p) if p >= limit => p.saturating_sub(limit / 2),
-        _ => 0,
+    // The window moves only to show a selected item outside it: otherwise it
+    // stays put (an edit, or clearing the selection, does not rebuild it).
+    // A new filter starts from the top.
+    let last_from = use_mut_ref(|| (0usize, props.filter.clone()));
+    let from = {
+        let kept = {
+            let last = last_from.borrow();
+            if last.1 == props.filter { last.0.min(shown.len().saturating_sub(1)) } else { 0 }
+        };
+        match sel_pos {
+            Some(p) if p < kept || p >= kept + limit => {
+                if p >= limit { p.saturating_sub(limit / 2) } else { 0 }
+            }
+            _ => kept,
+        }
     };
+    *last_from.borrow_mut() = (from, props.filter.clone());
     let to = (from + limit).min(shown.len());
     let hidden_before = from;
     let hidden_after = shown.len() - to;

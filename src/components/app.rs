@@ -15,8 +15,8 @@ use crate::{docs, library_ops};
 use crate::state::{same_content, AppAction, AppState, PendingImport};
 use annotator_core::formats::{self, Format, ImportOptions, Imported, UnknownLabelPolicy};
 use annotator_core::native::{self, ImportError};
-use annotator_core::plan::{annotations_by_paragraph, paragraphs};
-use annotator_core::{Document, Label};
+use annotator_core::plan::{annotations_by_paragraph, paragraphs, update_by_paragraph, AnnRef, Paragraph};
+use annotator_core::{Annotation, Document, Label};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -40,8 +40,10 @@ fn initial_state() -> AppState {
     let mut notices = boot.notices;
     notices.extend(opened.notice);
     let notice = (!notices.is_empty()).then(|| notices.join(" "));
+    let journal = opened.journal;
     let mut st = AppState::new(opened.model, opened.history, opened.orphans, notice, boot.library);
     *st.record.borrow_mut() = record;
+    *st.journal.borrow_mut() = journal;
     let mut all = boot.backups;
     all.extend(backups);
     st.backups = Rc::new(all);
@@ -130,6 +132,7 @@ pub fn app() -> Html {
         l.help_open = state.help_open || state.paste_open;
         l.doc = Some(state.model.doc.clone());
         l.record = Some(state.record.clone());
+        l.journal = Some(state.journal.clone());
         l.annotations = Some(state.model.annotations.clone());
         l.library = Some(state.library.clone());
         l.undo_deletion = state.undoable_deletion().cloned();
@@ -140,30 +143,43 @@ pub fn app() -> Html {
         let doc = doc.clone();
         move |_| paragraphs(&doc.index)
     });
-    // The annotations the filter shows (the same shared list when nothing is filtered).
-    let shown = use_memo((state.model.annotations.clone(), state.filter.clone()), |(anns, filter)| {
+    // The annotations the filter shows (the same shared list when nothing is
+    // filtered). Compared by pointer: a changed list is a new `Rc`.
+    let shown = use_memo((ByPtr(state.model.annotations.clone()), state.filter.clone()), |(anns, filter)| {
         if filter.is_active() {
-            Rc::new(filter.apply(anns).into_iter().cloned().collect::<Vec<_>>())
+            Rc::new(filter.apply(&anns.0).into_iter().cloned().collect::<Vec<_>>())
         } else {
-            anns.clone()
+            anns.0.clone()
         }
     });
-    // Per paragraph, the annotations touching it; an unchanged paragraph keeps
-    // its previous `Rc`, so its component (and its group) skip re-rendering.
-    let para_cache = use_mut_ref(Vec::<Rc<Vec<annotator_core::plan::AnnRef>>>::new);
-    let by_para = use_memo((paragraphs.clone(), (*shown).clone()), move |(paras, anns)| {
-        let mut cache = para_cache.borrow_mut();
-        let out: Vec<_> = annotations_by_paragraph(paras, anns)
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| match cache.get(i) {
-                Some(old) if **old == v => old.clone(),
-                _ => Rc::new(v),
-            })
-            .collect();
-        *cache = out.clone();
-        out
-    });
+    // Per paragraph, the annotations touching it. After an edit only the
+    // paragraphs it touched get a new list; every other keeps its `Rc`, so its
+    // component (and its group) skip re-rendering.
+    let plan_cache = use_mut_ref(|| None::<(Rc<Vec<Paragraph>>, Rc<Vec<Annotation>>, Rc<Vec<Rc<Vec<AnnRef>>>>)>);
+    let by_para = {
+        let anns: Rc<Vec<Annotation>> = (*shown).clone();
+        let mut cache = plan_cache.borrow_mut();
+        match &*cache {
+            Some((p, a, out)) if Rc::ptr_eq(p, &paragraphs) && Rc::ptr_eq(a, &anns) => out.clone(),
+            prev => {
+                let same_paras = prev.as_ref().filter(|(p, _, _)| Rc::ptr_eq(p, &paragraphs));
+                let updated = same_paras.and_then(|(_, old, out)| update_by_paragraph(&paragraphs, out, old, &anns, 500));
+                let out = Rc::new(updated.unwrap_or_else(|| {
+                    let old = same_paras.map(|(_, _, out)| out.clone());
+                    annotations_by_paragraph(&paragraphs, &anns)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, v)| match old.as_ref().and_then(|o| o.get(i)) {
+                            Some(o) if **o == v => o.clone(),
+                            _ => Rc::new(v),
+                        })
+                        .collect()
+                }));
+                *cache = Some((paragraphs.clone(), anns, out.clone()));
+                out
+            }
+        }
+    };
 
     // Tag (or retag) from a button or key: read the DOM selection now.
     let ontag = {
@@ -324,55 +340,44 @@ pub fn app() -> Html {
         });
     }
 
-    // Autosave every change at once (annotations, merged with what another
-    // tab may have stored, and orphans). The undo history is written shortly
-    // after the last change (it can be large and is not the work itself), and
-    // at once when the page is hidden.
+    // Autosave, right after the frame that shows a change (so an edit's own
+    // frame never waits for storage): what changed since the last write goes
+    // to the document's journal, a small value (storage::write_journal), with
+    // the orphans. Several changes before it runs make one write. The undo
+    // history is written shortly after the last change (it can be large and
+    // is not the work itself). When the page is hidden, both happen at once.
     let history_timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+    let pending_save = use_mut_ref(|| None::<Box<dyn FnOnce()>>);
     {
         let save = save.clone();
         let st = (*state).clone();
         let dispatch = state.dispatcher();
         let history_timer = history_timer.clone();
+        let pending = pending_save.clone();
+        let live = live.clone();
         use_effect_with(state.revision, move |rev| {
             if *rev > 0 {
-                let doc = &st.model.doc;
-                let now = browser::now_iso();
-                let mut meta = docs::meta_for(&st.library, doc);
-                meta.counts = st.model.counts();
-                let known = st.record.borrow().clone();
-                let local = known.after_edit(&st.model.annotations, &now);
-                let result = storage::write_record_known(&meta, &local, &known).and_then(|written| {
-                    storage::save_orphans(&doc.id, &st.orphans)?;
-                    Ok(written)
-                });
-                match result {
-                    Ok(written) => {
-                        save.set(SaveState::Saved);
-                        if !same_content(&written.annotations, &st.model.annotations) {
-                            dispatch.dispatch(AppAction::External(written.annotations.clone()));
-                        }
-                        let counts = annotator_core::library::counts_of(&written.annotations);
-                        *st.record.borrow_mut() = written;
-                        let mut lib = (*st.library).clone();
-                        if lib.touch(&doc.id, counts, &now).is_ok() && storage::save_library(&lib).is_ok() {
-                            dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
-                        }
-                    }
-                    Err(e) => save.set(SaveState::Failed(e)),
-                }
-                let (doc_id, history) = (doc.id.clone(), st.history.clone());
-                *history_timer.borrow_mut() = Some(gloo::timers::callback::Timeout::new(400, move || {
-                    let _ = storage::save_history(&doc_id, &history.borrow());
+                *pending.borrow_mut() = Some(Box::new(move || {
+                    save_now(&st, &live, &dispatch, &save);
+                    let (doc_id, history) = (st.model.doc.id.clone(), st.history.clone());
+                    *history_timer.borrow_mut() = Some(gloo::timers::callback::Timeout::new(400, move || {
+                        let _ = storage::save_history(&doc_id, &history.borrow());
+                    }));
                 }));
+                run_after_paint(pending);
             }
         });
     }
     {
         let history_timer = history_timer.clone();
+        let pending = pending_save.clone();
         let (doc_id, history) = (state.model.doc.id.clone(), state.history.clone());
         use_effect_with(doc_id.clone(), move |_| {
             let flush = gloo::events::EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
+                let job = pending.borrow_mut().take();
+                if let Some(job) = job {
+                    job();
+                }
                 if history_timer.borrow_mut().take().is_some() {
                     let _ = storage::save_history(&doc_id, &history.borrow());
                 }
@@ -622,17 +627,34 @@ pub fn app() -> Html {
 /// changes to the open document (writing back what it lacked).
 fn on_storage_event(e: &web_sys::StorageEvent, live: &Rc<std::cell::RefCell<Live>>, dispatch: &UseReducerDispatcher<AppState>) {
     let Some(key) = e.key() else { return };
-    let Some(value) = e.new_value() else { return };
     if key == annotator_core::library::LIBRARY_KEY {
+        let Some(value) = e.new_value() else { return };
         if let Ok(lib) = annotator_core::library::Library::from_json(value.as_bytes()) {
             dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
         }
         return;
     }
     let Some(doc) = live.borrow().doc.clone() else { return };
+    if key == annotator_core::library::delta_key(&doc.id) {
+        // Another tab's journal: it now holds that tab's edits and ours (each
+        // tab merges the other's journal before writing it).
+        let Some(journal) = live.borrow().journal.clone() else { return };
+        let Some(value) = e.new_value() else {
+            // Removed: that tab wrote the whole record (its own event brings it).
+            *journal.borrow_mut() = annotator_core::merge::DocRecord::default();
+            return;
+        };
+        let Ok(theirs) = annotator_core::merge::parse_record(value.as_bytes(), Some(&doc.id), Some(&doc.index)) else { return };
+        journal.borrow_mut().absorb(&theirs.record);
+        let Some(known) = live.borrow().record.clone() else { return };
+        let full = annotator_core::merge::merge(&known.borrow(), &theirs.record);
+        dispatch.dispatch(AppAction::ExternalRecord(full));
+        return;
+    }
     if key != annotator_core::library::doc_key(&doc.id) {
         return;
     }
+    let Some(value) = e.new_value() else { return };
     let Ok(theirs) = annotator_core::merge::parse_record(value.as_bytes(), Some(&doc.id), Some(&doc.index)) else { return };
     // The merge happens in the reducer, in order with this tab's own edits,
     // so an edit not yet saved is never replaced by the other tab's copy.
@@ -665,4 +687,76 @@ fn label_choices(p: &PendingImport, state: &UseReducerHandle<AppState>) -> Vec<H
         out.push(html! { <button type="button" key={text.clone()} {onclick}>{ text }</button> });
     }
     out
+}
+
+type Job = Rc<std::cell::RefCell<Option<Box<dyn FnOnce()>>>>;
+
+/// Runs the job in `slot` (if still there) just after the next frame is
+/// painted, or after 100 ms if no frame comes (a background tab).
+fn run_after_paint(slot: Job) {
+    let run = |slot: Job| {
+        let job = slot.borrow_mut().take();
+        if let Some(job) = job {
+            job();
+        }
+    };
+    let fallback = slot.clone();
+    gloo::timers::callback::Timeout::new(100, move || run(fallback)).forget();
+    let after_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        gloo::timers::callback::Timeout::new(0, move || run(slot)).forget();
+    });
+    let _ = gloo::utils::window().request_animation_frame(after_frame.unchecked_ref());
+}
+
+/// Writes the changes of `st` since the last write (annotations to the
+/// journal, orphans), then updates the library's counts. A version another
+/// tab made newer wins the merge; the tab then shows it.
+fn save_now(st: &AppState, live: &Rc<std::cell::RefCell<Live>>, dispatch: &UseReducerDispatcher<AppState>, save: &UseStateHandle<SaveState>) {
+    let doc = &st.model.doc;
+    let now = browser::now_iso();
+    let library = live.borrow().library.clone().unwrap_or_else(|| st.library.clone());
+    let mut meta = docs::meta_for(&library, doc);
+    meta.counts = st.model.counts();
+    let delta = st.record.borrow().edit_delta(&st.model.annotations, &now);
+    let written = if delta.is_empty() {
+        Ok(())
+    } else {
+        storage::write_journal(&meta, &mut st.record.borrow_mut(), &mut st.journal.borrow_mut(), &delta).map(|_| ())
+    };
+    if let Err(e) = written.and_then(|_| storage::save_orphans(&doc.id, &st.orphans)) {
+        save.set(SaveState::Failed(e));
+        return;
+    }
+    save.set(SaveState::Saved);
+    let record = st.record.borrow();
+    let still_open = live.borrow().doc.as_ref().is_some_and(|d| d.id == doc.id);
+    if !delta.is_empty() && still_open {
+        // Did every change take effect? (Another tab's newer version of an
+        // annotation, or its later deletion, wins the merge.)
+        let lost = if delta.annotations.len() + delta.deleted.len() > 64 {
+            !same_content(&record.annotations, &st.model.annotations)
+        } else {
+            delta.annotations.iter().any(|a| !record.annotations.iter().any(|b| same_content(std::slice::from_ref(a), std::slice::from_ref(b))))
+                || delta.deleted.keys().any(|id| record.annotations.iter().any(|b| &b.id == id))
+        };
+        if lost {
+            dispatch.dispatch(AppAction::External(record.annotations.clone()));
+        }
+    }
+    let counts = annotator_core::library::counts_of(&record.annotations);
+    let mut lib = (*library).clone();
+    if lib.touch(&doc.id, counts, &now).is_ok() && storage::save_library(&lib).is_ok() {
+        dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
+    }
+}
+
+/// Compares by pointer: a memo dependency that changes exactly when the
+/// value was replaced, without comparing 10,000 annotations field by field.
+#[derive(Clone)]
+struct ByPtr<T>(Rc<T>);
+
+impl<T> PartialEq for ByPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }

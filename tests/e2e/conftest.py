@@ -51,7 +51,10 @@ SEED_PATH = REPO / "assets" / "seed-article.txt"
 if not SEED_PATH.exists():
     SEED_PATH = Path("/work/shared/corpus/seed-article.txt")
 TIMEOUT = float(os.environ.get("E2E_TIMEOUT", "10"))
+# A document's annotations are stored as its record (`…v2.doc.<id>`) plus the
+# journal of edits since the record was last written whole (`…v2.delta.<id>`).
 STORAGE_PREFIX = "text-annotator.v2.doc."
+JOURNAL_PREFIX = "text-annotator.v2.delta."
 EXPORT_NAME = "seed-article.annotations.json"
 KNOWN_BROWSERS = ("chromium", "firefox")
 WINDOW = (1280, 1000)
@@ -380,14 +383,46 @@ return Array.from(document.querySelectorAll('article#article mark.hl'))
 """
 
 JS_STORAGE = r"""
-const prefix = arguments[0];
+const prefixes = arguments[0];
 const out = {};
 for (let i = 0; i < localStorage.length; i++) {
   const k = localStorage.key(i);
-  if (k.startsWith(prefix)) out[k] = localStorage.getItem(k);
+  if (prefixes.some(p => k.startsWith(p))) out[k] = localStorage.getItem(k);
 }
 return out;
 """
+
+
+def merged_records(values: dict) -> dict:
+    """Document id -> {"annotations": [...], "deleted": {id: at}}: each stored record
+    merged with its journal as the app reads them (by id, the later `modified` wins;
+    a tombstone removes versions not modified after it). Unreadable values are skipped."""
+    parts: dict = {}
+    for key, raw in values.items():
+        for prefix in (STORAGE_PREFIX, JOURNAL_PREFIX):
+            if key.startswith(prefix):
+                try:
+                    rec = json.loads(raw)
+                except ValueError:
+                    continue
+                if isinstance(rec, dict) and isinstance(rec.get("annotations"), list):
+                    parts.setdefault(key[len(prefix):], []).append(rec)
+    out = {}
+    for doc_id, recs in parts.items():
+        by_id, deleted = {}, {}
+        for rec in recs:
+            for a in rec["annotations"]:
+                if isinstance(a, dict) and "id" in a:
+                    old = by_id.get(a["id"])
+                    if old is None or str(a.get("modified", "")) > str(old.get("modified", "")):
+                        by_id[a["id"]] = a
+            for d in rec.get("deleted") or []:
+                if isinstance(d, dict) and "id" in d:
+                    deleted[d["id"]] = max(deleted.get(d["id"], ""), str(d.get("at", "")))
+        live = [a for a in by_id.values() if a["id"] not in deleted or str(a.get("modified", "")) > deleted[a["id"]]]
+        live.sort(key=lambda a: (a.get("start", 0), -a.get("end", 0), a["id"]))
+        out[doc_id] = {"annotations": live, "deleted": deleted}
+    return out
 
 JS_BUTTON_CANDIDATES = r"""
 const name = arguments[0];
@@ -498,22 +533,19 @@ class App:
         return self.js("const n = document.querySelector('[role=status]#save-status'); return n ? n.textContent : null;")
 
     def storage(self) -> dict:
-        return self.js(JS_STORAGE, STORAGE_PREFIX)
+        """Our stored annotation values: records and journals, by key."""
+        return self.js(JS_STORAGE, [STORAGE_PREFIX, JOURNAL_PREFIX])
+
+    def stored_records(self) -> dict:
+        """Document id -> its stored annotations and tombstones (record + journal merged)."""
+        return merged_records(self.storage())
 
     def wait_stored(self, present=(), absent=()):
         """Waits until the stored annotation records (our prefix) hold every id in `present`
         as a live annotation and none in `absent` (deleted ids may stay as tombstones)."""
 
         def stored_ids():
-            ids = set()
-            for value in self.storage().values():
-                try:
-                    rec = json.loads(value)
-                except ValueError:
-                    continue
-                if isinstance(rec, dict) and isinstance(rec.get("annotations"), list):
-                    ids.update(a.get("id") for a in rec["annotations"] if isinstance(a, dict))
-            return ids
+            return {a["id"] for rec in self.stored_records().values() for a in rec["annotations"]}
 
         def ok():
             ids = stored_ids()

@@ -221,15 +221,9 @@ def focus_article(app):
 def stored_annotations(app) -> dict:
     """Every stored live annotation (our storage prefix), by id."""
     out = {}
-    for value in app.storage().values():
-        try:
-            rec = json.loads(value)
-        except ValueError:
-            continue
-        if isinstance(rec, dict) and isinstance(rec.get("annotations"), list):
-            for a in rec["annotations"]:
-                if isinstance(a, dict) and "id" in a:
-                    out[a["id"]] = a
+    for rec in app.stored_records().values():
+        for a in rec["annotations"]:
+            out[a["id"]] = a
     return out
 
 
