@@ -236,7 +236,7 @@ JS_SELECT_AND_ARM = r"""
 const [frac, done] = arguments;
 const B = window.__bench;
 const art = document.getElementById('article');
-const paras = art ? art.children : [];
+const paras = art ? art.querySelectorAll('.para') : [];
 const n = paras.length;
 if (!n) return done({error: 'no paragraphs'});
 let para = null, m = null;
@@ -520,7 +520,14 @@ class Session:
                 f"--window-size={WINDOW[0]},{WINDOW[1]}",
             ):
                 o.add_argument(a)
-            o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+            if os.environ.get("BENCH_TRACE"):
+                # Chromium's timeline trace through the driver's performance log (diagnostics only).
+                o.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+                o.add_experimental_option("perfLoggingPrefs", {
+                    "enableNetwork": False, "enablePage": False,
+                    "traceCategories": "devtools.timeline,disabled-by-default-devtools.timeline,blink,v8"})
+            else:
+                o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
             o.add_experimental_option("prefs", {
                 "download.default_directory": str(self.downloads), "download.prompt_for_download": False,
                 "download.directory_upgrade": True, "safebrowsing.enabled": False})

@@ -11,25 +11,9 @@ use web_sys::{Element, Node};
 /// `u16` in `article`, using the `data-u16` of paragraphs and `data-s` of
 /// segments: a binary search over paragraphs, then a scan of one paragraph.
 pub fn dom_position(article: &Element, u16: u32) -> Option<(Node, u32)> {
-    let paras = article.children();
-    let n = paras.length();
-    if n == 0 {
-        return None;
-    }
-    let start_of = |i: u32| -> u32 {
-        paras.item(i).and_then(|p| p.get_attribute("data-u16")).and_then(|s| s.parse().ok()).unwrap_or(0)
-    };
-    // Last paragraph starting at or before u16.
-    let (mut lo, mut hi) = (0u32, n);
-    while hi - lo > 1 {
-        let mid = (lo + hi) / 2;
-        if start_of(mid) <= u16 {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let para = paras.item(lo)?;
+    // Paragraphs sit in groups (`div.pgroup`); both carry `data-u16`.
+    let group = last_starting_at_or_before(article, u16)?;
+    let para = if group.class_name() == "pgroup" { last_starting_at_or_before(&group, u16)? } else { group };
     let segs = para.children();
     let mut best: Option<(Element, u32)> = None;
     for i in 0..segs.length() {
@@ -45,6 +29,28 @@ pub fn dom_position(article: &Element, u16: u32) -> Option<(Node, u32)> {
     let text = seg.first_child()?;
     let len = text.text_content().unwrap_or_default().encode_utf16().count() as u32;
     Some((text, (u16 - s).min(len)))
+}
+
+/// The last child of `parent` whose `data-u16` is at or before `u16` (binary search).
+fn last_starting_at_or_before(parent: &Element, u16: u32) -> Option<Element> {
+    let kids = parent.children();
+    let n = kids.length();
+    if n == 0 {
+        return None;
+    }
+    let start_of = |i: u32| -> u32 {
+        kids.item(i).and_then(|p| p.get_attribute("data-u16")).and_then(|s| s.parse().ok()).unwrap_or(0)
+    };
+    let (mut lo, mut hi) = (0u32, n);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if start_of(mid) <= u16 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    kids.item(lo)
 }
 
 /// Sets the window selection from `anchor` to `focus` (UTF-16 document

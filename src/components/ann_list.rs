@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// How many list items are rendered at once (more on request).
-pub const LIST_WINDOW: usize = 300;
+pub const LIST_WINDOW: usize = 100;
 
 #[derive(Properties, PartialEq)]
 pub struct AnnListProps {
@@ -72,7 +72,7 @@ pub fn ann_list(props: &AnnListProps) -> Html {
         });
     }
     // Long lists render a window of LIST_WINDOW items (around the selected
-    // one), with buttons to widen it: 10,000 rows would make every edit slow.
+    // one), with buttons to widen it: thousands of rows would make every edit slow.
     let extra = use_state(|| 0usize);
     let limit = LIST_WINDOW + *extra;
     let sel_pos = props.selected.as_deref().and_then(|s| shown.iter().position(|a| a.id == s));

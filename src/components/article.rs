@@ -19,8 +19,9 @@ pub struct ArticleProps {
     pub title: AttrValue,
 }
 
-/// Paragraphs per memoised group: an edit re-renders the article's few
-/// hundred groups' props, one group and one paragraph, not every paragraph.
+/// Paragraphs per memoised group (one `div.pgroup`): an edit re-renders the
+/// article's few hundred groups' props, one group and one paragraph, not
+/// every paragraph.
 const GROUP: usize = 32;
 
 #[derive(Properties, PartialEq)]
@@ -46,7 +47,13 @@ fn paragraph_group(props: &GroupProps) -> Html {
                 onhighlight={props.onhighlight.clone()} />
         })
     });
-    html! { <>{ for paras }</> }
+    // A block of its own, so the browser can skip laying out and painting the
+    // whole group while it is off screen (`content-visibility`): a change
+    // elsewhere on the page then walks a few hundred groups, not every paragraph.
+    let first = props.paragraphs.get(props.first);
+    html! {
+        <div class="pgroup" data-u16={first.map(|p| p.start_utf16.to_string())}>{ for paras }</div>
+    }
 }
 
 #[function_component(ArticleView)]
