@@ -26,6 +26,7 @@ pub fn load_opened(doc: Rc<Document>) -> (Opened, DocRecord, Vec<String>) {
     let mut notices = Vec::new();
     let mut backups = Vec::new();
     let loaded = storage::load_record_parts(&doc.id, &doc.index);
+    let rewrite_whole = loaded.snapshot_unreadable;
     for (backup, reason) in loaded.problems {
         match backup {
             Some(k) => {
@@ -45,7 +46,7 @@ pub fn load_opened(doc: Rc<Document>) -> (Opened, DocRecord, Vec<String>) {
     let orphans = storage::load_orphans(&doc.id);
     let model = State::with_annotations(doc, record.annotations.clone());
     let notice = (!notices.is_empty()).then(|| notices.join(" "));
-    (Opened { model, history, orphans, notice, info: None, record: record.clone(), journal: loaded.journal }, record, backups)
+    (Opened { model, history, orphans, notice, info: None, record: record.clone(), journal: loaded.journal, rewrite_whole }, record, backups)
 }
 
 /// Builds the document for library entry `meta`, loading its text.

@@ -61,6 +61,8 @@ pub struct AppState {
     /// see `storage::write_journal`). Mutated in place by the save path and
     /// by other tabs' journal writes.
     pub journal: Rc<RefCell<DocRecord>>,
+    /// The next save writes the whole record (the stored one was unreadable).
+    pub rewrite_whole: Rc<std::cell::Cell<bool>>,
     /// An import held back until the person chooses what to do with labels we do not have.
     pub pending_labels: Option<PendingImport>,
 }
@@ -91,6 +93,9 @@ pub struct Opened {
     pub record: DocRecord,
     /// The stored journal of edits not yet written into the whole record.
     pub journal: DocRecord,
+    /// The stored whole record was unreadable (and backed up): the next save
+    /// replaces it.
+    pub rewrite_whole: bool,
 }
 
 impl PartialEq for AppState {
@@ -206,6 +211,7 @@ impl AppState {
             backups: Rc::new(Vec::new()),
             record: Rc::new(RefCell::new(DocRecord::default())),
             journal: Rc::new(RefCell::new(DocRecord::default())),
+            rewrite_whole: Rc::new(std::cell::Cell::new(false)),
             pending_labels: None,
         }
     }
@@ -471,6 +477,7 @@ impl Reducible for AppState {
                 next.orphans = Rc::new(o.orphans);
                 next.record = Rc::new(RefCell::new(o.record));
                 next.journal = Rc::new(RefCell::new(o.journal));
+                next.rewrite_whole = Rc::new(std::cell::Cell::new(o.rewrite_whole));
                 next.notice = o.notice;
                 next.info = o.info;
                 next.announce = format!("Opened {}", next.model.doc.title);

@@ -244,6 +244,9 @@ pub struct LoadedRecord {
     /// kept under a backup key; an unreadable journal is also removed, so
     /// the next write does not merge with it.
     pub problems: Vec<(Option<String>, String)>,
+    /// The whole record is stored but unreadable (kept under a backup key):
+    /// the next save writes the whole record over it, not a journal beside it.
+    pub snapshot_unreadable: bool,
 }
 
 fn read_record_key(key: &str, id: &str, index: &TextIndex) -> Result<Option<DocRecord>, (Option<String>, String)> {
@@ -265,6 +268,7 @@ pub fn load_record_parts(id: &str, index: &TextIndex) -> LoadedRecord {
     let mut out = LoadedRecord::default();
     let snapshot = read_record_key(&library::doc_key(id), id, index).unwrap_or_else(|p| {
         out.problems.push(p);
+        out.snapshot_unreadable = true;
         None
     });
     let journal = match read_record_key(&library::delta_key(id), id, index) {
@@ -319,13 +323,14 @@ pub const JOURNAL_MAX_ENTRIES: usize = 256;
 /// whole record and removes the journal instead. Every write is one
 /// `setItem` of a complete value, so a failed write (quota) leaves the
 /// previous record and journal readable; `known` and `journal` change only
-/// after a write succeeded. Returns whether the whole record was written.
-pub fn write_journal(meta: &DocMeta, known: &mut DocRecord, journal: &mut DocRecord, delta: &DocRecord) -> Result<bool, String> {
+/// after a write succeeded. `whole`: write the whole record in any case
+/// (the stored one was unreadable). Returns whether the whole record was written.
+pub fn write_journal(meta: &DocMeta, known: &mut DocRecord, journal: &mut DocRecord, delta: &DocRecord, whole: bool) -> Result<bool, String> {
     let rev = known.rev.max(journal.rev) + 1;
     let mut next_journal = journal.clone();
     next_journal.absorb(delta);
     next_journal.rev = rev;
-    if next_journal.annotations.len() + next_journal.deleted.len() > JOURNAL_MAX_ENTRIES {
+    if whole || next_journal.annotations.len() + next_journal.deleted.len() > JOURNAL_MAX_ENTRIES {
         let mut whole = known.clone();
         whole.absorb(delta);
         whole.rev = rev;

@@ -40,10 +40,11 @@ fn initial_state() -> AppState {
     let mut notices = boot.notices;
     notices.extend(opened.notice);
     let notice = (!notices.is_empty()).then(|| notices.join(" "));
-    let journal = opened.journal;
+    let (journal, rewrite_whole) = (opened.journal, opened.rewrite_whole);
     let mut st = AppState::new(opened.model, opened.history, opened.orphans, notice, boot.library);
     *st.record.borrow_mut() = record;
     *st.journal.borrow_mut() = journal;
+    st.rewrite_whole.set(rewrite_whole);
     let mut all = boot.backups;
     all.extend(backups);
     st.backups = Rc::new(all);
@@ -721,7 +722,10 @@ fn save_now(st: &AppState, live: &Rc<std::cell::RefCell<Live>>, dispatch: &UseRe
     let written = if delta.is_empty() {
         Ok(())
     } else {
-        storage::write_journal(&meta, &mut st.record.borrow_mut(), &mut st.journal.borrow_mut(), &delta).map(|_| ())
+        let whole = st.rewrite_whole.get();
+        storage::write_journal(&meta, &mut st.record.borrow_mut(), &mut st.journal.borrow_mut(), &delta, whole).map(|_| {
+            st.rewrite_whole.set(false);
+        })
     };
     if let Err(e) = written.and_then(|_| storage::save_orphans(&doc.id, &st.orphans)) {
         save.set(SaveState::Failed(e));
