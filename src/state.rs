@@ -6,7 +6,7 @@ use crate::browser::selection::SelectionRead;
 use annotator_core::anchor::Orphan;
 use annotator_core::filter::Filter;
 use annotator_core::formats::Imported;
-use annotator_core::history::{apply_recorded, redo_state, undo_state, History};
+use annotator_core::history::{apply_recorded, redo_state, undo_state, Change, History};
 use annotator_core::library::{Library, Removed};
 use annotator_core::merge::DocRecord;
 use annotator_core::model::{normalize_selection, shorten};
@@ -63,8 +63,19 @@ pub struct AppState {
     pub journal: Rc<RefCell<DocRecord>>,
     /// The next save writes the whole record (the stored one was unreadable).
     pub rewrite_whole: Rc<std::cell::Cell<bool>>,
+    /// The changes of the latest edit, with the list they were made to
+    /// (compared by pointer): lets the view update only what they touched.
+    pub last_change: Option<Rc<LastChange>>,
     /// An import held back until the person chooses what to do with labels we do not have.
     pub pending_labels: Option<PendingImport>,
+}
+
+/// One edit's changes and the annotation list they apply to.
+#[derive(Debug)]
+pub struct LastChange {
+    pub before: Rc<Vec<Annotation>>,
+    pub after: Rc<Vec<Annotation>>,
+    pub changes: Vec<annotator_core::history::Change>,
 }
 
 /// An import waiting for the person to say what to do with unknown labels.
@@ -212,6 +223,7 @@ impl AppState {
             record: Rc::new(RefCell::new(DocRecord::default())),
             journal: Rc::new(RefCell::new(DocRecord::default())),
             rewrite_whole: Rc::new(std::cell::Cell::new(false)),
+            last_change: None,
             pending_labels: None,
         }
     }
@@ -223,10 +235,19 @@ impl AppState {
 
     /// Applies a model action, recording it in the history under `description`.
     fn change(&self, action: Action, description: &str, announce: String) -> Self {
+        let single = match &action {
+            Action::Add { id, .. } | Action::Retag { id, .. } | Action::SetNote { id, .. } | Action::Delete { id } => Some(id.clone()),
+            Action::Select(_) | Action::Merge(_) => None,
+        };
         let result = apply_recorded(&self.model, &mut self.history.borrow_mut(), action, description);
         let mut next = self.clone();
         match result {
             Ok(model) => {
+                // A one-annotation action's change, for the view (imports: none, it compares).
+                next.last_change = single.filter(|_| !Rc::ptr_eq(&model.annotations, &self.model.annotations)).map(|id| {
+                    let change = Change { before: self.model.get(&id).cloned(), after: model.get(&id).cloned() };
+                    Rc::new(LastChange { before: self.model.annotations.clone(), after: model.annotations.clone(), changes: vec![change] })
+                });
                 next.model = model;
                 next.notice = None;
                 next.info = None;

@@ -85,6 +85,13 @@ pub fn update_by_paragraph(
     if changes.len() > max_changes {
         return None;
     }
+    Some(apply_changes_by_paragraph(paras, prev, &changes))
+}
+
+/// [`update_by_paragraph`] when the changes are already known (e.g. the
+/// undo step the edit just recorded): no pass over the annotation lists.
+/// `prev.len()` must equal `paras.len()`.
+pub fn apply_changes_by_paragraph(paras: &[Paragraph], prev: &[Rc<Vec<AnnRef>>], changes: &[crate::history::Change]) -> Vec<Rc<Vec<AnnRef>>> {
     let touched = |a: &Annotation| {
         let first = paras.partition_point(|p| p.end_cp <= a.start);
         let last = paras.partition_point(|p| p.start_cp < a.end);
@@ -92,7 +99,7 @@ pub fn update_by_paragraph(
     };
     let mut affected: Vec<usize> = Vec::new();
     let mut changed: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for c in &changes {
+    for c in changes {
         for a in c.before.iter().chain(c.after.iter()) {
             affected.extend(touched(a));
             changed.insert(a.id.as_str());
@@ -111,7 +118,7 @@ pub fn update_by_paragraph(
         list.sort_by(|x, y| x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then_with(|| x.id.cmp(&y.id)));
         out[p] = Rc::new(list);
     }
-    Some(out)
+    out
 }
 
 /// A run of text with one constant set of covering annotations.

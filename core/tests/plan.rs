@@ -173,6 +173,8 @@ proptest! {
             }
         }
         prop_assert!(update_by_paragraph(&paras, &prev, &old, &new, 0).is_none() || old == new);
+        let known = annotator_core::plan::apply_changes_by_paragraph(&paras, &prev, &annotator_core::history::diff(&old, &new));
+        prop_assert_eq!(known.iter().map(|v| (**v).clone()).collect::<Vec<_>>(), want);
     }
 }
 

@@ -15,7 +15,7 @@ use crate::{docs, library_ops};
 use crate::state::{same_content, AppAction, AppState, PendingImport};
 use annotator_core::formats::{self, Format, ImportOptions, Imported, UnknownLabelPolicy};
 use annotator_core::native::{self, ImportError};
-use annotator_core::plan::{annotations_by_paragraph, paragraphs, update_by_paragraph, AnnRef, Paragraph};
+use annotator_core::plan::{annotations_by_paragraph, apply_changes_by_paragraph, paragraphs, update_by_paragraph, AnnRef, Paragraph};
 use annotator_core::{Annotation, Document, Label};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -164,7 +164,15 @@ pub fn app() -> Html {
             Some((p, a, out)) if Rc::ptr_eq(p, &paragraphs) && Rc::ptr_eq(a, &anns) => out.clone(),
             prev => {
                 let same_paras = prev.as_ref().filter(|(p, _, _)| Rc::ptr_eq(p, &paragraphs));
-                let updated = same_paras.and_then(|(_, old, out)| update_by_paragraph(&paragraphs, out, old, &anns, 500));
+                // The edit's own changes when they lead from the cached list to this
+                // one; otherwise compare the lists.
+                let known = same_paras.zip(state.last_change.as_ref()).filter(|((_, old, out), c)| {
+                    Rc::ptr_eq(old, &c.before) && Rc::ptr_eq(&anns, &c.after) && out.len() == paragraphs.len()
+                });
+                let updated = match known {
+                    Some(((_, _, out), c)) => Some(apply_changes_by_paragraph(&paragraphs, out, &c.changes)),
+                    None => same_paras.and_then(|(_, old, out)| update_by_paragraph(&paragraphs, out, old, &anns, 500)),
+                };
                 let out = Rc::new(updated.unwrap_or_else(|| {
                     let old = same_paras.map(|(_, _, out)| out.clone());
                     annotations_by_paragraph(&paragraphs, &anns)
