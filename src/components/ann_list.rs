@@ -11,7 +11,7 @@ use yew::prelude::*;
 /// How many list items are rendered at once (more on request).
 pub const LIST_WINDOW: usize = 100;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct AnnListProps {
     pub annotations: Rc<Vec<Annotation>>,
     pub filter: Filter,
@@ -25,6 +25,22 @@ pub struct AnnListProps {
     pub onquery: Callback<String>,
     /// A request to focus the note editor (id, nonce).
     pub edit_note: Option<(String, u64)>,
+}
+
+impl PartialEq for AnnListProps {
+    /// The annotation list by pointer (a changed list is a new `Rc`): no
+    /// field-by-field pass over thousands of annotations on every render.
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.annotations, &o.annotations)
+            && self.filter == o.filter
+            && self.selected == o.selected
+            && self.counts == o.counts
+            && self.onactivate == o.onactivate
+            && self.onnote == o.onnote
+            && self.ontoggle == o.ontoggle
+            && self.onquery == o.onquery
+            && self.edit_note == o.edit_note
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -8,10 +8,17 @@ use yew::prelude::*;
 
 const BINS: usize = 40;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct SummaryProps {
     pub annotations: Rc<Vec<Annotation>>,
     pub total_cp: usize,
+}
+
+impl PartialEq for SummaryProps {
+    /// The list by pointer: a changed list is a new `Rc`.
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.annotations, &o.annotations) && self.total_cp == o.total_cp
+    }
 }
 
 #[function_component(SummaryView)]
