@@ -40,3 +40,24 @@ pub fn js_error_text(e: &wasm_bindgen::JsValue) -> String {
     }
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
+
+/// Runs `f` once, right after the next frame is painted (a task queued from
+/// that frame's animation callback), or after 100 ms when no frame comes (a
+/// background tab): work that must not delay what the person sees.
+pub fn after_next_paint(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let slot: std::rc::Rc<std::cell::Cell<Option<Box<dyn FnOnce()>>>> = std::rc::Rc::new(std::cell::Cell::new(Some(Box::new(f))));
+    let run = |slot: std::rc::Rc<std::cell::Cell<Option<Box<dyn FnOnce()>>>>| {
+        if let Some(f) = slot.take() {
+            f();
+        }
+    };
+    let fallback = slot.clone();
+    gloo::timers::callback::Timeout::new(100, move || run(fallback)).forget();
+    let after_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        gloo::timers::callback::Timeout::new(0, move || run(slot)).forget();
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(after_frame.unchecked_ref());
+    }
+}

@@ -92,23 +92,32 @@ pub fn ann_list(props: &AnnListProps) -> Html {
     let extra = use_state(|| 0usize);
     let limit = LIST_WINDOW + *extra;
     let sel_pos = props.selected.as_deref().and_then(|s| shown.iter().position(|a| a.id == s));
-    // The window moves only to show a selected item outside it: otherwise it
-    // stays put (an edit, or clearing the selection, does not rebuild it).
-    // A new filter starts from the top.
-    let last_from = use_mut_ref(|| (0usize, props.filter.clone()));
+    // The window moves only to show a selected item outside it, and only
+    // after the frame that shows the edit is painted (rebuilding a hundred
+    // items would delay it); otherwise it stays put, so an edit or clearing
+    // the selection does not rebuild it. A new filter starts from the top.
+    let window = use_mut_ref(|| (0usize, props.filter.clone()));
+    let redraw = use_state(|| 0u32);
     let from = {
-        let kept = {
-            let last = last_from.borrow();
-            if last.1 == props.filter { last.0.min(shown.len().saturating_sub(1)) } else { 0 }
-        };
-        match sel_pos {
-            Some(p) if p < kept || p >= kept + limit => {
-                if p >= limit { p.saturating_sub(limit / 2) } else { 0 }
-            }
-            _ => kept,
+        let mut w = window.borrow_mut();
+        if w.1 != props.filter {
+            *w = (0, props.filter.clone());
         }
+        w.0 = w.0.min(shown.len().saturating_sub(1));
+        w.0
     };
-    *last_from.borrow_mut() = (from, props.filter.clone());
+    if let Some(p) = sel_pos {
+        if p < from || p >= from + limit {
+            let target = if p >= limit { p - limit / 2 } else { 0 };
+            let (window, redraw) = (window.clone(), redraw.clone());
+            crate::browser::after_next_paint(move || {
+                if window.borrow().0 != target {
+                    window.borrow_mut().0 = target;
+                    redraw.set(*redraw + 1);
+                }
+            });
+        }
+    }
     let to = (from + limit).min(shown.len());
     let hidden_before = from;
     let hidden_after = shown.len() - to;
@@ -190,7 +199,13 @@ pub fn ann_list(props: &AnnListProps) -> Html {
             } else if shown.is_empty() {
                 <p class="empty">{ "No annotation matches the filter." }</p>
             }
-            { editor.unwrap_or_default() }
+            // The panel keeps its place when nothing is selected, so deleting or
+            // deselecting does not move (and repaint) the whole list below it.
+            { editor.unwrap_or_else(|| if total == 0 { Html::default() } else { html! {
+                <section class="selected-panel none" aria-label="Selected annotation">
+                    <p class="empty">{ "No annotation selected. Pick one in the text or the list to see it here and edit its note." }</p>
+                </section>
+            } }) }
             if hidden_before > 0 { <p class="more">{ format!("{hidden_before} earlier annotations are not listed here; select one in the text or use k to move back.") }</p> }
             <ol class="ann-list" aria-label="Annotations" start={(from + 1).to_string()}>{ for items }</ol>
             if hidden_after > 0 {

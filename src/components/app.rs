@@ -701,20 +701,14 @@ fn label_choices(p: &PendingImport, state: &UseReducerHandle<AppState>) -> Vec<H
 type Job = Rc<std::cell::RefCell<Option<Box<dyn FnOnce()>>>>;
 
 /// Runs the job in `slot` (if still there) just after the next frame is
-/// painted, or after 100 ms if no frame comes (a background tab).
+/// painted; a newer job put in the slot meanwhile replaces it.
 fn run_after_paint(slot: Job) {
-    let run = |slot: Job| {
+    browser::after_next_paint(move || {
         let job = slot.borrow_mut().take();
         if let Some(job) = job {
             job();
         }
-    };
-    let fallback = slot.clone();
-    gloo::timers::callback::Timeout::new(100, move || run(fallback)).forget();
-    let after_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
-        gloo::timers::callback::Timeout::new(0, move || run(slot)).forget();
     });
-    let _ = gloo::utils::window().request_animation_frame(after_frame.unchecked_ref());
 }
 
 /// Writes the changes of `st` since the last write (annotations to the
