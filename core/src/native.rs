@@ -164,7 +164,11 @@ fn get_offset(obj: &Map<String, Value>, key: &str, path: &str) -> Result<usize, 
 /// every field's type, ids unique, offsets in range, and `quote` equal to the
 /// text at `[start, end)`. The first problem is returned with its location.
 pub fn import(bytes: &[u8], doc: &Document) -> Result<Parsed, ImportError> {
-    let v = parse_json_bounded(bytes)?;
+    import_value(&parse_json_bounded(bytes)?, doc)
+}
+
+/// [`import`] of a file already parsed (a large file is parsed once).
+pub fn import_value(v: &Value, doc: &Document) -> Result<Parsed, ImportError> {
     let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
     match root.get("format") {
         Some(Value::String(s)) if s == FORMAT => {}

@@ -253,7 +253,8 @@ fn is_w3c_object(o: &Map<String, Value>) -> bool {
         || w3c::has_type(o.get("type"), "AnnotationPage")
 }
 
-fn detect_json(v: &Value) -> Result<Format, ImportError> {
+/// [`detect`] for a JSON file already parsed.
+pub fn detect_json(v: &Value) -> Result<Format, ImportError> {
     match v {
         Value::Object(o) => {
             if let Some(f) = o.get("format") {
