@@ -243,6 +243,10 @@ impl AppState {
         let mut next = self.clone();
         match result {
             Ok(model) => {
+                // The list this edit replaces is freed after the frame is painted:
+                // dropping 10,000 annotations is work the person need not wait for.
+                let old_list = (self.model.annotations.clone(), self.last_change.clone());
+                crate::browser::after_next_paint(move || drop(old_list));
                 // A one-annotation action's change, for the view (imports: none, it compares).
                 next.last_change = single.filter(|_| !Rc::ptr_eq(&model.annotations, &self.model.annotations)).map(|id| {
                     let change = Change { before: self.model.get(&id).cloned(), after: model.get(&id).cloned() };

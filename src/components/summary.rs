@@ -23,6 +23,23 @@ impl PartialEq for SummaryProps {
 
 #[function_component(SummaryView)]
 pub fn summary_view(props: &SummaryProps) -> Html {
+    // Computed only while the summary is open: a closed one costs an edit nothing.
+    let open = use_state(|| false);
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            if let Some(d) = e.target_dyn_into::<web_sys::HtmlDetailsElement>() {
+                open.set(d.open());
+            }
+        })
+    };
+    if !*open {
+        return html! {
+            <details class="summary" {ontoggle}>
+                <summary>{ "Summary" }</summary>
+            </details>
+        };
+    }
     let s = summarize(&props.annotations, props.total_cp, BINS);
     let max = s.max_bin().max(1) as f64;
     let (w, row_h) = (BINS as f64 * 6.0, 22.0);
@@ -50,7 +67,7 @@ pub fn summary_view(props: &SummaryProps) -> Html {
         .collect::<Vec<_>>()
         .join("; ");
     html! {
-        <details class="summary">
+        <details class="summary" open=true {ontoggle}>
             <summary>{ "Summary" }</summary>
             <dl class="summary-numbers">
                 { for Label::ALL.into_iter().map(|l| html! { <><dt>{ l.display() }</dt><dd>{ s.count(l) }</dd></> }) }
