@@ -420,3 +420,41 @@ fn plan_outputs_stay_linear_when_paragraphs_grow() {
     let r = ratio(scan_cost(&t1, &a1), scan_cost(&t2, &a2));
     assert!(r > 3.5, "a per-segment scan would grow ×{r:.2} here; the input no longer exposes it");
 }
+
+/// An edit's view update (issue 4: "an edit re-renders only what it
+/// touches"): after one added annotation, `plan::apply_changes_by_paragraph`
+/// rebuilds only the paragraphs the change touches, and every other paragraph
+/// keeps its shared list (the same `Rc`, so its component is not rendered
+/// again). The work, counted as paragraphs rebuilt and entries in their new
+/// lists, must not grow with the document: 1 MB / 10k and 2 MB / 20k cost the same.
+#[test]
+fn an_edit_updates_the_same_few_paragraphs_whatever_the_document_size() {
+    use annotator_core::history::Change;
+    use annotator_core::plan::apply_changes_by_paragraph;
+    use std::rc::Rc;
+    let work = |bytes: usize, n: usize| -> (u64, u64) {
+        let text = build_text(bytes, 3, None);
+        let anns = build_annotations(&text, n, 3);
+        let index = TextIndex::new(text.as_str());
+        let paras = paragraphs(&index);
+        let prev: Vec<Rc<Vec<annotator_core::plan::AnnRef>>> =
+            annotations_by_paragraph(&paras, &anns).into_iter().map(Rc::new).collect();
+        // A new annotation on the first words of the middle paragraph.
+        let p = &paras[paras.len() / 2];
+        let start = p.start_cp;
+        let end = (start + 12).min(p.end_cp);
+        let quote = index.slice_cp(start, end).unwrap().to_string();
+        let added = Annotation {
+            id: "new".into(), start, end, quote, label: Label::Claim, note: String::new(),
+            created: "t".into(), modified: "t".into(),
+        };
+        let out = apply_changes_by_paragraph(&paras, &prev, &[Change { before: None, after: Some(added) }]);
+        let rebuilt: Vec<usize> = (0..paras.len()).filter(|&i| !Rc::ptr_eq(&out[i], &prev[i])).collect();
+        let entries: u64 = rebuilt.iter().map(|&i| out[i].len() as u64).sum();
+        (rebuilt.len() as u64, entries)
+    };
+    let (small, large) = (work(1_000_000, 10_000), work(2_000_000, 20_000));
+    assert_eq!(small.0, 1, "one paragraph rebuilt for a one-paragraph edit");
+    assert_eq!(large.0, small.0, "paragraphs rebuilt: {small:?} → {large:?}");
+    assert!(large.1 <= small.1 * 3 + 8, "entries rebuilt grow with the document: {small:?} → {large:?}");
+}
