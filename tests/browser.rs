@@ -187,3 +187,57 @@ async fn selection_via_window_addrange_is_read() {
     );
     let _ = article.dyn_ref::<web_sys::HtmlElement>();
 }
+
+/// The autosave journal in the browser's real local storage: each edit writes
+/// only the small journal; past 256 entries the whole record is written and
+/// the journal removed; reading back (record merged with journal) always
+/// gives the annotations as edited.
+#[wasm_bindgen_test]
+fn journal_writes_small_values_and_compacts_into_the_record() {
+    use annotator::browser::storage;
+    use annotator_core::library::{delta_key, doc_key, DocMeta};
+    use annotator_core::merge::DocRecord;
+    let text: String = "Kabul denied the claim; 1,463 were injured. ".repeat(40);
+    let index = TextIndex::new(text.as_str());
+    let meta = DocMeta::new(&text, "Journal test", "journal-test", "");
+    let (rec_key, jr_key) = (doc_key(&meta.id), delta_key(&meta.id));
+    let store = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    store.remove_item(&rec_key).unwrap();
+    store.remove_item(&jr_key).unwrap();
+    let (mut known, mut journal) = (DocRecord::default(), DocRecord::default());
+    let mut current: Vec<Annotation> = Vec::new();
+    for i in 0..300usize {
+        let start = (i * 5) % (text.chars().count() - 10);
+        let mut a = ann(&format!("a{i:03}"), &index, start, start + 5, Label::ALL[i % 3]);
+        a.created = format!("2026-12-03T10:{:02}:{:02}.000Z", i / 60, i % 60);
+        a.modified = a.created.clone();
+        current.push(a);
+        current.sort_by(annotator_core::model::text_order);
+        let now = format!("2026-12-03T11:{:02}:{:02}.000Z", i / 60, i % 60);
+        let delta = known.edit_delta(&current, &now);
+        let whole = storage::write_journal(&meta, &mut known, &mut journal, &delta, false).unwrap();
+        let stored_journal = store.get_item(&jr_key).unwrap();
+        if whole {
+            assert!(i >= 256, "the whole record is written only once the journal is full (edit {i})");
+            assert!(stored_journal.is_none(), "the journal is removed after the whole record is written");
+        } else {
+            let j = stored_journal.expect("a journal after an edit");
+            assert!(j.len() < 120_000, "the journal stays small: {} chars after {} edits", j.len(), i + 1);
+        }
+        let loaded = storage::load_record_parts(&meta.id, &index);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let ids: Vec<&str> = loaded.record.as_ref().unwrap().annotations.iter().map(|a| a.id.as_str()).collect();
+        let want: Vec<&str> = current.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, want, "stored annotations after edit {i}");
+    }
+    assert!(store.get_item(&rec_key).unwrap().is_some(), "the whole record was written once the journal filled");
+    // A deletion goes to the journal as a tombstone and hides the annotation on reading.
+    let gone = current.remove(10);
+    let delta = known.edit_delta(&current, "2026-12-03T12:00:00.000Z");
+    storage::write_journal(&meta, &mut known, &mut journal, &delta, false).unwrap();
+    let loaded = storage::load_record_parts(&meta.id, &index).record.unwrap();
+    assert!(!loaded.annotations.iter().any(|a| a.id == gone.id));
+    assert!(loaded.deleted.contains_key(&gone.id));
+    store.remove_item(&rec_key).unwrap();
+    store.remove_item(&jr_key).unwrap();
+}
