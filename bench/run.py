@@ -1267,7 +1267,7 @@ def render_table(res: dict) -> str:
     host = res.get("host") or {}
     if host:
         lines += ["", "Host (native, `core/examples/plan_bench.rs`, ms; wasm is typically 1.5–3× slower):", ""]
-        cols = ["document", "import", "merge_into_empty", "plan_full", "edit_add", "autosave_serialise",
+        cols = ["document", "import", "merge_into_empty", "plan_full", "edit_add", "autosave_journal", "autosave_serialise",
                 "export_native", "export_w3c", "export_brat", "export_csv"]
         lines.append("| file | " + " | ".join(cols) + " |")
         lines.append("|" + "---|" * (len(cols) + 1))

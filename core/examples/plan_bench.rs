@@ -14,9 +14,12 @@
 //! * `merge_into_empty`: `State::apply(Action::Merge)` of all annotations;
 //! * `plan_full`: `plan::paragraphs` + `annotations_by_paragraph` + `segments`
 //!   of every paragraph (the first render's plan);
-//! * `edit_add`: one `Action::Add` plus `annotations_by_paragraph` (what the app
-//!   recomputes per edit) plus `segments` of the touched paragraph;
-//! * `autosave_serialise`: `native::export_with(.., false)` (the stored record);
+//! * `edit_add`: one `Action::Add` plus `apply_changes_by_paragraph` (the
+//!   paragraph lists the app updates per edit) plus `segments` of the touched paragraph;
+//! * `autosave_journal`: `DocRecord::edit_delta` + the journal's JSON (what the
+//!   app writes after each edit), and its size;
+//! * `autosave_serialise`: the whole stored record's JSON (written when the
+//!   journal passes 256 entries), and its size;
 //! * `export_<format>`: `formats::export` for every format.
 //!
 //! Wall time on this machine, natively; wasm in a browser is typically
@@ -25,8 +28,11 @@
 
 use annotator_core::formats::{self, Format, ImportOptions};
 use annotator_core::model::{Action, Document, Label, State};
-use annotator_core::native;
-use annotator_core::plan::{annotations_by_paragraph, paragraphs, segments};
+
+use annotator_core::history::Change;
+use annotator_core::library::DocMeta;
+use annotator_core::merge::DocRecord;
+use annotator_core::plan::{annotations_by_paragraph, apply_changes_by_paragraph, paragraphs, segments, AnnRef};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -66,6 +72,7 @@ fn bench_file(path: &str) -> Result<Vec<(String, f64)>, String> {
     let list = state.annotations.clone();
 
     let paras = paragraphs(&doc.index);
+    let by_para: Vec<Rc<Vec<AnnRef>>> = annotations_by_paragraph(&paras, &list).into_iter().map(Rc::new).collect();
     out.push((
         "plan_full".into(),
         median_ms(runs, || {
@@ -88,13 +95,26 @@ fn bench_file(path: &str) -> Result<Vec<(String, f64)>, String> {
             let next = state
                 .apply(Action::Add { id: format!("edit-{n}"), start, end, label: Label::Denial, now: "2026-01-01T00:00:00Z".into() })
                 .ok()?;
-            let by = annotations_by_paragraph(&paras, &next.annotations);
+            let change = Change { before: None, after: next.get(&format!("edit-{n}")).cloned() };
+            let by = apply_changes_by_paragraph(&paras, &by_para, &[change]);
             let i = paras.partition_point(|p| p.end_cp <= start);
             Some(segments(&doc.index, &paras[i], &by[i]).len())
         }),
     ));
-    out.push(("autosave_serialise".into(), median_ms(runs * 2, || native::export_with(&doc, &list, false))));
-    out.push(("autosave_bytes".into(), native::export_with(&doc, &list, false).len() as f64));
+    // The app's autosave after that edit: what changed (one pass) into the journal's JSON.
+    let known = DocRecord::new((*list).clone());
+    let meta = DocMeta::for_document(&doc, &list, "2026-01-01T00:00:00Z");
+    let edited = state
+        .apply(Action::Add { id: "saved".into(), start, end, label: Label::Denial, now: "2026-01-01T00:00:01Z".into() })
+        .map_err(|e| e.to_string())?;
+    out.push((
+        "autosave_journal".into(),
+        median_ms(runs * 4, || known.edit_delta(&edited.annotations, "2026-01-01T00:00:02Z").to_json(&meta)),
+    ));
+    out.push(("autosave_journal_bytes".into(), known.edit_delta(&edited.annotations, "2026-01-01T00:00:02Z").to_json(&meta).len() as f64));
+    // The whole record, written once the journal passes 256 entries.
+    out.push(("autosave_serialise".into(), median_ms(runs * 2, || known.to_json(&meta))));
+    out.push(("autosave_bytes".into(), known.to_json(&meta).len() as f64));
     for f in Format::ALL {
         out.push((format!("export_{}", f.id()), median_ms(runs, || formats::export(f, &doc, &list))));
     }
