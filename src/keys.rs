@@ -294,9 +294,10 @@ pub fn update_caret_marker(article: &Element) {
             let w = web_sys::window();
             let sx = w.as_ref().and_then(|w| w.scroll_x().ok()).unwrap_or(0.0);
             let sy = w.as_ref().and_then(|w| w.scroll_y().ok()).unwrap_or(0.0);
-            let _ = style.set_property("left", &format!("{}px", x + sx));
-            let _ = style.set_property("top", &format!("{}px", top + sy));
-            let _ = style.set_property("height", &format!("{h}px"));
+            let px = |v: f64| format!("{}px", annotator_core::model::decimal(v, 2));
+            let _ = style.set_property("left", &px(x + sx));
+            let _ = style.set_property("top", &px(top + sy));
+            let _ = style.set_property("height", &px(h));
             let _ = style.set_property("display", "block");
         }
         _ => {

@@ -82,11 +82,7 @@ pub fn open_file(file: web_sys::File, library: Rc<Library>, dispatch: Dispatch) 
         dispatch.dispatch(AppAction::Notice(format!("Could not open {name}: {e} Nothing was changed.")));
         return;
     }
-    let file = gloo::file::File::from(file);
-    let reader = Rc::new(std::cell::RefCell::new(None));
-    let keep = reader.clone();
-    let task = gloo::file::callbacks::read_as_bytes(&file, move |res| {
-        let _keep = keep.borrow_mut().take();
+    browser::read_file_bytes(file, move |res| {
         match res {
             Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not read {name}: {e}. Nothing was changed."))),
             Ok(bytes) => match textfile::decode_text_file(&name, &bytes) {
@@ -99,7 +95,6 @@ pub fn open_file(file: web_sys::File, library: Rc<Library>, dispatch: Dispatch) 
             },
         }
     });
-    *reader.borrow_mut() = Some(task);
 }
 
 /// Opens a pasted text with an optional title.
@@ -235,11 +230,7 @@ pub fn import_backup(file: web_sys::File, library: Rc<Library>, current: Rc<Docu
             bundle::MAX_BUNDLE_BYTES / 1_048_576
         )));
     }
-    let file = gloo::file::File::from(file);
-    let reader = Rc::new(std::cell::RefCell::new(None));
-    let keep = reader.clone();
-    let task = gloo::file::callbacks::read_as_bytes(&file, move |res| {
-        let _keep = keep.borrow_mut().take();
+    browser::read_file_bytes(file, move |res| {
         let bytes = match res {
             Ok(b) => b,
             Err(e) => return dispatch.dispatch(AppAction::Notice(format!("Could not read {name}: {e}."))),
@@ -282,5 +273,4 @@ pub fn import_backup(file: web_sys::File, library: Rc<Library>, current: Rc<Docu
             }
         });
     });
-    *reader.borrow_mut() = Some(task);
 }

@@ -158,6 +158,22 @@ pub fn shorten(s: &str, n: usize) -> String {
     out
 }
 
+/// `x` with `places` decimals (rounded half away from zero), e.g. `decimal(2.345, 1)`
+/// is `"2.3"`. Integer arithmetic only: the app's wasm then carries no float
+/// formatting code at all.
+pub fn decimal(x: f64, places: u32) -> String {
+    let scale = 10i64.pow(places);
+    let v = (x * scale as f64).round() as i64;
+    let sign = if v < 0 { "-" } else { "" };
+    let v = v.unsigned_abs();
+    let (whole, frac) = (v / scale as u64, v % scale as u64);
+    if places == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac:0width$}", width = places as usize)
+    }
+}
+
 /// Normalises a raw selection `[a, b)` (code points, either order): clamps it
 /// to the text, widens it to grapheme boundaries so no cluster is cut, then
 /// trims leading/trailing whitespace (whole clusters that are only whitespace,

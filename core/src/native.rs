@@ -39,8 +39,8 @@ impl fmt::Display for ImportError {
         match self {
             ImportError::TooLarge { bytes, max } => write!(
                 f,
-                "The file is too large: {:.1} MB (the limit is {} MB).",
-                *bytes as f64 / 1_048_576.0,
+                "The file is too large: {} MB (the limit is {} MB).",
+                crate::model::decimal(*bytes as f64 / 1_048_576.0, 1),
                 max / 1_048_576
             ),
             ImportError::Syntax { line, column, message } => {

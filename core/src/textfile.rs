@@ -74,8 +74,8 @@ impl fmt::Display for TextFileError {
         match self {
             TextFileError::TooLarge { bytes, max } => write!(
                 f,
-                "The file is too large: {:.1} MB (the limit is {} MB). Split it into smaller files.",
-                *bytes as f64 / 1_048_576.0,
+                "The file is too large: {} MB (the limit is {} MB). Split it into smaller files.",
+                crate::model::decimal(*bytes as f64 / 1_048_576.0, 1),
                 max / 1_048_576
             ),
             TextFileError::Empty => f.write_str("The file is empty: there is no text to annotate."),

@@ -490,3 +490,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn decimal_formats_without_float_formatting() {
+    use annotator_core::model::decimal;
+    assert_eq!(decimal(2.345, 1), "2.3");
+    assert_eq!(decimal(2.35, 1), "2.4");
+    assert_eq!(decimal(0.0, 1), "0.0");
+    assert_eq!(decimal(19.07, 1), format!("{:.1}", 19.07));
+    assert_eq!(decimal(-1.5, 2), "-1.50");
+    assert_eq!(decimal(132.0, 2), "132.00");
+    assert_eq!(decimal(7.0, 0), "7");
+    for i in 0..2000 {
+        let x = i as f64 * 0.37;
+        assert_eq!(decimal(x, 1).parse::<f64>().unwrap(), (x * 10.0).round() / 10.0);
+    }
+}

@@ -61,3 +61,15 @@ pub fn after_next_paint(f: impl FnOnce() + 'static) {
         let _ = w.request_animation_frame(after_frame.unchecked_ref());
     }
 }
+
+/// Reads a chosen file's bytes (`Blob.arrayBuffer()`), then calls `done`
+/// with them or with the reason the browser gave.
+pub fn read_file_bytes(file: web_sys::File, done: impl FnOnce(Result<Vec<u8>, String>) + 'static) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+            .await
+            .map(|buf| js_sys::Uint8Array::new(&buf).to_vec())
+            .map_err(|e| js_error_text(&e));
+        done(result);
+    });
+}

@@ -56,31 +56,29 @@ fn initial_state() -> AppState {
 /// the first read error.
 fn read_files(files: Vec<web_sys::File>, done: Callback<Result<Vec<(String, Vec<u8>)>, String>>) {
     let results: Rc<std::cell::RefCell<Vec<Option<(String, Vec<u8>)>>>> = Rc::new(std::cell::RefCell::new(vec![None; files.len()]));
-    let tasks: Rc<std::cell::RefCell<Vec<gloo::file::callbacks::FileReader>>> = Rc::default();
-    let total = files.len();
+    let failed = Rc::new(std::cell::Cell::new(false));
     for (i, f) in files.into_iter().enumerate() {
-        let file = gloo::file::File::from(f);
-        let name = file.name();
-        let (results, done, tasks2) = (results.clone(), done.clone(), tasks.clone());
-        let task = gloo::file::callbacks::read_as_bytes(&file, move |res| match res {
-            Err(e) => done.emit(Err(format!("Could not read {name}: {e}"))),
+        let name = f.name();
+        let (results, done, failed) = (results.clone(), done.clone(), failed.clone());
+        browser::read_file_bytes(f, move |res| match res {
+            Err(e) => {
+                if !failed.replace(true) {
+                    done.emit(Err(format!("Could not read {name}: {e}")));
+                }
+            }
             Ok(bytes) => {
                 let ready = {
                     let mut r = results.borrow_mut();
                     r[i] = Some((name, bytes));
                     r.iter().all(Option::is_some)
                 };
-                if ready && results.borrow().len() == total {
+                if ready && !failed.get() {
                     let all = results.borrow_mut().drain(..).flatten().collect();
-                    tasks2.borrow_mut().clear();
                     done.emit(Ok(all));
                 }
             }
         });
-        tasks.borrow_mut().push(task);
     }
-    // The readers live until every file is read (the last callback clears them).
-    std::mem::forget(tasks);
 }
 
 /// Imports the chosen files into `doc`: a brat `.ann` with its `.txt`, or one

@@ -1,6 +1,7 @@
 //! The summary view: counts per label, share of the text covered, and a
 //! small chart of where in the article each label occurs.
 
+use annotator_core::model::decimal;
 use annotator_core::summary::summarize;
 use annotator_core::{Annotation, Label};
 use std::rc::Rc;
@@ -47,12 +48,12 @@ pub fn summary_view(props: &SummaryProps) -> Html {
         let y0 = r as f64 * row_h;
         let bars = s.distribution[l as usize].iter().enumerate().filter(|(_, &n)| n > 0).map(move |(i, &n)| {
             let h = (n as f64 / max) * (row_h - 6.0);
-            html! { <rect class={classes!("bar", l.as_str())} x={(i as f64 * 6.0).to_string()} y={(y0 + row_h - 3.0 - h).to_string()}
-                          width="5" height={h.to_string()} /> }
+            html! { <rect class={classes!("bar", l.as_str())} x={decimal(i as f64 * 6.0, 2)} y={decimal(y0 + row_h - 3.0 - h, 2)}
+                          width="5" height={decimal(h, 2)} /> }
         });
         html! {
             <g key={l.as_str()}>
-                <line class="baseline" x1="0" x2={w.to_string()} y1={(y0 + row_h - 3.0).to_string()} y2={(y0 + row_h - 3.0).to_string()} />
+                <line class="baseline" x1="0" x2={decimal(w, 2)} y1={decimal(y0 + row_h - 3.0, 2)} y2={decimal(y0 + row_h - 3.0, 2)} />
                 { for bars }
             </g>
         }
@@ -71,14 +72,14 @@ pub fn summary_view(props: &SummaryProps) -> Html {
             <summary>{ "Summary" }</summary>
             <dl class="summary-numbers">
                 { for Label::ALL.into_iter().map(|l| html! { <><dt>{ l.display() }</dt><dd>{ s.count(l) }</dd></> }) }
-                <dt>{ "Text covered" }</dt><dd>{ format!("{:.1}%", s.share * 100.0) }</dd>
+                <dt>{ "Text covered" }</dt><dd>{ format!("{}%", decimal(s.share * 100.0, 1)) }</dd>
             </dl>
             <figure class="chart">
                 <div class="chart-grid">
                     <div class="chart-labels" aria-hidden="true">
                         { for Label::ALL.into_iter().map(|l| html! { <span class={classes!("tag", l.as_str())}>{ l.display() }</span> }) }
                     </div>
-                    <svg viewBox={format!("0 0 {w} {}", row_h * 3.0)} role="img" aria-label={format!("Where each label occurs, from the start to the end of the article. {describe}")}
+                    <svg viewBox={format!("0 0 {} {}", decimal(w, 2), decimal(row_h * 3.0, 2))} role="img" aria-label={format!("Where each label occurs, from the start to the end of the article. {describe}")}
                          preserveAspectRatio="none">
                         { for rows }
                     </svg>
