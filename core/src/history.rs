@@ -365,32 +365,34 @@ impl History {
     /// (`{"version":1,"undo":[],"redo":[]}`, 33 bytes) does not fit, that is
     /// returned anyway. `self` is not changed. O(size of the history).
     pub fn to_json_bounded(&self, max_bytes: usize) -> String {
-        let sizes = |it: &mut dyn Iterator<Item = &Entry>| -> Vec<usize> {
-            it.map(|e| serde_json::to_string(e).map(|s| s.len()).unwrap_or(usize::MAX / 4)).collect()
-        };
-        let undo_sizes = sizes(&mut self.undo.iter());
-        let redo_sizes = sizes(&mut self.redo.iter());
-        // Envelope plus one comma between consecutive elements of each array.
-        let total = |u: &[usize], r: &[usize]| -> usize {
-            let sum = |s: &[usize]| s.iter().sum::<usize>() + s.len().saturating_sub(1);
-            empty_json().len() + sum(u) + sum(r)
-        };
-        let (mut u0, mut r0) = (0usize, 0usize);
-        while total(&undo_sizes[u0..], &redo_sizes[r0..]) > max_bytes {
-            if u0 < undo_sizes.len() {
-                u0 += 1;
-            } else if r0 < redo_sizes.len() {
-                r0 += 1;
-            } else {
-                break;
+        // Steps are kept nearest first: every redo step (the next one first),
+        // then undo steps from the newest; the first that does not fit ends
+        // its list (and a redo list cut short keeps no undo step). A step whose
+        // text alone is larger than the room left is not even serialised, so
+        // one huge step (an import of 10,000 annotations) costs nothing here.
+        let mut used = empty_json().len();
+        let mut take = |entries: &mut dyn Iterator<Item = &Entry>, kept: &mut Vec<String>| -> bool {
+            for e in entries {
+                let comma = usize::from(!kept.is_empty());
+                if used + comma + text_len(e) > max_bytes {
+                    return false;
+                }
+                let Ok(json) = serde_json::to_string(e) else { return false };
+                if used + comma + json.len() > max_bytes {
+                    return false;
+                }
+                used += comma + json.len();
+                kept.push(json);
             }
-        }
-        let wire = HistoryWireRef {
-            version: JSON_VERSION,
-            undo: self.undo.iter().skip(u0).collect(),
-            redo: self.redo[r0..].iter().collect(),
+            true
         };
-        serde_json::to_string(&wire).unwrap_or_else(|_| empty_json())
+        let (mut redo, mut undo) = (Vec::new(), Vec::new());
+        if take(&mut self.redo.iter().rev(), &mut redo) {
+            take(&mut self.undo.iter().rev(), &mut undo);
+        }
+        redo.reverse();
+        undo.reverse();
+        format!("{{\"version\":{JSON_VERSION},\"undo\":[{}],\"redo\":[{}]}}", undo.join(","), redo.join(","))
     }
 
     /// Reads the JSON written by [`History::to_json`], keeping
@@ -428,6 +430,12 @@ impl History {
         h.enforce_limit();
         Ok(h)
     }
+}
+
+/// A lower bound of an entry's JSON length: its strings, unescaped.
+fn text_len(e: &Entry) -> usize {
+    let ann = |a: &Annotation| a.id.len() + a.quote.len() + a.note.len() + a.created.len() + a.modified.len();
+    e.description.len() + e.changes.iter().map(|c| c.before.as_ref().map_or(0, ann) + c.after.as_ref().map_or(0, ann)).sum::<usize>()
 }
 
 fn empty_json() -> String {

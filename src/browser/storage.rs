@@ -372,7 +372,10 @@ pub async fn delete_document_data(id: &str) {
 }
 
 /// Largest undo history kept in storage, in bytes (oldest steps go first).
-pub const MAX_HISTORY_BYTES: usize = 2 * 1024 * 1024;
+/// Small enough that writing it (shortly after each change) stays a few
+/// milliseconds; a few hundred ordinary steps fit, an import of thousands of
+/// annotations does not (it stays undoable until the page is closed).
+pub const MAX_HISTORY_BYTES: usize = 512 * 1024;
 
 /// Loads the undo history of a document; a missing or unreadable one gives
 /// an empty history (and the reason, for unreadable data).
