@@ -6,7 +6,7 @@ use crate::browser::selection::SelectionRead;
 use annotator_core::anchor::Orphan;
 use annotator_core::filter::Filter;
 use annotator_core::formats::Imported;
-use annotator_core::history::{apply_recorded, redo_state, undo_state, Change, History};
+use annotator_core::history::{apply_recorded_change, redo_state, undo_state, History};
 use annotator_core::library::{Library, Removed};
 use annotator_core::merge::DocRecord;
 use annotator_core::model::{normalize_selection, shorten};
@@ -235,22 +235,17 @@ impl AppState {
 
     /// Applies a model action, recording it in the history under `description`.
     fn change(&self, action: Action, description: &str, announce: String) -> Self {
-        let single = match &action {
-            Action::Add { id, .. } | Action::Retag { id, .. } | Action::SetNote { id, .. } | Action::Delete { id } => Some(id.clone()),
-            Action::Select(_) | Action::Merge(_) => None,
-        };
-        let result = apply_recorded(&self.model, &mut self.history.borrow_mut(), action, description);
+        let result = apply_recorded_change(&self.model, &mut self.history.borrow_mut(), action, description);
         let mut next = self.clone();
         match result {
-            Ok(model) => {
+            Ok((model, change)) => {
                 // The list this edit replaces is freed after the frame is painted:
                 // dropping 10,000 annotations is work the person need not wait for.
                 let old_list = (self.model.annotations.clone(), self.last_change.clone());
                 crate::browser::after_next_paint(move || drop(old_list));
                 // A one-annotation action's change, for the view (imports: none, it compares).
-                next.last_change = single.filter(|_| !Rc::ptr_eq(&model.annotations, &self.model.annotations)).map(|id| {
-                    let change = Change { before: self.model.get(&id).cloned(), after: model.get(&id).cloned() };
-                    Rc::new(LastChange { before: self.model.annotations.clone(), after: model.annotations.clone(), changes: vec![change] })
+                next.last_change = change.map(|c| {
+                    Rc::new(LastChange { before: self.model.annotations.clone(), after: model.annotations.clone(), changes: vec![c] })
                 });
                 next.model = model;
                 next.notice = None;
@@ -602,8 +597,5 @@ pub fn describe(a: &Annotation) -> String {
 
 /// Whether two annotation lists hold the same annotations, ignoring `modified`.
 pub fn same_content(a: &[Annotation], b: &[Annotation]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            x.id == y.id && x.start == y.start && x.end == y.end && x.label == y.label && x.note == y.note && x.quote == y.quote
-        })
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id && x.same_content(y))
 }

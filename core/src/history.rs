@@ -87,9 +87,7 @@ impl Entry {
             match (from, to) {
                 // Content, not `modified`: saving re-stamps `modified` (after_edit),
                 // so a reloaded or re-saved annotation still matches its step.
-                (Some(f), _) => by_id.get(f.id.as_str()).is_some_and(|a| {
-                    a.start == f.start && a.end == f.end && a.quote == f.quote && a.label == f.label && a.note == f.note
-                }),
+                (Some(f), _) => by_id.get(f.id.as_str()).is_some_and(|a| a.same_content(f)),
                 (None, Some(t)) => !by_id.contains_key(t.id.as_str()),
                 (None, None) => true,
             }
@@ -523,27 +521,41 @@ pub fn apply_recorded(
     action: Action,
     description: &str,
 ) -> Result<State, ModelError> {
-    // A one-annotation action names its annotation: its change is read off
-    // directly instead of comparing the whole lists.
+    apply_recorded_change(state, history, action, description).map(|(next, _)| next)
+}
+
+/// [`apply_recorded`], also returning the recorded change when the action
+/// names one annotation (add, retag, note, delete) and changed it: read off
+/// directly instead of comparing the whole lists, so a caller can update
+/// only what it touched. Imports (merges) are recorded by [`diff`] and give `None`.
+pub fn apply_recorded_change(
+    state: &State,
+    history: &mut History,
+    action: Action,
+    description: &str,
+) -> Result<(State, Option<Change>), ModelError> {
     let single = match &action {
         Action::Add { id, .. } | Action::Retag { id, .. } | Action::SetNote { id, .. } | Action::Delete { id } => Some(id.clone()),
         Action::Select(_) | Action::Merge(_) => None,
     };
     let next = state.apply(action)?;
-    if !Rc::ptr_eq(&state.annotations, &next.annotations) {
-        match single {
-            Some(id) => {
-                let change = Change { before: state.get(&id).cloned(), after: next.get(&id).cloned() };
-                if change.before != change.after {
-                    history.record(Entry::new(description, vec![change]));
-                }
+    if Rc::ptr_eq(&state.annotations, &next.annotations) {
+        return Ok((next, None));
+    }
+    match single {
+        Some(id) => {
+            let change = Change { before: state.get(&id).cloned(), after: next.get(&id).cloned() };
+            if change.before == change.after {
+                return Ok((next, None));
             }
-            None => {
-                history.record_diff(description, &state.annotations, &next.annotations);
-            }
+            history.record(Entry::new(description, vec![change.clone()]));
+            Ok((next, Some(change)))
+        }
+        None => {
+            history.record_diff(description, &state.annotations, &next.annotations);
+            Ok((next, None))
         }
     }
-    Ok(next)
 }
 
 /// [`History::undo`] on a [`State`]: the state with the annotations as they

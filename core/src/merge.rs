@@ -98,30 +98,16 @@ impl DocRecord {
         let live: HashSet<&str> = current.iter().map(|a| a.id.as_str()).collect();
         let mut deleted = self.deleted.clone();
         for a in &self.annotations {
-            if !live.contains(a.id.as_str()) {
-                let later = deleted.get(&a.id).is_some_and(|t| timestamp_order(t, now).is_ge());
-                if !later {
-                    deleted.insert(a.id.clone(), now.to_string());
-                }
+            if !live.contains(a.id.as_str()) && !deleted_at_or_after(&self.deleted, &a.id, now) {
+                deleted.insert(a.id.clone(), now.to_string());
             }
         }
         let mut annotations: Vec<Annotation> = current.to_vec();
-        // A local change (an undo or redo included) is the newest version: an
-        // annotation whose content differs from the one last written gets
-        // `modified = now`, or merging with that record would keep the old one.
+        // A local change is the newest version (see `restamp`).
         let known: std::collections::HashMap<&str, &Annotation> = self.annotations.iter().map(|a| (a.id.as_str(), a)).collect();
         for a in &mut annotations {
-            if let Some(k) = known.get(a.id.as_str()) {
-                let same = k.start == a.start && k.end == a.end && k.label == a.label && k.note == a.note && k.quote == a.quote;
-                if !same && !compare_timestamps(&a.modified, &k.modified).is_gt() {
-                    a.modified = now.to_string();
-                }
-            }
-            if let Some(t) = deleted.get(&a.id) {
-                if !compare_timestamps(&a.modified, t).is_gt() {
-                    a.modified = now.to_string();
-                }
-            }
+            let (k, t) = (known.get(a.id.as_str()).copied(), deleted.get(&a.id));
+            restamp(a, k, t, now);
         }
         annotations.sort_by(text_order);
         prune_tombstones(&mut deleted);
@@ -144,23 +130,13 @@ impl DocRecord {
         for change in crate::history::diff(&self.annotations, current) {
             match (change.before, change.after) {
                 (Some(k), None) => {
-                    let later = self.deleted.get(&k.id).is_some_and(|t| timestamp_order(t, now).is_ge());
-                    if !later {
+                    if !deleted_at_or_after(&self.deleted, &k.id, now) {
                         deleted.insert(k.id, now.to_string());
                     }
                 }
                 (before, Some(mut a)) => {
-                    if let Some(k) = &before {
-                        let same = k.start == a.start && k.end == a.end && k.label == a.label && k.note == a.note && k.quote == a.quote;
-                        if !same && !compare_timestamps(&a.modified, &k.modified).is_gt() {
-                            a.modified = now.to_string();
-                        }
-                    }
-                    if let Some(t) = self.deleted.get(&a.id) {
-                        if !compare_timestamps(&a.modified, t).is_gt() {
-                            a.modified = now.to_string();
-                        }
-                    }
+                    let tombstone = self.deleted.get(&a.id);
+                    restamp(&mut a, before.as_ref(), tombstone, now);
                     annotations.push(a);
                 }
                 (None, None) => {}
@@ -550,6 +526,30 @@ fn put_tombstone(map: &mut BTreeMap<String, String>, id: &str, at: &str) {
         }
         None => {
             map.insert(id.to_string(), at.to_string());
+        }
+    }
+}
+
+/// Whether `id` already has a tombstone at `now` or later (a deletion at
+/// `now` would add nothing).
+fn deleted_at_or_after(deleted: &BTreeMap<String, String>, id: &str, now: &str) -> bool {
+    deleted.get(id).is_some_and(|t| timestamp_order(t, now).is_ge())
+}
+
+/// A local change (an undo or redo included) is the newest version: `a`
+/// gets `modified = now` when its content differs from `known` (the version
+/// last written) without a later `modified`, or when a tombstone not earlier
+/// than its `modified` exists (an undone deletion); otherwise merging with
+/// that record would keep the old version or the deletion.
+fn restamp(a: &mut Annotation, known: Option<&Annotation>, tombstone: Option<&String>, now: &str) {
+    if let Some(k) = known {
+        if !k.same_content(a) && !compare_timestamps(&a.modified, &k.modified).is_gt() {
+            a.modified = now.to_string();
+        }
+    }
+    if let Some(t) = tombstone {
+        if !compare_timestamps(&a.modified, t).is_gt() {
+            a.modified = now.to_string();
         }
     }
 }

@@ -78,6 +78,14 @@ pub struct Annotation {
     pub modified: String,
 }
 
+impl Annotation {
+    /// Whether `other` says the same thing: span, quote, label and note
+    /// (not the id, not the timestamps).
+    pub fn same_content(&self, other: &Annotation) -> bool {
+        self.start == other.start && self.end == other.end && self.label == other.label && self.note == other.note && self.quote == other.quote
+    }
+}
+
 /// A document: its raw text (kept exactly), a title and a stable id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {

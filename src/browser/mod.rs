@@ -46,8 +46,10 @@ pub fn js_error_text(e: &wasm_bindgen::JsValue) -> String {
 /// background tab): work that must not delay what the person sees.
 pub fn after_next_paint(f: impl FnOnce() + 'static) {
     use wasm_bindgen::JsCast;
-    let slot: std::rc::Rc<std::cell::Cell<Option<Box<dyn FnOnce()>>>> = std::rc::Rc::new(std::cell::Cell::new(Some(Box::new(f))));
-    let run = |slot: std::rc::Rc<std::cell::Cell<Option<Box<dyn FnOnce()>>>>| {
+    // Whichever of the two callbacks comes first takes the job.
+    type Once = std::rc::Rc<std::cell::Cell<Option<Box<dyn FnOnce()>>>>;
+    let slot: Once = std::rc::Rc::new(std::cell::Cell::new(Some(Box::new(f))));
+    let run = |slot: Once| {
         if let Some(f) = slot.take() {
             f();
         }

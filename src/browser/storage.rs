@@ -331,11 +331,11 @@ pub fn write_journal(meta: &DocMeta, known: &mut DocRecord, journal: &mut DocRec
     next_journal.absorb(delta);
     next_journal.rev = rev;
     if whole || next_journal.annotations.len() + next_journal.deleted.len() > JOURNAL_MAX_ENTRIES {
-        let mut whole = known.clone();
-        whole.absorb(delta);
-        whole.rev = rev;
-        write_whole_record(meta, &whole)?;
-        *known = whole;
+        let mut record = known.clone();
+        record.absorb(delta);
+        record.rev = rev;
+        write_whole_record(meta, &record)?;
+        *known = record;
         *journal = DocRecord::default();
         return Ok(true);
     }

@@ -749,7 +749,7 @@ fn save_now(st: &AppState, live: &Rc<std::cell::RefCell<Live>>, dispatch: &UseRe
         let lost = if delta.annotations.len() + delta.deleted.len() > 64 {
             !same_content(&record.annotations, &st.model.annotations)
         } else {
-            delta.annotations.iter().any(|a| !record.annotations.iter().any(|b| same_content(std::slice::from_ref(a), std::slice::from_ref(b))))
+            delta.annotations.iter().any(|a| !record.annotations.iter().any(|b| b.id == a.id && b.same_content(a)))
                 || delta.deleted.keys().any(|id| record.annotations.iter().any(|b| &b.id == id))
         };
         if lost {
