@@ -7,12 +7,10 @@ use annotator_core::anchor::{
 use annotator_core::model::{Annotation, Label, ModelError};
 use annotator_core::TextIndex;
 use proptest::prelude::*;
-use std::path::PathBuf;
 
-fn corpus(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus").join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
-}
+/// The sample article as the app ships it (`assets/`, the same text as the shared corpus's
+/// copy), so the test needs nothing outside the repository.
+const SEED_ARTICLE: &str = include_str!("../../assets/seed-article.txt");
 
 /// Semi-global edit distance, the obvious O(n·m) way: for every text
 /// position j, the fewest edits turning `p` into some substring ending at j.
@@ -305,7 +303,7 @@ fn fuzzy_matches_never_cut_a_grapheme_cluster() {
 /// inside an annotated span, a paragraph deleted.
 #[test]
 fn reanchoring_on_the_edited_seed_article() {
-    let original = corpus("seed-article.txt");
+    let original = SEED_ARTICLE.to_string();
     let old = TextIndex::new(original.as_str());
     let anns = [
         // Before every edit: stays where it is.

@@ -2,6 +2,8 @@
 //! corpus, export → import identity on random texts, and a clear error with
 //! its location for every kind of bad input.
 
+mod common;
+
 use annotator_core::formats::{
     self, brat, csv, detect, drop_existing, import, import_brat, import_native_lenient, import_w3c, w3c, Format,
     ImportOptions, UnknownLabelPolicy,
@@ -11,13 +13,13 @@ use annotator_core::native::{self, ImportError};
 use annotator_core::TextIndex;
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 
 // ---------------------------------------------------------------- helpers
 
+/// A corpus file: `shared/corpus` beside the repository, else the repository's copy
+/// (`tests/fixtures`), as `common::corpus_text` finds them.
 fn corpus(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus").join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+    common::corpus_text(name)
 }
 
 /// `(quote, start, end)` of every span of a corpus `.expected.json`.
