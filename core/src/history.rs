@@ -209,10 +209,12 @@ pub fn apply_changes(list: &[Annotation], changes: &[Change], forward: bool) -> 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "HistoryWire")]
 pub struct History {
-    /// Oldest first; the back is undone first.
-    undo: VecDeque<Entry>,
+    /// Oldest first; the back is undone first. Entries are shared (`Rc`), so
+    /// cloning a history copies at most 2 × `limit` pointers, never the
+    /// annotations: the app's pure reducer takes a history by value.
+    undo: VecDeque<Rc<Entry>>,
     /// The back is redone first (so the front is the step farthest in the future).
-    redo: Vec<Entry>,
+    redo: Vec<Rc<Entry>>,
     limit: usize,
 }
 
@@ -259,7 +261,7 @@ impl History {
             return false;
         }
         self.redo.clear();
-        self.undo.push_back(entry);
+        self.undo.push_back(Rc::new(entry));
         self.enforce_limit();
         true
     }
@@ -302,12 +304,12 @@ impl History {
 
     /// The undo stack, oldest first.
     pub fn undo_entries(&self) -> impl Iterator<Item = &Entry> {
-        self.undo.iter()
+        self.undo.iter().map(|e| &**e)
     }
 
     /// The redo stack, the step redone first *last*.
     pub fn redo_entries(&self) -> impl Iterator<Item = &Entry> {
-        self.redo.iter()
+        self.redo.iter().map(|e| &**e)
     }
 
     /// Forgets every step.
@@ -385,8 +387,8 @@ impl History {
             true
         };
         let (mut redo, mut undo) = (Vec::new(), Vec::new());
-        if take(&mut self.redo.iter().rev(), &mut redo) {
-            take(&mut self.undo.iter().rev(), &mut undo);
+        if take(&mut self.redo.iter().rev().map(|e| &**e), &mut redo) {
+            take(&mut self.undo.iter().rev().map(|e| &**e), &mut undo);
         }
         redo.reverse();
         undo.reverse();
@@ -424,7 +426,11 @@ impl History {
                 validate_entry(e).map_err(|m| format!("{stack}[{i}]{m}"))?;
             }
         }
-        let mut h = History { undo: w.undo.into(), redo: w.redo, limit };
+        let mut h = History {
+            undo: w.undo.into_iter().map(Rc::new).collect(),
+            redo: w.redo.into_iter().map(Rc::new).collect(),
+            limit,
+        };
         h.enforce_limit();
         Ok(h)
     }
@@ -458,7 +464,7 @@ struct HistoryWire {
 
 impl Serialize for History {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        HistoryWireRef { version: JSON_VERSION, undo: self.undo.iter().collect(), redo: self.redo.iter().collect() }
+        HistoryWireRef { version: JSON_VERSION, undo: self.undo_entries().collect(), redo: self.redo_entries().collect() }
             .serialize(serializer)
     }
 }

@@ -3,6 +3,7 @@
 //! testable with plain `cargo test` on the host.
 
 pub mod anchor;
+pub mod app;
 pub mod formats;
 pub mod model;
 pub mod native;

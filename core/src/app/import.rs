@@ -1,0 +1,51 @@
+//! Importing the files a person chose into the open document: a brat `.ann`
+//! with its `.txt`, or one annotation file of any supported format.
+
+use crate::formats::{self, Format, ImportOptions, Imported, UnknownLabelPolicy};
+use crate::model::Document;
+use crate::native::{self, ImportError};
+
+/// Imports `files` (name, bytes) into `doc`. A native file made for this very
+/// text (same document id) must match it exactly (a mismatch means the file
+/// is damaged); any other file is re-anchored. Errors name the file.
+pub fn import_files(files: &[(String, Vec<u8>)], doc: &Document, now: &str, policy: UnknownLabelPolicy) -> Result<Imported, String> {
+    let opts = ImportOptions { now: now.to_string(), unknown_label: policy, ..Default::default() };
+    if let Some((name, b)) = files.iter().find(|(_, b)| b.len() > native::MAX_FILE_BYTES) {
+        return Err(format!("{name}: {}", ImportError::TooLarge { bytes: b.len(), max: native::MAX_FILE_BYTES }));
+    }
+    let ann = files.iter().find(|(n, _)| n.to_ascii_lowercase().ends_with(".ann"));
+    let txt = files.iter().find(|(n, _)| n.to_ascii_lowercase().ends_with(".txt"));
+    if let (Some((an, ab)), Some((_, tb))) = (ann, txt) {
+        let txt = std::str::from_utf8(tb).map_err(|_| format!("{an}: the .txt beside it is not UTF-8 text"))?;
+        return formats::import_brat(ab, Some(txt), &doc.index, &opts).map_err(|e| format!("{an}: {e}"));
+    }
+    if files.len() > 1 {
+        return Err("Choose one annotation file (or a brat .ann together with its .txt).".into());
+    }
+    let Some((name, bytes)) = files.first() else { return Err("No file was chosen.".into()) };
+    // A native file made for this very text: parsed once, checked strictly.
+    let parsed_json = native::parse_json_bounded(bytes).ok();
+    if let Some(v) = parsed_json.as_ref().filter(|v| matches!(formats::detect_json(v), Ok(Format::Native))) {
+        let same_text = v.get("document").and_then(|d| d.get("id")).and_then(|i| i.as_str()) == Some(doc.id.as_str());
+        if same_text {
+            let parsed = native::import_value(v, doc).map_err(|e| format!("{name}: {e}"))?;
+            let n = parsed.annotations.len();
+            let mut imported = Imported::anchor(Format::Native, &doc.index, Default::default());
+            imported.report.exact = n;
+            imported.annotations = parsed.annotations;
+            return Ok(imported);
+        }
+    }
+    formats::import(name, bytes, &doc.index, &opts).map_err(|e| format!("{name}: {e}"))
+}
+
+/// The sentence asking what to do with labels this app does not have.
+pub fn unknown_labels_message(names: &str, imported: &Imported) -> String {
+    let labels = imported
+        .unknown_labels
+        .iter()
+        .map(|u| format!("“{}” ({} annotation{}, first at {})", u.label, u.count, if u.count == 1 { "" } else { "s" }, u.first_path))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{names} uses labels this app does not have: {labels}. Nothing has been imported yet: skip those annotations, or map them to one of our labels.")
+}

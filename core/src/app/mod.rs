@@ -1,0 +1,22 @@
+//! The app's pure core: everything the browser app decides, as data in and
+//! data out, testable with `cargo test` on the host.
+//!
+//! * [`state`] — [`AppState`](state::AppState) and the reducer
+//!   ([`AppState::reduce`](state::AppState::reduce)): every change the person
+//!   or another tab makes, with the time, new ids and the text selection
+//!   passed in the action (never read from a clock or the DOM here);
+//! * [`import`] — which annotation file format the chosen files are, and
+//!   their import against the open document;
+//! * [`keymap`] — which command a key press means in the current state;
+//! * [`selection`] — the DOM selection as data (UTF-16 offsets).
+//!
+//! The app crate wraps [`AppState`](state::AppState) for Yew and runs the
+//! effects (storage, downloads, files, URL, caret geometry) at the edge.
+
+pub mod import;
+pub mod keymap;
+pub mod selection;
+pub mod state;
+
+pub use selection::SelectionRead;
+pub use state::{AppAction, AppState, Opened, PendingImport, SaveStatus};
