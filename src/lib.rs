@@ -1,15 +1,21 @@
 //! The annotator web app. Layers (see `../shared/DESIGN.md`):
-//! * `annotator_core` — the pure model (offsets, annotations, reducer, formats);
-//! * [`browser`] — the only code touching web-sys/gloo: selection, storage,
-//!   downloads, file reading, clock;
-//! * [`state`] — the app's reducer: wraps the model's and turns refusals into messages;
-//! * [`components`] — Yew function components, one per file.
+//! * `annotator_core` — the pure model (offsets, annotations, formats, the
+//!   storage policy in `store`) and the app's pure core in `app` (the
+//!   reducer, the keymap, the import decision), all host-tested;
+//! * [`browser`] — thin glue, the only code touching web-sys/gloo: selection,
+//!   caret geometry, local storage get/set/remove, IndexedDB, files, URL, downloads;
+//! * [`effects`] — effect modules: this tab's storage session, document
+//!   operations, files in and out;
+//! * [`hooks`] — `use_*` hooks: autosave, other tabs and navigation, keys, the render plan;
+//! * [`state`] — the reducer wrapped for Yew;
+//! * [`components`] — Yew function components, one per file; `app` is layout and wiring.
+
+#![cfg_attr(not(test), warn(clippy::string_slice))]
 
 pub mod browser;
 pub mod components;
-pub mod docs;
-pub mod keys;
-pub mod library_ops;
+pub mod effects;
+pub mod hooks;
 pub mod state;
 
 /// The default article, shipped inside the app.

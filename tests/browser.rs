@@ -188,23 +188,36 @@ async fn selection_via_window_addrange_is_read() {
     let _ = article.dyn_ref::<web_sys::HtmlElement>();
 }
 
-/// The autosave journal in the browser's real local storage: each edit writes
-/// only the small journal; past 256 entries the whole record is written and
-/// the journal removed; reading back (record merged with journal) always
-/// gives the annotations as edited.
+/// The autosave journal in the browser's real local storage, through the
+/// core's storage policy (`DocStore`) on `LocalKv`: each edit writes only
+/// this tab's small journal; past 256 entries the whole record is written and
+/// the journal removed; reading back (record merged with every journal)
+/// always gives the annotations as edited. A second tab's journal written
+/// meanwhile survives both tabs' writes.
 #[wasm_bindgen_test]
 fn journal_writes_small_values_and_compacts_into_the_record() {
-    use annotator::browser::storage;
-    use annotator_core::library::{delta_key, doc_key, DocMeta};
-    use annotator_core::merge::DocRecord;
+    use annotator::browser::storage::{self, LocalKv};
+    use annotator_core::library::DocMeta;
+    use annotator_core::store::keys::{doc_key, journal_key};
+    use annotator_core::store::kv::Kv;
+    use annotator_core::store::records::{load_record, DocStore};
     let text: String = "Kabul denied the claim; 1,463 were injured. ".repeat(40);
     let index = TextIndex::new(text.as_str());
     let meta = DocMeta::new(&text, "Journal test", "journal-test", "");
-    let (rec_key, jr_key) = (doc_key(&meta.id), delta_key(&meta.id));
-    let store = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    store.remove_item(&rec_key).unwrap();
-    store.remove_item(&jr_key).unwrap();
-    let (mut known, mut journal) = (DocRecord::default(), DocRecord::default());
+    let clear = || {
+        for k in storage::keys().unwrap() {
+            if k.contains(&meta.id) {
+                storage::remove(&k).unwrap();
+            }
+        }
+    };
+    clear();
+    let mut kv = LocalKv;
+    let mut tab = DocStore::load(&mut kv, &meta.id, "tabone", &index, 1).store;
+    let mut other = DocStore::load(&mut kv, &meta.id, "tabtwo", &index, 1).store;
+    let theirs = ann("b-other", &index, 0, 5, Label::Claim);
+    other.save(&mut kv, &meta, std::slice::from_ref(&theirs), "2026-12-03T09:00:00.000Z").unwrap();
+    let (rec_key, jr_key) = (doc_key(&meta.id), journal_key(&meta.id, "tabone"));
     let mut current: Vec<Annotation> = Vec::new();
     for i in 0..300usize {
         let start = (i * 5) % (text.chars().count() - 10);
@@ -214,30 +227,45 @@ fn journal_writes_small_values_and_compacts_into_the_record() {
         current.push(a);
         current.sort_by(annotator_core::model::text_order);
         let now = format!("2026-12-03T11:{:02}:{:02}.000Z", i / 60, i % 60);
-        let delta = known.edit_delta(&current, &now);
-        let whole = storage::write_journal(&meta, &mut known, &mut journal, &delta, false).unwrap();
-        let stored_journal = store.get_item(&jr_key).unwrap();
-        if whole {
+        let saved = tab.save(&mut kv, &meta, &current, &now).unwrap();
+        let stored_journal = kv.get(&jr_key).unwrap();
+        if saved.compacted {
             assert!(i >= 256, "the whole record is written only once the journal is full (edit {i})");
             assert!(stored_journal.is_none(), "the journal is removed after the whole record is written");
         } else {
             let j = stored_journal.expect("a journal after an edit");
             assert!(j.len() < 120_000, "the journal stays small: {} chars after {} edits", j.len(), i + 1);
         }
-        let loaded = storage::load_record_parts(&meta.id, &index);
-        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
-        let ids: Vec<&str> = loaded.record.as_ref().unwrap().annotations.iter().map(|a| a.id.as_str()).collect();
-        let want: Vec<&str> = current.iter().map(|a| a.id.as_str()).collect();
+        let loaded = load_record(&kv, &meta.id, &index).unwrap().unwrap();
+        let mut want: Vec<&str> = current.iter().map(|a| a.id.as_str()).chain([theirs.id.as_str()]).collect();
+        want.sort();
+        let mut ids: Vec<&str> = loaded.annotations.iter().map(|a| a.id.as_str()).collect();
+        ids.sort();
         assert_eq!(ids, want, "stored annotations after edit {i}");
     }
-    assert!(store.get_item(&rec_key).unwrap().is_some(), "the whole record was written once the journal filled");
+    assert!(kv.get(&rec_key).unwrap().is_some(), "the whole record was written once the journal filled");
     // A deletion goes to the journal as a tombstone and hides the annotation on reading.
     let gone = current.remove(10);
-    let delta = known.edit_delta(&current, "2026-12-03T12:00:00.000Z");
-    storage::write_journal(&meta, &mut known, &mut journal, &delta, false).unwrap();
-    let loaded = storage::load_record_parts(&meta.id, &index).record.unwrap();
+    tab.save(&mut kv, &meta, &current, "2026-12-03T12:00:00.000Z").unwrap();
+    let loaded = load_record(&kv, &meta.id, &index).unwrap().unwrap();
     assert!(!loaded.annotations.iter().any(|a| a.id == gone.id));
     assert!(loaded.deleted.contains_key(&gone.id));
-    store.remove_item(&rec_key).unwrap();
-    store.remove_item(&jr_key).unwrap();
+    assert!(loaded.annotations.iter().any(|a| a.id == theirs.id), "the other tab's annotation survives");
+    clear();
+}
+
+/// `LocalKv` is the browser's local storage: what is set is read back,
+/// listed among the app's keys, and removed.
+#[wasm_bindgen_test]
+fn local_kv_gets_sets_lists_and_removes() {
+    use annotator::browser::storage::LocalKv;
+    use annotator_core::store::kv::Kv;
+    let mut kv = LocalKv;
+    let key = "text-annotator.test.kv";
+    kv.set(key, "value ✓").unwrap();
+    assert_eq!(kv.get(key).unwrap().as_deref(), Some("value ✓"));
+    assert!(kv.keys().unwrap().iter().any(|k| k == key));
+    kv.remove(key).unwrap();
+    assert_eq!(kv.get(key).unwrap(), None);
+    assert!(!kv.keys().unwrap().iter().any(|k| k == key));
 }

@@ -197,3 +197,27 @@ pub fn line_end(index: &TextIndex, cp: usize) -> usize {
         None => len,
     }
 }
+
+/// The caret one text line down (`down`) or up from `cp`, at the same
+/// column (code points from the line start), clamped to that line's end;
+/// the text's end (or start) from the last (or first) line. A CRLF counts
+/// as one line break. The app uses it when the line on screen cannot be measured.
+pub fn vertical_by_column(index: &TextIndex, cp: usize, down: bool) -> usize {
+    let start = line_start(index, cp);
+    let col = cp - start;
+    if down {
+        let end = line_end(index, cp);
+        if end >= index.len_cp() {
+            return index.len_cp();
+        }
+        let next_start = next_grapheme(index, end);
+        let next_start = if index.slice_cp(end, next_start) == Some("\r") { next_grapheme(index, next_start) } else { next_start };
+        (next_start + col).min(line_end(index, next_start))
+    } else {
+        if start == 0 {
+            return 0;
+        }
+        let prev_start = line_start(index, start.saturating_sub(1));
+        (prev_start + col).min(line_end(index, prev_start))
+    }
+}

@@ -311,3 +311,17 @@ proptest! {
         prop_assert!(le == len || matches!(naive_slice(&text, le, le + 1).as_str(), "\n" | "\r"));
     }
 }
+
+#[test]
+fn vertical_by_column_keeps_the_column_and_clamps_to_short_lines() {
+    use annotator_core::words::vertical_by_column;
+    let idx = annotator_core::TextIndex::new("abcdef\nxy\r\nlonger line");
+    // From column 4 of line 1 down: line 2 has only 2 characters.
+    assert_eq!(vertical_by_column(&idx, 4, true), 9);
+    // Down from line 2 (col 1) skips the CRLF as one break.
+    assert_eq!(vertical_by_column(&idx, 8, true), 12);
+    // Up from line 3 col 3 lands at the end of line 2.
+    assert_eq!(vertical_by_column(&idx, 14, false), 9);
+    assert_eq!(vertical_by_column(&idx, 2, false), 0);
+    assert_eq!(vertical_by_column(&idx, 14, true), idx.len_cp());
+}

@@ -62,7 +62,10 @@ async fn open() -> Result<IdbDatabase, String> {
             .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
         {
             if !db.object_store_names().contains(STORE) {
-                let _ = db.create_object_store(STORE);
+                // A failure here makes the open request fail, and its error is returned below.
+                if let Err(e) = db.create_object_store(STORE) {
+                    web_sys::console::warn_2(&"IndexedDB store could not be created:".into(), &e);
+                }
             }
         }
     });

@@ -3,13 +3,26 @@
 pub mod caret;
 pub mod download;
 pub mod idb;
+pub mod keys;
 pub mod offline;
 pub mod selection;
 pub mod storage;
+pub mod url;
 
 /// Current time as an RFC 3339 string (UTC, milliseconds).
 pub fn now_iso() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// Milliseconds since 1970 (for backup key names).
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// A new id for this tab (names its journal keys): time and random digits.
+pub fn new_tab_id() -> String {
+    let r = (js_sys::Math::random() * 2_176_782_336.0) as u64; // 36^6
+    format!("t{}{}", to_base36(js_sys::Date::now() as u64), to_base36(r))
 }
 
 /// A new annotation id: time in base 36 plus random digits, unique per browser in practice.
@@ -74,4 +87,23 @@ pub fn read_file_bytes(file: web_sys::File, done: impl FnOnce(Result<Vec<u8>, St
             .map_err(|e| js_error_text(&e));
         done(result);
     });
+}
+
+/// Scrolls the highlight of annotation `id` to the middle of the view.
+pub fn scroll_highlight_into_view(id: &str) {
+    let sel = format!("mark[data-ids~=\"{}\"]", id.replace(['"', '\\'], ""));
+    if let Ok(Some(el)) = gloo::utils::document().query_selector(&sel) {
+        let opts = web_sys::ScrollIntoViewOptions::new();
+        opts.set_block(web_sys::ScrollLogicalPosition::Center);
+        el.scroll_into_view_with_scroll_into_view_options(&opts);
+    }
+}
+
+/// Moves keyboard focus to the element of `node` (a refusal leaves focus where it was).
+pub fn focus(node: &yew::NodeRef) {
+    if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+        if el.focus().is_err() {
+            web_sys::console::warn_1(&"the article could not take focus".into());
+        }
+    }
 }

@@ -41,7 +41,10 @@ fn remember_version(current: &str) -> bool {
     let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else { return false };
     let previous = storage.get_item(VERSION_KEY).ok().flatten();
     if previous.as_deref() != Some(current) {
-        let _ = storage.set_item(VERSION_KEY, current);
+        // Not remembered (storage full): the next visit says "new version" again; harmless.
+        if let Err(e) = storage.set_item(VERSION_KEY, current) {
+            web_sys::console::warn_2(&"the app version could not be remembered:".into(), &e);
+        }
     }
     previous.is_some_and(|p| p != current)
 }

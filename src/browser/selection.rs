@@ -8,17 +8,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node, Range};
 
-/// What the current selection is, relative to the article.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SelectionRead {
-    /// A non-empty selection inside (or clipped to) the article:
-    /// half-open UTF-16 offsets into the article text.
-    Range { start_utf16: u32, end_utf16: u32 },
-    /// No selection, or a collapsed one (a caret).
-    Nothing,
-    /// A selection that does not touch the article.
-    Outside,
-}
+pub use annotator_core::app::SelectionRead;
 
 /// UTF-16 offset of DOM position (`node`, `offset`) within `article`.
 pub fn offset_utf16(article: &Element, node: &Node, offset: u32) -> Option<u32> {
@@ -89,4 +79,9 @@ pub fn clear_selection() {
     if let Some(sel) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
         let _ = sel.remove_all_ranges();
     }
+}
+
+/// Whether the page has a non-empty text selection (a drag in progress or done).
+pub fn has_range() -> bool {
+    web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed())
 }

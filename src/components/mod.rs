@@ -6,6 +6,7 @@ pub mod article;
 pub mod documents;
 pub mod help;
 pub mod legend;
+pub mod notices;
 pub mod orphans;
 pub mod paragraph;
 pub mod paste_dialog;

@@ -32,8 +32,12 @@ pub fn theme_select() -> Html {
         Callback::from(move |e: Event| {
             if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 let v = s.value();
+                // The choice applies at once; when it cannot be remembered
+                // (storage full or off) the next visit follows the system.
                 if let Some(st) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-                    let _ = st.set_item(KEY, &v);
+                    if let Err(e) = st.set_item(KEY, &v) {
+                        web_sys::console::warn_2(&"the colour theme could not be remembered:".into(), &e);
+                    }
                 }
                 theme.set(v);
             }

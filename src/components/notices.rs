@@ -1,0 +1,53 @@
+//! The alert region (`#notice`): errors and refusals, a failed save with
+//! "Download a copy", unreadable data kept aside, and the choice about
+//! labels this app does not have.
+
+use annotator_core::formats::UnknownLabelPolicy;
+use annotator_core::Label;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct NoticesProps {
+    pub notice: Option<String>,
+    /// Why the last save failed, if it did.
+    pub save_failed: Option<String>,
+    pub ondownloadcopy: Callback<()>,
+    /// Unreadable data is kept aside: offer it as a download.
+    pub ondownloadbackup: Option<Callback<()>>,
+    /// The question about unknown labels, while an import waits for it.
+    pub labels_question: Option<String>,
+    /// Map to a label or skip (`Some`), or cancel the import (`None`).
+    pub onlabels: Callback<Option<UnknownLabelPolicy>>,
+}
+
+#[function_component(Notices)]
+pub fn notices(p: &NoticesProps) -> Html {
+    let empty = p.notice.is_none() && p.save_failed.is_none() && p.ondownloadbackup.is_none() && p.labels_question.is_none();
+    let copy = p.ondownloadcopy.reform(|_: MouseEvent| ());
+    let choices: Vec<(String, Option<UnknownLabelPolicy>)> = Label::ALL
+        .into_iter()
+        .map(|l| (format!("Map to {}", l.display()), Some(UnknownLabelPolicy::MapTo(l))))
+        .chain([("Skip them".to_string(), Some(UnknownLabelPolicy::Skip)), ("Cancel import".to_string(), None)])
+        .collect();
+    html! {
+        <div id="notice" role="alert" class={classes!("notice", empty.then_some("empty"))}>
+            if let Some(n) = &p.notice { <p>{ n }</p> }
+            if let Some(e) = &p.save_failed {
+                <p>{ format!("Your last change could not be saved: {e}. Your work is kept in this tab; download a copy so it is not lost.") }</p>
+                <button type="button" onclick={copy}>{ "Download a copy" }</button>
+            }
+            if let Some(cb) = &p.ondownloadbackup {
+                <button type="button" onclick={cb.reform(|_: MouseEvent| ())}>{ "Download the unreadable data" }</button>
+            }
+            if let Some(q) = &p.labels_question {
+                <p>{ q }</p>
+                <div class="label-choice" role="group" aria-label="Unknown labels">
+                    { for choices.into_iter().map(|(text, policy)| {
+                        let onclick = p.onlabels.reform(move |_: MouseEvent| policy.clone());
+                        html! { <button type="button" key={text.clone()} {onclick}>{ text }</button> }
+                    }) }
+                </div>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,83 @@
+//! Files in and out: reading the annotation files a person chose or
+//! dropped (the import itself is the reducer's, `AppAction::FilesRead`),
+//! exports, and the download of data kept aside.
+
+use crate::browser::{self, download, storage};
+use crate::state::{AppAction, Dispatch};
+use annotator_core::formats::{self, Format};
+use annotator_core::native::{self, ImportError};
+use annotator_core::{Annotation, Document};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+type Read = Vec<(String, Vec<u8>)>;
+
+/// Reads every chosen file, then calls `done` with (name, bytes) pairs in
+/// the order chosen, or the first read error.
+fn read_files(files: Vec<web_sys::File>, done: impl Fn(Result<Read, String>) + 'static) {
+    let done = Rc::new(done);
+    let results: Rc<RefCell<Vec<Option<(String, Vec<u8>)>>>> = Rc::new(RefCell::new(vec![None; files.len()]));
+    let failed = Rc::new(std::cell::Cell::new(false));
+    for (i, f) in files.into_iter().enumerate() {
+        let name = f.name();
+        let (results, done, failed) = (results.clone(), done.clone(), failed.clone());
+        browser::read_file_bytes(f, move |res| match res {
+            Err(e) => {
+                if !failed.replace(true) {
+                    done(Err(format!("Could not read {name}: {e}")));
+                }
+            }
+            Ok(bytes) => {
+                let ready = {
+                    let mut r = results.borrow_mut();
+                    r[i] = Some((name, bytes));
+                    r.iter().all(Option::is_some)
+                };
+                if ready && !failed.get() {
+                    let all = results.borrow_mut().drain(..).flatten().collect();
+                    done(Ok(all));
+                }
+            }
+        });
+    }
+}
+
+/// Imports the chosen annotation files into the open document: they are
+/// read here, checked and merged by the reducer.
+pub fn import_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
+    if let Some(big) = files.iter().find(|f| f.size() > native::MAX_FILE_BYTES as f64) {
+        let e = ImportError::TooLarge { bytes: big.size() as usize, max: native::MAX_FILE_BYTES };
+        dispatch.dispatch(AppAction::Notice(format!("Could not import {}: {e} Nothing was changed.", big.name())));
+        return;
+    }
+    read_files(files, move |res| match res {
+        Ok(files) => dispatch.dispatch(AppAction::FilesRead { files, now: browser::now_iso() }),
+        Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not import {e} Nothing was changed."))),
+    });
+}
+
+/// Whether dropped files are annotation files (imported) rather than a text (opened).
+pub fn are_annotation_files(files: &[web_sys::File]) -> bool {
+    files.iter().map(|f| f.name().to_ascii_lowercase()).any(|n| n.ends_with(".ann") || n.ends_with(".json") || n.ends_with(".jsonld"))
+}
+
+/// Downloads the annotations of `doc` in `format` (two files for brat).
+pub fn export(format: Format, doc: &Document, annotations: &[Annotation], dispatch: &Dispatch) {
+    for file in formats::export(format, doc, annotations) {
+        if let Err(e) = download::download_text(&file.file_name, file.mime, &file.contents) {
+            dispatch.dispatch(AppAction::Notice(format!("The download of {} failed: {e}.", file.file_name)));
+        }
+    }
+}
+
+/// Downloads the raw value kept under backup `key`.
+pub fn download_backup(key: &str, dispatch: &Dispatch) {
+    let raw = match storage::get(key) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return dispatch.dispatch(AppAction::Notice(format!("The data kept under “{key}” is no longer in this browser's storage."))),
+        Err(e) => return dispatch.dispatch(AppAction::Notice(format!("The data kept under “{key}” could not be read ({e})."))),
+    };
+    if let Err(e) = download::download_text(&format!("{key}.json"), "application/json", &raw) {
+        dispatch.dispatch(AppAction::Notice(format!("The download failed: {e}.")));
+    }
+}

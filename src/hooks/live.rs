@@ -1,0 +1,45 @@
+//! What the page-wide listeners (keys, other tabs, navigation) need to know
+//! now: updated on every render, read when an event arrives, so each
+//! listener is installed once.
+
+use crate::effects::Ctx;
+use crate::state::Handle;
+use annotator_core::library::{Library, Removed};
+use annotator_core::{Document, TextIndex};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The current state as listeners see it.
+#[derive(Default)]
+pub struct Live {
+    pub index: Option<Rc<TextIndex>>,
+    pub article: NodeRef,
+    /// Where `[` marked the start of a selection (UTF-16 document offset).
+    pub mark_start: Option<u32>,
+    /// A dialog is open (it handles its own keys).
+    pub dialog_open: bool,
+    pub doc: Option<Rc<Document>>,
+    pub library: Option<Rc<Library>>,
+    /// A document deletion that Undo would undo now.
+    pub undo_deletion: Option<Removed>,
+    /// Reports back and reaches storage.
+    pub ctx: Option<Ctx>,
+}
+
+/// Keeps a [`Live`] up to date with `state`.
+#[hook]
+pub fn use_live(state: &Handle, article: &NodeRef, ctx: &Ctx) -> Rc<RefCell<Live>> {
+    let live = use_mut_ref(Live::default);
+    {
+        let mut l = live.borrow_mut();
+        l.index = Some(state.model.doc.index.clone());
+        l.article = article.clone();
+        l.dialog_open = state.help_open || state.paste_open;
+        l.doc = Some(state.model.doc.clone());
+        l.library = Some(state.library.clone());
+        l.undo_deletion = state.undoable_deletion().cloned();
+        l.ctx = Some(ctx.clone());
+    }
+    live
+}

@@ -1,0 +1,107 @@
+//! Other tabs and the address bar: another tab's writes to local storage
+//! (the `storage` event) are merged into the open document by its store
+//! (`DocStore::on_foreign_write`) and shown by the reducer in order with this
+//! tab's unsaved edits; back/forward and an edited `#doc=` switch documents;
+//! on start the document the URL names is opened.
+
+use super::live::Live;
+use crate::browser::{self, storage::LocalKv, url};
+use crate::effects::{library, session::meta_for, Ctx};
+use crate::state::AppAction;
+use annotator_core::library::Library;
+use annotator_core::store::keys::LIBRARY_KEY;
+use annotator_core::store::records::Foreign;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Another tab wrote to local storage: take its library, and merge its
+/// changes to the open document.
+fn on_storage_event(e: &web_sys::StorageEvent, live: &Rc<RefCell<Live>>, ctx: &Ctx) {
+    let Some(key) = e.key() else { return };
+    if key == LIBRARY_KEY {
+        // Another tab's list; an unreadable one is that tab's to report.
+        if let Some(Ok(lib)) = e.new_value().map(|v| Library::from_json(v.as_bytes())) {
+            ctx.dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
+        }
+        return;
+    }
+    let (Some(doc), Some(store)) = (live.borrow().doc.clone(), ctx.session.doc_store()) else { return };
+    if !annotator_core::store::keys::is_document_key(&key, &doc.id) {
+        return;
+    }
+    let base = Rc::new(store.borrow().known.clone());
+    let outcome = store.borrow_mut().on_foreign_write(&key, e.new_value().as_deref(), &doc.index);
+    match outcome {
+        Foreign::Ignored => {}
+        Foreign::Merged => {
+            let merged = Rc::new(store.borrow().known.clone());
+            ctx.dispatch.dispatch(AppAction::ExternalRecord { base, merged, now: browser::now_iso() });
+        }
+        Foreign::OwnJournalRemoved => {
+            // Another tab folded this tab's journal into the record: write it
+            // again, so nothing depends on that tab's write having landed.
+            let library = live.borrow().library.clone().unwrap_or_default();
+            let meta = meta_for(&library, &doc);
+            let r = store.borrow_mut().rewrite_own(&mut LocalKv, &meta, &browser::now_iso());
+            ctx.dispatch.dispatch(AppAction::SaveResult(r));
+        }
+    }
+}
+
+/// Opens the document the URL names, if it is not the open one.
+fn follow_url(live: &Rc<RefCell<Live>>) {
+    let (current, library, ctx) = {
+        let l = live.borrow();
+        (l.doc.as_ref().map(|d| d.id.clone()), l.library.clone(), l.ctx.clone())
+    };
+    if let (Some(id), Some(library), Some(ctx)) = (url::hash_doc_id(), library, ctx) {
+        if Some(&id) != current.as_ref() && library.contains(&id) {
+            library::open(&ctx, id, library, false, None);
+        }
+    }
+}
+
+/// Installs the listeners (once) and opens the URL's document on start.
+#[hook]
+pub fn use_sync(live: &Rc<RefCell<Live>>, ctx: &Ctx) {
+    let (live, ctx) = (live.clone(), ctx.clone());
+    use_effect_with((), move |_| {
+        // On start: open the document the URL names; mark the page ready.
+        let (current, library) = {
+            let l = live.borrow();
+            (l.doc.as_ref().map(|d| d.id.clone()).unwrap_or_default(), l.library.clone().unwrap_or_default())
+        };
+        let pointed = match url::hash_doc_id() {
+            Some(id) if id != current && library.contains(&id) => {
+                library::open(&ctx, id, library, false, None);
+                Ok(())
+            }
+            Some(id) if id != current => {
+                ctx.dispatch.dispatch(AppAction::Notice(format!(
+                    "The link names a document ({id}) that is not in this browser; showing the sample article."
+                )));
+                url::set_hash(&current, false)
+            }
+            _ => url::set_hash(&current, false),
+        };
+        if let Err(e) = pointed {
+            ctx.dispatch.dispatch(AppAction::Notice(format!("The address bar could not be updated ({e}).")));
+        }
+        if let Err(e) = gloo::utils::body().set_attribute("data-ready", "true") {
+            ctx.dispatch.dispatch(AppAction::Notice(format!("The page could not be marked ready ({}).", browser::js_error_text(&e))));
+        }
+        let window = gloo::utils::window();
+        let l1 = live.clone();
+        let on_nav = move |_: &Event| follow_url(&l1);
+        let popstate = gloo::events::EventListener::new(&window, "popstate", on_nav.clone());
+        let hashchange = gloo::events::EventListener::new(&window, "hashchange", on_nav);
+        let storage_ev = gloo::events::EventListener::new(&window, "storage", move |e| {
+            if let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() {
+                on_storage_event(e, &live, &ctx);
+            }
+        });
+        move || drop((popstate, hashchange, storage_ev))
+    });
+}
