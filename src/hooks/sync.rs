@@ -9,7 +9,7 @@ use crate::browser::{self, storage::LocalKv, url};
 use crate::effects::{library, session::meta_for, Ctx};
 use crate::state::AppAction;
 use annotator_core::library::Library;
-use annotator_core::store::keys::LIBRARY_KEY;
+use annotator_core::store::keys::{classify_key, StorageKey, LIBRARY_KEY};
 use annotator_core::store::records::Foreign;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,7 +28,12 @@ fn on_storage_event(e: &web_sys::StorageEvent, live: &Rc<RefCell<Live>>, ctx: &C
         return;
     }
     let (Some(doc), Some(store)) = (live.borrow().doc.clone(), ctx.session.doc_store()) else { return };
-    if !annotator_core::store::keys::is_document_key(&key, &doc.id) {
+    let of_this_doc = match classify_key(&key) {
+        StorageKey::Doc(id) | StorageKey::Delta(id) => id == doc.id,
+        StorageKey::Journal { doc: id, .. } => id == doc.id,
+        _ => false,
+    };
+    if !of_this_doc {
         return;
     }
     let base = Rc::new(store.borrow().known.clone());
