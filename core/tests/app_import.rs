@@ -1,0 +1,288 @@
+//! Importing chosen files through the app reducer: `FilesRead` (native,
+//! W3C, brat with its .txt), unknown labels held back in `pending_labels`
+//! until `ResolveLabels` maps, skips or cancels, and refusals that change nothing.
+
+mod app_support;
+
+use annotator_core::app::import::import_files;
+use annotator_core::app::state::{AppAction, AppState};
+use annotator_core::formats::{brat, w3c, UnknownLabelPolicy};
+use annotator_core::model::{Document, Label};
+use annotator_core::native;
+use app_support::*;
+use serde_json::{json, Value};
+
+fn files_read(files: Vec<(&str, Vec<u8>)>) -> AppAction {
+    AppAction::FilesRead { files: files.into_iter().map(|(n, b)| (n.to_string(), b)).collect(), now: T2.into() }
+}
+
+fn resolve(policy: Option<UnknownLabelPolicy>) -> AppAction {
+    AppAction::ResolveLabels { policy, now: T3.into() }
+}
+
+/// A W3C annotation of the first occurrence of `exact` in TEXT with tag `label`.
+fn w3c_item(id: &str, exact: &str, label: &str) -> Value {
+    let (start, end) = span(exact);
+    json!({
+        "id": format!("urn:x-annotator:{id}"), "type": "Annotation",
+        "body": [{"type": "TextualBody", "purpose": "tagging", "value": label}],
+        "target": {"source": "urn:x", "selector": [
+            {"type": "TextQuoteSelector", "exact": exact},
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ]},
+    })
+}
+
+fn w3c_file(items: Vec<Value>) -> Vec<u8> {
+    json!({"@context": w3c::CONTEXT, "type": "AnnotationCollection", "items": items}).to_string().into_bytes()
+}
+
+/// One known (claim on "Kabul") and two "opinion" annotations.
+fn with_opinions() -> Vec<u8> {
+    w3c_file(vec![
+        w3c_item("a1", "Kabul", "claim"),
+        w3c_item("a2", "Islamabad said", "opinion"),
+        w3c_item("a3", "were injured", "opinion"),
+    ])
+}
+
+fn start() -> AppState {
+    app(vec![ann("d", "denied", Label::Denial)])
+}
+
+/// Only the notice differs (and a shown info is replaced by it).
+#[track_caller]
+fn assert_only_notice_changed(before: &AppState, after: &AppState) {
+    let mut want = snapshot(before);
+    want.notice = after.notice.clone();
+    want.info = None;
+    assert_eq!(snapshot(after), want);
+    assert!(after.notice.is_some());
+}
+
+// ---------------------------------------------------------------- native
+
+#[test]
+fn a_native_file_for_this_text_with_a_wrong_quote_is_refused_with_its_location() {
+    let s0 = r(&start(), AppAction::Info("earlier".into()));
+    let d = doc();
+    let mut v: Value = serde_json::from_str(&native::export(&d, &[ann("k", "Kabul", Label::Claim), ann("i", "Islamabad", Label::Claim)])).unwrap();
+    v["annotations"][1]["quote"] = json!("Islamabat");
+    let s1 = r(&s0, files_read(vec![("kabul.annotations.json", v.to_string().into_bytes())]));
+    let notice = s1.notice.clone().unwrap();
+    assert!(notice.starts_with("Could not import kabul.annotations.json: At annotations[1].quote:"), "{notice}");
+    assert!(notice.contains("“Islamabat” does not match the text at 26..35 (“Islamabad”)"), "{notice}");
+    assert!(notice.ends_with("Nothing was changed."), "{notice}");
+    assert_only_notice_changed(&s0, &s1);
+}
+
+#[test]
+fn a_native_file_for_this_text_is_imported_exactly_as_one_undo_step() {
+    let s0 = start();
+    let mut k = ann("k", "Kabul", Label::Claim);
+    k.note = "the capital".into();
+    let bytes = native::export(&doc(), &[k.clone(), ann("n", "1,463", Label::Statistic)]).into_bytes();
+    let s1 = r(&s0, files_read(vec![("kabul.annotations.json", bytes)]));
+    assert_eq!(s1.notice, None);
+    assert_eq!(ids(&s1), ["k", "d", "n"]);
+    assert_eq!(get(&s1, "k"), &k, "lossless: note and times kept");
+    assert_eq!(s1.history.undo_description(), Some("Import kabul.annotations.json"));
+    assert!(s1.info.as_deref().unwrap().starts_with("Imported kabul.annotations.json: 2 anchored exactly"), "{:?}", s1.info);
+    assert_eq!(s1.revision, 1);
+    assert_eq!(r(&s1, AppAction::Undo).model.annotations, s0.model.annotations);
+    assert_invariants(&s1);
+}
+
+#[test]
+fn a_native_file_made_for_another_text_is_re_anchored_by_its_quotes() {
+    // The same article with an introduction added: every offset moved by 7.
+    let other = Document::new("Earlier draft", "draft", &format!("Intro. {TEXT}"));
+    let ix = &other.index;
+    let (s, e) = span("Islamabad said");
+    let a = annotator_core::model::Annotation {
+        id: "old".into(),
+        start: s + 7,
+        end: e + 7,
+        quote: ix.slice_cp(s + 7, e + 7).unwrap().into(),
+        label: Label::Claim,
+        note: String::new(),
+        created: T0.into(),
+        modified: T0.into(),
+    };
+    assert_eq!(a.quote, "Islamabad said");
+    let s1 = r(&start(), files_read(vec![("draft.annotations.json", native::export(&other, &[a]).into_bytes())]));
+    assert_eq!(s1.notice, None, "{:?}", s1.notice);
+    let k = get(&s1, "old");
+    assert_eq!((k.start, k.end, k.quote.as_str()), (s, e, "Islamabad said"));
+    assert!(s1.info.as_deref().unwrap().contains("1 moved"), "{:?}", s1.info);
+}
+
+#[test]
+fn invalid_json_is_refused_with_line_and_column() {
+    let s0 = start();
+    let s1 = r(&s0, files_read(vec![("bad.json", b"{\n  \"format\": ,\n}".to_vec())]));
+    let notice = s1.notice.clone().unwrap();
+    assert!(notice.starts_with("Could not import bad.json: Not valid JSON at line 2, column"), "{notice}");
+    assert_only_notice_changed(&s0, &s1);
+}
+
+#[test]
+fn several_files_that_are_not_a_brat_pair_or_none_are_refused() {
+    let s0 = start();
+    let two = r(&s0, files_read(vec![("a.json", with_opinions()), ("b.json", with_opinions())]));
+    assert_eq!(two.notice.as_deref(), Some("Could not import Choose one annotation file (or a brat .ann together with its .txt). Nothing was changed."));
+    assert_only_notice_changed(&s0, &two);
+    let none = r(&s0, files_read(vec![]));
+    assert_eq!(none.notice.as_deref(), Some("Could not import No file was chosen. Nothing was changed."));
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_naming_it() {
+    let s0 = start();
+    let big = vec![b' '; native::MAX_FILE_BYTES + 1];
+    let s1 = r(&s0, files_read(vec![("huge.json", big)]));
+    let notice = s1.notice.clone().unwrap();
+    assert!(notice.starts_with("Could not import huge.json: The file is too large"), "{notice}");
+    assert_only_notice_changed(&s0, &s1);
+}
+
+// ---------------------------------------------------------------- unknown labels
+
+#[test]
+fn a_w3c_file_with_an_unknown_label_waits_for_a_decision() {
+    let s0 = start();
+    let bytes = with_opinions();
+    let s1 = r(&s0, files_read(vec![("views.jsonld", bytes.clone())]));
+    let p = s1.pending_labels.as_ref().expect("held back");
+    assert_eq!(p.names, "views.jsonld");
+    assert_eq!(*p.files, vec![("views.jsonld".to_string(), bytes)]);
+    assert!(p.message.starts_with("views.jsonld uses labels this app does not have: “opinion” (2 annotations, first at items[1].body)."), "{}", p.message);
+    assert!(p.message.contains("Nothing has been imported yet"), "{}", p.message);
+    assert_eq!(s1.model, s0.model, "nothing imported yet, not even the known label");
+    assert_eq!(s1.revision, s0.revision);
+    assert_eq!(s1.history.undo_len(), 0);
+    assert_eq!(s1.notice, None);
+}
+
+#[test]
+fn resolving_unknown_labels_by_mapping_imports_them_with_that_label() {
+    let s1 = r(&start(), files_read(vec![("views.jsonld", with_opinions())]));
+    let s2 = r(&s1, resolve(Some(UnknownLabelPolicy::MapTo(Label::Claim))));
+    assert!(s2.pending_labels.is_none());
+    assert_eq!(s2.notice, None);
+    let labels: Vec<(&str, Label)> = s2.model.annotations.iter().map(|a| (a.quote.as_str(), a.label)).collect();
+    assert_eq!(labels, [("Kabul", Label::Claim), ("denied", Label::Denial), ("Islamabad said", Label::Claim), ("were injured", Label::Claim)]);
+    assert_eq!(s2.history.undo_len(), 1, "one undo step");
+    assert_eq!(s2.history.undo_description(), Some("Import views.jsonld"));
+    assert_eq!(s2.revision, s1.revision + 1);
+    assert!(s2.info.as_deref().unwrap().starts_with("Imported views.jsonld: 3 anchored exactly"), "{:?}", s2.info);
+    assert_invariants(&s2);
+}
+
+#[test]
+fn resolving_unknown_labels_by_skipping_imports_only_the_known_ones() {
+    let s1 = r(&start(), files_read(vec![("views.jsonld", with_opinions())]));
+    let s2 = r(&s1, resolve(Some(UnknownLabelPolicy::Skip)));
+    assert!(s2.pending_labels.is_none());
+    assert_eq!(s2.model.annotations.iter().map(|a| a.quote.as_str()).collect::<Vec<_>>(), ["Kabul", "denied"]);
+    let info = s2.info.clone().unwrap();
+    assert!(info.contains("2 skipped (labels opinion)"), "{info}");
+}
+
+#[test]
+fn cancelling_the_label_decision_imports_nothing_and_says_so() {
+    let s0 = start();
+    let s1 = r(&s0, files_read(vec![("views.jsonld", with_opinions())]));
+    let s2 = r(&s1, resolve(None));
+    assert!(s2.pending_labels.is_none());
+    assert_eq!(s2.info.as_deref(), Some("Import cancelled; nothing was changed."));
+    assert_eq!(s2.notice, None);
+    assert_eq!(s2.model, s0.model);
+    assert_eq!(s2.revision, s0.revision);
+    assert_eq!(s2.history.undo_len(), 0);
+}
+
+#[test]
+fn resolving_with_nothing_pending_changes_nothing() {
+    let s0 = start();
+    assert!(s0.reduce(resolve(None)).is_none());
+    assert!(s0.reduce(resolve(Some(UnknownLabelPolicy::MapTo(Label::Denial)))).is_none());
+}
+
+#[test]
+fn opening_another_document_drops_a_pending_import() {
+    use annotator_core::app::state::Opened;
+    let s1 = r(&start(), files_read(vec![("views.jsonld", with_opinions())]));
+    let opened = Opened { model: annotator_core::State::new(doc()), history: Default::default(), orphans: vec![], notice: None, info: None };
+    let s2 = r(&s1, AppAction::OpenDoc(Box::new(opened)));
+    assert!(s2.pending_labels.is_none());
+    assert!(s2.reduce(resolve(Some(UnknownLabelPolicy::Skip))).is_none());
+}
+
+// ---------------------------------------------------------------- brat and orphans
+
+#[test]
+fn a_brat_ann_with_its_txt_imports() {
+    let s0 = start();
+    let ann_file = "T1\tClaim 0 5\tKabul\nT2\tStatistic 41 46\t1,463\n#1\tAnnotatorNotes T2\tcasualties\n";
+    let s1 = r(&s0, files_read(vec![("kabul.ann", ann_file.as_bytes().to_vec()), ("kabul.txt", TEXT.as_bytes().to_vec())]));
+    assert_eq!(s1.notice, None, "{:?}", s1.notice);
+    let got: Vec<(&str, Label, &str)> = s1.model.annotations.iter().map(|a| (a.quote.as_str(), a.label, a.note.as_str())).collect();
+    assert_eq!(got, [("Kabul", Label::Claim, ""), ("denied", Label::Denial, ""), ("1,463", Label::Statistic, "casualties")]);
+    assert_eq!(s1.history.undo_description(), Some("Import kabul.ann + kabul.txt"));
+    assert!(s1.info.as_deref().unwrap().starts_with("Imported kabul.ann + kabul.txt:"), "{:?}", s1.info);
+    for a in s1.model.annotations.iter().filter(|a| a.id != "d") {
+        assert_eq!((a.created.as_str(), a.modified.as_str()), (T2, T2), "brat has no times: the import's");
+    }
+    assert_eq!(s1.revision, 1);
+    assert_invariants(&s1);
+}
+
+#[test]
+fn a_brat_pair_in_either_order_and_an_exported_ann_round_trip() {
+    let anns = vec![ann("k", "Kabul", Label::Claim), ann("i", "Islamabad said", Label::Denial)];
+    let exported = brat::export_ann(&anns);
+    let txt = brat::export_txt(&doc());
+    let s1 = r(&app(vec![]), files_read(vec![("x.txt", txt.into_bytes()), ("x.ann", exported.into_bytes())]));
+    assert_eq!(s1.notice, None, "{:?}", s1.notice);
+    let got: Vec<(usize, usize, Label)> = s1.model.annotations.iter().map(|a| (a.start, a.end, a.label)).collect();
+    assert_eq!(got, anns.iter().map(|a| (a.start, a.end, a.label)).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_brat_txt_that_does_not_match_its_ann_is_refused() {
+    let s0 = start();
+    let s1 = r(&s0, files_read(vec![("k.ann", b"T1\tClaim 0 5\tKabul\n".to_vec()), ("k.txt", b"Kabol denied".to_vec())]));
+    let notice = s1.notice.clone().unwrap();
+    assert!(notice.starts_with("Could not import k.ann: "), "{notice}");
+    assert_only_notice_changed(&s0, &s1);
+}
+
+#[test]
+fn a_file_whose_quotes_are_not_in_the_text_adds_orphans_and_is_saved() {
+    let s0 = start();
+    let item = json!({
+        "id": "urn:x-annotator:gone", "type": "Annotation",
+        "body": [{"type": "TextualBody", "purpose": "tagging", "value": "denial"}],
+        "target": {"source": "urn:x", "selector": [{"type": "TextQuoteSelector", "exact": "a sentence that is nowhere"}]},
+    });
+    let s1 = r(&s0, files_read(vec![("old.jsonld", w3c_file(vec![item]))]));
+    assert_eq!(s1.notice, None, "{:?}", s1.notice);
+    assert_eq!(s1.model.annotations, s0.model.annotations);
+    assert_eq!(s1.open_orphans().iter().map(|o| (o.id.as_str(), o.quote.as_str())).collect::<Vec<_>>(), [("gone", "a sentence that is nowhere")]);
+    assert_eq!(s1.revision, s0.revision + 1, "orphans must be saved");
+    assert!(s1.info.as_deref().unwrap().contains("1 orphaned"), "{:?}", s1.info);
+}
+
+#[test]
+fn import_files_decides_the_format_and_applies_the_label_policy() {
+    let d = doc();
+    let skip = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::Skip).unwrap();
+    assert_eq!(skip.annotations.len(), 1);
+    assert_eq!(skip.unknown_labels.len(), 1);
+    let err = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::Error).unwrap_err();
+    assert!(err.starts_with("v.jsonld: At items[1].body"), "{err}");
+    let mapped = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::MapTo(Label::Statistic)).unwrap();
+    assert_eq!(mapped.annotations.iter().filter(|a| a.label == Label::Statistic).count(), 2);
+}
+
