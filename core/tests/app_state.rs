@@ -373,7 +373,6 @@ fn deleting_an_orphan_is_saved() {
 /// that is not in the list (a stale click) changes no orphan but still bumps
 /// `revision`, asking for a save of nothing.
 #[test]
-#[ignore = "BUG: DeleteOrphan of an unknown id still bumps revision (see comment)"]
 fn deleting_an_unknown_orphan_changes_nothing() {
     let s0 = app_with(vec![], vec![orphan("o1", "Kabol", Label::Denial)]);
     match s0.reduce(AppAction::DeleteOrphan("zz".into())) {
@@ -420,7 +419,6 @@ fn an_import_merges_as_one_undo_step_replacing_same_ids() {
 /// `import` (`if next.revision == self.revision { … }` for orphan-only
 /// imports) shows the intent was that a no-op merge leaves `revision` alone.
 #[test]
-#[ignore = "BUG: a no-op import still bumps revision (see comment)"]
 fn an_import_that_changes_nothing_is_not_a_change_to_save() {
     let s0 = r(&three(), AppAction::Deleted(removed("Old doc")));
     assert!(s0.undoable_deletion().is_some());

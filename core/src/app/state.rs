@@ -182,8 +182,10 @@ pub enum AppAction {
     /// knew stored before (its unsaved edits are the difference between it
     /// and the shown annotations), `merged` what is stored now (`base` merged
     /// with the other tab's write). Shows `merged` with this tab's unsaved
-    /// edits on top, in order with them: an edit not yet saved is never
-    /// replaced by the other tab's copy.
+    /// edits merged in by the same rule as storage (by id, the later
+    /// `modified` wins, deletions remembered), in order with them: an edit
+    /// not yet saved is kept unless the other tab changed the same
+    /// annotation later.
     ExternalRecord { base: Rc<DocRecord>, merged: Rc<DocRecord>, now: String },
     /// A document was deleted (its removal can be undone until the next deletion).
     Deleted(Removed),
@@ -323,6 +325,9 @@ impl AppState {
             AppAction::Import { imported, file_name } => self.import(imported, &file_name),
             AppAction::Reattach { orphan_id, selection, now } => self.reattach(orphan_id, selection, now),
             AppAction::DeleteOrphan(id) => {
+                if !self.orphans.iter().any(|o| o.id == id) {
+                    return None;
+                }
                 let mut next = self.clone();
                 next.orphans = Rc::new(self.orphans.iter().filter(|o| o.id != id).cloned().collect());
                 next.revision += 1;
@@ -444,6 +449,17 @@ impl AppState {
         let result = apply_recorded_change(&self.model, &mut history, action, description);
         let mut next = self.clone();
         match result {
+            // (A one-annotation change is always a change; a merge is compared.)
+            Ok((model, change))
+                if Rc::ptr_eq(&model.annotations, &self.model.annotations)
+                    || (change.is_none() && model.annotations == self.model.annotations) =>
+            {
+                // Accepted but nothing changed (an import of what is there): nothing to save.
+                next.model = model;
+                next.notice = None;
+                next.info = None;
+                next.announce = announce;
+            }
             Ok((model, change)) => {
                 // A one-annotation action's change, for the view (imports: none, it compares).
                 next.last_change = change.map(|c| {
