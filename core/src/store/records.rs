@@ -82,6 +82,9 @@ pub struct DocStore {
     pub own: DocRecord,
     /// The stored base was unreadable (and backed up): the next save compacts.
     pub rewrite_whole: bool,
+    /// Most entries the own journal holds before a save compacts:
+    /// [`JOURNAL_MAX_ENTRIES`] after [`load`](Self::load) (tests lower it).
+    pub max_journal_entries: usize,
     /// The own journal key held an unreadable value that could not be backed
     /// up: back it up before the first write over it.
     own_unbacked: bool,
@@ -162,6 +165,7 @@ impl DocStore {
             known: DocRecord::default(),
             own: DocRecord::default(),
             rewrite_whole: false,
+            max_journal_entries: JOURNAL_MAX_ENTRIES,
             own_unbacked: false,
         };
         let own_key = journal_key(doc_id, tab);
@@ -226,7 +230,7 @@ impl DocStore {
         next_own.absorb(&delta);
         next_own.rev = self.known.rev.max(self.own.rev) + 1;
         let mut warning = None;
-        if self.rewrite_whole || entries(&next_own) > JOURNAL_MAX_ENTRIES {
+        if self.rewrite_whole || entries(&next_own) > self.max_journal_entries {
             match self.compact(kv, meta, &delta, now)? {
                 Ok(cleanup) => {
                     let lost = self.lost(&delta);
