@@ -972,3 +972,12 @@ proptest! {
         run(&ops, ntabs, max_entries)?;
     }
 }
+
+#[test]
+fn a_save_under_an_invalid_tab_id_is_refused_because_no_reader_would_see_it() {
+    let mut kv = MemKv::new();
+    let mut t = DocStore::load(&mut kv, &id(), "Bad.Tab", &index(), 0).store;
+    let cur = vec![ann(1, Label::Claim, &ts(1))];
+    assert!(t.save(&mut kv, &meta(), &cur, &ts(1)).is_err());
+    assert!(kv.map.is_empty());
+}

@@ -263,6 +263,7 @@ impl DocStore {
     /// the base was unreadable, the document is compacted instead (contract,
     /// steps 2–4). On error nothing stored and nothing in `self` changed, so
     /// the next save retries. Nothing to save: `Ok` with `wrote == false`.
+    /// An invalid tab id ([`valid_tab_id`](super::keys::valid_tab_id)) is an error.
     pub fn save(
         &mut self,
         kv: &mut dyn Kv,
@@ -270,6 +271,10 @@ impl DocStore {
         current: &[Annotation],
         now: &str,
     ) -> Result<Saved, String> {
+        if !super::keys::valid_tab_id(&self.tab) {
+            // Its journal would be invisible to every reader.
+            return Err(format!("“{}” is not a tab id (1 to 32 characters 0-9 a-z)", self.tab));
+        }
         let delta = self.known.edit_delta(current, now);
         if delta.is_empty() {
             return Ok(Saved::default());
