@@ -15,6 +15,7 @@ pub mod summary;
 pub mod words;
 pub mod bundle;
 pub mod library;
+pub mod store;
 pub mod merge;
 pub mod textfile;
 

@@ -1,30 +1,14 @@
-//! The document library (metadata of every document a person has), the
-//! browser storage schema, and the migration from the first schema.
+//! The document library (metadata of every document a person has).
 //!
-//! # Storage schema, version [`SCHEMA_VERSION`] (2)
-//!
-//! Every key this app writes starts with `text-annotator.`.
-//!
-//! | key | value |
-//! |-----|-------|
-//! | [`LIBRARY_KEY`] `text-annotator.v2.library` | the [`Library`] as JSON ([`Library::to_json`]) |
-//! | `text-annotator.v2.doc.<id>` ([`doc_key`]) | the document's annotation record: a native annotation file **without** the text, plus `deleted` tombstones and a `rev` write counter ([`DocRecord::to_json`](crate::merge::DocRecord::to_json)) |
-//! | `text-annotator.v2.delta.<id>` ([`delta_key`]) | the journal of recent edits to that record: the same JSON form, holding only the annotations changed and the tombstones made since the record was last written whole. The document's annotations are the [`merge`](crate::merge::merge) of the two; an edit rewrites only this small value, and once it grows past a bound the app writes the whole record and removes it |
-//! | `text-annotator.v2.text.<id>` ([`text_key`]) | the document's raw text, for texts of at most [`MAX_LOCAL_TEXT_UTF16`] UTF-16 code units; larger texts live in IndexedDB (the app decides and reads local storage first). The built-in sample article (`seed: true`) is never stored: it ships with the app |
-//! | `text-annotator.backup.<ms>.<original key>` ([`backup_key`]) | a raw value that could not be read, kept unchanged for the person to download |
-//!
-//! `<id>` is [`doc_id_for`] of the text (16 hex
-//! digits), so one text is one document however often it is opened.
-//!
-//! # Version 1 (read only, migrated)
-//!
-//! `text-annotator.v1.doc.<id>` = a native annotation file without the text
-//! (`native::export_with(doc, anns, false)`, format version 1); only the
-//! sample article existed. Corrupt v1 values were backed up by the v1 app as
-//! `text-annotator.v1.doc.<id>.backup-<ms>`; [`migrate_v1`] leaves those alone.
-//! The app runs [`migrate_v1`] when [`LIBRARY_KEY`] is absent.
+//! The storage schema, its keys and the migration from the first schema now
+//! live in [`crate::store`]; they are re-exported here so the old paths
+//! (`library::LIBRARY_KEY`, `library::doc_key`, `library::migrate_v1`, …)
+//! keep working.
 
-use crate::merge::{self, DocRecord};
+pub use crate::store::boot::{migrate_v1, Migration};
+pub use crate::store::keys::*;
+
+use crate::merge;
 use crate::model::{doc_id_for, shorten, Annotation, Document, Label};
 use crate::native::ImportError;
 use crate::textfile::{cut_graphemes, UNTITLED};
@@ -35,23 +19,6 @@ use std::fmt;
 pub const SCHEMA_VERSION: u32 = 2;
 /// `format` field of the library JSON.
 pub const LIBRARY_FORMAT: &str = "text-annotator/library";
-/// Key of the library (the list of documents).
-pub const LIBRARY_KEY: &str = "text-annotator.v2.library";
-/// Prefix of a document's annotation record key; see [`doc_key`].
-pub const DOC_KEY_PREFIX: &str = "text-annotator.v2.doc.";
-/// Prefix of a document's journal key; see [`delta_key`].
-pub const DELTA_KEY_PREFIX: &str = "text-annotator.v2.delta.";
-/// Prefix of a document's text key; see [`text_key`].
-pub const TEXT_KEY_PREFIX: &str = "text-annotator.v2.text.";
-/// Prefix of schema 1 annotation records.
-pub const V1_DOC_KEY_PREFIX: &str = "text-annotator.v1.doc.";
-/// Prefix of every backup key; see [`backup_key`].
-pub const BACKUP_KEY_PREFIX: &str = "text-annotator.backup.";
-/// Texts up to this many UTF-16 code units (512 KiB as stored by browsers,
-/// which count local storage in UTF-16) may be kept in local storage; longer
-/// texts go to IndexedDB, because local storage holds about 5 MB per site in
-/// all and the annotations must always fit.
-pub const MAX_LOCAL_TEXT_UTF16: usize = 256 * 1024;
 /// Most documents a library holds.
 pub const MAX_DOCUMENTS: usize = 5_000;
 /// Longest title, in code points.
@@ -60,75 +27,6 @@ pub const MAX_TITLE_CP: usize = 200;
 pub const MAX_NAME_CP: usize = 80;
 /// Longest document id, in characters (ids are `[0-9A-Za-z_-]`).
 pub const MAX_ID_LEN: usize = 64;
-
-/// Key of the annotation record of document `id`: `text-annotator.v2.doc.<id>`.
-pub fn doc_key(id: &str) -> String {
-    format!("{DOC_KEY_PREFIX}{id}")
-}
-
-/// Key of the journal of document `id` (edits since its record was last
-/// written whole): `text-annotator.v2.delta.<id>`.
-pub fn delta_key(id: &str) -> String {
-    format!("{DELTA_KEY_PREFIX}{id}")
-}
-
-/// Key of the text of document `id`: `text-annotator.v2.text.<id>`.
-pub fn text_key(id: &str) -> String {
-    format!("{TEXT_KEY_PREFIX}{id}")
-}
-
-/// Key under which an unreadable value of `original_key` is kept:
-/// `text-annotator.backup.<stamp_ms>.<original_key>`. Backups never start
-/// with a key prefix that is read as data, so they are never read back as data.
-pub fn backup_key(original_key: &str, stamp_ms: u64) -> String {
-    format!("{BACKUP_KEY_PREFIX}{stamp_ms}.{original_key}")
-}
-
-/// Whether a text should be kept in local storage (at most
-/// [`MAX_LOCAL_TEXT_UTF16`] UTF-16 code units) rather than IndexedDB.
-pub fn text_fits_local_storage(text: &str) -> bool {
-    text.encode_utf16().take(MAX_LOCAL_TEXT_UTF16 + 1).count() <= MAX_LOCAL_TEXT_UTF16
-}
-
-/// What a storage key is, for the app's `storage` event handler and for start-up.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StorageKey {
-    /// [`LIBRARY_KEY`].
-    Library,
-    /// A v2 annotation record of the document with this id.
-    Doc(String),
-    /// A v2 text of the document with this id.
-    Text(String),
-    /// The journal of recent edits of the document with this id.
-    Delta(String),
-    /// A v1 annotation record of the document with this id.
-    V1Doc(String),
-    /// A backup of unreadable data.
-    Backup,
-    /// Anything else (other apps' keys, v1 backups): never touched.
-    Other,
-}
-
-/// Classifies `key`. Ids must pass [`valid_doc_id`], so
-/// `text-annotator.v1.doc.<id>.backup-<ms>` is [`StorageKey::Other`].
-pub fn classify_key(key: &str) -> StorageKey {
-    let id_of = |prefix: &str| key.strip_prefix(prefix).filter(|id| valid_doc_id(id)).map(str::to_string);
-    if key == LIBRARY_KEY {
-        StorageKey::Library
-    } else if let Some(id) = id_of(DOC_KEY_PREFIX) {
-        StorageKey::Doc(id)
-    } else if let Some(id) = id_of(TEXT_KEY_PREFIX) {
-        StorageKey::Text(id)
-    } else if let Some(id) = id_of(DELTA_KEY_PREFIX) {
-        StorageKey::Delta(id)
-    } else if let Some(id) = id_of(V1_DOC_KEY_PREFIX) {
-        StorageKey::V1Doc(id)
-    } else if key.starts_with(BACKUP_KEY_PREFIX) {
-        StorageKey::Backup
-    } else {
-        StorageKey::Other
-    }
-}
 
 /// Whether `id` can be a document id: 1 to [`MAX_ID_LEN`] ASCII letters,
 /// digits, `-` or `_` (so it is safe in a storage key and a URL hash).
@@ -553,82 +451,4 @@ impl Library {
         }
         Ok(Library { version: SCHEMA_VERSION, docs })
     }
-}
-
-/// The outcome of [`migrate_v1`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Migration {
-    /// The library built from the v1 records (the app then calls
-    /// [`Library::ensure_seed`], which marks the sample article).
-    pub library: Library,
-    /// `(key, value)` pairs to write, in order: every document record first,
-    /// [`LIBRARY_KEY`] last, so an interrupted migration simply runs again.
-    pub writes: Vec<(String, String)>,
-    /// v1 keys that were converted; the app may remove them once every write succeeded.
-    pub migrated_keys: Vec<String>,
-    /// v1 records that could not be read: `(key, raw value, reason)`. The app
-    /// keeps each raw value under [`backup_key`] and tells the person; nothing
-    /// of it is dropped.
-    pub unreadable: Vec<(String, String, String)>,
-}
-
-/// Turns the v1 records among `key_values` (every local storage entry, in
-/// any order; other keys are ignored and must be left alone by the app)
-/// into v2 records. Each `text-annotator.v1.doc.<id>` value is validated as a
-/// native file of version 1 without its text: structure, types, unique ids,
-/// `start < end ≤ document.length`, and the quote's length equal to
-/// `end - start` (the quote itself is checked against the text when the app
-/// loads the document). A record whose `document.id` differs from the key's
-/// id is unreadable. A readable record becomes a [`DocRecord`] (no
-/// tombstones, `rev` 1) and a [`DocMeta`] (title, name and length from the
-/// file; `created`/`modified` the earliest/latest annotation times, or `""`).
-pub fn migrate_v1(key_values: &[(String, String)]) -> Migration {
-    let mut v1: Vec<(&String, &String, String)> = key_values
-        .iter()
-        .filter_map(|(k, v)| match classify_key(k) {
-            StorageKey::V1Doc(id) => Some((k, v, id)),
-            _ => None,
-        })
-        .collect();
-    v1.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out =
-        Migration { library: Library::new(), writes: Vec::new(), migrated_keys: Vec::new(), unreadable: Vec::new() };
-    for (key, raw, id) in v1 {
-        match merge::parse_record(raw.as_bytes(), Some(&id), None) {
-            Ok(stored) if out.library.docs.len() < MAX_DOCUMENTS => {
-                let anns = stored.record.annotations;
-                let h = stored.header;
-                let title = h.title.unwrap_or_default();
-                let mut meta = DocMeta::new("", &title, h.name.as_deref().unwrap_or(""), "");
-                meta.id = id.clone();
-                meta.len_cp = h.length.unwrap_or(0);
-                meta.counts = counts_of(&anns);
-                meta.created = anns
-                    .iter()
-                    .map(|a| a.created.as_str())
-                    .filter(|s| !s.is_empty())
-                    .min_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
-                    .unwrap_or("")
-                    .to_string();
-                meta.modified = anns
-                    .iter()
-                    .map(|a| a.modified.as_str())
-                    .max_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
-                    .unwrap_or("")
-                    .to_string();
-                let record = DocRecord::new(anns).with_rev(1);
-                out.writes.push((doc_key(&id), record.to_json(&meta)));
-                out.migrated_keys.push(key.clone());
-                out.library.docs.push(meta);
-            }
-            Ok(_) => out.unreadable.push((
-                key.clone(),
-                raw.clone(),
-                format!("the library already holds {MAX_DOCUMENTS} documents"),
-            )),
-            Err(e) => out.unreadable.push((key.clone(), raw.clone(), e.to_string())),
-        }
-    }
-    out.writes.push((LIBRARY_KEY.to_string(), out.library.to_json()));
-    out
 }
