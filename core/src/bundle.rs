@@ -15,9 +15,9 @@
 //! so importing the same bundle twice duplicates nothing.
 
 use crate::library::{counts_of, DocMeta, MAX_DOCUMENTS};
-use crate::merge::{self, field, get_str, parse_annotations, Check, DocRecord};
+use crate::json_fields::{field, get_str, ImportError};
+use crate::merge::{self, parse_annotations, Check, DocRecord};
 use crate::model::{doc_id_for, shorten};
-use crate::native::ImportError;
 use crate::text_index::TextIndex;
 use crate::textfile::MAX_TEXT_BYTES;
 use serde_json::{json, Value};

@@ -3,6 +3,9 @@
 //! testable with plain `cargo test` on the host.
 
 pub mod anchor;
+pub mod json_fields;
+pub mod time;
+pub mod titles;
 pub mod formats;
 pub mod model;
 pub mod native;

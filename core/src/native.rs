@@ -9,8 +9,7 @@
 //! reports the first problem with its location; a bad file changes nothing.
 
 use crate::model::{shorten, Annotation, Document, Label};
-use serde_json::{json, Map, Value};
-use std::fmt;
+use serde_json::{json, Value};
 
 /// The `format` field of a native file.
 pub const FORMAT: &str = "text-annotator/annotations";
@@ -18,44 +17,15 @@ pub const FORMAT: &str = "text-annotator/annotations";
 pub const VERSION: u64 = 1;
 /// Largest file accepted, in bytes (20 MB).
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+/// The `offset_unit` field written in native files and stored records.
+pub const OFFSET_UNIT: &str = "unicode code points, end exclusive";
 /// Most annotations accepted in one file.
 pub const MAX_ANNOTATIONS: usize = 200_000;
 /// Longest note accepted, in code points.
 pub const MAX_NOTE_CP: usize = 100_000;
 
-/// Why a file was refused, with where in the file the problem is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ImportError {
-    /// The file is larger than [`MAX_FILE_BYTES`].
-    TooLarge { bytes: usize, max: usize },
-    /// The file is not valid UTF-8 / JSON; `line` and `column` are 1-based.
-    Syntax { line: usize, column: usize, message: String },
-    /// The JSON is valid but a field is wrong; `path` is like `annotations[3].start`.
-    Field { path: String, message: String },
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ImportError::TooLarge { bytes, max } => write!(
-                f,
-                "The file is too large: {} MB (the limit is {} MB).",
-                crate::model::decimal(*bytes as f64 / 1_048_576.0, 1),
-                max / 1_048_576
-            ),
-            ImportError::Syntax { line, column, message } => {
-                write!(f, "Not valid JSON at line {line}, column {column}: {message}.")
-            }
-            ImportError::Field { path, message } => write!(f, "At {path}: {message}."),
-        }
-    }
-}
-
-impl std::error::Error for ImportError {}
-
-fn field(path: impl Into<String>, message: impl Into<String>) -> ImportError {
-    ImportError::Field { path: path.into(), message: message.into() }
-}
+pub use crate::json_fields::ImportError;
+use crate::json_fields::{field, get_offset, get_str};
 
 /// Serialises `annotations` of `doc` as a native file (pretty-printed JSON),
 /// including the document text.
@@ -139,25 +109,6 @@ fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
     (line, col)
-}
-
-fn get_str<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str, ImportError> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(field(format!("{path}.{key}"), "must be a string")),
-        None => Err(field(format!("{path}.{key}"), "is missing")),
-    }
-}
-
-fn get_offset(obj: &Map<String, Value>, key: &str, path: &str) -> Result<usize, ImportError> {
-    match obj.get(key) {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(u) => usize::try_from(u).map_err(|_| field(format!("{path}.{key}"), "is too large")),
-            None => Err(field(format!("{path}.{key}"), format!("must be a whole number ≥ 0, found {n}"))),
-        },
-        Some(_) => Err(field(format!("{path}.{key}"), "must be a number")),
-        None => Err(field(format!("{path}.{key}"), "is missing")),
-    }
 }
 
 /// Validates a native file against the open document `doc`: format, version,

@@ -22,7 +22,10 @@ pub mod w3c;
 
 use crate::anchor::{anchor_all, AnchorReport, Candidate, Orphan};
 use crate::model::{shorten, Annotation, Document, Label};
-use crate::native::{self, parse_json_bounded, ImportError, MAX_ANNOTATIONS, MAX_FILE_BYTES, MAX_NOTE_CP};
+pub(crate) use crate::json_fields::{field, get_offset};
+use crate::json_fields::get_str;
+use crate::json_fields::ImportError;
+use crate::native::{self, parse_json_bounded, MAX_ANNOTATIONS, MAX_FILE_BYTES, MAX_NOTE_CP};
 use crate::text_index::TextIndex;
 use serde_json::{Map, Value};
 
@@ -350,10 +353,6 @@ pub fn import_native_lenient(bytes: &[u8], index: &TextIndex, opts: &ImportOptio
     Ok(Imported::anchor(Format::Native, index, native_candidates(&v, opts)?))
 }
 
-pub(crate) fn field(path: impl Into<String>, message: impl Into<String>) -> ImportError {
-    ImportError::Field { path: path.into(), message: message.into() }
-}
-
 /// Resolves labels under a policy, remembering the unknown ones.
 pub(crate) struct LabelResolver<'a> {
     policy: &'a UnknownLabelPolicy,
@@ -415,27 +414,6 @@ pub(crate) fn check_note(note: &str, path: &str) -> Result<(), ImportError> {
         return Err(field(path, format!("is longer than {MAX_NOTE_CP} characters")));
     }
     Ok(())
-}
-
-/// A whole number ≥ 0 at `obj[key]`.
-pub(crate) fn get_offset(obj: &Map<String, Value>, key: &str, path: &str) -> Result<usize, ImportError> {
-    let p = format!("{path}.{key}");
-    match obj.get(key) {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(u) => usize::try_from(u).map_err(|_| field(&p, "is too large")),
-            None => Err(field(&p, format!("must be a whole number ≥ 0, found {n}"))),
-        },
-        Some(_) => Err(field(&p, "must be a number")),
-        None => Err(field(&p, "is missing")),
-    }
-}
-
-fn get_str<'v>(obj: &'v Map<String, Value>, key: &str, path: &str) -> Result<&'v str, ImportError> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(field(format!("{path}.{key}"), "must be a string")),
-        None => Err(field(format!("{path}.{key}"), "is missing")),
-    }
 }
 
 /// The native file `v` as candidates (see [`import_native_lenient`]).
