@@ -3,6 +3,7 @@
 //! testable with plain `cargo test` on the host.
 
 pub mod anchor;
+pub mod annotation_json;
 pub mod json_fields;
 pub mod time;
 pub mod titles;

@@ -49,19 +49,19 @@
 //! v2 record is still a valid native file.
 
 use crate::json_fields::{field, get_offset, get_str, ImportError};
-use crate::model::{shorten, text_order, Annotation, Label};
-use crate::native::{FORMAT, MAX_ANNOTATIONS, MAX_NOTE_CP, OFFSET_UNIT, VERSION};
+use crate::model::{shorten, text_order, Annotation};
+use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check, MAX_ANNOTATIONS};
+use crate::native::{FORMAT, OFFSET_UNIT, VERSION};
 use crate::text_index::TextIndex;
 use crate::time::timestamp_order;
 pub use crate::time::{compare_timestamps, parse_timestamp};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// Most tombstones a record keeps (the latest deletions).
 pub const MAX_TOMBSTONES: usize = 5_000;
-/// Longest annotation id accepted, in code points.
-pub const MAX_ANNOTATION_ID_CP: usize = 200;
+pub use crate::annotation_json::MAX_ANNOTATION_ID_CP;
 
 /// One document's annotations as stored, with the deletions it remembers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -200,18 +200,13 @@ impl DocRecord {
         // Serialised straight from borrowed structs (no intermediate `Value`
         // tree): this runs on every edit, for up to tens of thousands of annotations.
         #[derive(serde::Serialize)]
-        struct Del<'a> {
-            id: &'a str,
-            at: &'a str,
-        }
-        #[derive(serde::Serialize)]
         struct Rec<'a> {
             format: &'static str,
             version: u64,
             offset_unit: &'static str,
             document: RecordHeader<'a>,
-            annotations: &'a [Annotation],
-            deleted: Vec<Del<'a>>,
+            annotations: Annotations<'a>,
+            deleted: Vec<Tombstone<'a>>,
             rev: u64,
         }
         let rec = Rec {
@@ -219,12 +214,24 @@ impl DocRecord {
             version: VERSION,
             offset_unit: OFFSET_UNIT,
             document: header.into(),
-            annotations: &self.annotations,
-            deleted: self.deleted.iter().map(|(id, at)| Del { id, at }).collect(),
+            annotations: Annotations(&self.annotations),
+            deleted: tombstones(&self.deleted),
             rev: self.rev,
         };
         serde_json::to_string(&rec).unwrap_or_default()
     }
+}
+
+/// One tombstone as written: `{"id": "…", "at": "<RFC 3339>"}`.
+#[derive(serde::Serialize)]
+pub(crate) struct Tombstone<'a> {
+    id: &'a str,
+    at: &'a str,
+}
+
+/// Tombstones as written (`deleted`), sorted by id.
+pub(crate) fn tombstones(deleted: &BTreeMap<String, String>) -> Vec<Tombstone<'_>> {
+    deleted.iter().map(|(id, at)| Tombstone { id, at }).collect()
 }
 
 /// The `document` header of a stored record as written by
@@ -236,27 +243,6 @@ pub struct RecordHeader<'a> {
     pub title: &'a str,
     pub name: &'a str,
     pub length: usize,
-}
-
-/// The annotations as native JSON objects.
-pub(crate) fn annotations_value(annotations: &[Annotation]) -> Value {
-    Value::Array(
-        annotations
-            .iter()
-            .map(|a| {
-                json!({
-                    "id": a.id, "start": a.start, "end": a.end, "quote": a.quote,
-                    "label": a.label.as_str(), "note": a.note,
-                    "created": a.created, "modified": a.modified,
-                })
-            })
-            .collect(),
-    )
-}
-
-/// Tombstones as `[{"id", "at"}]`, sorted by id.
-pub(crate) fn deleted_value(deleted: &BTreeMap<String, String>) -> Value {
-    Value::Array(deleted.iter().map(|(id, at)| json!({ "id": id, "at": at })).collect())
 }
 
 /// The `document` header of a stored record (all optional, as in native files).
@@ -326,7 +312,7 @@ pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextI
         Some(index) => Check::Text(index),
         None => Check::Length(header.length),
     };
-    let annotations = parse_annotations(root.get("annotations"), "annotations", check)?;
+    let annotations = parse_annotations(root.get("annotations"), "annotations", check, strict_label)?;
     let deleted = parse_deleted(root.get("deleted"), "deleted")?;
     let rev = match root.get("rev") {
         None | Some(Value::Null) => 0,
@@ -337,119 +323,6 @@ pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextI
     record.deleted = deleted;
     record.rev = rev;
     Ok(Stored { header, record })
-}
-
-/// What the annotations are checked against.
-#[derive(Clone, Copy)]
-pub(crate) enum Check<'a> {
-    /// The text: quotes must match it.
-    Text(&'a TextIndex),
-    /// Only the text's length, if known: quotes must have the span's length.
-    Length(Option<usize>),
-}
-
-/// Validates an `annotations` array found at `path` (same rules and
-/// messages as the native importer); ids must be unique.
-pub(crate) fn parse_annotations(v: Option<&Value>, path: &str, check: Check) -> Result<Vec<Annotation>, ImportError> {
-    let list = match v {
-        Some(Value::Array(a)) => a,
-        Some(_) => return Err(field(path, "must be an array")),
-        None => return Err(field(path, "is missing")),
-    };
-    if list.len() > MAX_ANNOTATIONS {
-        return Err(field(path, format!("has {} entries; the limit is {MAX_ANNOTATIONS}", list.len())));
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut out = Vec::with_capacity(list.len());
-    for (i, item) in list.iter().enumerate() {
-        let p = format!("{path}[{i}]");
-        let obj = item.as_object().ok_or_else(|| field(&p, "must be an object"))?;
-        let id = get_str(obj, "id", &p)?;
-        if id.is_empty() || id.chars().count() > MAX_ANNOTATION_ID_CP {
-            return Err(field(format!("{p}.id"), format!("must be 1 to {MAX_ANNOTATION_ID_CP} characters")));
-        }
-        if let Some(j) = seen.insert(id, i) {
-            return Err(field(format!("{p}.id"), format!("“{}” is also the id of {path}[{j}]", shorten(id, 40))));
-        }
-        let start = get_offset(obj, "start", &p)?;
-        let end = get_offset(obj, "end", &p)?;
-        if start >= end {
-            return Err(field(&p, format!("start {start} must be less than end {end}")));
-        }
-        let quote = get_str(obj, "quote", &p)?;
-        match check {
-            Check::Text(index) => {
-                let len = index.len_cp();
-                if end > len {
-                    return Err(field(
-                        format!("{p}.end"),
-                        format!("{end} is past the end of the text ({len} characters)"),
-                    ));
-                }
-                let actual = index.slice_cp(start, end).unwrap_or("");
-                if quote != actual {
-                    return Err(field(
-                        format!("{p}.quote"),
-                        format!(
-                            "“{}” does not match the text at {start}..{end} (“{}”)",
-                            shorten(quote, 40),
-                            shorten(actual, 40)
-                        ),
-                    ));
-                }
-            }
-            Check::Length(len) => {
-                if let Some(len) = len {
-                    if end > len {
-                        return Err(field(
-                            format!("{p}.end"),
-                            format!("{end} is past the end of the text ({len} characters)"),
-                        ));
-                    }
-                }
-                let n = quote.chars().count();
-                if n != end - start {
-                    return Err(field(
-                        format!("{p}.quote"),
-                        format!("has {n} characters but the span {start}..{end} has {}", end - start),
-                    ));
-                }
-            }
-        }
-        let label_s = get_str(obj, "label", &p)?;
-        let label = Label::parse(label_s).ok_or_else(|| {
-            field(format!("{p}.label"), format!("“{}” is not one of claim, denial, statistic", shorten(label_s, 30)))
-        })?;
-        let note = match obj.get("note") {
-            None | Some(Value::Null) => "",
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => return Err(field(format!("{p}.note"), "must be a string")),
-        };
-        if note.chars().count() > MAX_NOTE_CP {
-            return Err(field(format!("{p}.note"), format!("is longer than {MAX_NOTE_CP} characters")));
-        }
-        let created = match obj.get("created") {
-            None | Some(Value::Null) => "",
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => return Err(field(format!("{p}.created"), "must be a string")),
-        };
-        let modified = match obj.get("modified") {
-            None | Some(Value::Null) => created,
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => return Err(field(format!("{p}.modified"), "must be a string")),
-        };
-        out.push(Annotation {
-            id: id.to_string(),
-            start,
-            end,
-            quote: quote.to_string(),
-            label,
-            note: note.to_string(),
-            created: created.to_string(),
-            modified: modified.to_string(),
-        });
-    }
-    Ok(out)
 }
 
 /// Validates a `deleted` array at `path` (missing or null: none). A repeated
