@@ -27,6 +27,7 @@
 use crate::json_fields::{field, get_offset, get_str, opt_str, ImportError};
 use crate::merge::{self, DocRecord};
 use crate::model::{doc_id_for, shorten, Annotation, Document, Label};
+use crate::time::parse_timestamp;
 use crate::titles::UNTITLED;
 pub use crate::titles::{sanitize_name, sanitize_title, MAX_NAME_CP, MAX_TITLE_CP};
 use serde_json::{json, Value};
@@ -208,7 +209,9 @@ impl DocMeta {
     /// `id` is required and must pass [`valid_doc_id`]; `title` is required
     /// and sanitised (empty → [`UNTITLED`]); `name` is sanitised; the other
     /// fields default to 0 / `""` / `false` when missing but must have the
-    /// right type when present.
+    /// right type when present; `modified` and `created` must be `""` or an
+    /// RFC 3339 date-time ([`parse_timestamp`]), so the app can show them
+    /// (a backup with `"2026-12-04é"` is refused at `documents[0].meta.modified`).
     pub fn from_value(v: &Value, path: &str) -> Result<DocMeta, ImportError> {
         let obj = v.as_object().ok_or_else(|| field(path, "must be an object"))?;
         let id = get_str(obj, "id", path)?;
@@ -237,8 +240,8 @@ impl DocMeta {
             }
             Some(_) => return Err(field(format!("{path}.counts"), "must be an object")),
         }
-        let modified = opt_str(obj, "modified", path)?.unwrap_or("").to_string();
-        let created = opt_str(obj, "created", path)?.unwrap_or("").to_string();
+        let modified = opt_time(obj, "modified", path)?;
+        let created = opt_time(obj, "created", path)?;
         let seed = match obj.get("seed") {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => *b,
@@ -246,6 +249,20 @@ impl DocMeta {
         };
         Ok(DocMeta { id: id.to_string(), title, name, len_cp, counts, modified, created, seed })
     }
+}
+
+/// The string at `obj[key]` when it is `""` or an RFC 3339 date-time
+/// ([`parse_timestamp`]); missing or null is `""`. Anything else is an error
+/// at `{path}.{key}`.
+fn opt_time(obj: &serde_json::Map<String, Value>, key: &str, path: &str) -> Result<String, ImportError> {
+    let s = opt_str(obj, key, path)?.unwrap_or("");
+    if !s.is_empty() && parse_timestamp(s).is_none() {
+        return Err(field(
+            format!("{path}.{key}"),
+            format!("“{}” is not an RFC 3339 date-time (like 2026-12-04T09:30:00Z)", shorten(s, 40)),
+        ));
+    }
+    Ok(s.to_string())
 }
 
 /// The `document` header of the document's stored record
