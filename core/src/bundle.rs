@@ -15,12 +15,14 @@
 //! so importing the same bundle twice duplicates nothing.
 
 use crate::library::{counts_of, DocMeta, MAX_DOCUMENTS};
-use crate::merge::{self, field, get_str, parse_annotations, Check, DocRecord};
+use crate::json_fields::{field, get_str, ImportError};
+use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check};
+use crate::merge::{self, DocRecord};
 use crate::model::{doc_id_for, shorten};
-use crate::native::ImportError;
+use crate::native::OFFSET_UNIT;
 use crate::text_index::TextIndex;
 use crate::textfile::MAX_TEXT_BYTES;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// The `format` field of a bundle.
@@ -47,24 +49,32 @@ pub struct BundleDoc {
 /// Serialises `docs` (metadata, text, record) as a bundle (pretty JSON).
 /// `rev` is not exported: it only counts local writes.
 pub fn export(docs: &[(DocMeta, &str, DocRecord)]) -> String {
-    let documents: Vec<Value> = docs
+    // Keys in alphabetical order, as earlier versions wrote them.
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        annotations: Annotations<'a>,
+        deleted: Vec<merge::Tombstone<'a>>,
+        meta: Value,
+        text: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct Bundle<'a> {
+        documents: Vec<Doc<'a>>,
+        format: &'static str,
+        offset_unit: &'static str,
+        version: u64,
+    }
+    let documents = docs
         .iter()
-        .map(|(meta, text, record)| {
-            json!({
-                "meta": meta.to_value(),
-                "text": text,
-                "annotations": merge::annotations_value(&record.annotations),
-                "deleted": merge::deleted_value(&record.deleted),
-            })
+        .map(|(meta, text, record)| Doc {
+            annotations: Annotations(&record.annotations),
+            deleted: merge::tombstones(&record.deleted),
+            meta: meta.to_value(),
+            text,
         })
         .collect();
-    let v = json!({
-        "format": FORMAT,
-        "version": VERSION,
-        "offset_unit": "unicode code points, end exclusive",
-        "documents": documents,
-    });
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+    let b = Bundle { documents, format: FORMAT, offset_unit: OFFSET_UNIT, version: VERSION };
+    serde_json::to_string_pretty(&b).unwrap_or_default()
 }
 
 /// Parses and validates a bundle. Checks, each error with its path
@@ -147,7 +157,7 @@ pub fn import(bytes: &[u8], existing_ids: &[String]) -> Result<Vec<BundleDoc>, I
         }
         let index = TextIndex::new(text);
         let annotations =
-            parse_annotations(obj.get("annotations"), &format!("{path}.annotations"), Check::Text(&index))?;
+            parse_annotations(obj.get("annotations"), &format!("{path}.annotations"), Check::Text(&index), strict_label)?;
         let deleted = merge::parse_deleted(obj.get("deleted"), &format!("{path}.deleted"))?;
         let mut record = DocRecord::new(annotations);
         record.deleted = deleted;

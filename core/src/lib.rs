@@ -3,7 +3,11 @@
 //! testable with plain `cargo test` on the host.
 
 pub mod anchor;
+pub mod annotation_json;
 pub mod app;
+pub mod json_fields;
+pub mod time;
+pub mod titles;
 pub mod formats;
 pub mod model;
 pub mod native;

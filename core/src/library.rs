@@ -1,18 +1,15 @@
 //! The document library (metadata of every document a person has).
 //!
-//! The storage schema, its keys and the migration from the first schema now
-//! live in [`crate::store`]; they are re-exported here so the old paths
-//! (`library::LIBRARY_KEY`, `library::doc_key`, `library::migrate_v1`, …)
-//! keep working.
+//! The storage schema, its keys and the migration from the first schema
+//! live in [`crate::store`], which depends on this module (never the reverse).
 
-pub use crate::store::boot::{migrate_v1, Migration};
-pub use crate::store::keys::*;
-
+use crate::json_fields::{field, get_offset, get_str, opt_str, ImportError};
 use crate::merge;
 use crate::model::{doc_id_for, shorten, Annotation, Document, Label};
-use crate::native::ImportError;
-use crate::textfile::{cut_graphemes, UNTITLED};
-use serde_json::{json, Map, Value};
+use crate::time::parse_timestamp;
+use crate::titles::UNTITLED;
+pub use crate::titles::{sanitize_name, sanitize_title, MAX_NAME_CP, MAX_TITLE_CP};
+use serde_json::{json, Value};
 use std::fmt;
 
 /// Version of the storage schema this build writes.
@@ -21,10 +18,6 @@ pub const SCHEMA_VERSION: u32 = 2;
 pub const LIBRARY_FORMAT: &str = "text-annotator/library";
 /// Most documents a library holds.
 pub const MAX_DOCUMENTS: usize = 5_000;
-/// Longest title, in code points.
-pub const MAX_TITLE_CP: usize = 200;
-/// Longest file-name stem, in code points.
-pub const MAX_NAME_CP: usize = 80;
 /// Longest document id, in characters (ids are `[0-9A-Za-z_-]`).
 pub const MAX_ID_LEN: usize = 64;
 
@@ -32,67 +25,6 @@ pub const MAX_ID_LEN: usize = 64;
 /// digits, `-` or `_` (so it is safe in a storage key and a URL hash).
 pub fn valid_doc_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= MAX_ID_LEN && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Cleans a title for display and storage: every run of white space and
-/// control characters (C0, DEL, C1, line/paragraph separators, bidi
-/// embeddings/overrides/isolates) becomes one space, U+FEFF is dropped, the
-/// ends are trimmed and the result cut to [`MAX_TITLE_CP`] code points on a
-/// grapheme boundary. Nothing else is changed: `<`, `>`, `&` and quotes stay
-/// literally (the UI renders titles as text, never as HTML). May return `""`.
-pub fn sanitize_title(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len().min(4 * MAX_TITLE_CP));
-    let mut gap = false;
-    for c in raw.chars() {
-        if c == '\u{FEFF}' {
-            continue;
-        }
-        if c.is_whitespace() || c.is_control() || is_bidi_control(c) {
-            gap = true;
-            continue;
-        }
-        if gap && !out.is_empty() {
-            out.push(' ');
-        }
-        gap = false;
-        out.push(c);
-        // Stop early on huge input; the final cut below is exact.
-        if out.len() > 8 * MAX_TITLE_CP {
-            break;
-        }
-    }
-    cut_graphemes(&out, MAX_TITLE_CP)
-}
-
-/// A file-name stem for downloads (`<name>.annotations.json`) made from a
-/// title or file name: letters and digits (any script), `-`, `_` and `.` are
-/// kept, every other run of characters becomes `-`; leading/trailing `-`/`.`
-/// are trimmed; at most [`MAX_NAME_CP`] code points; `"document"` if empty.
-pub fn sanitize_name(raw: &str) -> String {
-    let mut out = String::new();
-    let mut n = 0;
-    for c in raw.chars() {
-        if n >= MAX_NAME_CP {
-            break;
-        }
-        let keep = c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
-        let c = if keep { c } else { '-' };
-        if c == '-' && out.ends_with('-') {
-            continue;
-        }
-        out.push(c);
-        n += 1;
-    }
-    let trimmed = out.trim_matches(|c| c == '-' || c == '.');
-    if trimmed.is_empty() {
-        "document".to_string()
-    } else {
-        trimmed.to_string()
-    }
 }
 
 /// Number of annotations per label, in [`Label::ALL`] order.
@@ -170,22 +102,24 @@ impl DocMeta {
     /// `id` is required and must pass [`valid_doc_id`]; `title` is required
     /// and sanitised (empty → [`UNTITLED`]); `name` is sanitised; the other
     /// fields default to 0 / `""` / `false` when missing but must have the
-    /// right type when present.
+    /// right type when present; `modified` and `created` must be `""` or an
+    /// RFC 3339 date-time ([`parse_timestamp`]), so the app can show them
+    /// (a backup with `"2026-12-04é"` is refused at `documents[0].meta.modified`).
     pub fn from_value(v: &Value, path: &str) -> Result<DocMeta, ImportError> {
-        let obj = v.as_object().ok_or_else(|| merge::field(path, "must be an object"))?;
-        let id = merge::get_str(obj, "id", path)?;
+        let obj = v.as_object().ok_or_else(|| field(path, "must be an object"))?;
+        let id = get_str(obj, "id", path)?;
         if !valid_doc_id(id) {
-            return Err(merge::field(
+            return Err(field(
                 format!("{path}.id"),
                 format!("“{}” is not a document id (1 to {MAX_ID_LEN} letters, digits, - or _)", shorten(id, 40)),
             ));
         }
-        let title = sanitize_title(merge::get_str(obj, "title", path)?);
+        let title = sanitize_title(get_str(obj, "title", path)?);
         let title = if title.is_empty() { UNTITLED.to_string() } else { title };
         let name = sanitize_name(opt_str(obj, "name", path)?.unwrap_or(&title));
         let len_cp = match obj.get("length") {
             None => 0,
-            Some(_) => merge::get_offset(obj, "length", path)?,
+            Some(_) => get_offset(obj, "length", path)?,
         };
         let mut counts = [0; 3];
         match obj.get("counts") {
@@ -193,28 +127,42 @@ impl DocMeta {
             Some(Value::Object(c)) => {
                 for l in Label::ALL {
                     if c.contains_key(l.as_str()) {
-                        counts[l as usize] = merge::get_offset(c, l.as_str(), &format!("{path}.counts"))?;
+                        counts[l as usize] = get_offset(c, l.as_str(), &format!("{path}.counts"))?;
                     }
                 }
             }
-            Some(_) => return Err(merge::field(format!("{path}.counts"), "must be an object")),
+            Some(_) => return Err(field(format!("{path}.counts"), "must be an object")),
         }
-        let modified = opt_str(obj, "modified", path)?.unwrap_or("").to_string();
-        let created = opt_str(obj, "created", path)?.unwrap_or("").to_string();
+        let modified = opt_time(obj, "modified", path)?;
+        let created = opt_time(obj, "created", path)?;
         let seed = match obj.get("seed") {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => *b,
-            Some(_) => return Err(merge::field(format!("{path}.seed"), "must be true or false")),
+            Some(_) => return Err(field(format!("{path}.seed"), "must be true or false")),
         };
         Ok(DocMeta { id: id.to_string(), title, name, len_cp, counts, modified, created, seed })
     }
 }
 
-fn opt_str<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>, ImportError> {
-    match obj.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(merge::field(format!("{path}.{key}"), "must be a string")),
+/// The string at `obj[key]` when it is `""` or an RFC 3339 date-time
+/// ([`parse_timestamp`]); missing or null is `""`. Anything else is an error
+/// at `{path}.{key}`.
+fn opt_time(obj: &serde_json::Map<String, Value>, key: &str, path: &str) -> Result<String, ImportError> {
+    let s = opt_str(obj, key, path)?.unwrap_or("");
+    if !s.is_empty() && parse_timestamp(s).is_none() {
+        return Err(field(
+            format!("{path}.{key}"),
+            format!("“{}” is not an RFC 3339 date-time (like 2026-12-04T09:30:00Z)", shorten(s, 40)),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// The `document` header of the document's stored record
+/// ([`DocRecord::to_json`]): id, title, name and length.
+impl<'a> From<&'a DocMeta> for merge::RecordHeader<'a> {
+    fn from(m: &'a DocMeta) -> Self {
+        merge::RecordHeader { id: &m.id, title: &m.title, name: &m.name, length: m.len_cp }
     }
 }
 
@@ -414,35 +362,35 @@ impl Library {
     /// (`documents[2].title`).
     pub fn from_json(bytes: &[u8]) -> Result<Library, ImportError> {
         let v = crate::native::parse_json_bounded(bytes)?;
-        let root = v.as_object().ok_or_else(|| merge::field("the top level", "must be a JSON object"))?;
+        let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
         match root.get("format") {
             Some(Value::String(s)) if s == LIBRARY_FORMAT => {}
-            _ => return Err(merge::field("format", format!("must be “{LIBRARY_FORMAT}”"))),
+            _ => return Err(field("format", format!("must be “{LIBRARY_FORMAT}”"))),
         }
         match root.get("version").and_then(Value::as_u64) {
             Some(n) if n == SCHEMA_VERSION as u64 => {}
             Some(n) => {
-                return Err(merge::field(
+                return Err(field(
                     "version",
                     format!("{n} is not supported (this app reads version {SCHEMA_VERSION}); it may come from a newer version of the app"),
                 ))
             }
-            None => return Err(merge::field("version", "must be a whole number")),
+            None => return Err(field("version", "must be a whole number")),
         }
         let list = match root.get("documents") {
             Some(Value::Array(a)) => a,
-            Some(_) => return Err(merge::field("documents", "must be an array")),
-            None => return Err(merge::field("documents", "is missing")),
+            Some(_) => return Err(field("documents", "must be an array")),
+            None => return Err(field("documents", "is missing")),
         };
         if list.len() > MAX_DOCUMENTS {
-            return Err(merge::field("documents", format!("has {} entries; the limit is {MAX_DOCUMENTS}", list.len())));
+            return Err(field("documents", format!("has {} entries; the limit is {MAX_DOCUMENTS}", list.len())));
         }
         let mut docs: Vec<DocMeta> = Vec::with_capacity(list.len());
         for (i, item) in list.iter().enumerate() {
             let path = format!("documents[{i}]");
             let meta = DocMeta::from_value(item, &path)?;
             if let Some(j) = docs.iter().position(|d| d.id == meta.id) {
-                return Err(merge::field(
+                return Err(field(
                     format!("{path}.id"),
                     format!("“{}” is already used by documents[{j}]", meta.id),
                 ));

@@ -48,18 +48,20 @@
 //! record (no `deleted`, no `rev`) reads as no tombstones and `rev` 0, and a
 //! v2 record is still a valid native file.
 
-use crate::library::DocMeta;
-use crate::model::{shorten, text_order, Annotation, Label};
-use crate::native::{ImportError, FORMAT, MAX_ANNOTATIONS, MAX_NOTE_CP, VERSION};
+use crate::json_fields::{field, get_offset, get_str, ImportError};
+use crate::model::{shorten, text_order, Annotation};
+use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check, MAX_ANNOTATIONS};
+use crate::native::{FORMAT, OFFSET_UNIT, VERSION};
 use crate::text_index::TextIndex;
-use serde_json::{json, Map, Value};
+use crate::time::timestamp_order;
+pub use crate::time::{compare_timestamps, parse_timestamp};
+use serde_json::Value;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 /// Most tombstones a record keeps (the latest deletions).
 pub const MAX_TOMBSTONES: usize = 5_000;
-/// Longest annotation id accepted, in code points.
-pub const MAX_ANNOTATION_ID_CP: usize = 200;
+pub use crate::annotation_json::MAX_ANNOTATION_ID_CP;
 
 /// One document's annotations as stored, with the deletions it remembers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -190,89 +192,57 @@ impl DocRecord {
     }
 
     /// Compact JSON for `text-annotator.v2.doc.<id>`: the native file header
-    /// (`document` = id, title, name, length from `meta`; no text), the
-    /// annotations, `deleted` (sorted by id) and `rev`.
-    pub fn to_json(&self, meta: &DocMeta) -> String {
+    /// (`document` = id, title, name, length, usually from a
+    /// [`DocMeta`](crate::library::DocMeta): `record.to_json(&meta)`; no
+    /// text), the annotations (written by [`crate::annotation_json`]),
+    /// `deleted` (sorted by id) and `rev`.
+    pub fn to_json<'h>(&self, header: impl Into<RecordHeader<'h>>) -> String {
         // Serialised straight from borrowed structs (no intermediate `Value`
         // tree): this runs on every edit, for up to tens of thousands of annotations.
-        #[derive(serde::Serialize)]
-        struct Doc<'a> {
-            id: &'a str,
-            title: &'a str,
-            name: &'a str,
-            length: usize,
-        }
-        #[derive(serde::Serialize)]
-        struct Ann<'a> {
-            id: &'a str,
-            start: usize,
-            end: usize,
-            quote: &'a str,
-            label: &'static str,
-            note: &'a str,
-            created: &'a str,
-            modified: &'a str,
-        }
-        #[derive(serde::Serialize)]
-        struct Del<'a> {
-            id: &'a str,
-            at: &'a str,
-        }
         #[derive(serde::Serialize)]
         struct Rec<'a> {
             format: &'static str,
             version: u64,
             offset_unit: &'static str,
-            document: Doc<'a>,
-            annotations: Vec<Ann<'a>>,
-            deleted: Vec<Del<'a>>,
+            document: RecordHeader<'a>,
+            annotations: Annotations<'a>,
+            deleted: Vec<Tombstone<'a>>,
             rev: u64,
         }
         let rec = Rec {
             format: FORMAT,
             version: VERSION,
-            offset_unit: "unicode code points, end exclusive",
-            document: Doc { id: &meta.id, title: &meta.title, name: &meta.name, length: meta.len_cp },
-            annotations: self
-                .annotations
-                .iter()
-                .map(|a| Ann {
-                    id: &a.id,
-                    start: a.start,
-                    end: a.end,
-                    quote: &a.quote,
-                    label: a.label.as_str(),
-                    note: &a.note,
-                    created: &a.created,
-                    modified: &a.modified,
-                })
-                .collect(),
-            deleted: self.deleted.iter().map(|(id, at)| Del { id, at }).collect(),
+            offset_unit: OFFSET_UNIT,
+            document: header.into(),
+            annotations: Annotations(&self.annotations),
+            deleted: tombstones(&self.deleted),
             rev: self.rev,
         };
         serde_json::to_string(&rec).unwrap_or_default()
     }
 }
 
-/// The annotations as native JSON objects.
-pub(crate) fn annotations_value(annotations: &[Annotation]) -> Value {
-    Value::Array(
-        annotations
-            .iter()
-            .map(|a| {
-                json!({
-                    "id": a.id, "start": a.start, "end": a.end, "quote": a.quote,
-                    "label": a.label.as_str(), "note": a.note,
-                    "created": a.created, "modified": a.modified,
-                })
-            })
-            .collect(),
-    )
+/// One tombstone as written: `{"id": "…", "at": "<RFC 3339>"}`.
+#[derive(serde::Serialize)]
+pub(crate) struct Tombstone<'a> {
+    id: &'a str,
+    at: &'a str,
 }
 
-/// Tombstones as `[{"id", "at"}]`, sorted by id.
-pub(crate) fn deleted_value(deleted: &BTreeMap<String, String>) -> Value {
-    Value::Array(deleted.iter().map(|(id, at)| json!({ "id": id, "at": at })).collect())
+/// Tombstones as written (`deleted`), sorted by id.
+pub(crate) fn tombstones(deleted: &BTreeMap<String, String>) -> Vec<Tombstone<'_>> {
+    deleted.iter().map(|(id, at)| Tombstone { id, at }).collect()
+}
+
+/// The `document` header of a stored record as written by
+/// [`DocRecord::to_json`]: what names the document, without its text.
+/// `length` is in code points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RecordHeader<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub name: &'a str,
+    pub length: usize,
 }
 
 /// The `document` header of a stored record (all optional, as in native files).
@@ -342,7 +312,7 @@ pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextI
         Some(index) => Check::Text(index),
         None => Check::Length(header.length),
     };
-    let annotations = parse_annotations(root.get("annotations"), "annotations", check)?;
+    let annotations = parse_annotations(root.get("annotations"), "annotations", check, strict_label)?;
     let deleted = parse_deleted(root.get("deleted"), "deleted")?;
     let rev = match root.get("rev") {
         None | Some(Value::Null) => 0,
@@ -353,142 +323,6 @@ pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextI
     record.deleted = deleted;
     record.rev = rev;
     Ok(Stored { header, record })
-}
-
-/// What the annotations are checked against.
-#[derive(Clone, Copy)]
-pub(crate) enum Check<'a> {
-    /// The text: quotes must match it.
-    Text(&'a TextIndex),
-    /// Only the text's length, if known: quotes must have the span's length.
-    Length(Option<usize>),
-}
-
-pub(crate) fn field(path: impl Into<String>, message: impl Into<String>) -> ImportError {
-    ImportError::Field { path: path.into(), message: message.into() }
-}
-
-pub(crate) fn get_str<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str, ImportError> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(field(format!("{path}.{key}"), "must be a string")),
-        None => Err(field(format!("{path}.{key}"), "is missing")),
-    }
-}
-
-pub(crate) fn get_offset(obj: &Map<String, Value>, key: &str, path: &str) -> Result<usize, ImportError> {
-    match obj.get(key) {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(u) => usize::try_from(u).map_err(|_| field(format!("{path}.{key}"), "is too large")),
-            None => Err(field(format!("{path}.{key}"), format!("must be a whole number ≥ 0, found {n}"))),
-        },
-        Some(_) => Err(field(format!("{path}.{key}"), "must be a number")),
-        None => Err(field(format!("{path}.{key}"), "is missing")),
-    }
-}
-
-/// Validates an `annotations` array found at `path` (same rules and
-/// messages as the native importer); ids must be unique.
-pub(crate) fn parse_annotations(v: Option<&Value>, path: &str, check: Check) -> Result<Vec<Annotation>, ImportError> {
-    let list = match v {
-        Some(Value::Array(a)) => a,
-        Some(_) => return Err(field(path, "must be an array")),
-        None => return Err(field(path, "is missing")),
-    };
-    if list.len() > MAX_ANNOTATIONS {
-        return Err(field(path, format!("has {} entries; the limit is {MAX_ANNOTATIONS}", list.len())));
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut out = Vec::with_capacity(list.len());
-    for (i, item) in list.iter().enumerate() {
-        let p = format!("{path}[{i}]");
-        let obj = item.as_object().ok_or_else(|| field(&p, "must be an object"))?;
-        let id = get_str(obj, "id", &p)?;
-        if id.is_empty() || id.chars().count() > MAX_ANNOTATION_ID_CP {
-            return Err(field(format!("{p}.id"), format!("must be 1 to {MAX_ANNOTATION_ID_CP} characters")));
-        }
-        if let Some(j) = seen.insert(id, i) {
-            return Err(field(format!("{p}.id"), format!("“{}” is also the id of {path}[{j}]", shorten(id, 40))));
-        }
-        let start = get_offset(obj, "start", &p)?;
-        let end = get_offset(obj, "end", &p)?;
-        if start >= end {
-            return Err(field(&p, format!("start {start} must be less than end {end}")));
-        }
-        let quote = get_str(obj, "quote", &p)?;
-        match check {
-            Check::Text(index) => {
-                let len = index.len_cp();
-                if end > len {
-                    return Err(field(
-                        format!("{p}.end"),
-                        format!("{end} is past the end of the text ({len} characters)"),
-                    ));
-                }
-                let actual = index.slice_cp(start, end).unwrap_or("");
-                if quote != actual {
-                    return Err(field(
-                        format!("{p}.quote"),
-                        format!(
-                            "“{}” does not match the text at {start}..{end} (“{}”)",
-                            shorten(quote, 40),
-                            shorten(actual, 40)
-                        ),
-                    ));
-                }
-            }
-            Check::Length(len) => {
-                if let Some(len) = len {
-                    if end > len {
-                        return Err(field(
-                            format!("{p}.end"),
-                            format!("{end} is past the end of the text ({len} characters)"),
-                        ));
-                    }
-                }
-                let n = quote.chars().count();
-                if n != end - start {
-                    return Err(field(
-                        format!("{p}.quote"),
-                        format!("has {n} characters but the span {start}..{end} has {}", end - start),
-                    ));
-                }
-            }
-        }
-        let label_s = get_str(obj, "label", &p)?;
-        let label = Label::parse(label_s).ok_or_else(|| {
-            field(format!("{p}.label"), format!("“{}” is not one of claim, denial, statistic", shorten(label_s, 30)))
-        })?;
-        let note = match obj.get("note") {
-            None | Some(Value::Null) => "",
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => return Err(field(format!("{p}.note"), "must be a string")),
-        };
-        if note.chars().count() > MAX_NOTE_CP {
-            return Err(field(format!("{p}.note"), format!("is longer than {MAX_NOTE_CP} characters")));
-        }
-        let created = match obj.get("created") {
-            None | Some(Value::Null) => "",
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => return Err(field(format!("{p}.created"), "must be a string")),
-        };
-        let modified = match obj.get("modified") {
-            None | Some(Value::Null) => created,
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => return Err(field(format!("{p}.modified"), "must be a string")),
-        };
-        out.push(Annotation {
-            id: id.to_string(),
-            start,
-            end,
-            quote: quote.to_string(),
-            label,
-            note: note.to_string(),
-            created: created.to_string(),
-            modified: modified.to_string(),
-        });
-    }
-    Ok(out)
 }
 
 /// Validates a `deleted` array at `path` (missing or null: none). A repeated
@@ -617,103 +451,4 @@ pub fn version_cmp(a: &Annotation, b: &Annotation) -> Ordering {
         .then_with(|| a.quote.cmp(&b.quote))
         .then_with(|| a.note.cmp(&b.note))
         .then_with(|| a.id.cmp(&b.id))
-}
-
-/// A total order on timestamp strings: [`compare_timestamps`], then the raw strings.
-fn timestamp_order(a: &str, b: &str) -> Ordering {
-    compare_timestamps(a, b).then_with(|| a.cmp(b))
-}
-
-/// Compares two RFC 3339 timestamps as instants (`…T10:00:00+02:00` equals
-/// `…T08:00:00Z`; `…00Z` equals `…00.000Z`). A string that is not RFC 3339
-/// is earlier than any that is; two such strings compare as strings.
-pub fn compare_timestamps(a: &str, b: &str) -> Ordering {
-    match (parse_timestamp(a), parse_timestamp(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => Ordering::Greater,
-        (None, Some(_)) => Ordering::Less,
-        (None, None) => a.cmp(b),
-    }
-}
-
-/// Parses an RFC 3339 date-time (`2024-05-01T10:20:30.123Z`, `T` or space,
-/// `Z` or `±HH:MM`) into (seconds since 1970-01-01T00:00:00Z, nanoseconds).
-pub fn parse_timestamp(s: &str) -> Option<(i64, u32)> {
-    let b = s.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let part = b.get(from..from + len)?;
-        part.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64))
-    };
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let mut i = 19;
-    let mut nanos: u32 = 0;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 {
-            return None;
-        }
-        for k in 0..9 {
-            let d = if k < digits { (b[i + k] - b'0') as u32 } else { 0 };
-            nanos = nanos * 10 + d;
-        }
-        i += digits;
-    }
-    let offset = match b.get(i)? {
-        b'Z' | b'z' if i + 1 == b.len() => 0,
-        sign @ (b'+' | b'-') if i + 6 == b.len() && b[i + 3] == b':' => {
-            let (h, m) = (num(i + 1, 2)?, num(i + 4, 2)?);
-            if h > 23 || m > 59 {
-                return None;
-            }
-            let o = h * 3600 + m * 60;
-            if *sign == b'+' {
-                o
-            } else {
-                -o
-            }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    Some((days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanos))
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }

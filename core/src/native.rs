@@ -8,9 +8,9 @@
 //! Offsets are code points, end exclusive. Import validates everything and
 //! reports the first problem with its location; a bad file changes nothing.
 
-use crate::model::{shorten, Annotation, Document, Label};
-use serde_json::{json, Map, Value};
-use std::fmt;
+use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check};
+use crate::model::{shorten, Annotation, Document};
+use serde_json::Value;
 
 /// The `format` field of a native file.
 pub const FORMAT: &str = "text-annotator/annotations";
@@ -18,44 +18,12 @@ pub const FORMAT: &str = "text-annotator/annotations";
 pub const VERSION: u64 = 1;
 /// Largest file accepted, in bytes (20 MB).
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
-/// Most annotations accepted in one file.
-pub const MAX_ANNOTATIONS: usize = 200_000;
-/// Longest note accepted, in code points.
-pub const MAX_NOTE_CP: usize = 100_000;
+/// The `offset_unit` field written in native files and stored records.
+pub const OFFSET_UNIT: &str = "unicode code points, end exclusive";
+pub use crate::annotation_json::{MAX_ANNOTATIONS, MAX_NOTE_CP};
 
-/// Why a file was refused, with where in the file the problem is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ImportError {
-    /// The file is larger than [`MAX_FILE_BYTES`].
-    TooLarge { bytes: usize, max: usize },
-    /// The file is not valid UTF-8 / JSON; `line` and `column` are 1-based.
-    Syntax { line: usize, column: usize, message: String },
-    /// The JSON is valid but a field is wrong; `path` is like `annotations[3].start`.
-    Field { path: String, message: String },
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ImportError::TooLarge { bytes, max } => write!(
-                f,
-                "The file is too large: {} MB (the limit is {} MB).",
-                crate::model::decimal(*bytes as f64 / 1_048_576.0, 1),
-                max / 1_048_576
-            ),
-            ImportError::Syntax { line, column, message } => {
-                write!(f, "Not valid JSON at line {line}, column {column}: {message}.")
-            }
-            ImportError::Field { path, message } => write!(f, "At {path}: {message}."),
-        }
-    }
-}
-
-impl std::error::Error for ImportError {}
-
-fn field(path: impl Into<String>, message: impl Into<String>) -> ImportError {
-    ImportError::Field { path: path.into(), message: message.into() }
-}
+pub use crate::json_fields::ImportError;
+use crate::json_fields::field;
 
 /// Serialises `annotations` of `doc` as a native file (pretty-printed JSON),
 /// including the document text.
@@ -66,33 +34,42 @@ pub fn export(doc: &Document, annotations: &[Annotation]) -> String {
 /// Serialises as a native file; `include_text: false` leaves out the document
 /// text (as local storage does: the text is stored once, elsewhere) and prints compactly.
 pub fn export_with(doc: &Document, annotations: &[Annotation], include_text: bool) -> String {
-    let anns: Vec<Value> = annotations
-        .iter()
-        .map(|a| {
-            json!({
-                "id": a.id, "start": a.start, "end": a.end, "quote": a.quote,
-                "label": a.label.as_str(), "note": a.note,
-                "created": a.created, "modified": a.modified,
-            })
-        })
-        .collect();
-    let mut document = json!({
-        "id": doc.id, "title": doc.title, "name": doc.name, "length": doc.index.len_cp(),
-    });
-    if include_text {
-        document["text"] = Value::String(doc.text().to_string());
+    // Keys in alphabetical order: the bytes the first version of the app
+    // wrote (through a `serde_json::Value`), kept so files stay identical.
+    #[derive(serde::Serialize)]
+    struct Header<'a> {
+        id: &'a str,
+        length: usize,
+        name: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<&'a str>,
+        title: &'a str,
     }
-    let v = json!({
-        "format": FORMAT,
-        "version": VERSION,
-        "offset_unit": "unicode code points, end exclusive",
-        "document": document,
-        "annotations": anns,
-    });
+    #[derive(serde::Serialize)]
+    struct File<'a> {
+        annotations: Annotations<'a>,
+        document: Header<'a>,
+        format: &'static str,
+        offset_unit: &'static str,
+        version: u64,
+    }
+    let file = File {
+        annotations: Annotations(annotations),
+        document: Header {
+            id: &doc.id,
+            length: doc.index.len_cp(),
+            name: &doc.name,
+            text: include_text.then(|| doc.text()),
+            title: &doc.title,
+        },
+        format: FORMAT,
+        offset_unit: OFFSET_UNIT,
+        version: VERSION,
+    };
     if include_text {
-        serde_json::to_string_pretty(&v).unwrap_or_default()
+        serde_json::to_string_pretty(&file).unwrap_or_default()
     } else {
-        serde_json::to_string(&v).unwrap_or_default()
+        serde_json::to_string(&file).unwrap_or_default()
     }
 }
 
@@ -141,25 +118,6 @@ fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
     (line, col)
 }
 
-fn get_str<'a>(obj: &'a Map<String, Value>, key: &str, path: &str) -> Result<&'a str, ImportError> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(field(format!("{path}.{key}"), "must be a string")),
-        None => Err(field(format!("{path}.{key}"), "is missing")),
-    }
-}
-
-fn get_offset(obj: &Map<String, Value>, key: &str, path: &str) -> Result<usize, ImportError> {
-    match obj.get(key) {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(u) => usize::try_from(u).map_err(|_| field(format!("{path}.{key}"), "is too large")),
-            None => Err(field(format!("{path}.{key}"), format!("must be a whole number ≥ 0, found {n}"))),
-        },
-        Some(_) => Err(field(format!("{path}.{key}"), "must be a number")),
-        None => Err(field(format!("{path}.{key}"), "is missing")),
-    }
-}
-
 /// Validates a native file against the open document `doc`: format, version,
 /// every field's type, ids unique, offsets in range, and `quote` equal to the
 /// text at `[start, end)`. The first problem is returned with its location.
@@ -191,68 +149,6 @@ pub fn import_value(v: &Value, doc: &Document) -> Result<Parsed, ImportError> {
         Some(_) => return Err(field("document", "must be an object")),
         None => (None, None),
     };
-    let list = match root.get("annotations") {
-        Some(Value::Array(a)) => a,
-        Some(_) => return Err(field("annotations", "must be an array")),
-        None => return Err(field("annotations", "is missing")),
-    };
-    if list.len() > MAX_ANNOTATIONS {
-        return Err(field("annotations", format!("has {} entries; the limit is {MAX_ANNOTATIONS}", list.len())));
-    }
-    let index = &doc.index;
-    let len = index.len_cp();
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::with_capacity(list.len());
-    for (i, item) in list.iter().enumerate() {
-        let path = format!("annotations[{i}]");
-        let obj = item.as_object().ok_or_else(|| field(&path, "must be an object"))?;
-        let id = get_str(obj, "id", &path)?;
-        if id.is_empty() || id.chars().count() > 200 {
-            return Err(field(format!("{path}.id"), "must be 1 to 200 characters"));
-        }
-        if !seen.insert(id.to_string()) {
-            return Err(field(format!("{path}.id"), format!("“{}” is used twice", shorten(id, 40))));
-        }
-        let start = get_offset(obj, "start", &path)?;
-        let end = get_offset(obj, "end", &path)?;
-        if start >= end {
-            return Err(field(&path, format!("start {start} must be less than end {end}")));
-        }
-        if end > len {
-            return Err(field(format!("{path}.end"), format!("{end} is past the end of the text ({len} characters)")));
-        }
-        let quote = get_str(obj, "quote", &path)?;
-        let actual = index.slice_cp(start, end).unwrap_or("");
-        if quote != actual {
-            return Err(field(
-                format!("{path}.quote"),
-                format!("“{}” does not match the text at {start}..{end} (“{}”)", shorten(quote, 40), shorten(actual, 40)),
-            ));
-        }
-        let label_s = get_str(obj, "label", &path)?;
-        let label = Label::parse(label_s).ok_or_else(|| {
-            field(format!("{path}.label"), format!("“{}” is not one of claim, denial, statistic", shorten(label_s, 30)))
-        })?;
-        let note = match obj.get("note") {
-            None | Some(Value::Null) => "",
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => return Err(field(format!("{path}.note"), "must be a string")),
-        };
-        if note.chars().count() > MAX_NOTE_CP {
-            return Err(field(format!("{path}.note"), format!("is longer than {MAX_NOTE_CP} characters")));
-        }
-        let created = get_str(obj, "created", &path).unwrap_or("").to_string();
-        let modified = obj.get("modified").and_then(Value::as_str).unwrap_or(&created).to_string();
-        out.push(Annotation {
-            id: id.to_string(),
-            start,
-            end,
-            quote: quote.to_string(),
-            label,
-            note: note.to_string(),
-            created,
-            modified,
-        });
-    }
-    Ok(Parsed { doc_id, doc_title, annotations: out })
+    let annotations = parse_annotations(root.get("annotations"), "annotations", Check::Text(&doc.index), strict_label)?;
+    Ok(Parsed { doc_id, doc_title, annotations })
 }

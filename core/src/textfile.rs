@@ -21,7 +21,8 @@
 //!    left → [`TextFileError::Empty`];
 //! 7. only white space (see [`is_blank`]) → [`TextFileError::OnlyWhitespace`].
 
-use crate::library::sanitize_title;
+use crate::titles::{cut_graphemes, sanitize_title};
+pub use crate::titles::UNTITLED;
 use std::fmt;
 
 /// Largest text file accepted: 50 MiB (52,428,800 bytes). Beyond that the
@@ -35,8 +36,6 @@ pub const MAX_CONTROL_SHARE_PERCENT: usize = 10;
 /// Longest title guessed from the text (code points, ellipsis included).
 pub const MAX_GUESSED_TITLE_CP: usize = 80;
 
-/// The title used when neither the file name nor the text gives one.
-pub const UNTITLED: &str = "Untitled";
 
 /// A text ready to become a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,26 +197,4 @@ pub fn title_from_text(text: &str) -> String {
         Some(l) => cut_graphemes(&l, MAX_GUESSED_TITLE_CP),
         None => UNTITLED.to_string(),
     }
-}
-
-/// `s` if it has at most `max_cp` code points; else its longest prefix of
-/// whole grapheme clusters that leaves room for `…`, plus `…`.
-pub(crate) fn cut_graphemes(s: &str, max_cp: usize) -> String {
-    if s.chars().count() <= max_cp {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut n = 0;
-    for g in crate::text_index::graphemes(s) {
-        let k = g.chars().count();
-        if n + k > max_cp.saturating_sub(1) {
-            break;
-        }
-        out.push_str(g);
-        n += k;
-    }
-    let trimmed = out.trim_end().len();
-    out.truncate(trimmed);
-    out.push('…');
-    out
 }

@@ -6,9 +6,11 @@ mod common;
 
 use annotator_core::bundle::{self, BundleDoc, MAX_BUNDLE_BYTES};
 use annotator_core::library::{
-    backup_key, classify_key, doc_key, migrate_v1, sanitize_name, sanitize_title, text_fits_local_storage, text_key,
-    valid_doc_id, DocMeta, Library, LibraryError, StorageKey, LIBRARY_KEY, MAX_LOCAL_TEXT_UTF16, MAX_TITLE_CP,
-    SCHEMA_VERSION,
+    sanitize_name, sanitize_title, valid_doc_id, DocMeta, Library, LibraryError, MAX_TITLE_CP, SCHEMA_VERSION,
+};
+use annotator_core::store::boot::migrate_v1;
+use annotator_core::store::keys::{
+    backup_key, classify_key, doc_key, text_fits_local_storage, text_key, StorageKey, LIBRARY_KEY, MAX_LOCAL_TEXT_UTF16,
 };
 use annotator_core::merge::{self, parse_record, DocRecord};
 use annotator_core::model::{doc_id_for, Annotation, Document, Label};
@@ -49,7 +51,7 @@ fn keys_are_classified_and_v1_backups_are_not_records() {
     assert_eq!(classify_key(LIBRARY_KEY), StorageKey::Library);
     assert_eq!(classify_key(&doc_key(&id)), StorageKey::Doc(id.clone()));
     assert_eq!(classify_key(&text_key(&id)), StorageKey::Text(id.clone()));
-    assert_eq!(classify_key(&annotator_core::library::delta_key(&id)), StorageKey::Delta(id.clone()));
+    assert_eq!(classify_key(&annotator_core::store::keys::delta_key(&id)), StorageKey::Delta(id.clone()));
     assert_eq!(classify_key(&format!("text-annotator.v1.doc.{id}")), StorageKey::V1Doc(id.clone()));
     assert_eq!(classify_key(&format!("text-annotator.v1.doc.{id}.backup-1714554000000")), StorageKey::Other);
     assert_eq!(classify_key("text-annotator.v2.doc."), StorageKey::Other);

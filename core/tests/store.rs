@@ -156,9 +156,6 @@ fn journal_keys_name_document_and_tab_and_classify_apart_from_the_legacy_key() {
         classify_key(&keys::orphans_key(&id)),
         StorageKey::Orphans(id.clone())
     );
-    // Old paths keep working.
-    assert_eq!(annotator_core::library::LIBRARY_KEY, LIBRARY_KEY);
-    assert_eq!(annotator_core::library::doc_key(&id), doc_key(&id));
 }
 
 #[test]

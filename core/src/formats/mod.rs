@@ -22,7 +22,10 @@ pub mod w3c;
 
 use crate::anchor::{anchor_all, AnchorReport, Candidate, Orphan};
 use crate::model::{shorten, Annotation, Document, Label};
-use crate::native::{self, parse_json_bounded, ImportError, MAX_ANNOTATIONS, MAX_FILE_BYTES, MAX_NOTE_CP};
+pub(crate) use crate::json_fields::{field, get_offset};
+use crate::json_fields::ImportError;
+use crate::annotation_json::{parse_annotations, Check, MAX_ANNOTATION_ID_CP, MAX_NOTE_CP};
+use crate::native::{self, parse_json_bounded, MAX_FILE_BYTES};
 use crate::text_index::TextIndex;
 use serde_json::{Map, Value};
 
@@ -344,14 +347,13 @@ pub fn import_w3c(bytes: &[u8], index: &TextIndex, opts: &ImportOptions) -> Resu
 /// length), except that the quote need not match the current text at its
 /// offsets: the annotations are re-anchored instead (moved, fuzzy or
 /// orphaned). When the file carries its text, the context around each quote
-/// is taken from it. [`native::import`] itself is unchanged (strict).
+/// is taken from it. [`native::import`] itself is unchanged (strict). Each
+/// annotation is read by [`crate::annotation_json`] (its rule for missing
+/// times applies: `opts.now` is only for W3C and brat files); unknown
+/// labels follow `opts.unknown_label`.
 pub fn import_native_lenient(bytes: &[u8], index: &TextIndex, opts: &ImportOptions) -> Result<Imported, ImportError> {
     let v = parse_json_bounded(bytes)?;
     Ok(Imported::anchor(Format::Native, index, native_candidates(&v, opts)?))
-}
-
-pub(crate) fn field(path: impl Into<String>, message: impl Into<String>) -> ImportError {
-    ImportError::Field { path: path.into(), message: message.into() }
 }
 
 /// Resolves labels under a policy, remembering the unknown ones.
@@ -398,10 +400,10 @@ impl<'a> LabelResolver<'a> {
     }
 }
 
-/// Checks an id read from a file: 1 to 200 characters, not seen before.
+/// Checks an id read from a file: 1 to [`MAX_ANNOTATION_ID_CP`] characters, not seen before.
 pub(crate) fn check_id(id: &str, path: &str, seen: &mut std::collections::HashSet<String>) -> Result<(), ImportError> {
-    if id.is_empty() || id.chars().count() > 200 {
-        return Err(field(path, "must be 1 to 200 characters"));
+    if id.is_empty() || id.chars().count() > MAX_ANNOTATION_ID_CP {
+        return Err(field(path, format!("must be 1 to {MAX_ANNOTATION_ID_CP} characters")));
     }
     if !seen.insert(id.to_string()) {
         return Err(field(path, format!("“{}” is used twice", shorten(id, 40))));
@@ -415,27 +417,6 @@ pub(crate) fn check_note(note: &str, path: &str) -> Result<(), ImportError> {
         return Err(field(path, format!("is longer than {MAX_NOTE_CP} characters")));
     }
     Ok(())
-}
-
-/// A whole number ≥ 0 at `obj[key]`.
-pub(crate) fn get_offset(obj: &Map<String, Value>, key: &str, path: &str) -> Result<usize, ImportError> {
-    let p = format!("{path}.{key}");
-    match obj.get(key) {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(u) => usize::try_from(u).map_err(|_| field(&p, "is too large")),
-            None => Err(field(&p, format!("must be a whole number ≥ 0, found {n}"))),
-        },
-        Some(_) => Err(field(&p, "must be a number")),
-        None => Err(field(&p, "is missing")),
-    }
-}
-
-fn get_str<'v>(obj: &'v Map<String, Value>, key: &str, path: &str) -> Result<&'v str, ImportError> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(field(format!("{path}.{key}"), "must be a string")),
-        None => Err(field(format!("{path}.{key}"), "is missing")),
-    }
 }
 
 /// The native file `v` as candidates (see [`import_native_lenient`]).
@@ -463,52 +444,9 @@ fn native_candidates(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportEr
         Some(_) => return Err(field("document", "must be an object")),
         None => None,
     };
-    let list = match root.get("annotations") {
-        Some(Value::Array(a)) => a,
-        Some(_) => return Err(field("annotations", "must be an array")),
-        None => return Err(field("annotations", "is missing")),
-    };
-    if list.len() > MAX_ANNOTATIONS {
-        return Err(field("annotations", format!("has {} entries; the limit is {MAX_ANNOTATIONS}", list.len())));
-    }
     let mut labels = LabelResolver::new(&opts.unknown_label);
-    let mut seen = std::collections::HashSet::new();
-    let mut candidates = Vec::with_capacity(list.len());
-    for (i, item) in list.iter().enumerate() {
-        let path = format!("annotations[{i}]");
-        let obj = item.as_object().ok_or_else(|| field(&path, "must be an object"))?;
-        let id = get_str(obj, "id", &path)?;
-        check_id(id, &format!("{path}.id"), &mut seen)?;
-        let start = get_offset(obj, "start", &path)?;
-        let end = get_offset(obj, "end", &path)?;
-        if start >= end {
-            return Err(field(&path, format!("start {start} must be less than end {end}")));
-        }
-        let quote = get_str(obj, "quote", &path)?;
-        if quote.is_empty() {
-            return Err(field(format!("{path}.quote"), "must not be empty"));
-        }
-        let label_s = get_str(obj, "label", &path)?;
-        let note = match obj.get("note") {
-            None | Some(Value::Null) => "",
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => return Err(field(format!("{path}.note"), "must be a string")),
-        };
-        check_note(note, &format!("{path}.note"))?;
-        let Some(label) = labels.resolve(Some(label_s), &format!("{path}.label"))? else { continue };
-        let created = obj.get("created").and_then(Value::as_str).map_or_else(|| opts.now.clone(), str::to_string);
-        let modified = obj.get("modified").and_then(Value::as_str).map_or_else(|| created.clone(), str::to_string);
-        let ann = Annotation {
-            id: id.to_string(),
-            start,
-            end,
-            quote: quote.to_string(),
-            label,
-            note: note.to_string(),
-            created,
-            modified,
-        };
-        candidates.push(Candidate::from_annotation(&ann, source.as_ref()));
-    }
+    let annotations =
+        parse_annotations(root.get("annotations"), "annotations", Check::Reanchor, |raw, path| labels.resolve(Some(raw), path))?;
+    let candidates = annotations.iter().map(|a| Candidate::from_annotation(a, source.as_ref())).collect();
     Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new() })
 }
