@@ -100,7 +100,10 @@ pub fn app() -> Html {
             d.dispatch(AppAction::ClickHighlight(ids));
         }
     });
-    let onsnap = dispatch.reform(AppAction::SetSnap);
+    let onsnap = {
+        let d = dispatch.clone();
+        Callback::from(move |on: bool| d.dispatch(AppAction::SetSnap(on)))
+    };
     let onreattach = {
         let (dispatch, article_ref) = (dispatch.clone(), article_ref.clone());
         Callback::from(move |orphan_id: String| {
@@ -109,7 +112,10 @@ pub fn app() -> Html {
             selection::clear_selection();
         })
     };
-    let ondeleteorphan = dispatch.reform(AppAction::DeleteOrphan);
+    let ondeleteorphan = {
+        let d = dispatch.clone();
+        Callback::from(move |id: String| d.dispatch(AppAction::DeleteOrphan(id)))
+    };
     let onlabels = {
         let dispatch = dispatch.clone();
         Callback::from(move |policy: Option<UnknownLabelPolicy>| dispatch.dispatch(AppAction::ResolveLabels { policy, now: browser::now_iso() }))

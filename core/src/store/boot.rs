@@ -62,13 +62,15 @@ pub fn migrate_v1(key_values: &[(String, String)]) -> Migration {
                 meta.created = anns
                     .iter()
                     .map(|a| a.created.as_str())
-                    .filter(|s| !s.is_empty())
+                    // Only real times: the library refuses anything else.
+                    .filter(|s| crate::time::parse_timestamp(s).is_some())
                     .min_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
                     .unwrap_or("")
                     .to_string();
                 meta.modified = anns
                     .iter()
                     .map(|a| a.modified.as_str())
+                    .filter(|s| crate::time::parse_timestamp(s).is_some())
                     .max_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
                     .unwrap_or("")
                     .to_string();
