@@ -502,13 +502,13 @@ def test_rename_delete_undo_and_restore_sample(app, seed_text, tmp_path):
     assert [d["title"] for d in library(app)["documents"] if d["id"] == alpha] == ["Bridge story"]
 
     # Delete asks first; Cancel keeps it.
-    app.click(li_button(app, alpha, "Delete \u201cBridge story\u201d"))
+    app.click(li_button(app, alpha, "Delete document \u201cBridge story\u201d"))
     app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, f'li[data-doc-id="{alpha}"] [role=group]'), "confirm group")
     app.click(li_button(app, alpha, "Cancel"))
     app.wait(lambda: doc_entry(app, alpha)["title"] == "Bridge story", "Cancel keeps the document")
     assert alpha in doc_ids(app)
 
-    app.click(li_button(app, alpha, "Delete \u201cBridge story\u201d"))
+    app.click(li_button(app, alpha, "Delete document \u201cBridge story\u201d"))
     app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, f'li[data-doc-id="{alpha}"] [role=group]'), "confirm group")
     app.click(li_button(app, alpha, "Yes, delete"))
     app.wait(lambda: alpha not in doc_ids(app), "the document leaves the list")
@@ -531,7 +531,7 @@ def test_rename_delete_undo_and_restore_sample(app, seed_text, tmp_path):
     app.wait_stored(present=[s["id"]])
     open_doc(app, alpha, text)
     assert not app.driver.find_elements(By.XPATH, "//button[normalize-space()='Restore the sample article']")
-    app.click(li_button(app, SEED_ID, f"Delete \u201c{SEED_TITLE}\u201d"))
+    app.click(li_button(app, SEED_ID, f"Delete document \u201c{SEED_TITLE}\u201d"))
     app.click(app.wait(lambda: li_button(app, SEED_ID, "Yes, delete"), "confirm the sample's deletion"))
     app.wait(lambda: SEED_ID not in doc_ids(app), "the sample leaves the list")
     wait_open(app, alpha, text)
