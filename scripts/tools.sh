@@ -68,7 +68,7 @@ ensure_test_tools() {
   fi
   # axe-core (npm) for the accessibility check of the end-to-end tests
   # (tests/e2e/test_a11y_keyboard.py injects .tools/node_modules/axe-core/axe.min.js).
-  local axe_version="4.11.0"
+  local axe_version="4.14.1"
   if ! grep -q "\"version\": \"$axe_version\"" "$TOOLS/node_modules/axe-core/package.json" 2>/dev/null \
       || [ ! -f "$TOOLS/node_modules/axe-core/axe.min.js" ]; then
     command -v npm >/dev/null || apt_install nodejs npm
