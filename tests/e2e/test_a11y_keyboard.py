@@ -608,6 +608,9 @@ def run_axe(app, where: str) -> list[dict]:
     assert "error" not in res, f"axe failed on {where}: {res['error']}"
     vs = res["violations"]
     assert len(res["passes"]) >= 20 and "color-contrast" in res["passes"], f"axe checked too little: {res['passes']}"
+    # WCAG 2.5.3 (label in name): experimental in axe-core 4.11, on by default in 4.14; every control
+    # with an aria-label must say its visible text too.
+    assert "label-content-name-mismatch" in res["passes"], f"axe did not check label in name: {res['passes']}"
     print(f"\n[axe] {app.browser} {where}: {len(res['passes'])} rules pass, {res['inapplicable']} inapplicable; "
           f"needs review: " + (", ".join(f"{v['id']} ({len(v['nodes'])})" for v in res["incomplete"]) or "none"))
     if vs:
