@@ -57,6 +57,14 @@ ensure_build_tools() {
 
 ensure_test_tools() {
   ensure_build_tools
+  # The lint steps of scripts/test.sh.
+  local comp
+  for comp in clippy rustfmt; do
+    if ! rustup component list --installed 2>/dev/null | grep -q "^$comp"; then
+      log "rustup component add $comp"
+      rustup component add "$comp"
+    fi
+  done
   apt_install chromium chromium-driver firefox-esr
   if ! geckodriver --version 2>/dev/null | grep -q "$GECKODRIVER_VERSION"; then
     log "cargo install geckodriver@$GECKODRIVER_VERSION"
