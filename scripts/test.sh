@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs whatever is missing (pinned versions) and runs every test:
+#   0. lints: `cargo clippy` (warnings are errors) and `cargo fmt --check`;
 #   1. host `cargo test` of the pure model (unit + property tests);
 #   2. wasm-bindgen-test browser tests in headless Chromium and Firefox;
 #   3. end-to-end WebDriver tests of the release build (and of the single file,
-#      scripts/build-single.sh) in Chromium and Firefox.
+#      scripts/build-single.sh): one pytest process per browser, side by side, each
+#      with its own log and temp dir (the server of each takes a free port).
 # Env: E2E_BROWSERS=chromium,firefox (default both); SKIP_E2E=1 to skip step 3.
 set -uo pipefail
 source "$(dirname "$0")/tools.sh"
@@ -18,9 +20,38 @@ step() {
   if ! "$@"; then failed+=("$name"); fi
 }
 
+# The end-to-end suite once per browser of the comma list $1, the browsers side by
+# side: each pytest process writes its own log and temp dir; all must pass, and the
+# log of each one that failed is printed.
+e2e_in_parallel() {
+  local out; out="$(mktemp -d "${TMPDIR:-/tmp}/e2e-run.XXXXXX")"
+  local browsers=() pids=() b i rc=0
+  IFS=, read -r -a browsers <<<"$1"
+  for b in "${browsers[@]}"; do
+    b="${b// /}"; [ -n "$b" ] || continue
+    log "end-to-end tests in $b (log: $out/$b.log)"
+    E2E_DIST="$ROOT/dist" E2E_SINGLE="$ROOT/dist-single/annotator.html" E2E_BROWSERS="$b" \
+      E2E_ARTIFACTS="$out/$b-artifacts" \
+      python3 -m pytest -q -p no:cacheprovider --basetemp="$out/$b-tmp" tests/e2e >"$out/$b.log" 2>&1 &
+    pids+=("$!:$b")
+  done
+  for i in "${pids[@]}"; do
+    if wait "${i%%:*}"; then
+      log "end-to-end tests in ${i#*:}: passed ($(tail -n 1 "$out/${i#*:}.log"))"
+    else
+      rc=1
+      log "end-to-end tests in ${i#*:}: FAILED; its log ($out/${i#*:}.log):"
+      cat "$out/${i#*:}.log" >&2
+    fi
+  done
+  return "$rc"
+}
+
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export SE_OFFLINE=true
 
+step "lint (cargo clippy, warnings are errors)" cargo clippy --workspace --all-targets -- -D warnings
+step "format (cargo fmt --check)" cargo fmt --all -- --check
 step "host tests (cargo test)" cargo test --workspace --quiet
 step "browser tests in Chromium (wasm-bindgen-test)" \
   env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test --target wasm32-unknown-unknown --test browser
@@ -29,9 +60,7 @@ step "browser tests in Firefox (wasm-bindgen-test)" \
 if [ "${SKIP_E2E:-0}" != 1 ]; then
   if build_release; then
     step "single-file build (scripts/build-single.sh)" bash scripts/build-single.sh
-    step "end-to-end tests (WebDriver: ${E2E_BROWSERS:=chromium,firefox})" \
-      env E2E_DIST="$ROOT/dist" E2E_SINGLE="$ROOT/dist-single/annotator.html" E2E_BROWSERS="$E2E_BROWSERS" \
-      python3 -m pytest -q -p no:cacheprovider tests/e2e
+    step "end-to-end tests (WebDriver: ${E2E_BROWSERS:=chromium,firefox})" e2e_in_parallel "$E2E_BROWSERS"
   else
     failed+=("release build (trunk)")
   fi

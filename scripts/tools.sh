@@ -57,6 +57,14 @@ ensure_build_tools() {
 
 ensure_test_tools() {
   ensure_build_tools
+  # The lint steps of scripts/test.sh.
+  local comp
+  for comp in clippy rustfmt; do
+    if ! rustup component list --installed 2>/dev/null | grep -q "^$comp"; then
+      log "rustup component add $comp"
+      rustup component add "$comp"
+    fi
+  done
   apt_install chromium chromium-driver firefox-esr
   if ! geckodriver --version 2>/dev/null | grep -q "$GECKODRIVER_VERSION"; then
     log "cargo install geckodriver@$GECKODRIVER_VERSION"
@@ -68,7 +76,7 @@ ensure_test_tools() {
   fi
   # axe-core (npm) for the accessibility check of the end-to-end tests
   # (tests/e2e/test_a11y_keyboard.py injects .tools/node_modules/axe-core/axe.min.js).
-  local axe_version="4.11.0"
+  local axe_version="4.14.1"
   if ! grep -q "\"version\": \"$axe_version\"" "$TOOLS/node_modules/axe-core/package.json" 2>/dev/null \
       || [ ! -f "$TOOLS/node_modules/axe-core/axe.min.js" ]; then
     command -v npm >/dev/null || apt_install nodejs npm

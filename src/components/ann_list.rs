@@ -47,6 +47,10 @@ impl PartialEq for AnnListProps {
 struct AnnItemProps {
     ann: Annotation,
     current: bool,
+    /// 1-based position in the whole filtered list, and that list's length: the
+    /// list renders a window, so assistive technology hears "item 5,001 of 10,000".
+    posinset: usize,
+    setsize: usize,
     onactivate: Callback<String>,
 }
 
@@ -62,6 +66,7 @@ fn ann_item(props: &AnnItemProps) -> Html {
     };
     html! {
         <li data-id={a.id.clone()} data-label={a.label.as_str()}
+            aria-posinset={props.posinset.to_string()} aria-setsize={props.setsize.to_string()}
             aria-current={current.then_some("true")} class={classes!(current.then_some("current"))}>
             <button type="button" class="ann-item" {onclick}>
                 <span class={classes!("tag", a.label.as_str())}>{ a.label.display() }</span>
@@ -121,9 +126,11 @@ pub fn ann_list(props: &AnnListProps) -> Html {
     let to = (from + limit).min(shown.len());
     let hidden_before = from;
     let hidden_after = shown.len() - to;
-    let items = shown[from..to].iter().map(|a| {
+    let setsize = shown.len();
+    let items = shown[from..to].iter().enumerate().map(|(i, a)| {
         let current = props.selected.as_deref() == Some(a.id.as_str());
-        html! { <AnnItem key={a.id.clone()} ann={(*a).clone()} {current} onactivate={props.onactivate.clone()} /> }
+        let posinset = from + i + 1;
+        html! { <AnnItem key={a.id.clone()} ann={(*a).clone()} {current} {posinset} {setsize} onactivate={props.onactivate.clone()} /> }
     });
     let editor = props.selected.as_deref().and_then(|sel| props.annotations.iter().find(|a| a.id == sel)).map(|a| {
         let onnote = props.onnote.clone();

@@ -32,12 +32,80 @@ fn file_input(cb: Callback<web_sys::File>) -> Callback<Event> {
     })
 }
 
+/// "2026-11-27 20:15 UTC" for an RFC 3339 time ("2026-11-27T20:15:00Z"; another
+/// offset is shown as given, "… +02:00"); anything else is shown as it is
+/// (at most 40 characters), an empty string as nothing. Works on characters,
+/// never on byte offsets: a stored (or restored) value may hold any text.
 fn when(s: &str) -> String {
-    // RFC 3339 → "2026-11-27 20:15" (UTC), or "" when unknown.
-    if s.len() >= 16 {
-        format!("{} {} UTC", &s[..10], &s[11..16])
-    } else {
-        String::new()
+    match rfc3339_parts(s) {
+        Some((date, time, offset)) => {
+            let zone = if matches!(offset.as_str(), "Z" | "z" | "+00:00") { "UTC".to_string() } else { offset };
+            format!("{date} {time} {zone}")
+        }
+        None => s.trim().chars().take(40).collect(),
+    }
+}
+
+/// The date ("YYYY-MM-DD"), hours and minutes ("HH:MM") and offset ("Z" or
+/// "±HH:MM") of an RFC 3339 date-time, or None when `s` is not one.
+fn rfc3339_parts(s: &str) -> Option<(String, String, String)> {
+    let c: Vec<char> = s.trim().chars().collect();
+    let digits = |r: std::ops::Range<usize>| c.get(r.clone()).is_some_and(|d| d.iter().all(|x| x.is_ascii_digit()));
+    let is = |i: usize, want: &[char]| c.get(i).is_some_and(|x| want.contains(x));
+    let shape = digits(0..4) && is(4, &['-']) && digits(5..7) && is(7, &['-']) && digits(8..10)
+        && is(10, &['T', 't', ' ']) && digits(11..13) && is(13, &[':']) && digits(14..16)
+        && is(16, &[':']) && digits(17..19);
+    if !shape {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| c[r].iter().collect::<String>().parse::<u32>().ok();
+    let (month, day, hour, minute, second) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut i = 19;
+    if is(i, &['.']) {
+        i += 1;
+        let frac = c[i..].iter().take_while(|x| x.is_ascii_digit()).count();
+        if frac == 0 {
+            return None;
+        }
+        i += frac;
+    }
+    let offset: String = c[i..].iter().collect();
+    let zone_ok = matches!(offset.as_str(), "Z" | "z")
+        || (is(i, &['+', '-']) && c.len() == i + 6 && digits(i + 1..i + 3) && is(i + 3, &[':']) && digits(i + 4..i + 6)
+            && num(i + 1..i + 3)? <= 23 && num(i + 4..i + 6)? <= 59);
+    if !zone_ok {
+        return None;
+    }
+    Some((c[0..10].iter().collect(), c[11..16].iter().collect(), offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::when;
+
+    #[test]
+    fn formats_rfc3339_times() {
+        assert_eq!(when("2026-11-27T20:15:07Z"), "2026-11-27 20:15 UTC");
+        assert_eq!(when("2026-11-27T20:15:07.123Z"), "2026-11-27 20:15 UTC");
+        assert_eq!(when("2026-11-27t20:15:07+00:00"), "2026-11-27 20:15 UTC");
+        assert_eq!(when("2026-11-27T20:15:07-05:30"), "2026-11-27 20:15 -05:30");
+    }
+
+    #[test]
+    fn shows_anything_else_as_it_is_without_panicking() {
+        assert_eq!(when(""), "");
+        assert_eq!(when("yesterday"), "yesterday");
+        // Multi-byte characters where the byte slices [..10] and [11..16] used to cut.
+        assert_eq!(when("2026-11-2é T20:15:00Z"), "2026-11-2é T20:15:00Z");
+        assert_eq!(when("ééééééééééééééééé"), "ééééééééééééééééé");
+        assert_eq!(when("2026-11-27T20:1€:00Z"), "2026-11-27T20:1€:00Z");
+        assert_eq!(when("2026-11-27T20:15:00Zé"), "2026-11-27T20:15:00Zé");
+        assert_eq!(when("2026-11-27T20:15:00+05:3é"), "2026-11-27T20:15:00+05:3é");
+        assert_eq!(when("2026-13-27T20:15:00Z"), "2026-13-27T20:15:00Z");
+        assert_eq!(when(&"😀".repeat(100)).chars().count(), 40);
     }
 }
 
@@ -94,7 +162,7 @@ pub fn documents(props: &DocumentsProps) -> Html {
                     </span>
                     <span class="doc-actions">
                         <button type="button" aria-label={format!("Rename “{}”", d.title)} onclick={Callback::from(move |_| r.set(Some(id_r.clone())))}>{ "Rename" }</button>
-                        <button type="button" aria-label={format!("Delete “{}”", d.title)} onclick={Callback::from(move |_| c.set(Some(id_c.clone())))}>{ "Delete document" }</button>
+                        <button type="button" aria-label={format!("Delete document “{}”", d.title)} onclick={Callback::from(move |_| c.set(Some(id_c.clone())))}>{ "Delete document" }</button>
                     </span>
                 </>
             }

@@ -31,7 +31,7 @@ pub fn orphan_list(props: &OrphansProps) -> Html {
                             <q class="quote">{ shorten(&o.quote, 160) }</q>
                             <span class="why">{ &o.reason }</span>
                             <span class="actions">
-                                <button type="button" aria-label={format!("Re-attach “{}” to selection", shorten(&o.quote, 40))}
+                                <button type="button" aria-label={format!("Re-attach to selection “{}”", shorten(&o.quote, 40))}
                                     onmousedown={Callback::from(|e: MouseEvent| e.prevent_default())}
                                     onclick={Callback::from(move |_| a.emit(id1.clone()))}>{ "Re-attach to selection" }</button>
                                 <button type="button" aria-label={format!("Delete orphan “{}”", shorten(&o.quote, 40))}

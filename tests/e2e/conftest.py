@@ -52,9 +52,12 @@ if not SEED_PATH.exists():
     SEED_PATH = Path("/work/shared/corpus/seed-article.txt")
 TIMEOUT = float(os.environ.get("E2E_TIMEOUT", "10"))
 # A document's annotations are stored as its record (`…v2.doc.<id>`) plus the
-# journal of edits since the record was last written whole (`…v2.delta.<id>`).
+# journals of edits since the record was last written whole: the legacy shared
+# `…v2.delta.<id>` and one per tab, `…v2.delta.<id>.<tab>` (document ids are ASCII
+# letters, digits, `-` and `_`, so the first `.` after the prefix ends the id).
 STORAGE_PREFIX = "text-annotator.v2.doc."
 JOURNAL_PREFIX = "text-annotator.v2.delta."
+_DOC_ID = re.compile(r"[A-Za-z0-9_-]+")
 EXPORT_NAME = "seed-article.annotations.json"
 KNOWN_BROWSERS = ("chromium", "firefox")
 WINDOW = (1280, 1000)
@@ -393,20 +396,43 @@ return out;
 """
 
 
+def record_key_doc_id(key: str) -> str | None:
+    """The document id of a stored record key (`…doc.<id>`) or journal key
+    (`…delta.<id>` or `…delta.<id>.<tab>`), else None."""
+    if key.startswith(STORAGE_PREFIX):
+        rest = key[len(STORAGE_PREFIX):]
+        return rest if _DOC_ID.fullmatch(rest) else None
+    if key.startswith(JOURNAL_PREFIX):
+        doc_id, dot, tab = key[len(JOURNAL_PREFIX):].partition(".")
+        if dot and not tab:
+            return None  # "…delta.<id>." names no tab
+        return doc_id if _DOC_ID.fullmatch(doc_id) else None
+    return None
+
+
+def is_journal_key(key: str, doc_id: str) -> bool:
+    """Whether `key` is a journal of document `doc_id`: the legacy shared key or a per-tab one."""
+    exact = JOURNAL_PREFIX + doc_id
+    return key == exact or (key.startswith(exact + ".") and len(key) > len(exact) + 1)
+
+
 def merged_records(values: dict) -> dict:
     """Document id -> {"annotations": [...], "deleted": {id: at}}: each stored record
-    merged with its journal as the app reads them (by id, the later `modified` wins;
-    a tombstone removes versions not modified after it). Unreadable values are skipped."""
+    merged with EVERY journal of that document (the legacy `…delta.<id>` and the
+    per-tab `…delta.<id>.<tab>`) as the app reads them: the union by id, the later
+    `modified` wins; a tombstone removes versions not modified after it.
+    Unreadable values are skipped."""
     parts: dict = {}
-    for key, raw in values.items():
-        for prefix in (STORAGE_PREFIX, JOURNAL_PREFIX):
-            if key.startswith(prefix):
-                try:
-                    rec = json.loads(raw)
-                except ValueError:
-                    continue
-                if isinstance(rec, dict) and isinstance(rec.get("annotations"), list):
-                    parts.setdefault(key[len(prefix):], []).append(rec)
+    for key, raw in sorted(values.items()):
+        doc_id = record_key_doc_id(key)
+        if doc_id is None:
+            continue
+        try:
+            rec = json.loads(raw)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(rec, dict) and isinstance(rec.get("annotations"), list):
+            parts.setdefault(doc_id, []).append(rec)
     out = {}
     for doc_id, recs in parts.items():
         by_id, deleted = {}, {}
@@ -535,6 +561,10 @@ class App:
     def storage(self) -> dict:
         """Our stored annotation values: records and journals, by key."""
         return self.js(JS_STORAGE, [STORAGE_PREFIX, JOURNAL_PREFIX])
+
+    def journal_keys(self, doc_id: str) -> list[str]:
+        """Every stored journal key of document `doc_id` (legacy and per tab)."""
+        return sorted(k for k in self.storage() if is_journal_key(k, doc_id))
 
     def stored_records(self) -> dict:
         """Document id -> its stored annotations and tombstones (record + journal merged)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -608,6 +609,9 @@ def run_axe(app, where: str) -> list[dict]:
     assert "error" not in res, f"axe failed on {where}: {res['error']}"
     vs = res["violations"]
     assert len(res["passes"]) >= 20 and "color-contrast" in res["passes"], f"axe checked too little: {res['passes']}"
+    # WCAG 2.5.3 (label in name): experimental in axe-core 4.11, on by default in 4.14; every control
+    # with an aria-label must say its visible text too.
+    assert "label-content-name-mismatch" in res["passes"], f"axe did not check label in name: {res['passes']}"
     print(f"\n[axe] {app.browser} {where}: {len(res['passes'])} rules pass, {res['inapplicable']} inapplicable; "
           f"needs review: " + (", ".join(f"{v['id']} ({len(v['nodes'])})" for v in res["incomplete"]) or "none"))
     if vs:
@@ -903,3 +907,59 @@ def test_urdu_span_in_opened_file_is_rtl_and_tagged(app):
     assert para["direction"] == "rtl", f"the Urdu paragraph's computed direction is {para['direction']}"
     ltr = app.js("const p = document.querySelector('article#article .para'); return getComputedStyle(p).direction;")
     assert ltr == "ltr", "the English first paragraph stays left-to-right"
+
+
+# --------------------------------------------------------------------------- list size and position
+
+JS_LIST_POSITIONS = r"""
+const ol = document.querySelector('ol[aria-label="Annotations"]');
+return {start: ol.getAttribute('start'),
+        items: Array.from(ol.children).filter(li => li.tagName === 'LI').map(li => ({
+          id: li.getAttribute('data-id'), current: li.getAttribute('aria-current'),
+          pos: li.getAttribute('aria-posinset'), size: li.getAttribute('aria-setsize')}))};
+"""
+
+
+def test_windowed_list_items_say_their_position_in_the_whole_list(app, seed_text, tmp_path):
+    """The list renders a window of about 100 items; each item carries aria-posinset
+    (1-based, in the whole filtered list) and aria-setsize (that list's length)."""
+    import re
+
+    labels = ["claim", "denial", "statistic"]
+    words = list(re.finditer(r"\w+", seed_text))[:300]
+    assert len(words) == 300, "the sample article has at least 300 words"
+    anns = [{"id": f"many-{i:03}", "start": m.start(), "end": m.end(), "quote": m.group(0), "label": labels[i % 3],
+             "note": "", "created": "2026-01-01T00:00:00Z", "modified": "2026-01-01T00:00:00Z"}
+            for i, m in enumerate(words)]
+    path = tmp_path / "many.annotations.json"
+    path.write_text(json.dumps({"format": "text-annotator/annotations", "version": 1, "annotations": anns}), encoding="utf-8")
+    app.import_file(path)
+    app.wait(lambda: app.counts() == {"claim": 100, "denial": 100, "statistic": 100}, "the 300 imported annotations")
+
+    got = app.js(JS_LIST_POSITIONS)
+    assert 0 < len(got["items"]) < 300, f"a window of the list is rendered, not all 300: {len(got['items'])}"
+    assert [(i["id"], i["pos"], i["size"]) for i in got["items"]] == \
+        [(f"many-{n:03}", str(n + 1), "300") for n in range(len(got["items"]))]
+
+    # Select the 251st annotation in the text: the window moves to show it.
+    target = "many-250"
+    app.click(app.driver.find_element(By.CSS_SELECTOR, f'article#article mark[data-ids~="{target}"]'))
+    app.wait(lambda: any(i["id"] == target and i["current"] == "true" for i in app.js(JS_LIST_POSITIONS)["items"]),
+             "the selected annotation is listed (the window moved)")
+    got = app.js(JS_LIST_POSITIONS)
+    first = int(got["items"][0]["id"].split("-")[1])
+    assert first > 0, f"the window no longer starts at the first annotation: {got['items'][:2]}"
+    assert got["start"] == str(first + 1), "the ordered list's numbering starts at the window's first position"
+    assert [(i["id"], i["pos"], i["size"]) for i in got["items"]] == \
+        [(f"many-{n:03}", str(n + 1), "300") for n in range(first, first + len(got["items"]))]
+    (sel,) = [i for i in got["items"] if i["current"] == "true"]
+    assert (sel["pos"], sel["size"]) == ("251", "300")
+
+    # Filtered: hide claims (every third); positions count only what is shown.
+    app.click(app.driver.find_element(By.CSS_SELECTOR, 'input[type=checkbox][aria-label="Show Claim"]'))
+    shown = [a["id"] for a in anns if a["label"] != "claim"]
+    app.wait(lambda: all(i["size"] == "200" for i in app.js(JS_LIST_POSITIONS)["items"]), "aria-setsize of the filtered list")
+    got = app.js(JS_LIST_POSITIONS)
+    assert got["items"], "the filtered list shows items"
+    for i in got["items"]:
+        assert i["pos"] == str(shown.index(i["id"]) + 1), f"aria-posinset in the filtered list: {i}"

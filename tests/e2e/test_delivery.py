@@ -29,7 +29,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import DIST, REPO, _Handler, norm_ws
+from conftest import DIST, REPO, STORAGE_PREFIX, _Handler, norm_ws, record_key_doc_id
 
 sys.path.insert(0, str(REPO / "scripts"))
 import post_build  # noqa: E402  (scripts/post_build.py: the CSP hash of inline scripts)
@@ -505,13 +505,13 @@ def test_script_payloads_in_files_and_storage_never_run(app, seed_text, tmp_path
 
     # A crafted record in local storage, then a reload.
     app.wait_stored(present=[anns[0]["id"]])
-    (key,) = [k for k in app.storage() if k.startswith("text-annotator.v2.doc.")] or [
-        k.replace(".v2.delta.", ".v2.doc.") for k in app.storage()
-    ]
-    journal_key = key.replace(".v2.doc.", ".v2.delta.")
-    record = json.loads(app.storage().get(key) or app.storage()[journal_key])
+    (doc_id,) = {record_key_doc_id(k) for k in app.storage()} - {None}
+    key = STORAGE_PREFIX + doc_id
+    journals = app.journal_keys(doc_id)
+    record = json.loads(app.storage().get(key) or app.storage()[journals[0]])
     # The crafted record replaces everything stored: no journal beside it.
-    app.js("localStorage.removeItem(arguments[0]);", journal_key)
+    for journal_key in journals:
+        app.js("localStorage.removeItem(arguments[0]);", journal_key)
     stored = payload_annotations(seed_text)
     for a in stored:
         a["id"] = "stored " + a["id"]

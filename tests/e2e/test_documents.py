@@ -36,7 +36,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import JOURNAL_PREFIX, SEED_PATH, merged_records
+from conftest import SEED_PATH, merged_records
 
 PREFIX = "text-annotator."
 LIBRARY_KEY = "text-annotator.v2.library"
@@ -184,12 +184,15 @@ def settled_storage(app, quiet: float = 0.8) -> dict:
 
 def record(app, doc_id: str) -> dict | None:
     """The stored record of a document as the app reads it: the whole record merged
-    with its journal of later edits (header fields from whichever is stored)."""
-    raws = [app.js("return localStorage.getItem(arguments[0]);", k + doc_id) for k in (DOC_KEY, JOURNAL_PREFIX)]
-    parts = [json.loads(r) for r in raws if r is not None]
+    with every journal of later edits (the legacy shared one and those per tab;
+    header fields from whichever is stored, the record first)."""
+    keys = [DOC_KEY + doc_id] + app.journal_keys(doc_id)
+    raws = {k: app.js("return localStorage.getItem(arguments[0]);", k) for k in keys}
+    raws = {k: r for k, r in raws.items() if r is not None}
+    parts = [json.loads(r) for r in raws.values()]
     if not parts:
         return None
-    merged = merged_records({k + doc_id: r for k, r in zip((DOC_KEY, JOURNAL_PREFIX), raws) if r is not None})[doc_id]
+    merged = merged_records(raws)[doc_id]
     rec = dict(parts[0])
     rec["annotations"] = merged["annotations"]
     rec["deleted"] = [{"id": i, "at": t} for i, t in sorted(merged["deleted"].items())]
@@ -502,13 +505,13 @@ def test_rename_delete_undo_and_restore_sample(app, seed_text, tmp_path):
     assert [d["title"] for d in library(app)["documents"] if d["id"] == alpha] == ["Bridge story"]
 
     # Delete asks first; Cancel keeps it.
-    app.click(li_button(app, alpha, "Delete \u201cBridge story\u201d"))
+    app.click(li_button(app, alpha, "Delete document \u201cBridge story\u201d"))
     app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, f'li[data-doc-id="{alpha}"] [role=group]'), "confirm group")
     app.click(li_button(app, alpha, "Cancel"))
     app.wait(lambda: doc_entry(app, alpha)["title"] == "Bridge story", "Cancel keeps the document")
     assert alpha in doc_ids(app)
 
-    app.click(li_button(app, alpha, "Delete \u201cBridge story\u201d"))
+    app.click(li_button(app, alpha, "Delete document \u201cBridge story\u201d"))
     app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, f'li[data-doc-id="{alpha}"] [role=group]'), "confirm group")
     app.click(li_button(app, alpha, "Yes, delete"))
     app.wait(lambda: alpha not in doc_ids(app), "the document leaves the list")
@@ -531,7 +534,7 @@ def test_rename_delete_undo_and_restore_sample(app, seed_text, tmp_path):
     app.wait_stored(present=[s["id"]])
     open_doc(app, alpha, text)
     assert not app.driver.find_elements(By.XPATH, "//button[normalize-space()='Restore the sample article']")
-    app.click(li_button(app, SEED_ID, f"Delete \u201c{SEED_TITLE}\u201d"))
+    app.click(li_button(app, SEED_ID, f"Delete document \u201c{SEED_TITLE}\u201d"))
     app.click(app.wait(lambda: li_button(app, SEED_ID, "Yes, delete"), "confirm the sample's deletion"))
     app.wait(lambda: SEED_ID not in doc_ids(app), "the sample leaves the list")
     wait_open(app, alpha, text)
