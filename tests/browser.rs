@@ -181,10 +181,7 @@ async fn selection_via_window_addrange_is_read() {
     let sel = web_sys::window().unwrap().get_selection().unwrap().unwrap();
     sel.remove_all_ranges().unwrap();
     sel.add_range(&range).unwrap();
-    assert_eq!(
-        annotator::browser::selection::read_selection(&article),
-        SelectionRead::Range { start_utf16: 64, end_utf16: 78 }
-    );
+    assert_eq!(annotator::browser::selection::read_selection(&article), SelectionRead::Range { start_utf16: 64, end_utf16: 78 });
     let _ = article.dyn_ref::<web_sys::HtmlElement>();
 }
 

@@ -111,16 +111,7 @@ impl Candidate {
     }
 
     fn into_annotation(self, start: usize, end: usize, quote: String) -> Annotation {
-        Annotation {
-            id: self.id,
-            start,
-            end,
-            quote,
-            label: self.label,
-            note: self.note,
-            created: self.created,
-            modified: self.modified,
-        }
+        Annotation { id: self.id, start, end, quote, label: self.label, note: self.note, created: self.created, modified: self.modified }
     }
 }
 
@@ -141,9 +132,7 @@ impl Anchoring {
     /// The anchored span, `None` for an orphan.
     pub fn span(&self) -> Option<(usize, usize)> {
         match *self {
-            Anchoring::Exact { start, end } | Anchoring::Moved { start, end } | Anchoring::Fuzzy { start, end, .. } => {
-                Some((start, end))
-            }
+            Anchoring::Exact { start, end } | Anchoring::Moved { start, end } | Anchoring::Fuzzy { start, end, .. } => Some((start, end)),
             Anchoring::Orphaned { .. } => None,
         }
     }
@@ -356,9 +345,7 @@ impl<'a> Anchorer<'a> {
         if m == 0 {
             return match (c.start_hint, c.end_hint) {
                 (Some(s), Some(e)) if s < e && e <= len => Anchoring::Exact { start: s, end: e },
-                _ => Anchoring::Orphaned {
-                    reason: "the file gives no quote and its position is not inside this text".into(),
-                },
+                _ => Anchoring::Orphaned { reason: "the file gives no quote and its position is not inside this text".into() },
             };
         }
         // 1. Position plus quote check.
@@ -392,10 +379,7 @@ impl<'a> Anchorer<'a> {
         let n_occ = occurrences.len();
         if n_occ > 0 {
             let kept = nearest(occurrences, hint, MAX_SCORED);
-            let best = kept
-                .iter()
-                .map(|&s| self.score(&prefix, &suffix, s, s + m, 0, m, hint))
-                .max_by(better);
+            let best = kept.iter().map(|&s| self.score(&prefix, &suffix, s, s + m, 0, m, hint)).max_by(better);
             if let Some(b) = best {
                 let accepted = match b.context {
                     None => true,
@@ -544,7 +528,16 @@ impl<'a> Anchorer<'a> {
     /// Hypothesis-style score of placing the quote at `[start, end)`:
     /// weights 50 quote, 20 prefix, 20 suffix, 2 position, normalised to 0..1.
     #[allow(clippy::too_many_arguments)]
-    fn score(&mut self, prefix: &[char], suffix: &[char], start: usize, end: usize, errors: usize, m: usize, hint: Option<usize>) -> Scored {
+    fn score(
+        &mut self,
+        prefix: &[char],
+        suffix: &[char],
+        start: usize,
+        end: usize,
+        errors: usize,
+        m: usize,
+        hint: Option<usize>,
+    ) -> Scored {
         let len = self.chars.len();
         let quote_score = 1.0 - errors as f64 / m.max(1) as f64;
         let p = (!prefix.is_empty()).then(|| {
@@ -572,11 +565,7 @@ impl<'a> Anchorer<'a> {
 
 /// Orders scored placements: higher score, then nearer the old position, then earlier.
 fn better(a: &Scored, b: &Scored) -> std::cmp::Ordering {
-    a.score
-        .partial_cmp(&b.score)
-        .unwrap_or(std::cmp::Ordering::Equal)
-        .then(b.distance.cmp(&a.distance))
-        .then(b.start.cmp(&a.start))
+    a.score.partial_cmp(&b.score).unwrap_or(std::cmp::Ordering::Equal).then(b.distance.cmp(&a.distance)).then(b.start.cmp(&a.start))
 }
 
 fn times(n: usize) -> String {

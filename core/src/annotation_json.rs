@@ -121,10 +121,7 @@ where
         Check::Length(_) => {
             let n = quote.chars().count();
             if n != end - start {
-                return Err(field(
-                    format!("{path}.quote"),
-                    format!("has {n} characters but the span {start}..{end} has {}", end - start),
-                ));
+                return Err(field(format!("{path}.quote"), format!("has {n} characters but the span {start}..{end} has {}", end - start)));
             }
         }
         Check::Reanchor => {
@@ -178,10 +175,7 @@ where
         // object (an id seen before already passed the id checks).
         let id = item.get("id").and_then(Value::as_str);
         if let Some(j) = id.and_then(|id| seen.get(id)) {
-            return Err(field(
-                format!("{p}.id"),
-                format!("“{}” is also the id of {path}[{j}]", shorten(id.unwrap_or(""), 40)),
-            ));
+            return Err(field(format!("{p}.id"), format!("“{}” is also the id of {path}[{j}]", shorten(id.unwrap_or(""), 40))));
         }
         let parsed = parse_annotation(item, &p, check, &mut label)?;
         if let Some(id) = id {

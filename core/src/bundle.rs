@@ -14,9 +14,9 @@
 //! document id ([`merge_into`], with [`merge::merge`] on the annotations),
 //! so importing the same bundle twice duplicates nothing.
 
-use crate::library::{counts_of, DocMeta, MAX_DOCUMENTS};
-use crate::json_fields::{field, get_str, ImportError};
 use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check};
+use crate::json_fields::{field, get_str, ImportError};
+use crate::library::{counts_of, DocMeta, MAX_DOCUMENTS};
 use crate::merge::{self, DocRecord};
 use crate::model::{doc_id_for, shorten};
 use crate::native::OFFSET_UNIT;
@@ -141,10 +141,7 @@ pub fn import(bytes: &[u8], existing_ids: &[String]) -> Result<Vec<BundleDoc>, I
             if out[k].text != text {
                 return Err(field(
                     format!("{path}.meta.id"),
-                    format!(
-                        "“{}” is also the id of documents[{j}], which has a different text: conflicting ids",
-                        meta.id
-                    ),
+                    format!("“{}” is also the id of documents[{j}], which has a different text: conflicting ids", meta.id),
                 ));
             }
         }
@@ -156,8 +153,7 @@ pub fn import(bytes: &[u8], existing_ids: &[String]) -> Result<Vec<BundleDoc>, I
             ));
         }
         let index = TextIndex::new(text);
-        let annotations =
-            parse_annotations(obj.get("annotations"), &format!("{path}.annotations"), Check::Text(&index), strict_label)?;
+        let annotations = parse_annotations(obj.get("annotations"), &format!("{path}.annotations"), Check::Text(&index), strict_label)?;
         let deleted = merge::parse_deleted(obj.get("deleted"), &format!("{path}.deleted"))?;
         let mut record = DocRecord::new(annotations);
         record.deleted = deleted;

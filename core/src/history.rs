@@ -412,8 +412,7 @@ impl History {
         if json.len() > MAX_JSON_BYTES {
             return Err(format!("the undo history is too large ({} bytes; the limit is {MAX_JSON_BYTES})", json.len()));
         }
-        let wire: HistoryWire =
-            serde_json::from_str(json).map_err(|e| format!("the undo history is not valid: {e}"))?;
+        let wire: HistoryWire = serde_json::from_str(json).map_err(|e| format!("the undo history is not valid: {e}"))?;
         History::from_wire(wire, limit).map_err(|e| format!("the undo history is not valid: {e}"))
     }
 
@@ -426,11 +425,7 @@ impl History {
                 validate_entry(e).map_err(|m| format!("{stack}[{i}]{m}"))?;
             }
         }
-        let mut h = History {
-            undo: w.undo.into_iter().map(Rc::new).collect(),
-            redo: w.redo.into_iter().map(Rc::new).collect(),
-            limit,
-        };
+        let mut h = History { undo: w.undo.into_iter().map(Rc::new).collect(), redo: w.redo.into_iter().map(Rc::new).collect(), limit };
         h.enforce_limit();
         Ok(h)
     }
@@ -492,9 +487,7 @@ fn validate_entry(e: &Entry) -> Result<(), String> {
         }
         let id = match (&c.before, &c.after) {
             (None, None) => return Err(at(": both before and after are null")),
-            (Some(b), Some(a)) if b.id != a.id => {
-                return Err(at(&format!(": before has id “{}” but after has id “{}”", b.id, a.id)))
-            }
+            (Some(b), Some(a)) if b.id != a.id => return Err(at(&format!(": before has id “{}” but after has id “{}”", b.id, a.id))),
             _ => c.id().unwrap_or_default(),
         };
         if !seen.insert(id) {
@@ -521,12 +514,7 @@ fn validate_annotation(a: &Annotation) -> Result<(), String> {
 /// records the step in `history` under `description`. Selection-only changes
 /// ([`Action::Select`], or an action that changed nothing) record nothing. A
 /// refused action changes neither the state nor the history.
-pub fn apply_recorded(
-    state: &State,
-    history: &mut History,
-    action: Action,
-    description: &str,
-) -> Result<State, ModelError> {
+pub fn apply_recorded(state: &State, history: &mut History, action: Action, description: &str) -> Result<State, ModelError> {
     apply_recorded_change(state, history, action, description).map(|(next, _)| next)
 }
 

@@ -333,9 +333,7 @@ impl Library {
                 if merge::compare_timestamps(&meta.modified, &d.modified).is_gt() {
                     d.modified = meta.modified;
                 }
-                if d.created.is_empty()
-                    || (!meta.created.is_empty() && merge::compare_timestamps(&meta.created, &d.created).is_lt())
-                {
+                if d.created.is_empty() || (!meta.created.is_empty() && merge::compare_timestamps(&meta.created, &d.created).is_lt()) {
                     d.created = meta.created;
                 }
                 d.seed |= meta.seed;
@@ -390,10 +388,7 @@ impl Library {
             let path = format!("documents[{i}]");
             let meta = DocMeta::from_value(item, &path)?;
             if let Some(j) = docs.iter().position(|d| d.id == meta.id) {
-                return Err(field(
-                    format!("{path}.id"),
-                    format!("“{}” is already used by documents[{j}]", meta.id),
-                ));
+                return Err(field(format!("{path}.id"), format!("“{}” is already used by documents[{j}]", meta.id)));
             }
             docs.push(meta);
         }

@@ -48,9 +48,9 @@
 //! record (no `deleted`, no `rev`) reads as no tombstones and `rev` 0, and a
 //! v2 record is still a valid native file.
 
+use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check, MAX_ANNOTATIONS};
 use crate::json_fields::{field, get_offset, get_str, ImportError};
 use crate::model::{shorten, text_order, Annotation};
-use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check, MAX_ANNOTATIONS};
 use crate::native::{FORMAT, OFFSET_UNIT, VERSION};
 use crate::text_index::TextIndex;
 use crate::time::timestamp_order;
@@ -275,10 +275,7 @@ pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextI
     match root.get("format") {
         Some(Value::String(s)) if s == FORMAT => {}
         Some(Value::String(s)) => {
-            return Err(field(
-                "format",
-                format!("“{}” is not an annotation record (expected “{FORMAT}”)", shorten(s, 40)),
-            ))
+            return Err(field("format", format!("“{}” is not an annotation record (expected “{FORMAT}”)", shorten(s, 40))))
         }
         Some(_) => return Err(field("format", "must be a string")),
         None => return Err(field("format", format!("is missing (expected “{FORMAT}”)"))),
@@ -302,10 +299,7 @@ pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextI
     };
     if let (Some(want), Some(got)) = (expected_id, header.id.as_deref()) {
         if want != got {
-            return Err(field(
-                "document.id",
-                format!("“{}” is not the id of this document ({want})", shorten(got, 40)),
-            ));
+            return Err(field("document.id", format!("“{}” is not the id of this document ({want})", shorten(got, 40))));
         }
     }
     let check = match text {
@@ -416,11 +410,8 @@ pub fn merge(mine: &DocRecord, theirs: &DocRecord) -> DocRecord {
             }
         }
     }
-    let mut annotations: Vec<Annotation> = by_id
-        .into_values()
-        .filter(|a| deleted.get(&a.id).is_none_or(|t| compare_timestamps(&a.modified, t).is_gt()))
-        .cloned()
-        .collect();
+    let mut annotations: Vec<Annotation> =
+        by_id.into_values().filter(|a| deleted.get(&a.id).is_none_or(|t| compare_timestamps(&a.modified, t).is_gt())).cloned().collect();
     annotations.sort_by(text_order);
     DocRecord { annotations, deleted, rev: mine.rev.max(theirs.rev) }
 }

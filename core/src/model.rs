@@ -82,7 +82,11 @@ impl Annotation {
     /// Whether `other` says the same thing: span, quote, label and note
     /// (not the id, not the timestamps).
     pub fn same_content(&self, other: &Annotation) -> bool {
-        self.start == other.start && self.end == other.end && self.label == other.label && self.note == other.note && self.quote == other.quote
+        self.start == other.start
+            && self.end == other.end
+            && self.label == other.label
+            && self.note == other.note
+            && self.quote == other.quote
     }
 }
 
@@ -100,12 +104,7 @@ pub struct Document {
 impl Document {
     /// Builds a document, deriving its id from the text.
     pub fn new(title: &str, name: &str, text: &str) -> Self {
-        Document {
-            id: doc_id_for(text),
-            title: title.to_string(),
-            name: name.to_string(),
-            index: Rc::new(TextIndex::new(text)),
-        }
+        Document { id: doc_id_for(text), title: title.to_string(), name: name.to_string(), index: Rc::new(TextIndex::new(text)) }
     }
 
     /// The raw text.
@@ -289,21 +288,10 @@ impl State {
                     return Err(ModelError::DuplicateId(id));
                 }
                 let quote = self.doc.index.slice_cp(start, end).unwrap_or_default().to_string();
-                if let Some(dup) =
-                    self.annotations.iter().find(|a| a.start == start && a.end == end && a.label == label)
-                {
+                if let Some(dup) = self.annotations.iter().find(|a| a.start == start && a.end == end && a.label == label) {
                     return Err(ModelError::DuplicateSpan { label, quote: dup.quote.clone() });
                 }
-                let ann = Annotation {
-                    id: id.clone(),
-                    start,
-                    end,
-                    quote,
-                    label,
-                    note: String::new(),
-                    created: now.clone(),
-                    modified: now,
-                };
+                let ann = Annotation { id: id.clone(), start, end, quote, label, note: String::new(), created: now.clone(), modified: now };
                 let list = Rc::make_mut(&mut next.annotations);
                 let at = list.partition_point(|a| text_order(a, &ann).is_lt());
                 list.insert(at, ann);
@@ -337,8 +325,7 @@ impl State {
             Action::Merge(incoming) => {
                 let list = Rc::make_mut(&mut next.annotations);
                 // One id → position map: O(n + m), not O(n·m), for big imports.
-                let mut at: std::collections::HashMap<String, usize> =
-                    list.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+                let mut at: std::collections::HashMap<String, usize> = list.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
                 for ann in incoming {
                     match at.get(&ann.id) {
                         Some(&i) => list[i] = ann,

@@ -22,8 +22,8 @@ pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 pub const OFFSET_UNIT: &str = "unicode code points, end exclusive";
 pub use crate::annotation_json::{MAX_ANNOTATIONS, MAX_NOTE_CP};
 
-pub use crate::json_fields::ImportError;
 use crate::json_fields::field;
+pub use crate::json_fields::ImportError;
 
 /// Serialises `annotations` of `doc` as a native file (pretty-printed JSON),
 /// including the document text.
@@ -142,10 +142,9 @@ pub fn import_value(v: &Value, doc: &Document) -> Result<Parsed, ImportError> {
         None => return Err(field("version", "is missing")),
     }
     let (doc_id, doc_title) = match root.get("document") {
-        Some(Value::Object(d)) => (
-            d.get("id").and_then(Value::as_str).map(str::to_string),
-            d.get("title").and_then(Value::as_str).map(str::to_string),
-        ),
+        Some(Value::Object(d)) => {
+            (d.get("id").and_then(Value::as_str).map(str::to_string), d.get("title").and_then(Value::as_str).map(str::to_string))
+        }
         Some(_) => return Err(field("document", "must be an object")),
         None => (None, None),
     };

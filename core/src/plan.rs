@@ -91,7 +91,11 @@ pub fn update_by_paragraph(
 /// [`update_by_paragraph`] when the changes are already known (e.g. the
 /// undo step the edit just recorded): no pass over the annotation lists.
 /// `prev.len()` must equal `paras.len()`.
-pub fn apply_changes_by_paragraph(paras: &[Paragraph], prev: &[Rc<Vec<AnnRef>>], changes: &[crate::history::Change]) -> Vec<Rc<Vec<AnnRef>>> {
+pub fn apply_changes_by_paragraph(
+    paras: &[Paragraph],
+    prev: &[Rc<Vec<AnnRef>>],
+    changes: &[crate::history::Change],
+) -> Vec<Rc<Vec<AnnRef>>> {
     let touched = |a: &Annotation| {
         let first = paras.partition_point(|p| p.end_cp <= a.start);
         let last = paras.partition_point(|p| p.start_cp < a.end);

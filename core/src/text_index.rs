@@ -88,11 +88,7 @@ impl TextIndex {
             return at;
         }
         for ch in self.text[at.utf8..].chars() {
-            at = Checkpoint {
-                cp: at.cp + 1,
-                utf16: at.utf16 + ch.len_utf16(),
-                utf8: at.utf8 + ch.len_utf8(),
-            };
+            at = Checkpoint { cp: at.cp + 1, utf16: at.utf16 + ch.len_utf16(), utf8: at.utf8 + ch.len_utf8() };
             if stop(&at) {
                 return at;
             }

@@ -21,8 +21,8 @@
 //!    left → [`TextFileError::Empty`];
 //! 7. only white space (see [`is_blank`]) → [`TextFileError::OnlyWhitespace`].
 
-use crate::titles::{cut_graphemes, sanitize_title};
 pub use crate::titles::UNTITLED;
+use crate::titles::{cut_graphemes, sanitize_title};
 use std::fmt;
 
 /// Largest text file accepted: 50 MiB (52,428,800 bytes). Beyond that the
@@ -35,7 +35,6 @@ pub const MAX_CONTROL_SHARE_PERCENT: usize = 10;
 
 /// Longest title guessed from the text (code points, ellipsis included).
 pub const MAX_GUESSED_TITLE_CP: usize = 80;
-
 
 /// A text ready to become a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,12 +77,10 @@ impl fmt::Display for TextFileError {
                 max / 1_048_576
             ),
             TextFileError::Empty => f.write_str("The file is empty: there is no text to annotate."),
-            TextFileError::OnlyWhitespace => {
-                f.write_str("The file contains only spaces and line breaks: there is no text to annotate.")
+            TextFileError::OnlyWhitespace => f.write_str("The file contains only spaces and line breaks: there is no text to annotate."),
+            TextFileError::Binary => {
+                f.write_str("This is not a text file (it contains binary data). Open a plain-text .txt or .md file saved as UTF-8.")
             }
-            TextFileError::Binary => f.write_str(
-                "This is not a text file (it contains binary data). Open a plain-text .txt or .md file saved as UTF-8.",
-            ),
             TextFileError::Utf16 { big_endian } => write!(
                 f,
                 "The file is encoded as UTF-16 ({}), which is not supported; save it as UTF-8 and open it again.",
@@ -162,8 +159,7 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     if bytes.contains(&0) {
         return true;
     }
-    let controls =
-        bytes.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r')) || b == 0x7F).count();
+    let controls = bytes.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r')) || b == 0x7F).count();
     controls * 100 > bytes.len() * MAX_CONTROL_SHARE_PERCENT
 }
 
@@ -191,8 +187,7 @@ pub fn title_from_file_name(name: &str) -> Option<String> {
 /// and sanitised, at most [`MAX_GUESSED_TITLE_CP`] code points (cut on a
 /// grapheme boundary, ending with `…` when cut); [`UNTITLED`] when there is none.
 pub fn title_from_text(text: &str) -> String {
-    let line =
-        text.split(['\n', '\r', '\u{2028}', '\u{2029}']).map(sanitize_title).find(|l| !l.is_empty() && !is_blank(l));
+    let line = text.split(['\n', '\r', '\u{2028}', '\u{2029}']).map(sanitize_title).find(|l| !l.is_empty() && !is_blank(l));
     match line {
         Some(l) => cut_graphemes(&l, MAX_GUESSED_TITLE_CP),
         None => UNTITLED.to_string(),

@@ -2,7 +2,7 @@
 //! the four outcomes, the edited seed article, and the cost on a 1 MB text.
 
 use annotator_core::anchor::{
-    anchor_all, approx_match_ends, approx_search, prefix_edit_distances, max_errors, Anchorer, Anchoring, Candidate, CONTEXT_CP,
+    anchor_all, approx_match_ends, approx_search, max_errors, prefix_edit_distances, Anchorer, Anchoring, Candidate, CONTEXT_CP,
 };
 use annotator_core::model::{Annotation, Label, ModelError};
 use annotator_core::TextIndex;
@@ -62,8 +62,7 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
 }
 
 fn small_alphabet_string(max: usize) -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(vec!['a', 'b', 'c', ' ', '𝐀', 'é', '\n']), 0..max)
-        .prop_map(|v| v.into_iter().collect())
+    prop::collection::vec(prop::sample::select(vec!['a', 'b', 'c', ' ', '𝐀', 'é', '\n']), 0..max).prop_map(|v| v.into_iter().collect())
 }
 
 proptest! {
@@ -394,8 +393,32 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "the", "minister", "said", "Kabul", "Islamabad", "border", "militants", "government", "attack", "report", "1,524",
-    "security", "📊", "پاکستان", "中文", "Café", "e\u{301}", "🇵🇰", "of", "and", "in", "to", "a", "was", "that", "operation",
+    "the",
+    "minister",
+    "said",
+    "Kabul",
+    "Islamabad",
+    "border",
+    "militants",
+    "government",
+    "attack",
+    "report",
+    "1,524",
+    "security",
+    "📊",
+    "پاکستان",
+    "中文",
+    "Café",
+    "e\u{301}",
+    "🇵🇰",
+    "of",
+    "and",
+    "in",
+    "to",
+    "a",
+    "was",
+    "that",
+    "operation",
 ];
 
 /// About `cp` code points of article-like text with paragraphs.

@@ -133,30 +133,27 @@ fn every_writer_writes_the_same_objects() {
 
 fn annotation_strategy() -> impl Strategy<Value = Vec<Annotation>> {
     let len = TEXT.chars().count();
-    prop::collection::vec(
-        (0..len, 1usize..8, 0usize..3, "[a-z0-9é📊 ]{0,6}", "(2024-0[1-9]-1[0-9]T10:00:00Z)?", any::<bool>()),
-        0..12,
-    )
-    .prop_map(move |raw| {
-        let ix = TextIndex::new(TEXT);
-        raw.into_iter()
-            .enumerate()
-            .map(|(i, (start, n, l, note, created, edited))| {
-                let end = (start + n).min(len).max(start + 1).min(len);
-                let start = start.min(end - 1);
-                Annotation {
-                    id: format!("id-{i}"),
-                    start,
-                    end,
-                    quote: ix.slice_cp(start, end).unwrap().to_string(),
-                    label: Label::ALL[l],
-                    note,
-                    modified: if edited { "2025-01-01T00:00:00.5+02:00".into() } else { created.clone() },
-                    created,
-                }
-            })
-            .collect()
-    })
+    prop::collection::vec((0..len, 1usize..8, 0usize..3, "[a-z0-9é📊 ]{0,6}", "(2024-0[1-9]-1[0-9]T10:00:00Z)?", any::<bool>()), 0..12)
+        .prop_map(move |raw| {
+            let ix = TextIndex::new(TEXT);
+            raw.into_iter()
+                .enumerate()
+                .map(|(i, (start, n, l, note, created, edited))| {
+                    let end = (start + n).min(len).max(start + 1).min(len);
+                    let start = start.min(end - 1);
+                    Annotation {
+                        id: format!("id-{i}"),
+                        start,
+                        end,
+                        quote: ix.slice_cp(start, end).unwrap().to_string(),
+                        label: Label::ALL[l],
+                        note,
+                        modified: if edited { "2025-01-01T00:00:00.5+02:00".into() } else { created.clone() },
+                        created,
+                    }
+                })
+                .collect()
+        })
 }
 
 proptest! {

@@ -39,11 +39,7 @@ fn w3c_file(items: Vec<Value>) -> Vec<u8> {
 
 /// One known (claim on "Kabul") and two "opinion" annotations.
 fn with_opinions() -> Vec<u8> {
-    w3c_file(vec![
-        w3c_item("a1", "Kabul", "claim"),
-        w3c_item("a2", "Islamabad said", "opinion"),
-        w3c_item("a3", "were injured", "opinion"),
-    ])
+    w3c_file(vec![w3c_item("a1", "Kabul", "claim"), w3c_item("a2", "Islamabad said", "opinion"), w3c_item("a3", "were injured", "opinion")])
 }
 
 fn start() -> AppState {
@@ -66,7 +62,8 @@ fn assert_only_notice_changed(before: &AppState, after: &AppState) {
 fn a_native_file_for_this_text_with_a_wrong_quote_is_refused_with_its_location() {
     let s0 = r(&start(), AppAction::Info("earlier".into()));
     let d = doc();
-    let mut v: Value = serde_json::from_str(&native::export(&d, &[ann("k", "Kabul", Label::Claim), ann("i", "Islamabad", Label::Claim)])).unwrap();
+    let mut v: Value =
+        serde_json::from_str(&native::export(&d, &[ann("k", "Kabul", Label::Claim), ann("i", "Islamabad", Label::Claim)])).unwrap();
     v["annotations"][1]["quote"] = json!("Islamabat");
     let s1 = r(&s0, files_read(vec![("kabul.annotations.json", v.to_string().into_bytes())]));
     let notice = s1.notice.clone().unwrap();
@@ -130,7 +127,10 @@ fn invalid_json_is_refused_with_line_and_column() {
 fn several_files_that_are_not_a_brat_pair_or_none_are_refused() {
     let s0 = start();
     let two = r(&s0, files_read(vec![("a.json", with_opinions()), ("b.json", with_opinions())]));
-    assert_eq!(two.notice.as_deref(), Some("Could not import Choose one annotation file (or a brat .ann together with its .txt). Nothing was changed."));
+    assert_eq!(
+        two.notice.as_deref(),
+        Some("Could not import Choose one annotation file (or a brat .ann together with its .txt). Nothing was changed.")
+    );
     assert_only_notice_changed(&s0, &two);
     let none = r(&s0, files_read(vec![]));
     assert_eq!(none.notice.as_deref(), Some("Could not import No file was chosen. Nothing was changed."));
@@ -156,7 +156,11 @@ fn a_w3c_file_with_an_unknown_label_waits_for_a_decision() {
     let p = s1.pending_labels.as_ref().expect("held back");
     assert_eq!(p.names, "views.jsonld");
     assert_eq!(*p.files, vec![("views.jsonld".to_string(), bytes)]);
-    assert!(p.message.starts_with("views.jsonld uses labels this app does not have: “opinion” (2 annotations, first at items[1].body)."), "{}", p.message);
+    assert!(
+        p.message.starts_with("views.jsonld uses labels this app does not have: “opinion” (2 annotations, first at items[1].body)."),
+        "{}",
+        p.message
+    );
     assert!(p.message.contains("Nothing has been imported yet"), "{}", p.message);
     assert_eq!(s1.model, s0.model, "nothing imported yet, not even the known label");
     assert_eq!(s1.revision, s0.revision);
@@ -171,7 +175,10 @@ fn resolving_unknown_labels_by_mapping_imports_them_with_that_label() {
     assert!(s2.pending_labels.is_none());
     assert_eq!(s2.notice, None);
     let labels: Vec<(&str, Label)> = s2.model.annotations.iter().map(|a| (a.quote.as_str(), a.label)).collect();
-    assert_eq!(labels, [("Kabul", Label::Claim), ("denied", Label::Denial), ("Islamabad said", Label::Claim), ("were injured", Label::Claim)]);
+    assert_eq!(
+        labels,
+        [("Kabul", Label::Claim), ("denied", Label::Denial), ("Islamabad said", Label::Claim), ("were injured", Label::Claim)]
+    );
     assert_eq!(s2.history.undo_len(), 1, "one undo step");
     assert_eq!(s2.history.undo_description(), Some("Import views.jsonld"));
     assert_eq!(s2.revision, s1.revision + 1);
@@ -213,7 +220,8 @@ fn resolving_with_nothing_pending_changes_nothing() {
 fn opening_another_document_drops_a_pending_import() {
     use annotator_core::app::state::Opened;
     let s1 = r(&start(), files_read(vec![("views.jsonld", with_opinions())]));
-    let opened = Opened { model: annotator_core::State::new(doc()), history: Default::default(), orphans: vec![], notice: None, info: None };
+    let opened =
+        Opened { model: annotator_core::State::new(doc()), history: Default::default(), orphans: vec![], notice: None, info: None };
     let s2 = r(&s1, AppAction::OpenDoc(Box::new(opened)));
     assert!(s2.pending_labels.is_none());
     assert!(s2.reduce(resolve(Some(UnknownLabelPolicy::Skip))).is_none());
@@ -269,7 +277,10 @@ fn a_file_whose_quotes_are_not_in_the_text_adds_orphans_and_is_saved() {
     let s1 = r(&s0, files_read(vec![("old.jsonld", w3c_file(vec![item]))]));
     assert_eq!(s1.notice, None, "{:?}", s1.notice);
     assert_eq!(s1.model.annotations, s0.model.annotations);
-    assert_eq!(s1.open_orphans().iter().map(|o| (o.id.as_str(), o.quote.as_str())).collect::<Vec<_>>(), [("gone", "a sentence that is nowhere")]);
+    assert_eq!(
+        s1.open_orphans().iter().map(|o| (o.id.as_str(), o.quote.as_str())).collect::<Vec<_>>(),
+        [("gone", "a sentence that is nowhere")]
+    );
     assert_eq!(s1.revision, s0.revision + 1, "orphans must be saved");
     assert!(s1.info.as_deref().unwrap().contains("1 orphaned"), "{:?}", s1.info);
 }
@@ -285,4 +296,3 @@ fn import_files_decides_the_format_and_applies_the_label_policy() {
     let mapped = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::MapTo(Label::Statistic)).unwrap();
     assert_eq!(mapped.annotations.iter().filter(|a| a.label == Label::Statistic).count(), 2);
 }
-

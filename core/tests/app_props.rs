@@ -18,11 +18,21 @@ use std::rc::Rc;
 #[derive(Clone, Debug)]
 enum Op {
     /// Tag UTF-16 offsets `a`, `b` (reduced modulo the text's UTF-16 length + 1).
-    Tag { a: usize, b: usize, label: usize },
+    Tag {
+        a: usize,
+        b: usize,
+        label: usize,
+    },
     /// Retag the `pick`-th annotation (select it, then tag with no text selection).
-    Retag { pick: usize, label: usize },
+    Retag {
+        pick: usize,
+        label: usize,
+    },
     /// Delete the `pick`-th annotation, by id or as the selected one.
-    Delete { pick: usize, selected: bool },
+    Delete {
+        pick: usize,
+        selected: bool,
+    },
     Undo,
     Redo,
 }

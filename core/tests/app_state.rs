@@ -389,7 +389,10 @@ fn an_import_of_only_orphans_is_saved_and_replaces_same_id_orphans() {
     let s0 = app_with(vec![ann("k", "Kabul", Label::Claim)], vec![orphan("o1", "old", Label::Claim)]);
     let mut newer = orphan("o1", "new", Label::Denial);
     newer.reason = "changed".into();
-    let s1 = r(&s0, AppAction::Import { imported: imported(vec![], vec![newer.clone(), orphan("o2", "x", Label::Claim)]), file_name: "f.json".into() });
+    let s1 = r(
+        &s0,
+        AppAction::Import { imported: imported(vec![], vec![newer.clone(), orphan("o2", "x", Label::Claim)]), file_name: "f.json".into() },
+    );
     assert_eq!(*s1.orphans, vec![newer, orphan("o2", "x", Label::Claim)]);
     assert_eq!(s1.revision, 1, "orphans must be saved too");
     assert_eq!(s1.model.annotations, s0.model.annotations);
@@ -402,7 +405,10 @@ fn an_import_merges_as_one_undo_step_replacing_same_ids() {
     let s0 = three();
     let mut k2 = ann("k", "Kabul", Label::Denial);
     k2.modified = T2.into();
-    let s1 = r(&s0, AppAction::Import { imported: imported(vec![k2.clone(), ann("i", "Islamabad", Label::Claim)], vec![]), file_name: "f.json".into() });
+    let s1 = r(
+        &s0,
+        AppAction::Import { imported: imported(vec![k2.clone(), ann("i", "Islamabad", Label::Claim)], vec![]), file_name: "f.json".into() },
+    );
     assert_eq!(ids(&s1), ["k", "d", "i", "n"]);
     assert_eq!(get(&s1, "k"), &k2);
     assert_eq!(s1.history.undo_len(), 1);
@@ -522,7 +528,10 @@ fn every_action() -> Vec<AppAction> {
         AppAction::SetNote { id: "k".into(), note: "n".into(), now: T2.into() },
         AppAction::EditNote,
         AppAction::FilesRead { files: vec![("x.ann".into(), b"T1\tClaim 0 5\tKabul\n".to_vec())], now: T2.into() },
-        AppAction::Import { imported: imported(vec![ann("w", "were", Label::Claim)], vec![orphan("o9", "q", Label::Claim)]), file_name: "f".into() },
+        AppAction::Import {
+            imported: imported(vec![ann("w", "were", Label::Claim)], vec![orphan("o9", "q", Label::Claim)]),
+            file_name: "f".into(),
+        },
         AppAction::Reattach { orphan_id: "o1".into(), selection: sel("Islamabad said"), now: T2.into() },
         AppAction::DeleteOrphan("o1".into()),
         AppAction::Undo,
@@ -532,7 +541,13 @@ fn every_action() -> Vec<AppAction> {
         AppAction::SetSnap(true),
         AppAction::Help(true),
         AppAction::Paste(true),
-        AppAction::OpenDoc(Box::new(Opened { model: State::new(doc()), history: History::default(), orphans: vec![], notice: None, info: None })),
+        AppAction::OpenDoc(Box::new(Opened {
+            model: State::new(doc()),
+            history: History::default(),
+            orphans: vec![],
+            notice: None,
+            info: None,
+        })),
         AppAction::SetLibrary(Rc::new(Library::new())),
         AppAction::External(vec![ann("k", "Kabul", Label::Denial)]),
         AppAction::ExternalRecord { base, merged, now: T3.into() },

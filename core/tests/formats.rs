@@ -5,8 +5,8 @@
 mod common;
 
 use annotator_core::formats::{
-    self, brat, csv, detect, drop_existing, import, import_brat, import_native_lenient, import_w3c, w3c, Format,
-    ImportOptions, UnknownLabelPolicy,
+    self, brat, csv, detect, drop_existing, import, import_brat, import_native_lenient, import_w3c, w3c, Format, ImportOptions,
+    UnknownLabelPolicy,
 };
 use annotator_core::model::{normalize_selection, Annotation, Document, Label};
 use annotator_core::native::{self, ImportError};
@@ -231,7 +231,18 @@ fn check_corpus_file(txt: &str, json: &str) {
     let rows = read_csv(c[0].contents.strip_prefix('\u{feff}').unwrap());
     assert_eq!(rows[0], ["id", "label", "start", "end", "quote", "note", "created"]);
     for (row, a) in rows[1..].iter().zip(&anns) {
-        assert_eq!(row, &[a.id.clone(), a.label.as_str().into(), a.start.to_string(), a.end.to_string(), a.quote.clone(), a.note.clone(), a.created.clone()]);
+        assert_eq!(
+            row,
+            &[
+                a.id.clone(),
+                a.label.as_str().into(),
+                a.start.to_string(),
+                a.end.to_string(),
+                a.quote.clone(),
+                a.note.clone(),
+                a.created.clone()
+            ]
+        );
         assert_eq!(py_slice(&text, a.start, a.end), a.quote);
     }
 }
@@ -249,8 +260,33 @@ fn every_format_round_trips_the_crlf_corpus() {
 // ---------------------------------------------------------------- properties
 
 const POOL: &[&str] = &[
-    "a", "Kabul", "said", "1,524", " ", ",", "\"", ".", "📊", "👩\u{200d}👩\u{200d}👧", "🇵🇰", "e\u{301}", "Cafe\u{301}",
-    "پاکستان", "ہلاک", "عربي", "中文", "国防部长", "𝐀", "𝐀𝐁𝐂", "\u{a0}", "\u{200b}", "\t", "\r\n", "\r", "\n", "\n\n",
+    "a",
+    "Kabul",
+    "said",
+    "1,524",
+    " ",
+    ",",
+    "\"",
+    ".",
+    "📊",
+    "👩\u{200d}👩\u{200d}👧",
+    "🇵🇰",
+    "e\u{301}",
+    "Cafe\u{301}",
+    "پاکستان",
+    "ہلاک",
+    "عربي",
+    "中文",
+    "国防部长",
+    "𝐀",
+    "𝐀𝐁𝐂",
+    "\u{a0}",
+    "\u{200b}",
+    "\t",
+    "\r\n",
+    "\r",
+    "\n",
+    "\n\n",
     "\u{2028}",
 ];
 
@@ -383,10 +419,7 @@ fn csv_quotes_only_what_rfc_4180_needs_and_ends_rows_with_crlf() {
 #[test]
 fn brat_writes_multi_line_spans_as_fragments_joined_by_a_space() {
     let ix = TextIndex::new("first\nsecond line\r\nthird");
-    let anns = vec![
-        ann(&ix, "x", 0, 12, Label::Claim, "note\nwith\r\nbreaks"),
-        ann(&ix, "y", 6, 24, Label::Statistic, ""),
-    ];
+    let anns = vec![ann(&ix, "x", 0, 12, Label::Claim, "note\nwith\r\nbreaks"), ann(&ix, "y", 6, 24, Label::Statistic, "")];
     assert_eq!(
         brat::export_ann(&anns),
         "T1\tClaim 0 5;6 12\tfirst second\n#1\tAnnotatorNotes T1\tnote with  breaks\nT2\tStatistic 6 17;19 24\tsecond line third\n"
@@ -515,7 +548,9 @@ fn w3c_accepts_collections_pages_arrays_and_single_annotations() {
     standalone["@context"] = json!(["https://www.w3.org/ns/anno.jsonld", {"extra": "ok"}]);
     for bytes in [
         collection(vec![item.clone()]),
-        json!({"@context": w3c::CONTEXT, "type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": [item.clone()]}}).to_string().into_bytes(),
+        json!({"@context": w3c::CONTEXT, "type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": [item.clone()]}})
+            .to_string()
+            .into_bytes(),
         json!({"@context": w3c::CONTEXT, "type": "AnnotationPage", "items": [item.clone()]}).to_string().into_bytes(),
         json!([standalone.clone()]).to_string().into_bytes(),
         standalone.to_string().into_bytes(),
@@ -540,8 +575,10 @@ fn w3c_from_elsewhere_anchors_by_quote_or_position_alone() {
     assert_eq!((a.start, a.end, a.quote.as_str(), a.created.as_str(), a.modified.as_str()), (24, 38, "Islamabad said", "NOW", "NOW"));
     assert!(a.id.starts_with("w3c-"));
     let b = &got.annotations[1];
-    assert_eq!((b.id.as_str(), b.quote.as_str(), b.note.as_str(), b.created.as_str(), b.modified.as_str()),
-        ("https://example.org/anno/7", "1,463", "n", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z"));
+    assert_eq!(
+        (b.id.as_str(), b.quote.as_str(), b.note.as_str(), b.created.as_str(), b.modified.as_str()),
+        ("https://example.org/anno/7", "1,463", "n", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00Z")
+    );
     assert_eq!(got.report.to_string(), "1 anchored exactly, 1 moved, 0 fuzzy, 0 orphaned");
 }
 
@@ -555,7 +592,8 @@ fn malformed_json_reports_line_and_column() {
 
 #[test]
 fn wrong_or_missing_context_is_refused() {
-    let (path, msg) = field_path(w3c_err(json!({"@context": "http://schema.org", "type": "AnnotationCollection", "items": []}).to_string().as_bytes()));
+    let (path, msg) =
+        field_path(w3c_err(json!({"@context": "http://schema.org", "type": "AnnotationCollection", "items": []}).to_string().as_bytes()));
     assert_eq!(path, "@context");
     assert!(msg.contains("http://schema.org") && msg.contains("anno.jsonld"), "{msg}");
     let (path, _) = field_path(w3c_err(json!({"type": "AnnotationCollection", "items": []}).to_string().as_bytes()));
@@ -595,7 +633,13 @@ fn missing_target_or_selectors_are_refused_with_their_path() {
 #[test]
 fn negative_and_reversed_offsets_are_refused_with_their_path() {
     let items = |bad: Value| {
-        let mut v: Vec<Value> = (0..3).map(|i| { let mut x = w3c_item(6, 22, "denied the claim", "claim"); x["id"] = json!(format!("ok{i}")); x }).collect();
+        let mut v: Vec<Value> = (0..3)
+            .map(|i| {
+                let mut x = w3c_item(6, 22, "denied the claim", "claim");
+                x["id"] = json!(format!("ok{i}"));
+                x
+            })
+            .collect();
         v.push(bad);
         collection(v)
     };
@@ -623,7 +667,10 @@ fn unknown_labels_are_an_error_or_skipped_or_mapped_as_chosen() {
     let got = import_w3c(&bytes, &ix, &skip).unwrap();
     assert_eq!((got.annotations.len(), got.skipped), (1, 1));
     assert_eq!(got.annotations[0].label, Label::Claim, "labels are read case-insensitively");
-    assert_eq!((got.unknown_labels[0].label.as_str(), got.unknown_labels[0].count, got.unknown_labels[0].first_path.as_str()), ("Person", 1, "items[1].body"));
+    assert_eq!(
+        (got.unknown_labels[0].label.as_str(), got.unknown_labels[0].count, got.unknown_labels[0].first_path.as_str()),
+        ("Person", 1, "items[1].body")
+    );
     assert!(got.summary().contains("1 skipped"), "{}", got.summary());
 
     let map = ImportOptions { unknown_label: UnknownLabelPolicy::MapTo(Label::Statistic), ..opts() };
@@ -642,7 +689,9 @@ fn unknown_labels_are_an_error_or_skipped_or_mapped_as_chosen() {
 fn duplicate_ids_and_linked_pages_are_refused() {
     let (path, _) = field_path(w3c_err(&collection(vec![w3c_item(0, 5, "Kabul", "claim"), w3c_item(6, 22, "denied the claim", "claim")])));
     assert_eq!(path, "items[1].id");
-    let (path, _) = field_path(w3c_err(json!({"@context": w3c::CONTEXT, "type": "AnnotationCollection", "first": "https://example.org/page1"}).to_string().as_bytes()));
+    let (path, _) = field_path(w3c_err(
+        json!({"@context": w3c::CONTEXT, "type": "AnnotationCollection", "first": "https://example.org/page1"}).to_string().as_bytes(),
+    ));
     assert_eq!(path, "first");
 }
 
@@ -690,7 +739,13 @@ fn brat_unknown_line_kinds_are_refused_with_their_line_number() {
     }
     // …or skipped, when asked, with a warning each.
     let o = ImportOptions { skip_unsupported_brat_lines: true, ..opts() };
-    let got = import_brat(format!("{good}R1\tCause Arg1:T1 Arg2:T1\n#1\tAnnotatorNotes R1\tabout the relation\n").as_bytes(), None, &TextIndex::new(TEXT), &o).unwrap();
+    let got = import_brat(
+        format!("{good}R1\tCause Arg1:T1 Arg2:T1\n#1\tAnnotatorNotes R1\tabout the relation\n").as_bytes(),
+        None,
+        &TextIndex::new(TEXT),
+        &o,
+    )
+    .unwrap();
     assert_eq!(got.annotations.len(), 1);
     assert_eq!(got.warnings.len(), 1);
     assert!(got.warnings[0].starts_with("line 2"), "{:?}", got.warnings);
@@ -738,7 +793,10 @@ fn brat_labels_are_case_insensitive_and_unknown_ones_follow_the_policy() {
     assert_eq!((got.skipped, got.unknown_labels[0].first_path.as_str()), (1, "line 3"));
     let map = ImportOptions { unknown_label: UnknownLabelPolicy::MapTo(Label::Claim), now: "T".into(), ..opts() };
     let got = import_brat(ann.as_bytes(), None, &ix, &map).unwrap();
-    assert_eq!((got.annotations[2].label, got.annotations[2].note.as_str(), got.annotations[2].created.as_str()), (Label::Claim, "an org", "T"));
+    assert_eq!(
+        (got.annotations[2].label, got.annotations[2].note.as_str(), got.annotations[2].created.as_str()),
+        (Label::Claim, "an org", "T")
+    );
 }
 
 #[test]
@@ -760,7 +818,10 @@ fn brat_into_an_edited_text_reanchors_from_the_covered_text() {
     for txt in [None, Some(original)] {
         let got = import_brat(a.as_bytes(), txt, &edited, &opts()).unwrap();
         assert_eq!(got.report.to_string(), "0 anchored exactly, 2 moved, 0 fuzzy, 0 orphaned", "{txt:?}");
-        assert_eq!(got.annotations.iter().map(|x| x.quote.as_str()).collect::<Vec<_>>(), vec![anns[0].quote.as_str(), anns[1].quote.as_str()]);
+        assert_eq!(
+            got.annotations.iter().map(|x| x.quote.as_str()).collect::<Vec<_>>(),
+            vec![anns[0].quote.as_str(), anns[1].quote.as_str()]
+        );
     }
 }
 
@@ -788,7 +849,11 @@ fn native_files_import_leniently_into_an_edited_text_while_strict_import_is_unch
 fn drop_existing_leaves_out_annotations_one_already_has() {
     let ix = TextIndex::new(TEXT);
     let mine = vec![ann(&ix, "a", 0, 5, Label::Claim, "")];
-    let from_brat = vec![ann(&ix, "brat-T1-x", 0, 5, Label::Claim, ""), ann(&ix, "brat-T2-y", 0, 5, Label::Denial, ""), ann(&ix, "a", 0, 5, Label::Claim, "new")];
+    let from_brat = vec![
+        ann(&ix, "brat-T1-x", 0, 5, Label::Claim, ""),
+        ann(&ix, "brat-T2-y", 0, 5, Label::Denial, ""),
+        ann(&ix, "a", 0, 5, Label::Claim, "new"),
+    ];
     let (kept, dropped) = drop_existing(&mine, from_brat);
     assert_eq!(dropped, 1);
     assert_eq!(kept.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), vec!["brat-T2-y", "a"]);

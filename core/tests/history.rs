@@ -3,9 +3,7 @@
 
 mod common;
 
-use annotator_core::history::{
-    apply_changes, apply_recorded, diff, redo_state, undo_state, Change, Entry, History, DEFAULT_LIMIT,
-};
+use annotator_core::history::{apply_changes, apply_recorded, diff, redo_state, undo_state, Change, Entry, History, DEFAULT_LIMIT};
 use annotator_core::model::{text_order, Action, Annotation, Document, Label, State};
 use common::*;
 use proptest::prelude::*;
@@ -108,7 +106,8 @@ fn history_is_bounded_at_its_limit_dropping_the_oldest_steps() {
     let mut h = History::new(5);
     let mut states = vec![state()];
     for i in 0..12 {
-        let s = apply_recorded(states.last().unwrap(), &mut h, add(&format!("a{i}"), i, i + 1, Label::Claim), &format!("step {i}")).unwrap();
+        let s =
+            apply_recorded(states.last().unwrap(), &mut h, add(&format!("a{i}"), i, i + 1, Label::Claim), &format!("step {i}")).unwrap();
         states.push(s);
     }
     assert_eq!(h.undo_len(), 5);

@@ -33,7 +33,27 @@ fn run(command: Command) -> Option<Shortcut> {
 }
 
 /// Keys that mean something somewhere, to check they mean nothing in a field / dialog / composition.
-const SOME_KEYS: &[&str] = &["1", "2", "3", "j", "k", "z", "y", "Z", "Delete", "Backspace", "Escape", "Enter", "?", "[", "]", "ArrowDown", "ArrowLeft", "Home", "End"];
+const SOME_KEYS: &[&str] = &[
+    "1",
+    "2",
+    "3",
+    "j",
+    "k",
+    "z",
+    "y",
+    "Z",
+    "Delete",
+    "Backspace",
+    "Escape",
+    "Enter",
+    "?",
+    "[",
+    "]",
+    "ArrowDown",
+    "ArrowLeft",
+    "Home",
+    "End",
+];
 
 fn all_variants(k: &str, target: KeyTarget) -> Vec<KeyInput> {
     let base = key(k, target);

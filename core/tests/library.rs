@@ -5,16 +5,14 @@
 mod common;
 
 use annotator_core::bundle::{self, BundleDoc, MAX_BUNDLE_BYTES};
-use annotator_core::library::{
-    sanitize_name, sanitize_title, valid_doc_id, DocMeta, Library, LibraryError, MAX_TITLE_CP, SCHEMA_VERSION,
-};
+use annotator_core::library::{sanitize_name, sanitize_title, valid_doc_id, DocMeta, Library, LibraryError, MAX_TITLE_CP, SCHEMA_VERSION};
+use annotator_core::merge::{self, parse_record, DocRecord};
+use annotator_core::model::{doc_id_for, Annotation, Document, Label};
+use annotator_core::native::{self, ImportError};
 use annotator_core::store::boot::migrate_v1;
 use annotator_core::store::keys::{
     backup_key, classify_key, doc_key, text_fits_local_storage, text_key, StorageKey, LIBRARY_KEY, MAX_LOCAL_TEXT_UTF16,
 };
-use annotator_core::merge::{self, parse_record, DocRecord};
-use annotator_core::model::{doc_id_for, Annotation, Document, Label};
-use annotator_core::native::{self, ImportError};
 use common::ann;
 use serde_json::{json, Value};
 
@@ -221,10 +219,7 @@ fn a_bad_library_is_refused_with_the_path_of_the_problem() {
     assert_eq!(library_error(lib(json!([{"id": "bad id!", "title": "t"}]))), "documents[0].id");
     assert_eq!(library_error(lib(json!([{"id": "ab"}]))), "documents[0].title");
     assert_eq!(library_error(lib(json!([{"id": "ab", "title": "t", "length": -1}]))), "documents[0].length");
-    assert_eq!(
-        library_error(lib(json!([{"id": "ab", "title": "t", "counts": {"claim": "2"}}]))),
-        "documents[0].counts.claim"
-    );
+    assert_eq!(library_error(lib(json!([{"id": "ab", "title": "t", "counts": {"claim": "2"}}]))), "documents[0].counts.claim");
     assert_eq!(library_error(lib(json!([{"id": "ab", "title": "t", "seed": "yes"}]))), "documents[0].seed");
     assert_eq!(library_error(json!({"format": "text-annotator/library", "version": 3, "documents": []})), "version");
     assert_eq!(library_error(json!({"format": "x", "version": 2, "documents": []})), "format");
@@ -249,8 +244,7 @@ fn v1_storage_migrates_to_a_library_and_v2_records() {
     let id = seed_id();
     let v1_key = format!("text-annotator.v1.doc.{id}");
     let doc = Document::new(SEED_TITLE, "seed-article", SEED_TEXT);
-    let v1_anns =
-        native::import(kv.iter().find(|(k, _)| *k == v1_key).unwrap().1.as_bytes(), &doc).unwrap().annotations;
+    let v1_anns = native::import(kv.iter().find(|(k, _)| *k == v1_key).unwrap().1.as_bytes(), &doc).unwrap().annotations;
 
     let mig = migrate_v1(&kv);
     assert!(mig.unreadable.is_empty(), "{:?}", mig.unreadable);
@@ -299,8 +293,7 @@ fn migration_is_repeatable_and_ignores_keys_that_are_not_v1_records() {
 fn an_unreadable_v1_record_is_kept_with_its_reason_and_the_rest_still_migrates() {
     let mut kv = fixture();
     let corrupt_key = "text-annotator.v1.doc.0123456789abcdef".to_string();
-    let corrupt_raw =
-        "{\"format\":\"text-annotator/annotations\",\"version\":1,\"annotations\":[{\"id\":\"a1\"".to_string();
+    let corrupt_raw = "{\"format\":\"text-annotator/annotations\",\"version\":1,\"annotations\":[{\"id\":\"a1\"".to_string();
     let wrong_key = "text-annotator.v1.doc.00000000000000aa".to_string();
     // A valid file, but for another document than its key says.
     let wrong_raw = kv[0].1.clone();
@@ -471,17 +464,11 @@ type Breakage = (Box<dyn FnOnce(&mut Value)>, &'static str);
 #[test]
 fn bad_bundles_are_refused_with_the_path_of_the_problem() {
     let cases: Vec<Breakage> = vec![
-        (
-            Box::new(|v| v["documents"][1].as_object_mut().unwrap().remove("text").map(|_| ()).unwrap()),
-            "documents[1].text",
-        ),
+        (Box::new(|v| v["documents"][1].as_object_mut().unwrap().remove("text").map(|_| ()).unwrap()), "documents[1].text"),
         (Box::new(|v| v["documents"][1]["text"] = json!("")), "documents[1].text"),
         (Box::new(|v| v["documents"][1]["text"] = json!(7)), "documents[1].text"),
         (Box::new(|v| v["documents"][0]["text"] = json!("edited text")), "documents[0].meta.id"),
-        (
-            Box::new(|v| v["documents"][1]["annotations"][0]["quote"] = json!("wrong")),
-            "documents[1].annotations[0].quote",
-        ),
+        (Box::new(|v| v["documents"][1]["annotations"][0]["quote"] = json!("wrong")), "documents[1].annotations[0].quote"),
         (Box::new(|v| v["documents"][1]["annotations"][0]["end"] = json!(100000)), "documents[1].annotations[0].end"),
         (
             Box::new(|v| {
@@ -491,10 +478,7 @@ fn bad_bundles_are_refused_with_the_path_of_the_problem() {
             "documents[1].annotations[1].id",
         ),
         (Box::new(|v| v["documents"][0]["deleted"] = json!([{"id": "x"}])), "documents[0].deleted[0].at"),
-        (
-            Box::new(|v| v["documents"][0].as_object_mut().unwrap().remove("meta").map(|_| ()).unwrap()),
-            "documents[0].meta",
-        ),
+        (Box::new(|v| v["documents"][0].as_object_mut().unwrap().remove("meta").map(|_| ()).unwrap()), "documents[0].meta"),
         (Box::new(|v| v["documents"][0]["meta"]["id"] = json!("../../x")), "documents[0].meta.id"),
         (Box::new(|v| v["documents"][0]["annotations"] = json!({})), "documents[0].annotations"),
         (Box::new(|v| v["documents"] = json!(null)), "documents"),

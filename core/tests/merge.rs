@@ -6,9 +6,7 @@
 mod common;
 
 use annotator_core::library::DocMeta;
-use annotator_core::merge::{
-    compare_timestamps, for_write, merge, parse_record, parse_timestamp, version_cmp, DocRecord, MAX_TOMBSTONES,
-};
+use annotator_core::merge::{compare_timestamps, for_write, merge, parse_record, parse_timestamp, version_cmp, DocRecord, MAX_TOMBSTONES};
 use annotator_core::model::{Annotation, Document, Label};
 use annotator_core::native::{self, ImportError};
 use annotator_core::TextIndex;
@@ -168,14 +166,7 @@ fn timestamps_compare_as_instants() {
     assert_eq!(compare_timestamps("", "1970-01-01T00:00:00Z"), Ordering::Less);
     assert_eq!(parse_timestamp("1970-01-01T00:00:01.25Z"), Some((1, 250_000_000)));
     assert_eq!(parse_timestamp("2024-02-29T00:00:00Z").map(|t| t.0), Some(1_709_164_800));
-    for bad in [
-        "",
-        "yesterday",
-        "2024-02-30T00:00:00Z",
-        "2024-05-01T10:00:00",
-        "2024-05-01T25:00:00Z",
-        "2024-05-01T10:00:00.Z",
-    ] {
+    for bad in ["", "yesterday", "2024-02-30T00:00:00Z", "2024-05-01T10:00:00", "2024-05-01T25:00:00Z", "2024-05-01T10:00:00.Z"] {
         assert_eq!(parse_timestamp(bad), None, "{bad}");
     }
 }
@@ -196,14 +187,15 @@ const NOTES: &[&str] = &["", "n1", "n2"];
 
 fn annotation_strategy() -> impl Strategy<Value = Annotation> {
     let len = TEXT.chars().count();
-    (prop::sample::select(IDS), 0..len, 1usize..8, 0usize..3, prop::sample::select(TIMES), prop::sample::select(NOTES))
-        .prop_map(move |(id, s, n, l, t, note)| {
+    (prop::sample::select(IDS), 0..len, 1usize..8, 0usize..3, prop::sample::select(TIMES), prop::sample::select(NOTES)).prop_map(
+        move |(id, s, n, l, t, note)| {
             let e = (s + n).min(len);
             let mut x = ann(TEXT, id, s.min(e - 1), e, common::label_of(l));
             x.modified = t.into();
             x.note = note.into();
             x
-        })
+        },
+    )
 }
 
 /// A record as a tab could hold it: unique ids, any tombstones, any revision.

@@ -207,10 +207,7 @@ fn add_with_an_existing_id_is_refused() {
 fn duplicate_same_span_same_label_is_refused_but_another_label_is_allowed() {
     let s = state("the claim text").apply(add("a", 4, 9, Label::Claim)).unwrap();
     let before = s.clone();
-    assert_eq!(
-        s.apply(add("b", 4, 9, Label::Claim)),
-        Err(ModelError::DuplicateSpan { label: Label::Claim, quote: "claim".into() })
-    );
+    assert_eq!(s.apply(add("b", 4, 9, Label::Claim)), Err(ModelError::DuplicateSpan { label: Label::Claim, quote: "claim".into() }));
     assert_eq!(s, before);
     let s2 = s.apply(add("b", 4, 9, Label::Statistic)).unwrap();
     assert_eq!(s2.annotations.len(), 2);
@@ -254,10 +251,7 @@ fn retag_and_setnote_change_only_label_note_and_modified() {
 
 #[test]
 fn delete_removes_the_annotation_and_clears_its_selection() {
-    let s = state("abc def ghi")
-        .apply(add("a", 0, 3, Label::Claim))
-        .and_then(|s| s.apply(add("b", 4, 7, Label::Claim)))
-        .unwrap();
+    let s = state("abc def ghi").apply(add("a", 0, 3, Label::Claim)).and_then(|s| s.apply(add("b", 4, 7, Label::Claim))).unwrap();
     assert_eq!(s.selected.as_deref(), Some("b"));
     let kept = s.apply(Action::Delete { id: "a".into() }).unwrap();
     assert_eq!(kept.selected.as_deref(), Some("b"), "deleting another annotation keeps the selection");
@@ -295,10 +289,7 @@ fn counts_are_per_label_in_label_all_order() {
 #[test]
 fn merge_replaces_same_id_adds_new_ids_and_keeps_text_order() {
     let text = "alpha beta gamma delta";
-    let s = state(text)
-        .apply(add("a", 0, 5, Label::Claim))
-        .and_then(|s| s.apply(add("b", 11, 16, Label::Claim)))
-        .unwrap();
+    let s = state(text).apply(add("a", 0, 5, Label::Claim)).and_then(|s| s.apply(add("b", 11, 16, Label::Claim))).unwrap();
     let mut replaced = ann(text, "b", 6, 10, Label::Denial);
     replaced.note = "moved".into();
     let new = ann(text, "z", 17, 22, Label::Statistic);
@@ -352,11 +343,27 @@ fn document_id_is_stable_and_depends_on_the_exact_text() {
 #[derive(Debug, Clone)]
 enum Op {
     /// Add via normalize_selection (as the UI does) when `raw` is false.
-    Add { id: usize, a: usize, b: usize, label: usize, raw: bool },
-    Retag { id: usize, label: usize },
-    Delete { id: usize },
-    SetNote { id: usize, note: String },
-    Select { id: Option<usize> },
+    Add {
+        id: usize,
+        a: usize,
+        b: usize,
+        label: usize,
+        raw: bool,
+    },
+    Retag {
+        id: usize,
+        label: usize,
+    },
+    Delete {
+        id: usize,
+    },
+    SetNote {
+        id: usize,
+        note: String,
+    },
+    Select {
+        id: Option<usize>,
+    },
     Merge(Vec<(usize, usize, usize, usize)>),
 }
 

@@ -101,10 +101,9 @@ fn export_without_text_is_compact_and_still_imports() {
 
 #[test]
 fn corpus_spans_import_against_their_own_text_but_not_against_the_other_line_ending() {
-    for (txt, json) in [
-        ("unicode-mixed.txt", "unicode-mixed.expected.json"),
-        ("unicode-mixed-crlf.txt", "unicode-mixed-crlf.expected.json"),
-    ] {
+    for (txt, json) in
+        [("unicode-mixed.txt", "unicode-mixed.expected.json"), ("unicode-mixed-crlf.txt", "unicode-mixed-crlf.expected.json")]
+    {
         let text = corpus_text(txt);
         let d = Document::new(txt, "corpus", &text);
         let anns: Vec<Annotation> = expected_spans(json, txt)
@@ -193,10 +192,7 @@ fn utf8_bom_is_accepted() {
 fn file_over_20_mb_is_too_large() {
     let bytes = vec![b' '; MAX_FILE_BYTES + 1];
     assert_eq!(MAX_FILE_BYTES, 20 * 1024 * 1024);
-    assert_eq!(
-        import(&bytes, &doc()),
-        Err(ImportError::TooLarge { bytes: MAX_FILE_BYTES + 1, max: MAX_FILE_BYTES })
-    );
+    assert_eq!(import(&bytes, &doc()), Err(ImportError::TooLarge { bytes: MAX_FILE_BYTES + 1, max: MAX_FILE_BYTES }));
     let msg = import(&bytes, &doc()).unwrap_err().to_string();
     assert!(msg.contains("20 MB"), "{msg}");
 }

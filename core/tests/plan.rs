@@ -221,10 +221,8 @@ fn overlapping_and_nested_annotations_make_stacked_segments() {
     let by_para = annotations_by_paragraph(&paras, &anns);
     assert_eq!(by_para[1], vec![], "the second paragraph is untouched");
     let segs = segments(&idx, &paras[0], &by_para[0]);
-    let view: Vec<(usize, usize, Vec<&str>)> = segs
-        .iter()
-        .map(|s| (s.start_cp, s.end_cp, s.covering.iter().map(|&i| &*by_para[0][i].id).collect()))
-        .collect();
+    let view: Vec<(usize, usize, Vec<&str>)> =
+        segs.iter().map(|s| (s.start_cp, s.end_cp, s.covering.iter().map(|&i| &*by_para[0][i].id).collect())).collect();
     assert_eq!(
         view,
         [
@@ -251,8 +249,7 @@ fn annotation_spanning_paragraphs_is_given_to_each_paragraph_it_touches() {
     assert_eq!(by_para.iter().map(Vec::len).collect::<Vec<_>>(), [1, 1, 1]);
     for (p, refs) in paras.iter().zip(&by_para) {
         let segs = segments(&idx, p, refs);
-        let covered: Vec<(usize, usize)> =
-            segs.iter().filter(|s| !s.covering.is_empty()).map(|s| (s.start_cp, s.end_cp)).collect();
+        let covered: Vec<(usize, usize)> = segs.iter().filter(|s| !s.covering.is_empty()).map(|s| (s.start_cp, s.end_cp)).collect();
         assert_eq!(covered, [(2.max(p.start_cp), 12.min(p.end_cp))]);
     }
     check_plan(text, &anns).unwrap();
@@ -260,17 +257,12 @@ fn annotation_spanning_paragraphs_is_given_to_each_paragraph_it_touches() {
 
 #[test]
 fn corpus_plan_with_expected_spans_is_consistent() {
-    for (txt, json) in [
-        ("unicode-mixed.txt", "unicode-mixed.expected.json"),
-        ("unicode-mixed-crlf.txt", "unicode-mixed-crlf.expected.json"),
-    ] {
+    for (txt, json) in
+        [("unicode-mixed.txt", "unicode-mixed.expected.json"), ("unicode-mixed-crlf.txt", "unicode-mixed-crlf.expected.json")]
+    {
         let text = corpus_text(txt);
         let anns = sorted(
-            expected_spans(json, txt)
-                .iter()
-                .enumerate()
-                .map(|(i, s)| ann(&text, &format!("s{i}"), s.start, s.end, label_of(i)))
-                .collect(),
+            expected_spans(json, txt).iter().enumerate().map(|(i, s)| ann(&text, &format!("s{i}"), s.start, s.end, label_of(i))).collect(),
         );
         check_plan(&text, &anns).unwrap();
         let idx = TextIndex::new(text.as_str());

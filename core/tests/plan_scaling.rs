@@ -437,16 +437,21 @@ fn an_edit_updates_the_same_few_paragraphs_whatever_the_document_size() {
         let anns = build_annotations(&text, n, 3);
         let index = TextIndex::new(text.as_str());
         let paras = paragraphs(&index);
-        let prev: Vec<Rc<Vec<annotator_core::plan::AnnRef>>> =
-            annotations_by_paragraph(&paras, &anns).into_iter().map(Rc::new).collect();
+        let prev: Vec<Rc<Vec<annotator_core::plan::AnnRef>>> = annotations_by_paragraph(&paras, &anns).into_iter().map(Rc::new).collect();
         // A new annotation on the first words of the middle paragraph.
         let p = &paras[paras.len() / 2];
         let start = p.start_cp;
         let end = (start + 12).min(p.end_cp);
         let quote = index.slice_cp(start, end).unwrap().to_string();
         let added = Annotation {
-            id: "new".into(), start, end, quote, label: Label::Claim, note: String::new(),
-            created: "t".into(), modified: "t".into(),
+            id: "new".into(),
+            start,
+            end,
+            quote,
+            label: Label::Claim,
+            note: String::new(),
+            created: "t".into(),
+            modified: "t".into(),
         };
         let out = apply_changes_by_paragraph(&paras, &prev, &[Change { before: None, after: Some(added) }]);
         let rebuilt: Vec<usize> = (0..paras.len()).filter(|&i| !Rc::ptr_eq(&out[i], &prev[i])).collect();

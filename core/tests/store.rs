@@ -7,14 +7,9 @@ use annotator_core::library::{DocMeta, Library};
 use annotator_core::merge::{self, DocRecord};
 use annotator_core::model::{doc_id_for, Annotation, Label};
 use annotator_core::store::boot::{boot, save_library, update_library};
-use annotator_core::store::keys::{
-    self, classify_key, delta_key, doc_key, journal_key, StorageKey, LIBRARY_KEY,
-};
+use annotator_core::store::keys::{self, classify_key, delta_key, doc_key, journal_key, StorageKey, LIBRARY_KEY};
 use annotator_core::store::kv::{Kv, MemKv};
-use annotator_core::store::records::{
-    self, journal_to_json, journal_written, DocStore, Foreign, JOURNAL_MAX_ENTRIES,
-    STALE_JOURNAL_SECS,
-};
+use annotator_core::store::records::{self, journal_to_json, journal_written, DocStore, Foreign, JOURNAL_MAX_ENTRIES, STALE_JOURNAL_SECS};
 use annotator_core::store::{backup, extras};
 use annotator_core::TextIndex;
 use proptest::prelude::*;
@@ -38,13 +33,7 @@ fn meta() -> DocMeta {
 /// RFC 3339 time `secs` seconds after 2024-06-01T00:00:00Z (within June).
 fn ts(secs: u64) -> String {
     let (d, r) = (secs / 86_400, secs % 86_400);
-    format!(
-        "2024-06-{:02}T{:02}:{:02}:{:02}.000Z",
-        d + 1,
-        r / 3600,
-        r % 3600 / 60,
-        r % 60
-    )
+    format!("2024-06-{:02}T{:02}:{:02}:{:02}.000Z", d + 1, r / 3600, r % 3600 / 60, r % 60)
 }
 
 fn ms(secs: u64) -> u64 {
@@ -87,12 +76,7 @@ fn ids(r: &DocRecord) -> Vec<String> {
 }
 
 /// Edits `store`'s annotations with `f` and saves at `now`.
-fn edit(
-    kv: &mut MemKv,
-    store: &mut DocStore,
-    now: &str,
-    f: impl FnOnce(&mut Vec<Annotation>),
-) -> records::Saved {
+fn edit(kv: &mut MemKv, store: &mut DocStore, now: &str, f: impl FnOnce(&mut Vec<Annotation>)) -> records::Saved {
     let mut cur = store.known.annotations.clone();
     f(&mut cur);
     store.save(kv, &meta(), &cur, now).expect("save")
@@ -115,9 +99,7 @@ fn with_base_a0() -> MemKv {
     let mut kv = MemKv::new();
     let mut t = open(&mut kv, "setup");
     t.rewrite_whole = true; // write the base, not a journal
-    edit(&mut kv, &mut t, &ts(1), |c| {
-        c.push(ann(0, Label::Claim, &ts(1)))
-    });
+    edit(&mut kv, &mut t, &ts(1), |c| c.push(ann(0, Label::Claim, &ts(1))));
     assert!(kv.value(&doc_key(&id())).is_some());
     kv
 }
@@ -127,35 +109,13 @@ fn with_base_a0() -> MemKv {
 #[test]
 fn journal_keys_name_document_and_tab_and_classify_apart_from_the_legacy_key() {
     let id = id();
-    assert_eq!(
-        journal_key(&id, "t1"),
-        format!("text-annotator.v2.delta.{id}.t1")
-    );
-    assert_eq!(
-        classify_key(&journal_key(&id, "t1")),
-        StorageKey::Journal {
-            doc: id.clone(),
-            tab: "t1".into()
-        }
-    );
+    assert_eq!(journal_key(&id, "t1"), format!("text-annotator.v2.delta.{id}.t1"));
+    assert_eq!(classify_key(&journal_key(&id, "t1")), StorageKey::Journal { doc: id.clone(), tab: "t1".into() });
     assert_eq!(classify_key(&delta_key(&id)), StorageKey::Delta(id.clone()));
-    assert_eq!(
-        classify_key(&format!("{}.T1", delta_key(&id))),
-        StorageKey::Other,
-        "tab ids are [0-9a-z]"
-    );
-    assert_eq!(
-        classify_key(&format!("{}.{}", delta_key(&id), "a".repeat(33))),
-        StorageKey::Other
-    );
-    assert_eq!(
-        classify_key(&keys::history_key(&id)),
-        StorageKey::History(id.clone())
-    );
-    assert_eq!(
-        classify_key(&keys::orphans_key(&id)),
-        StorageKey::Orphans(id.clone())
-    );
+    assert_eq!(classify_key(&format!("{}.T1", delta_key(&id))), StorageKey::Other, "tab ids are [0-9a-z]");
+    assert_eq!(classify_key(&format!("{}.{}", delta_key(&id), "a".repeat(33))), StorageKey::Other);
+    assert_eq!(classify_key(&keys::history_key(&id)), StorageKey::History(id.clone()));
+    assert_eq!(classify_key(&keys::orphans_key(&id)), StorageKey::Orphans(id.clone()));
 }
 
 #[test]
@@ -177,16 +137,10 @@ fn two_tabs_adding_without_seeing_each_other_both_survive_a_reload() {
     let mut kv = MemKv::new();
     let mut a = open(&mut kv, "a");
     let mut b = open(&mut kv, "b");
-    edit(&mut kv, &mut a, &ts(10), |c| {
-        c.push(ann(1, Label::Claim, &ts(10)))
-    });
-    edit(&mut kv, &mut b, &ts(11), |c| {
-        c.push(ann(2, Label::Denial, &ts(11)))
-    });
+    edit(&mut kv, &mut a, &ts(10), |c| c.push(ann(1, Label::Claim, &ts(10))));
+    edit(&mut kv, &mut b, &ts(11), |c| c.push(ann(2, Label::Denial, &ts(11))));
     let f = fresh(&mut kv);
-    assert!(
-        f.annotations.iter().any(|x| x.id == "a1") && f.annotations.iter().any(|x| x.id == "a2")
-    );
+    assert!(f.annotations.iter().any(|x| x.id == "a1") && f.annotations.iter().any(|x| x.id == "a2"));
     assert_eq!(content(&f), content(&merge::merge(&a.known, &b.known)));
 }
 
@@ -206,11 +160,7 @@ fn delete_vs_note(delete_at: u64, note_at: u64, a_first: bool) -> DocRecord {
     let mut a = open(&mut kv, "a");
     let mut b = open(&mut kv, "b");
     let mut del = |kv: &mut MemKv| edit(kv, &mut a, &ts(delete_at), |c| c.retain(|x| x.id != "a0"));
-    let mut note = |kv: &mut MemKv| {
-        edit(kv, &mut b, &ts(note_at), |c| {
-            set_note(c, "a0", "checked", &ts(note_at))
-        })
-    };
+    let mut note = |kv: &mut MemKv| edit(kv, &mut b, &ts(note_at), |c| set_note(c, "a0", "checked", &ts(note_at)));
     if a_first {
         del(&mut kv);
         note(&mut kv);
@@ -219,11 +169,7 @@ fn delete_vs_note(delete_at: u64, note_at: u64, a_first: bool) -> DocRecord {
         del(&mut kv);
     }
     let f1 = fresh(&mut kv);
-    assert_eq!(
-        content(&f1),
-        content(&open(&mut kv, "other").known),
-        "every fresh load agrees"
-    );
+    assert_eq!(content(&f1), content(&open(&mut kv, "other").known), "every fresh load agrees");
     f1
 }
 
@@ -247,16 +193,8 @@ fn two_retags_of_one_annotation_give_the_same_winner_whichever_saved_first() {
         let mut kv = with_base_a0();
         let mut a = open(&mut kv, "a");
         let mut b = open(&mut kv, "b");
-        let mut ra = |kv: &mut MemKv| {
-            edit(kv, &mut a, &ts(20), |c| {
-                retag(c, "a0", Label::Denial, &ts(20))
-            })
-        };
-        let mut rb = |kv: &mut MemKv| {
-            edit(kv, &mut b, &ts(21), |c| {
-                retag(c, "a0", Label::Statistic, &ts(21))
-            })
-        };
+        let mut ra = |kv: &mut MemKv| edit(kv, &mut a, &ts(20), |c| retag(c, "a0", Label::Denial, &ts(20)));
+        let mut rb = |kv: &mut MemKv| edit(kv, &mut b, &ts(21), |c| retag(c, "a0", Label::Statistic, &ts(21)));
         if a_first {
             ra(&mut kv);
             rb(&mut kv);
@@ -266,11 +204,7 @@ fn two_retags_of_one_annotation_give_the_same_winner_whichever_saved_first() {
         }
         for tab in ["x", "y"] {
             let f = open(&mut kv, tab).known;
-            assert_eq!(
-                f.annotations[0].label,
-                Label::Statistic,
-                "a_first = {a_first}"
-            );
+            assert_eq!(f.annotations[0].label, Label::Statistic, "a_first = {a_first}");
         }
     }
 }
@@ -281,17 +215,12 @@ fn a_change_that_loses_to_a_newer_version_seen_in_a_foreign_write_is_reported_lo
     let mut a = open(&mut kv, "a");
     let mut b = open(&mut kv, "b");
     // B's clock is ahead: its retag is "later" than A's edit.
-    edit(&mut kv, &mut b, &ts(100), |c| {
-        retag(c, "a0", Label::Statistic, &ts(100))
-    });
+    edit(&mut kv, &mut b, &ts(100), |c| retag(c, "a0", Label::Statistic, &ts(100)));
     let bkey = journal_key(&id(), "b");
     let v = kv.value(&bkey).unwrap().to_string();
     let mut cur = a.known.annotations.clone();
     retag(&mut cur, "a0", Label::Denial, &ts(50));
-    assert_eq!(
-        a.on_foreign_write(&bkey, Some(&v), &index()),
-        Foreign::Merged
-    );
+    assert_eq!(a.on_foreign_write(&bkey, Some(&v), &index()), Foreign::Merged);
     let saved = a.save(&mut kv, &meta(), &cur, &ts(50)).unwrap();
     assert!(saved.lost);
     assert_eq!(a.known.annotations[0].label, Label::Statistic);
@@ -304,39 +233,20 @@ fn foreign_writes_merge_journals_and_base_and_signal_removal_of_the_own_journal(
     let mut kv = MemKv::new();
     let mut a = open(&mut kv, "a");
     let mut b = open(&mut kv, "b");
-    edit(&mut kv, &mut b, &ts(10), |c| {
-        c.push(ann(2, Label::Claim, &ts(10)))
-    });
+    edit(&mut kv, &mut b, &ts(10), |c| c.push(ann(2, Label::Claim, &ts(10))));
     let bkey = journal_key(&id(), "b");
     let v = kv.value(&bkey).unwrap().to_string();
-    assert_eq!(
-        a.on_foreign_write(&bkey, Some(&v), &index()),
-        Foreign::Merged
-    );
+    assert_eq!(a.on_foreign_write(&bkey, Some(&v), &index()), Foreign::Merged);
     assert_eq!(ids(&a.known), vec!["a2"]);
     assert_eq!(a.on_foreign_write(&bkey, None, &index()), Foreign::Ignored);
-    assert_eq!(
-        a.on_foreign_write(LIBRARY_KEY, Some("{}"), &index()),
-        Foreign::Ignored
-    );
-    assert_eq!(
-        a.on_foreign_write(&journal_key("0123456789abcdef", "b"), Some(&v), &index()),
-        Foreign::Ignored
-    );
-    assert_eq!(
-        a.on_foreign_write(&bkey, Some("not json"), &index()),
-        Foreign::Ignored
-    );
+    assert_eq!(a.on_foreign_write(LIBRARY_KEY, Some("{}"), &index()), Foreign::Ignored);
+    assert_eq!(a.on_foreign_write(&journal_key("0123456789abcdef", "b"), Some(&v), &index()), Foreign::Ignored);
+    assert_eq!(a.on_foreign_write(&bkey, Some("not json"), &index()), Foreign::Ignored);
     // A's own journal removed by someone else: rewrite it.
-    edit(&mut kv, &mut a, &ts(11), |c| {
-        c.push(ann(3, Label::Claim, &ts(11)))
-    });
+    edit(&mut kv, &mut a, &ts(11), |c| c.push(ann(3, Label::Claim, &ts(11))));
     let akey = journal_key(&id(), "a");
     kv.remove(&akey).unwrap();
-    assert_eq!(
-        a.on_foreign_write(&akey, None, &index()),
-        Foreign::OwnJournalRemoved
-    );
+    assert_eq!(a.on_foreign_write(&akey, None, &index()), Foreign::OwnJournalRemoved);
     a.rewrite_own(&mut kv, &meta(), &ts(12)).unwrap();
     assert_eq!(journal_written(kv.value(&akey).unwrap()), Some(ts(12)));
     assert!(ids(&fresh(&mut kv)).contains(&"a3".to_string()));
@@ -348,14 +258,9 @@ fn foreign_writes_merge_journals_and_base_and_signal_removal_of_the_own_journal(
 fn fill_until_compaction(kv: &mut MemKv, a: &mut DocStore, from: usize, t0: u64) -> u64 {
     for n in 0..=JOURNAL_MAX_ENTRIES {
         let t = t0 + n as u64;
-        let s = edit(kv, a, &ts(t), |c| {
-            c.push(ann(from + n, Label::Claim, &ts(t)))
-        });
+        let s = edit(kv, a, &ts(t), |c| c.push(ann(from + n, Label::Claim, &ts(t))));
         if s.compacted {
-            assert_eq!(
-                n, JOURNAL_MAX_ENTRIES,
-                "compacts when the journal would pass the bound"
-            );
+            assert_eq!(n, JOURNAL_MAX_ENTRIES, "compacts when the journal would pass the bound");
             return t;
         }
     }
@@ -367,76 +272,37 @@ fn compaction_keeps_another_tabs_journal_and_its_annotations() {
     let mut kv = MemKv::new();
     let mut a = open(&mut kv, "a");
     let mut b = open(&mut kv, "b");
-    edit(&mut kv, &mut b, &ts(5), |c| {
-        c.push(ann(9999, Label::Denial, &ts(5)))
-    });
+    edit(&mut kv, &mut b, &ts(5), |c| c.push(ann(9999, Label::Denial, &ts(5))));
     fill_until_compaction(&mut kv, &mut a, 0, 10);
-    assert!(
-        kv.value(&journal_key(&id(), "a")).is_none(),
-        "own journal removed"
-    );
-    assert!(
-        kv.value(&journal_key(&id(), "b")).is_some(),
-        "a recent foreign journal is kept"
-    );
-    let base = merge::parse_record(
-        kv.value(&doc_key(&id())).unwrap().as_bytes(),
-        Some(&id()),
-        None,
-    )
-    .unwrap()
-    .record;
-    assert!(
-        base.annotations.iter().any(|x| x.id == "a9999"),
-        "the base includes B's journal"
-    );
+    assert!(kv.value(&journal_key(&id(), "a")).is_none(), "own journal removed");
+    assert!(kv.value(&journal_key(&id(), "b")).is_some(), "a recent foreign journal is kept");
+    let base = merge::parse_record(kv.value(&doc_key(&id())).unwrap().as_bytes(), Some(&id()), None).unwrap().record;
+    assert!(base.annotations.iter().any(|x| x.id == "a9999"), "the base includes B's journal");
     let f = fresh(&mut kv);
     assert_eq!(f.annotations.len(), JOURNAL_MAX_ENTRIES + 2);
     // B keeps saving into its journal; nothing is lost.
-    edit(&mut kv, &mut b, &ts(400), |c| {
-        c.push(ann(7777, Label::Claim, &ts(400)))
-    });
+    edit(&mut kv, &mut b, &ts(400), |c| c.push(ann(7777, Label::Claim, &ts(400))));
     let f = fresh(&mut kv);
     assert!(f.annotations.iter().any(|x| x.id == "a7777"));
     assert_eq!(f.annotations.len(), JOURNAL_MAX_ENTRIES + 3);
 }
 
 #[test]
-fn compaction_folds_and_removes_a_stale_foreign_journal_and_the_legacy_one_but_keeps_a_recent_one()
-{
+fn compaction_folds_and_removes_a_stale_foreign_journal_and_the_legacy_one_but_keeps_a_recent_one() {
     let mut kv = MemKv::new();
     // Legacy shared journal of the previous version.
-    kv.set(
-        &delta_key(&id()),
-        &DocRecord::new(vec![ann(500, Label::Claim, &ts(1))]).to_json(&meta()),
-    )
-    .unwrap();
+    kv.set(&delta_key(&id()), &DocRecord::new(vec![ann(500, Label::Claim, &ts(1))]).to_json(&meta())).unwrap();
     let mut old = open(&mut kv, "old");
-    edit(&mut kv, &mut old, &ts(2), |c| {
-        c.push(ann(501, Label::Claim, &ts(2)))
-    });
+    edit(&mut kv, &mut old, &ts(2), |c| c.push(ann(501, Label::Claim, &ts(2))));
     let late = 2 + STALE_JOURNAL_SECS as u64 + 60;
     let mut recent = open(&mut kv, "recent");
-    edit(&mut kv, &mut recent, &ts(late - 600), |c| {
-        c.push(ann(502, Label::Claim, &ts(late - 600)))
-    });
+    edit(&mut kv, &mut recent, &ts(late - 600), |c| c.push(ann(502, Label::Claim, &ts(late - 600))));
     let mut a = open(&mut kv, "a");
     a.max_journal_entries = 0; // the next save compacts
-    edit(&mut kv, &mut a, &ts(late), |c| {
-        c.push(ann(503, Label::Claim, &ts(late)))
-    });
-    assert!(
-        kv.value(&delta_key(&id())).is_none(),
-        "legacy journal folded and removed"
-    );
-    assert!(
-        kv.value(&journal_key(&id(), "old")).is_none(),
-        "stale journal folded and removed"
-    );
-    assert!(
-        kv.value(&journal_key(&id(), "recent")).is_some(),
-        "recent journal kept"
-    );
+    edit(&mut kv, &mut a, &ts(late), |c| c.push(ann(503, Label::Claim, &ts(late))));
+    assert!(kv.value(&delta_key(&id())).is_none(), "legacy journal folded and removed");
+    assert!(kv.value(&journal_key(&id(), "old")).is_none(), "stale journal folded and removed");
+    assert!(kv.value(&journal_key(&id(), "recent")).is_some(), "recent journal kept");
     let f = fresh(&mut kv);
     for n in ["a500", "a501", "a502", "a503"] {
         assert!(ids(&f).contains(&n.to_string()), "{n}");
@@ -482,19 +348,13 @@ fn an_unreadable_base_is_backed_up_reported_and_only_replaced_after_its_backup()
     let p = &loaded.problems[0];
     let backup = p.backup.clone().expect("backed up");
     assert_eq!(kv.value(&backup), Some("{broken"));
-    assert_eq!(
-        kv.value(&doc_key(&id())),
-        Some("{broken"),
-        "not overwritten at load"
-    );
+    assert_eq!(kv.value(&doc_key(&id())), Some("{broken"), "not overwritten at load");
     let mut a = loaded.store;
     assert!(a.rewrite_whole);
     // Loading again reuses the backup.
     let again = DocStore::load(&mut kv, &id(), "b", &index(), ms(5));
     assert_eq!(again.problems[0].backup.as_deref(), Some(backup.as_str()));
-    let s = edit(&mut kv, &mut a, &ts(10), |c| {
-        c.push(ann(1, Label::Claim, &ts(10)))
-    });
+    let s = edit(&mut kv, &mut a, &ts(10), |c| c.push(ann(1, Label::Claim, &ts(10))));
     assert!(s.compacted);
     assert_eq!(kv.value(&backup), Some("{broken"));
     assert_eq!(ids(&fresh(&mut kv)), vec!["a1"]);
@@ -509,15 +369,10 @@ fn an_unreadable_base_that_cannot_be_backed_up_is_never_overwritten() {
     assert!(loaded.problems[0].backup.is_none());
     let mut a = loaded.store;
     kv.fail_next_sets(1); // the backup at compaction fails too
-    let s = edit(&mut kv, &mut a, &ts(10), |c| {
-        c.push(ann(1, Label::Claim, &ts(10)))
-    });
+    let s = edit(&mut kv, &mut a, &ts(10), |c| c.push(ann(1, Label::Claim, &ts(10))));
     assert!(!s.compacted && s.wrote && s.warning.is_some(), "{s:?}");
     assert_eq!(kv.value(&doc_key(&id())), Some("{broken"));
-    assert!(
-        kv.value(&journal_key(&id(), "a")).is_some(),
-        "the change went to the journal"
-    );
+    assert!(kv.value(&journal_key(&id(), "a")).is_some(), "the change went to the journal");
 }
 
 #[test]
@@ -531,14 +386,8 @@ fn an_unreadable_journal_is_backed_up_reported_not_merged_and_left_in_place() {
     assert!(loaded.problems[0].backup.is_some());
     let mut a = loaded.store;
     a.max_journal_entries = 0;
-    edit(&mut kv, &mut a, &ts(10_000), |c| {
-        c.push(ann(1, Label::Claim, &ts(10_000)))
-    });
-    assert_eq!(
-        kv.value(&bad),
-        Some("[1,2"),
-        "a compaction does not remove what it could not include"
-    );
+    edit(&mut kv, &mut a, &ts(10_000), |c| c.push(ann(1, Label::Claim, &ts(10_000))));
+    assert_eq!(kv.value(&bad), Some("[1,2"), "a compaction does not remove what it could not include");
 }
 
 #[test]
@@ -559,9 +408,7 @@ fn a_journal_with_quotes_that_do_not_match_the_text_is_unreadable() {
 fn load_record_write_whole_record_and_delete_document() {
     let mut kv = with_base_a0();
     let mut a = open(&mut kv, "a");
-    edit(&mut kv, &mut a, &ts(10), |c| {
-        c.push(ann(1, Label::Claim, &ts(10)))
-    });
+    edit(&mut kv, &mut a, &ts(10), |c| c.push(ann(1, Label::Claim, &ts(10))));
     let view = records::load_record(&kv, &id(), &index()).unwrap().unwrap();
     assert_eq!(ids(&view).len(), 2);
     // Restoring a backup merges it into the base; journals stay.
@@ -618,10 +465,7 @@ fn history_and_orphans_round_trip_and_report_unreadable_values() {
 fn back_up_reuses_a_backup_of_the_same_value_and_never_overwrites_another() {
     let mut kv = MemKv::new();
     let k1 = backup::back_up(&mut kv, "text-annotator.v2.doc.x", "raw1", 7).unwrap();
-    assert_eq!(
-        backup::back_up(&mut kv, "text-annotator.v2.doc.x", "raw1", 8).unwrap(),
-        k1
-    );
+    assert_eq!(backup::back_up(&mut kv, "text-annotator.v2.doc.x", "raw1", 8).unwrap(), k1);
     let k2 = backup::back_up(&mut kv, "text-annotator.v2.doc.x", "raw2", 7).unwrap();
     assert_ne!(k1, k2);
     assert_eq!(kv.value(&k1), Some("raw1"));
@@ -648,12 +492,7 @@ fn v1_kv() -> MemKv {
 #[test]
 fn boot_migrates_v1_data_inserts_the_seed_and_writes_the_library() {
     let mut kv = v1_kv();
-    let v1_keys: Vec<String> = kv
-        .map
-        .keys()
-        .filter(|k| matches!(classify_key(k), StorageKey::V1Doc(_)))
-        .cloned()
-        .collect();
+    let v1_keys: Vec<String> = kv.map.keys().filter(|k| matches!(classify_key(k), StorageKey::V1Doc(_))).cloned().collect();
     assert!(!v1_keys.is_empty());
     let b = boot(&mut kv, seed(), ms(0));
     assert!(!b.library_unsafe_to_write);
@@ -664,11 +503,7 @@ fn boot_migrates_v1_data_inserts_the_seed_and_writes_the_library() {
     for k in &v1_keys {
         // Migrated keys are removed; unreadable ones are backed up and reported.
         if kv.value(k).is_some() {
-            assert!(
-                b.notices.iter().any(|n| n.contains(k.as_str())),
-                "{k}: {:?}",
-                b.notices
-            );
+            assert!(b.notices.iter().any(|n| n.contains(k.as_str())), "{k}: {:?}", b.notices);
         }
     }
     // A second boot reads the library as it is.
@@ -682,20 +517,13 @@ fn boot_reports_failed_removals_and_does_not_hide_a_failed_migration() {
     let mut kv = v1_kv();
     kv.fail_next_removes(1);
     let b = boot(&mut kv, seed(), ms(0));
-    assert!(
-        b.notices.iter().any(|n| n.contains("could not be removed")),
-        "{:?}",
-        b.notices
-    );
+    assert!(b.notices.iter().any(|n| n.contains("could not be removed")), "{:?}", b.notices);
 
     let mut kv = v1_kv();
     kv.fail_next_sets(1);
     let b = boot(&mut kv, seed(), ms(0));
     assert!(b.notices.iter().any(|n| n.contains("will be tried again")));
-    assert!(
-        kv.value(LIBRARY_KEY).is_none(),
-        "no library written, so the migration runs again"
-    );
+    assert!(kv.value(LIBRARY_KEY).is_none(), "no library written, so the migration runs again");
     let b2 = boot(&mut kv, seed(), ms(1));
     assert!(kv.value(LIBRARY_KEY).is_some(), "{:?}", b2.notices);
 }
@@ -704,9 +532,7 @@ fn boot_reports_failed_removals_and_does_not_hide_a_failed_migration() {
 fn boot_backs_up_an_unreadable_library_and_rebuilds_it_from_records_journals_and_texts() {
     let mut kv = MemKv::new();
     let mut a = open(&mut kv, "a");
-    edit(&mut kv, &mut a, &ts(1), |c| {
-        c.push(ann(1, Label::Claim, &ts(1)))
-    });
+    edit(&mut kv, &mut a, &ts(1), |c| c.push(ann(1, Label::Claim, &ts(1))));
     let other = "Another text kept in local storage.";
     kv.set(&keys::text_key(&doc_id_for(other)), other).unwrap();
     kv.set(LIBRARY_KEY, "{not a library").unwrap();
@@ -714,15 +540,9 @@ fn boot_backs_up_an_unreadable_library_and_rebuilds_it_from_records_journals_and
     assert_eq!(b.backups.len(), 1);
     assert_eq!(kv.value(&b.backups[0]), Some("{not a library"));
     assert!(b.library.contains(&id()), "found through its journal");
-    assert!(
-        b.library.contains(&doc_id_for(other)),
-        "found through its text"
-    );
+    assert!(b.library.contains(&doc_id_for(other)), "found through its text");
     assert!(b.library.docs.iter().any(|d| d.seed));
-    assert!(
-        Library::from_json(kv.value(LIBRARY_KEY).unwrap().as_bytes()).is_ok(),
-        "rebuilt list written"
-    );
+    assert!(Library::from_json(kv.value(LIBRARY_KEY).unwrap().as_bytes()).is_ok(), "rebuilt list written");
 }
 
 #[test]
@@ -739,10 +559,7 @@ fn an_unreadable_library_that_cannot_be_backed_up_is_not_overwritten_until_it_is
     assert!(b.library_unsafe_to_write);
     save_library(&mut kv, &b.library, &mut b.library_unsafe_to_write, ms(2)).unwrap();
     assert!(!b.library_unsafe_to_write);
-    assert!(kv
-        .map
-        .iter()
-        .any(|(k, v)| k.starts_with(keys::BACKUP_KEY_PREFIX) && v == "{not a library"));
+    assert!(kv.map.iter().any(|(k, v)| k.starts_with(keys::BACKUP_KEY_PREFIX) && v == "{not a library"));
 }
 
 #[test]
@@ -752,43 +569,20 @@ fn update_library_never_drops_a_document_another_tab_added() {
     let stale = b.library.clone();
     // Another tab adds a document.
     let added = DocMeta::new("text two", "Two", "two", &ts(1));
-    update_library(
-        &mut kv,
-        &stale,
-        &mut b.library_unsafe_to_write,
-        ms(1),
-        |l| l.add(added.clone()).map(|_| ()).map_err(|e| e.to_string()),
-    )
-    .unwrap();
+    update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(1), |l| l.add(added.clone()).map(|_| ()).map_err(|e| e.to_string()))
+        .unwrap();
     // This tab, with its stale copy, renames the seed.
     let seed_id = seed().id;
-    let out = update_library(
-        &mut kv,
-        &stale,
-        &mut b.library_unsafe_to_write,
-        ms(2),
-        |l| {
-            l.rename(&seed_id, "Renamed", &ts(2))
-                .map_err(|e| e.to_string())
-        },
-    )
+    let out = update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(2), |l| {
+        l.rename(&seed_id, "Renamed", &ts(2)).map_err(|e| e.to_string())
+    })
     .unwrap();
     assert!(out.contains(&added.id));
     assert_eq!(out.get(&seed_id).unwrap().title, "Renamed");
-    assert_eq!(
-        Library::from_json(kv.value(LIBRARY_KEY).unwrap().as_bytes()).unwrap(),
-        out
-    );
+    assert_eq!(Library::from_json(kv.value(LIBRARY_KEY).unwrap().as_bytes()).unwrap(), out);
     // A failing change writes nothing.
     let before = kv.map.clone();
-    assert!(update_library(
-        &mut kv,
-        &stale,
-        &mut b.library_unsafe_to_write,
-        ms(3),
-        |_| Err("no".into())
-    )
-    .is_err());
+    assert!(update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(3), |_| Err("no".into())).is_err());
     assert_eq!(kv.map, before);
 }
 
@@ -828,10 +622,7 @@ struct Tab {
 }
 
 /// Every key whose value differs between two snapshots, with its new value.
-fn changes(
-    before: &BTreeMap<String, String>,
-    after: &BTreeMap<String, String>,
-) -> Vec<(String, Option<String>)> {
+fn changes(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     for (k, v) in after {
         if before.get(k) != Some(v) {
@@ -853,11 +644,7 @@ fn run(ops: &[Op], ntabs: usize, max_entries: usize) -> Result<(), TestCaseError
         .map(|i| {
             let mut store = open(&mut kv, names[i]);
             store.max_journal_entries = max_entries;
-            Tab {
-                store,
-                current: Vec::new(),
-                inbox: Default::default(),
-            }
+            Tab { store, current: Vec::new(), inbox: Default::default() }
         })
         .collect();
     let mut clock = 10u64;
@@ -874,21 +661,13 @@ fn run(ops: &[Op], ntabs: usize, max_entries: usize) -> Result<(), TestCaseError
                 }
             }
             Op::Retag(t, i, l) => {
-                if let Some(a) = tabs[t % ntabs]
-                    .current
-                    .iter_mut()
-                    .find(|a| a.id == format!("a{i}"))
-                {
+                if let Some(a) = tabs[t % ntabs].current.iter_mut().find(|a| a.id == format!("a{i}")) {
                     a.label = Label::ALL[l];
                     a.modified = now.clone();
                 }
             }
             Op::Note(t, i) => {
-                if let Some(a) = tabs[t % ntabs]
-                    .current
-                    .iter_mut()
-                    .find(|a| a.id == format!("a{i}"))
-                {
+                if let Some(a) = tabs[t % ntabs].current.iter_mut().find(|a| a.id == format!("a{i}")) {
                     a.note = format!("note {clock}");
                     a.modified = now.clone();
                 }
@@ -897,10 +676,7 @@ fn run(ops: &[Op], ntabs: usize, max_entries: usize) -> Result<(), TestCaseError
             Op::Save(t) => {
                 let t = t % ntabs;
                 let tab = &mut tabs[t];
-                let s = tab
-                    .store
-                    .save(&mut kv, &meta(), &tab.current, &now)
-                    .map_err(TestCaseError::fail)?;
+                let s = tab.store.save(&mut kv, &meta(), &tab.current, &now).map_err(TestCaseError::fail)?;
                 if s.lost || s.compacted {
                     tab.current = tab.store.known.annotations.clone();
                 }
@@ -913,13 +689,9 @@ fn run(ops: &[Op], ntabs: usize, max_entries: usize) -> Result<(), TestCaseError
                     // The app keeps its unsaved edits over what arrives.
                     let pending = tab.store.known.edit_delta(&tab.current, &now);
                     match tab.store.on_foreign_write(&k, v.as_deref(), &index()) {
-                        Foreign::Merged => {
-                            tab.current = merge::merge(&tab.store.known, &pending).annotations
-                        }
+                        Foreign::Merged => tab.current = merge::merge(&tab.store.known, &pending).annotations,
                         Foreign::OwnJournalRemoved => {
-                            tab.store
-                                .rewrite_own(&mut kv, &meta(), &now)
-                                .map_err(TestCaseError::fail)?;
+                            tab.store.rewrite_own(&mut kv, &meta(), &now).map_err(TestCaseError::fail)?;
                             writer = Some(t);
                         }
                         Foreign::Ignored => {}

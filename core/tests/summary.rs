@@ -28,10 +28,10 @@ fn span(id: &str, start: usize, end: usize, label: Label) -> Annotation {
 fn share_counts_overlapping_and_nested_spans_once() {
     let anns = [
         span("a", 10, 30, Label::Claim),
-        span("b", 20, 40, Label::Denial),     // overlaps a
-        span("c", 25, 28, Label::Statistic),  // nested in a
-        span("d", 40, 50, Label::Claim),      // touches b
-        span("e", 80, 90, Label::Statistic),  // apart
+        span("b", 20, 40, Label::Denial),    // overlaps a
+        span("c", 25, 28, Label::Statistic), // nested in a
+        span("d", 40, 50, Label::Claim),     // touches b
+        span("e", 80, 90, Label::Statistic), // apart
     ];
     let s = summarize(&anns, 100, 10);
     assert_eq!(s.counts, [2, 1, 2]);
@@ -159,8 +159,7 @@ fn query_is_a_case_insensitive_substring_of_quote_or_note() {
     let hits = |q: &str| -> Vec<usize> {
         let f = Filter { query: q.into(), ..Filter::default() };
         let direct: Vec<usize> = (0..anns.len()).filter(|&i| f.matches(&anns[i])).collect();
-        let via_apply: Vec<usize> =
-            f.apply(&anns).iter().map(|a| anns.iter().position(|b| b.id == a.id).unwrap()).collect();
+        let via_apply: Vec<usize> = f.apply(&anns).iter().map(|a| anns.iter().position(|b| b.id == a.id).unwrap()).collect();
         assert_eq!(direct, via_apply);
         direct
     };

@@ -40,9 +40,7 @@ fn last_starting_at_or_before(parent: &Element, u16: u32) -> Option<Element> {
     if n == 0 {
         return None;
     }
-    let start_of = |i: u32| -> u32 {
-        kids.item(i).and_then(|p| p.get_attribute("data-u16")).and_then(|s| s.parse().ok()).unwrap_or(0)
-    };
+    let start_of = |i: u32| -> u32 { kids.item(i).and_then(|p| p.get_attribute("data-u16")).and_then(|s| s.parse().ok()).unwrap_or(0) };
     let (mut lo, mut hi) = (0u32, n);
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;

@@ -87,7 +87,7 @@ pub fn register(on_update: impl Fn(Update) + 'static) {
         }
     })
     .forget(); // for the page's lifetime
-    // Messages that arrived before the listener are queued until now (web-sys lacks startMessages).
+               // Messages that arrived before the listener are queued until now (web-sys lacks startMessages).
     if let Ok(start) = js_sys::Reflect::get(&container, &JsValue::from_str("startMessages")) {
         if let Some(start) = start.dyn_ref::<js_sys::Function>() {
             let _ = start.call0(&container);

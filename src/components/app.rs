@@ -91,7 +91,9 @@ pub fn app() -> Html {
     };
     // Stable callbacks (same `Rc` on every render), so memoised children skip re-rendering.
     let onactivate = use_callback(dispatch.clone(), |id: String, d| d.dispatch(AppAction::Select { id: Some(id), scroll: true }));
-    let onnote = use_callback(dispatch.clone(), |(id, note): (String, String), d| d.dispatch(AppAction::SetNote { id, note, now: browser::now_iso() }));
+    let onnote = use_callback(dispatch.clone(), |(id, note): (String, String), d| {
+        d.dispatch(AppAction::SetNote { id, note, now: browser::now_iso() })
+    });
     let ontoggle = use_callback(dispatch.clone(), |l: Label, d| d.dispatch(AppAction::ToggleLabel(l)));
     let onquery = use_callback(dispatch.clone(), |q: String, d| d.dispatch(AppAction::SetQuery(q)));
     let onhighlight = use_callback(dispatch.clone(), |ids: Vec<Rc<str>>, d| {
@@ -118,7 +120,9 @@ pub fn app() -> Html {
     };
     let onlabels = {
         let dispatch = dispatch.clone();
-        Callback::from(move |policy: Option<UnknownLabelPolicy>| dispatch.dispatch(AppAction::ResolveLabels { policy, now: browser::now_iso() }))
+        Callback::from(move |policy: Option<UnknownLabelPolicy>| {
+            dispatch.dispatch(AppAction::ResolveLabels { policy, now: browser::now_iso() })
+        })
     };
 
     // Documents.

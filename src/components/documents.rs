@@ -52,9 +52,17 @@ fn rfc3339_parts(s: &str) -> Option<(String, String, String)> {
     let c: Vec<char> = s.trim().chars().collect();
     let digits = |r: std::ops::Range<usize>| c.get(r.clone()).is_some_and(|d| d.iter().all(|x| x.is_ascii_digit()));
     let is = |i: usize, want: &[char]| c.get(i).is_some_and(|x| want.contains(x));
-    let shape = digits(0..4) && is(4, &['-']) && digits(5..7) && is(7, &['-']) && digits(8..10)
-        && is(10, &['T', 't', ' ']) && digits(11..13) && is(13, &[':']) && digits(14..16)
-        && is(16, &[':']) && digits(17..19);
+    let shape = digits(0..4)
+        && is(4, &['-'])
+        && digits(5..7)
+        && is(7, &['-'])
+        && digits(8..10)
+        && is(10, &['T', 't', ' '])
+        && digits(11..13)
+        && is(13, &[':'])
+        && digits(14..16)
+        && is(16, &[':'])
+        && digits(17..19);
     if !shape {
         return None;
     }
@@ -74,8 +82,13 @@ fn rfc3339_parts(s: &str) -> Option<(String, String, String)> {
     }
     let offset: String = c[i..].iter().collect();
     let zone_ok = matches!(offset.as_str(), "Z" | "z")
-        || (is(i, &['+', '-']) && c.len() == i + 6 && digits(i + 1..i + 3) && is(i + 3, &[':']) && digits(i + 4..i + 6)
-            && num(i + 1..i + 3)? <= 23 && num(i + 4..i + 6)? <= 59);
+        || (is(i, &['+', '-'])
+            && c.len() == i + 6
+            && digits(i + 1..i + 3)
+            && is(i + 3, &[':'])
+            && digits(i + 4..i + 6)
+            && num(i + 1..i + 3)? <= 23
+            && num(i + 4..i + 6)? <= 59);
     if !zone_ok {
         return None;
     }
@@ -169,9 +182,18 @@ pub fn documents(props: &DocumentsProps) -> Html {
         };
         html! { <li key={d.id.clone()} data-doc-id={d.id.clone()} class={classes!(current.then_some("current"))}>{ body }</li> }
     });
-    let onpaste = { let c = props.onpaste.clone(); Callback::from(move |_| c.emit(())) };
-    let onexportall = { let c = props.onexportall.clone(); Callback::from(move |_| c.emit(())) };
-    let onrestore = { let c = props.onrestoreseed.clone(); Callback::from(move |_| c.emit(())) };
+    let onpaste = {
+        let c = props.onpaste.clone();
+        Callback::from(move |_| c.emit(()))
+    };
+    let onexportall = {
+        let c = props.onexportall.clone();
+        Callback::from(move |_| c.emit(()))
+    };
+    let onrestore = {
+        let c = props.onrestoreseed.clone();
+        Callback::from(move |_| c.emit(()))
+    };
     html! {
         <details class="documents" open=true>
             <summary>{ format!("Documents ({})", props.docs.len()) }</summary>

@@ -23,7 +23,9 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
     let text = props.index.text();
     let segs = segments(&props.index, &props.para, &props.anns);
     let children = segs.into_iter().map(|seg| {
-        let slice = &text[seg.utf8.0..seg.utf8.1];
+        // Segment bounds come from the text index's code point boundaries, so
+        // `get` always succeeds; a miss would show an empty segment, never panic.
+        let slice = text.get(seg.utf8.0..seg.utf8.1).unwrap_or_default();
         if seg.covering.is_empty() {
             return html! { <span class="seg" data-s={seg.start_utf16.to_string()}>{ slice }</span> };
         }

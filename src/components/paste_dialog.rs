@@ -53,7 +53,13 @@ pub fn paste_dialog(props: &PasteProps) -> Html {
                     (Some(a), Some(b)) => a.is_same_node(Some(b.unchecked_ref())),
                     _ => false,
                 };
-                let target = if e.shift_key() && is(&first) { last } else if !e.shift_key() && is(&last) { first } else { None };
+                let target = if e.shift_key() && is(&first) {
+                    last
+                } else if !e.shift_key() && is(&last) {
+                    first
+                } else {
+                    None
+                };
                 if let Some(t) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
                     e.prevent_default();
                     let _ = t.focus();
@@ -70,7 +76,10 @@ pub fn paste_dialog(props: &PasteProps) -> Html {
             cb.emit((title, text));
         })
     };
-    let cancel = { let c = props.onclose.clone(); Callback::from(move |_| c.emit(())) };
+    let cancel = {
+        let c = props.onclose.clone();
+        Callback::from(move |_| c.emit(()))
+    };
     html! {
         <div class="backdrop">
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="paste-title" ref={dialog_ref} {onkeydown}>

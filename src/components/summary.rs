@@ -49,7 +49,7 @@ pub fn summary_view(props: &SummaryProps) -> Html {
         let bars = s.distribution[l as usize].iter().enumerate().filter(|(_, &n)| n > 0).map(move |(i, &n)| {
             let h = (n as f64 / max) * (row_h - 6.0);
             html! { <rect class={classes!("bar", l.as_str())} x={decimal(i as f64 * 6.0, 2)} y={decimal(y0 + row_h - 3.0 - h, 2)}
-                          width="5" height={decimal(h, 2)} /> }
+            width="5" height={decimal(h, 2)} /> }
         });
         html! {
             <g key={l.as_str()}>

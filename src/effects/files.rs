@@ -11,12 +11,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 type Read = Vec<(String, Vec<u8>)>;
+/// Files read so far, by their place in the choice.
+type Slots = Rc<RefCell<Vec<Option<(String, Vec<u8>)>>>>;
 
 /// Reads every chosen file, then calls `done` with (name, bytes) pairs in
 /// the order chosen, or the first read error.
 fn read_files(files: Vec<web_sys::File>, done: impl Fn(Result<Read, String>) + 'static) {
     let done = Rc::new(done);
-    let results: Rc<RefCell<Vec<Option<(String, Vec<u8>)>>>> = Rc::new(RefCell::new(vec![None; files.len()]));
+    let results: Slots = Rc::new(RefCell::new(vec![None; files.len()]));
     let failed = Rc::new(std::cell::Cell::new(false));
     for (i, f) in files.into_iter().enumerate() {
         let name = f.name();
@@ -74,7 +76,9 @@ pub fn export(format: Format, doc: &Document, annotations: &[Annotation], dispat
 pub fn download_backup(key: &str, dispatch: &Dispatch) {
     let raw = match storage::get(key) {
         Ok(Some(raw)) => raw,
-        Ok(None) => return dispatch.dispatch(AppAction::Notice(format!("The data kept under “{key}” is no longer in this browser's storage."))),
+        Ok(None) => {
+            return dispatch.dispatch(AppAction::Notice(format!("The data kept under “{key}” is no longer in this browser's storage.")))
+        }
         Err(e) => return dispatch.dispatch(AppAction::Notice(format!("The data kept under “{key}” could not be read ({e})."))),
     };
     if let Err(e) = download::download_text(&format!("{key}.json"), "application/json", &raw) {

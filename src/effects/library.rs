@@ -19,7 +19,8 @@ use wasm_bindgen_futures::spawn_local;
 /// Points the URL at `id`; a refusal is said, not hidden (the app works on).
 fn point_url_at(ctx: &Ctx, id: &str, push: bool) {
     if let Err(e) = url::set_hash(id, push) {
-        ctx.dispatch.dispatch(AppAction::Notice(format!("The address bar could not be updated ({e}); reloading may show another document.")));
+        ctx.dispatch
+            .dispatch(AppAction::Notice(format!("The address bar could not be updated ({e}); reloading may show another document.")));
     }
 }
 
@@ -69,7 +70,9 @@ pub fn open_new_text(ctx: &Ctx, decoded: Decoded, title: String, name: String, l
                 match ctx.session.update_library(&library, move |lib| lib.add(m).map(|_| ()).map_err(|e| e.to_string())) {
                     Ok(lib) => lib,
                     Err(e) => {
-                        ctx.dispatch.dispatch(AppAction::Notice(format!("Could not add “{title}” to the list of documents ({e}). Nothing was changed.")));
+                        ctx.dispatch.dispatch(AppAction::Notice(format!(
+                            "Could not add “{title}” to the list of documents ({e}). Nothing was changed."
+                        )));
                         return;
                     }
                 }
@@ -77,7 +80,11 @@ pub fn open_new_text(ctx: &Ctx, decoded: Decoded, title: String, name: String, l
         };
         let lib = Rc::new(lib);
         ctx.dispatch.dispatch(AppAction::SetLibrary(lib.clone()));
-        let mut info = if added.is_none() { format!("Opened “{title}”.") } else { "This text is already in your documents; opened it.".to_string() };
+        let mut info = if added.is_none() {
+            format!("Opened “{title}”.")
+        } else {
+            "This text is already in your documents; opened it.".to_string()
+        };
         if decoded.bom_removed {
             info.push_str(" A UTF-8 byte order mark at its start was removed.");
         }
@@ -151,7 +158,9 @@ pub fn delete(ctx: &Ctx, id: &str, current: &str, library: &Library, previous: O
         let (pid, title, dispatch) = (prev.meta.id.clone(), prev.meta.title.clone(), ctx.dispatch.clone());
         spawn_local(async move {
             if let Err(e) = storage::delete_document_data(&pid).await {
-                dispatch.dispatch(AppAction::Notice(format!("The stored data of the deleted document “{title}” could not all be removed ({e}); it takes space but is harmless.")));
+                dispatch.dispatch(AppAction::Notice(format!(
+                    "The stored data of the deleted document “{title}” could not all be removed ({e}); it takes space but is harmless."
+                )));
             }
         });
     }
@@ -266,7 +275,10 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
                 let existing = match records::load_record(&LocalKv, &bd.meta.id, &index) {
                     Ok(r) => r,
                     Err(e) => {
-                        stopped = Some(format!("The stored annotations of “{}” could not be read ({e}); stopped the import there so they are not overwritten.", bd.meta.title));
+                        stopped = Some(format!(
+                            "The stored annotations of “{}” could not be read ({e}); stopped the import there so they are not overwritten.",
+                            bd.meta.title
+                        ));
                         break;
                     }
                 };
@@ -284,9 +296,8 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
                 }
                 metas.push(meta);
             }
-            let result = ctx.session.update_library(&library, |lib| {
-                metas.into_iter().try_for_each(|m| lib.upsert(m).map_err(|e| e.to_string()))
-            });
+            let result =
+                ctx.session.update_library(&library, |lib| metas.into_iter().try_for_each(|m| lib.upsert(m).map_err(|e| e.to_string())));
             let lib = match result {
                 Ok(lib) => Rc::new(lib),
                 Err(e) => return ctx.dispatch.dispatch(AppAction::Notice(format!("Could not save the list of documents ({e}); the restored documents are stored but not listed. Import the file again once there is room."))),

@@ -13,10 +13,10 @@ use crate::effects::session::meta_for;
 use crate::effects::Ctx;
 use crate::state::{AppAction, AppState, Handle};
 use annotator_core::anchor::Orphan;
+use annotator_core::history::History;
 use annotator_core::library::counts_of;
 use annotator_core::store::extras;
 use annotator_core::store::records::DocStore;
-use annotator_core::history::History;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -36,7 +36,13 @@ fn run_after_paint(slot: Job) {
 
 /// Writes the changes of `st` to `store`; reports problems and what another
 /// tab's newer versions changed.
-fn save_now(st: &AppState, store: &Rc<RefCell<DocStore>>, written_orphans: &RefCell<Option<Rc<Vec<Orphan>>>>, live: &Rc<RefCell<Live>>, ctx: &Ctx) -> Result<(), String> {
+fn save_now(
+    st: &AppState,
+    store: &Rc<RefCell<DocStore>>,
+    written_orphans: &RefCell<Option<Rc<Vec<Orphan>>>>,
+    live: &Rc<RefCell<Live>>,
+    ctx: &Ctx,
+) -> Result<(), String> {
     let doc = &st.model.doc;
     let now = browser::now_iso();
     let library = live.borrow().library.clone().unwrap_or_else(|| st.library.clone());
@@ -59,7 +65,9 @@ fn save_now(st: &AppState, store: &Rc<RefCell<DocStore>>, written_orphans: &RefC
         match ctx.session.update_library(&library, |lib| lib.touch(&id, counts, &now).map_err(|e| e.to_string())) {
             Ok(lib) => ctx.dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib))),
             // The annotations are saved; only the list's counts and date are behind.
-            Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Your annotations are saved, but the list of documents could not be updated ({e})."))),
+            Err(e) => ctx
+                .dispatch
+                .dispatch(AppAction::Notice(format!("Your annotations are saved, but the list of documents could not be updated ({e})."))),
         }
     }
     Ok(())

@@ -41,9 +41,9 @@ pub fn use_plan(state: &Handle) -> Plan {
     let same_paras = cache.as_ref().filter(|c| Rc::ptr_eq(&c.paragraphs, &paras));
     // The edit's own changes when they lead from the cached list to this one;
     // otherwise compare the lists.
-    let known = same_paras.zip(state.last_change.as_ref()).filter(|(c, l)| {
-        Rc::ptr_eq(&c.shown, &l.before) && Rc::ptr_eq(&anns, &l.after) && c.by_para.len() == paras.len()
-    });
+    let known = same_paras
+        .zip(state.last_change.as_ref())
+        .filter(|(c, l)| Rc::ptr_eq(&c.shown, &l.before) && Rc::ptr_eq(&anns, &l.after) && c.by_para.len() == paras.len());
     let updated = match known {
         Some((c, l)) => Some(apply_changes_by_paragraph(&paras, &c.by_para, &l.changes)),
         None => same_paras.and_then(|c| update_by_paragraph(&paras, &c.by_para, &c.shown, &anns, 500)),

@@ -71,7 +71,11 @@ pub enum Command {
     /// Focus the selected annotation's note.
     EditNote,
     /// Move the caret (Ctrl: by word / to the ends; Shift: extend the selection).
-    Caret { key: CaretKey, ctrl: bool, shift: bool },
+    Caret {
+        key: CaretKey,
+        ctrl: bool,
+        shift: bool,
+    },
     /// `[`: mark where a keyboard selection starts.
     MarkStart,
     /// `]`: select from the mark to the caret.

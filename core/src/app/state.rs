@@ -137,31 +137,56 @@ impl PartialEq for AppState {
 pub enum AppAction {
     /// `1`/`2`/`3` or a label button: tag the text selection, or retag the
     /// selected annotation when no text is selected.
-    Tag { label: Label, selection: SelectionRead, new_id: String, now: String },
+    Tag {
+        label: Label,
+        selection: SelectionRead,
+        new_id: String,
+        now: String,
+    },
     /// Delete the selected annotation.
     DeleteSelected,
     /// Delete a given annotation.
     Delete(String),
     /// Select an annotation (from the list: also scrolls it into view).
-    Select { id: Option<String>, scroll: bool },
+    Select {
+        id: Option<String>,
+        scroll: bool,
+    },
     /// Select the next (`+1`) or previous (`-1`) shown annotation in text order.
     Step(i32),
     /// Clicked a highlight covered by `ids` (outermost first): selects the
     /// innermost, or the next one out if that is already selected.
     ClickHighlight(Vec<Rc<str>>),
     /// Replace an annotation's note.
-    SetNote { id: String, note: String, now: String },
+    SetNote {
+        id: String,
+        note: String,
+        now: String,
+    },
     /// Focus the note editor of the selected annotation.
     EditNote,
     /// Annotation files were read (`names` joined for messages): import them,
     /// or hold them back while labels we do not have need a decision.
-    FilesRead { files: Vec<(String, Vec<u8>)>, now: String },
+    FilesRead {
+        files: Vec<(String, Vec<u8>)>,
+        now: String,
+    },
     /// The decision about unknown labels: map or skip (`Some`) or cancel (`None`).
-    ResolveLabels { policy: Option<UnknownLabelPolicy>, now: String },
+    ResolveLabels {
+        policy: Option<UnknownLabelPolicy>,
+        now: String,
+    },
     /// Merge an anchored import (one undo step); orphans join the orphan list.
-    Import { imported: Imported, file_name: String },
+    Import {
+        imported: Imported,
+        file_name: String,
+    },
     /// Attach an orphan to the current text selection.
-    Reattach { orphan_id: String, selection: SelectionRead, now: String },
+    Reattach {
+        orphan_id: String,
+        selection: SelectionRead,
+        now: String,
+    },
     /// Remove an orphan for good.
     DeleteOrphan(String),
     Undo,
@@ -186,7 +211,11 @@ pub enum AppAction {
     /// `modified` wins, deletions remembered), in order with them: an edit
     /// not yet saved is kept unless the other tab changed the same
     /// annotation later.
-    ExternalRecord { base: Rc<DocRecord>, merged: Rc<DocRecord>, now: String },
+    ExternalRecord {
+        base: Rc<DocRecord>,
+        merged: Rc<DocRecord>,
+        now: String,
+    },
     /// A document was deleted (its removal can be undone until the next deletion).
     Deleted(Removed),
     /// The deletion can no longer be undone.
@@ -539,7 +568,9 @@ impl AppState {
                     }
                     None => self.notice("The selected annotation no longer exists.".into()),
                 },
-                None => self.notice(format!("Nothing to tag as {label}: select text in the article first, or pick an annotation to retag.")),
+                None => {
+                    self.notice(format!("Nothing to tag as {label}: select text in the article first, or pick an annotation to retag."))
+                }
             };
         }
         match self.span_of(&selection) {

@@ -23,7 +23,7 @@
 //! are refused with their line number, unless
 //! [`ImportOptions::skip_unsupported_brat_lines`] is set.
 
-use super::{field, LabelResolver, ImportOptions, Parsed};
+use super::{field, ImportOptions, LabelResolver, Parsed};
 use crate::anchor::{Candidate, CONTEXT_CP};
 use crate::model::{doc_id_for, shorten, Annotation, Document};
 use crate::native::{ImportError, MAX_ANNOTATIONS, MAX_FILE_BYTES, MAX_NOTE_CP};
@@ -52,8 +52,7 @@ pub fn fragments(start: usize, quote: &str) -> Vec<(usize, usize)> {
     let chars: Vec<char> = quote.chars().collect();
     let n = chars.len();
     // Interior: between the first and the last non-break code point.
-    let (Some(first), Some(last)) = (chars.iter().position(|c| !is_line_break(*c)), chars.iter().rposition(|c| !is_line_break(*c)))
-    else {
+    let (Some(first), Some(last)) = (chars.iter().position(|c| !is_line_break(*c)), chars.iter().rposition(|c| !is_line_break(*c))) else {
         return vec![(start, start + n)];
     };
     let mut out = Vec::new();
@@ -84,10 +83,8 @@ pub fn export_ann(annotations: &[Annotation]) -> String {
         let frags = fragments(a.start, &a.quote);
         let offsets: Vec<String> = frags.iter().map(|(s, e)| format!("{s} {e}")).collect();
         let quote: Vec<char> = a.quote.chars().collect();
-        let texts: Vec<String> = frags
-            .iter()
-            .map(|(s, e)| breaks_to_spaces(&quote[s - a.start..e - a.start].iter().collect::<String>()))
-            .collect();
+        let texts: Vec<String> =
+            frags.iter().map(|(s, e)| breaks_to_spaces(&quote[s - a.start..e - a.start].iter().collect::<String>())).collect();
         out.push_str(&format!("{tid}\t{} {}\t{}\n", a.label.display(), offsets.join(";"), texts.join(" ")));
         if !a.note.is_empty() {
             note_no += 1;
@@ -185,9 +182,7 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
                 if tid.len() < 2 || !tid[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                     return Err(field(at(n), format!("“{}” is not a text-bound annotation id (expected T1, T2, …)", shorten(&tid, 20))));
                 }
-                let mid = parts
-                    .next()
-                    .ok_or_else(|| field(at(n), "expected “T1<TAB>Label start end<TAB>covered text”"))?;
+                let mid = parts.next().ok_or_else(|| field(at(n), "expected “T1<TAB>Label start end<TAB>covered text”"))?;
                 let covered = parts.next().map(str::to_string);
                 let (ty, offs) = mid
                     .trim()
@@ -237,13 +232,19 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
                 Some(kind) => {
                     return Err(field(
                         at(n),
-                        format!("{kind} lines ({}) are not supported; this app reads text-bound annotations (T) and AnnotatorNotes (#)", shorten(id, 20)),
+                        format!(
+                            "{kind} lines ({}) are not supported; this app reads text-bound annotations (T) and AnnotatorNotes (#)",
+                            shorten(id, 20)
+                        ),
                     ))
                 }
                 None => {
                     return Err(field(
                         at(n),
-                        format!("“{}” is not a brat standoff line (expected “T1<TAB>Claim 10 25<TAB>text” or “#1<TAB>AnnotatorNotes T1<TAB>note”)", shorten(line, 40)),
+                        format!(
+                        "“{}” is not a brat standoff line (expected “T1<TAB>Claim 10 25<TAB>text” or “#1<TAB>AnnotatorNotes T1<TAB>note”)",
+                        shorten(line, 40)
+                    ),
                     ))
                 }
             },
@@ -265,7 +266,10 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
         } else if skipped_tids.contains(&target) || skipped_other.contains(&target) {
             continue;
         } else {
-            return Err(field(at(n), format!("the note is for “{}”, which is not a text-bound annotation of this file", shorten(&target, 20))));
+            return Err(field(
+                at(n),
+                format!("the note is for “{}”, which is not a text-bound annotation of this file", shorten(&target, 20)),
+            ));
         }
     }
 
@@ -276,8 +280,7 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
         let end = t.frags.iter().map(|f| f.1).max().unwrap_or(0);
         let in_range = end <= len;
         let actual: Option<String> = in_range.then(|| {
-            let pieces: Vec<String> =
-                t.frags.iter().map(|&(s, e)| breaks_to_spaces(reference.slice_cp(s, e).unwrap_or(""))).collect();
+            let pieces: Vec<String> = t.frags.iter().map(|&(s, e)| breaks_to_spaces(reference.slice_cp(s, e).unwrap_or(""))).collect();
             pieces.join(" ")
         });
         let matches = match (&actual, &t.covered) {
@@ -288,9 +291,8 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
         let where_ = format!("{} ({})", at(t.line), t.tid);
         let (quote, prefix, suffix) = if matches {
             if t.frags.len() > 1 {
-                let gaps_are_breaks = t.frags.windows(2).all(|w| {
-                    reference.slice_cp(w[0].1.min(w[1].0), w[1].0).unwrap_or("").chars().all(is_line_break)
-                });
+                let gaps_are_breaks =
+                    t.frags.windows(2).all(|w| reference.slice_cp(w[0].1.min(w[1].0), w[1].0).unwrap_or("").chars().all(is_line_break));
                 if !gaps_are_breaks {
                     warnings.push(format!("{where_}: a discontinuous span was imported as the whole range {start}..{end}"));
                 }

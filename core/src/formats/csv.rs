@@ -25,9 +25,7 @@ pub const HEADER: &str = "id,label,start,end,quote,note,created";
 
 /// One field, quoted when RFC 4180 requires it (or when it has edge whitespace).
 pub fn field(s: &str) -> String {
-    let needs = s.contains([',', '"', '\r', '\n'])
-        || s.starts_with([' ', '\t'])
-        || s.ends_with([' ', '\t']);
+    let needs = s.contains([',', '"', '\r', '\n']) || s.starts_with([' ', '\t']) || s.ends_with([' ', '\t']);
     if needs {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

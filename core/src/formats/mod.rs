@@ -21,10 +21,10 @@ pub mod csv;
 pub mod w3c;
 
 use crate::anchor::{anchor_all, AnchorReport, Candidate, Orphan};
-use crate::model::{shorten, Annotation, Document, Label};
-pub(crate) use crate::json_fields::{field, get_offset};
-use crate::json_fields::ImportError;
 use crate::annotation_json::{parse_annotations, Check, MAX_ANNOTATION_ID_CP, MAX_NOTE_CP};
+use crate::json_fields::ImportError;
+pub(crate) use crate::json_fields::{field, get_offset};
+use crate::model::{shorten, Annotation, Document, Label};
 use crate::native::{self, parse_json_bounded, MAX_FILE_BYTES};
 use crate::text_index::TextIndex;
 use serde_json::{Map, Value};
@@ -97,28 +97,16 @@ pub fn export(format: Format, doc: &Document, annotations: &[Annotation]) -> Vec
             mime: "application/json",
             contents: native::export(doc, annotations),
         }],
-        Format::W3c => vec![ExportFile {
-            file_name: format!("{name}.w3c.jsonld"),
-            mime: w3c::MIME,
-            contents: w3c::export(doc, annotations),
-        }],
+        Format::W3c => {
+            vec![ExportFile { file_name: format!("{name}.w3c.jsonld"), mime: w3c::MIME, contents: w3c::export(doc, annotations) }]
+        }
         Format::Brat => vec![
-            ExportFile {
-                file_name: format!("{name}.ann"),
-                mime: "text/plain;charset=utf-8",
-                contents: brat::export_ann(annotations),
-            },
-            ExportFile {
-                file_name: format!("{name}.txt"),
-                mime: "text/plain;charset=utf-8",
-                contents: brat::export_txt(doc),
-            },
+            ExportFile { file_name: format!("{name}.ann"), mime: "text/plain;charset=utf-8", contents: brat::export_ann(annotations) },
+            ExportFile { file_name: format!("{name}.txt"), mime: "text/plain;charset=utf-8", contents: brat::export_txt(doc) },
         ],
-        Format::Csv => vec![ExportFile {
-            file_name: format!("{name}.annotations.csv"),
-            mime: csv::MIME,
-            contents: csv::export(annotations),
-        }],
+        Format::Csv => {
+            vec![ExportFile { file_name: format!("{name}.annotations.csv"), mime: csv::MIME, contents: csv::export(annotations) }]
+        }
     }
 }
 
@@ -221,10 +209,8 @@ pub fn drop_existing(existing: &[Annotation], imported: Vec<Annotation>) -> (Vec
     let spans: std::collections::HashMap<(usize, usize, Label), &str> =
         existing.iter().map(|a| ((a.start, a.end, a.label), a.id.as_str())).collect();
     let before = imported.len();
-    let kept: Vec<Annotation> = imported
-        .into_iter()
-        .filter(|a| spans.get(&(a.start, a.end, a.label)).is_none_or(|id| *id == a.id))
-        .collect();
+    let kept: Vec<Annotation> =
+        imported.into_iter().filter(|a| spans.get(&(a.start, a.end, a.label)).is_none_or(|id| *id == a.id)).collect();
     let dropped = before - kept.len();
     (kept, dropped)
 }
@@ -425,7 +411,10 @@ fn native_candidates(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportEr
     match root.get("format") {
         Some(Value::String(s)) if s == native::FORMAT => {}
         Some(Value::String(s)) => {
-            return Err(field("format", format!("“{}” is not an annotation file of this app (expected “{}”)", shorten(s, 40), native::FORMAT)))
+            return Err(field(
+                "format",
+                format!("“{}” is not an annotation file of this app (expected “{}”)", shorten(s, 40), native::FORMAT),
+            ))
         }
         Some(_) => return Err(field("format", "must be a string")),
         None => return Err(field("format", format!("is missing (expected “{}”)", native::FORMAT))),

@@ -20,7 +20,7 @@
 //! Import accepts a collection (`items` or embedded `first.items`), a page,
 //! a JSON array of annotations, or a single annotation.
 
-use super::{check_id, check_note, field, get_offset, LabelResolver, ImportOptions, Parsed};
+use super::{check_id, check_note, field, get_offset, ImportOptions, LabelResolver, Parsed};
 use crate::anchor::{Candidate, CONTEXT_CP};
 use crate::model::{doc_id_for, shorten, Annotation, Document};
 use crate::native::{parse_json_bounded, ImportError, MAX_ANNOTATIONS};
@@ -154,9 +154,7 @@ fn check_context(obj: &Map<String, Value>, path: &str, required: bool) -> Result
         None => Ok(()),
         Some(Value::String(s)) if is_anno_context(s) => Ok(()),
         Some(Value::Array(a)) if a.iter().any(|x| x.as_str().is_some_and(is_anno_context)) => Ok(()),
-        Some(Value::String(s)) => {
-            Err(field(p, format!("“{}” is not the Web Annotation context (expected “{CONTEXT}”)", shorten(s, 60))))
-        }
+        Some(Value::String(s)) => Err(field(p, format!("“{}” is not the Web Annotation context (expected “{CONTEXT}”)", shorten(s, 60)))),
         Some(_) => Err(field(p, format!("does not name the Web Annotation context “{CONTEXT}”"))),
     }
 }
@@ -188,7 +186,10 @@ pub fn parse_value(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportErro
                         None => return Err(field("first.items", "is missing")),
                     },
                     (None, Some(Value::String(_))) => {
-                        return Err(field("first", "links to a page elsewhere; only collections with their annotations embedded can be imported"))
+                        return Err(field(
+                            "first",
+                            "links to a page elsewhere; only collections with their annotations embedded can be imported",
+                        ))
                     }
                     (None, Some(_)) => return Err(field("first", "must be an AnnotationPage object")),
                     (None, None) => return Err(field("items", "is missing (the collection has neither “items” nor “first”)")),

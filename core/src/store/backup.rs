@@ -8,10 +8,7 @@ use super::kv::Kv;
 pub fn find_backup(kv: &dyn Kv, key: &str, raw: &str) -> Result<Option<String>, String> {
     let suffix = format!(".{key}");
     for k in kv.keys()? {
-        if k.starts_with(BACKUP_KEY_PREFIX)
-            && k.ends_with(&suffix)
-            && kv.get(&k)?.as_deref() == Some(raw)
-        {
+        if k.starts_with(BACKUP_KEY_PREFIX) && k.ends_with(&suffix) && kv.get(&k)?.as_deref() == Some(raw) {
             return Ok(Some(k));
         }
     }

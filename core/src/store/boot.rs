@@ -43,12 +43,7 @@ pub fn migrate_v1(key_values: &[(String, String)]) -> Migration {
         })
         .collect();
     v1.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out = Migration {
-        library: Library::new(),
-        writes: Vec::new(),
-        migrated_keys: Vec::new(),
-        unreadable: Vec::new(),
-    };
+    let mut out = Migration { library: Library::new(), writes: Vec::new(), migrated_keys: Vec::new(), unreadable: Vec::new() };
     for (key, raw, id) in v1 {
         match merge::parse_record(raw.as_bytes(), Some(&id), None) {
             Ok(stored) if out.library.docs.len() < MAX_DOCUMENTS => {
@@ -79,18 +74,11 @@ pub fn migrate_v1(key_values: &[(String, String)]) -> Migration {
                 out.migrated_keys.push(key.clone());
                 out.library.docs.push(meta);
             }
-            Ok(_) => out.unreadable.push((
-                key.clone(),
-                raw.clone(),
-                format!("the library already holds {MAX_DOCUMENTS} documents"),
-            )),
-            Err(e) => out
-                .unreadable
-                .push((key.clone(), raw.clone(), e.to_string())),
+            Ok(_) => out.unreadable.push((key.clone(), raw.clone(), format!("the library already holds {MAX_DOCUMENTS} documents"))),
+            Err(e) => out.unreadable.push((key.clone(), raw.clone(), e.to_string())),
         }
     }
-    out.writes
-        .push((LIBRARY_KEY.to_string(), out.library.to_json()));
+    out.writes.push((LIBRARY_KEY.to_string(), out.library.to_json()));
     out
 }
 
@@ -171,10 +159,14 @@ pub fn boot(kv: &mut dyn Kv, seed: DocMeta, now_ms: u64) -> Boot {
                 for (k, raw, reason) in &m.unreadable {
                     match back_up(kv, k, raw, now_ms) {
                         Ok(b) => {
-                            notices.push(format!("Saved annotations under “{k}” could not be read ({reason}). They were kept unchanged under “{b}”."));
+                            notices.push(format!(
+                                "Saved annotations under “{k}” could not be read ({reason}). They were kept unchanged under “{b}”."
+                            ));
                             backups.push(b);
                         }
-                        Err(e) => notices.push(format!("Saved annotations under “{k}” could not be read ({reason}) nor backed up ({e}); they are left in place.")),
+                        Err(e) => notices.push(format!(
+                            "Saved annotations under “{k}” could not be read ({reason}) nor backed up ({e}); they are left in place."
+                        )),
                     }
                 }
                 if !migration_failed {
@@ -203,17 +195,10 @@ pub fn boot(kv: &mut dyn Kv, seed: DocMeta, now_ms: u64) -> Boot {
     // up), so the next start does not find it unreadable again.
     if (seeded || rebuilt) && !unsafe_to_write && !migration_failed {
         if let Err(e) = kv.set(LIBRARY_KEY, &library.to_json()) {
-            notices.push(format!(
-                "The list of documents could not be saved ({e}); it is kept in this tab."
-            ));
+            notices.push(format!("The list of documents could not be saved ({e}); it is kept in this tab."));
         }
     }
-    Boot {
-        library,
-        notices,
-        backups,
-        library_unsafe_to_write: unsafe_to_write,
-    }
+    Boot { library, notices, backups, library_unsafe_to_write: unsafe_to_write }
 }
 
 /// Rebuilds a library from the stored base records and journals (every
@@ -228,9 +213,7 @@ pub fn rebuild_library(kv: &dyn Kv) -> Result<Library, String> {
     // A record and its journals (any may be alone) make one document.
     let mut parts: BTreeMap<String, Vec<merge::Stored>> = BTreeMap::new();
     for (k, v) in &all {
-        if let StorageKey::Doc(id) | StorageKey::Delta(id) | StorageKey::Journal { doc: id, .. } =
-            classify_key(k)
-        {
+        if let StorageKey::Doc(id) | StorageKey::Delta(id) | StorageKey::Journal { doc: id, .. } = classify_key(k) {
             if let Ok(stored) = merge::parse_record(v.as_bytes(), Some(&id), None) {
                 parts.entry(id).or_default().push(stored);
             }
@@ -241,11 +224,7 @@ pub fn rebuild_library(kv: &dyn Kv) -> Result<Library, String> {
         for p in &stored {
             record.absorb(&p.record);
         }
-        let h = stored
-            .into_iter()
-            .map(|p| p.header)
-            .next()
-            .unwrap_or_default();
+        let h = stored.into_iter().map(|p| p.header).next().unwrap_or_default();
         let meta = DocMeta {
             id: id.clone(),
             title: h.title.unwrap_or_else(|| "Recovered document".into()),
@@ -274,18 +253,12 @@ pub fn rebuild_library(kv: &dyn Kv) -> Result<Library, String> {
 /// library is backed up first; if that still fails nothing is written and
 /// the flag stays set. Once the backup worked (or the stored value turned out
 /// readable or absent) the flag is cleared.
-pub fn save_library(
-    kv: &mut dyn Kv,
-    lib: &Library,
-    unsafe_to_write: &mut bool,
-    now_ms: u64,
-) -> Result<(), String> {
+pub fn save_library(kv: &mut dyn Kv, lib: &Library, unsafe_to_write: &mut bool, now_ms: u64) -> Result<(), String> {
     if *unsafe_to_write {
         if let Some(raw) = kv.get(LIBRARY_KEY)? {
             if Library::from_json(raw.as_bytes()).is_err() {
-                back_up(kv, LIBRARY_KEY, &raw, now_ms).map_err(|e| {
-                    format!("the unreadable list of documents could not be backed up first ({e})")
-                })?;
+                back_up(kv, LIBRARY_KEY, &raw, now_ms)
+                    .map_err(|e| format!("the unreadable list of documents could not be backed up first ({e})"))?;
             }
         }
         *unsafe_to_write = false;
@@ -310,9 +283,8 @@ pub fn update_library(
         Some(raw) => match Library::from_json(raw.as_bytes()) {
             Ok(lib) => lib,
             Err(_) => {
-                back_up(kv, LIBRARY_KEY, &raw, now_ms).map_err(|e| {
-                    format!("the unreadable list of documents could not be backed up first ({e})")
-                })?;
+                back_up(kv, LIBRARY_KEY, &raw, now_ms)
+                    .map_err(|e| format!("the unreadable list of documents could not be backed up first ({e})"))?;
                 *unsafe_to_write = false;
                 fallback.clone()
             }

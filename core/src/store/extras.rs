@@ -29,10 +29,7 @@ pub fn load_history(kv: &dyn Kv, doc_id: &str) -> (History, Option<String>) {
 
 /// Saves the undo history (bounded to [`MAX_HISTORY_BYTES`]).
 pub fn save_history(kv: &mut dyn Kv, doc_id: &str, history: &History) -> Result<(), String> {
-    kv.set(
-        &history_key(doc_id),
-        &history.to_json_bounded(MAX_HISTORY_BYTES),
-    )
+    kv.set(&history_key(doc_id), &history.to_json_bounded(MAX_HISTORY_BYTES))
 }
 
 /// The orphans as stored: a JSON array of
@@ -57,25 +54,11 @@ pub fn orphans_to_json(orphans: &[Orphan]) -> String {
 pub fn orphans_from_json(raw: &str) -> (Vec<Orphan>, Option<String>) {
     let items = match serde_json::from_str::<Value>(raw) {
         Ok(Value::Array(items)) => items,
-        Ok(_) => {
-            return (
-                Vec::new(),
-                Some("the orphaned annotations are not a JSON array".into()),
-            )
-        }
-        Err(e) => {
-            return (
-                Vec::new(),
-                Some(format!("the orphaned annotations are not valid JSON ({e})")),
-            )
-        }
+        Ok(_) => return (Vec::new(), Some("the orphaned annotations are not a JSON array".into())),
+        Err(e) => return (Vec::new(), Some(format!("the orphaned annotations are not valid JSON ({e})"))),
     };
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let num = |v: &Value, k: &str| {
-        v.get(k)
-            .and_then(Value::as_u64)
-            .and_then(|n| usize::try_from(n).ok())
-    };
+    let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_u64).and_then(|n| usize::try_from(n).ok());
     let out: Vec<Orphan> = items
         .iter()
         .filter_map(|v| {

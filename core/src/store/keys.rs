@@ -79,11 +79,7 @@ pub fn text_fits_local_storage(text: &str) -> bool {
 
 /// Whether `tab` can be a tab id: 1 to [`MAX_TAB_ID_LEN`] characters `[0-9a-z]`.
 pub fn valid_tab_id(tab: &str) -> bool {
-    !tab.is_empty()
-        && tab.len() <= MAX_TAB_ID_LEN
-        && tab
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    !tab.is_empty() && tab.len() <= MAX_TAB_ID_LEN && tab.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
 }
 
 /// What a storage key is, for the app's `storage` event handler and for start-up.
@@ -115,11 +111,7 @@ pub enum StorageKey {
 /// [`valid_tab_id`]), so `text-annotator.v1.doc.<id>.backup-<ms>` is
 /// [`StorageKey::Other`].
 pub fn classify_key(key: &str) -> StorageKey {
-    let id_of = |prefix: &str| {
-        key.strip_prefix(prefix)
-            .filter(|id| valid_doc_id(id))
-            .map(str::to_string)
-    };
+    let id_of = |prefix: &str| key.strip_prefix(prefix).filter(|id| valid_doc_id(id)).map(str::to_string);
     if key == LIBRARY_KEY {
         StorageKey::Library
     } else if let Some(id) = id_of(DOC_KEY_PREFIX) {
@@ -128,15 +120,10 @@ pub fn classify_key(key: &str) -> StorageKey {
         StorageKey::Text(id)
     } else if let Some(id) = id_of(DELTA_KEY_PREFIX) {
         StorageKey::Delta(id)
-    } else if let Some((doc, tab)) = key
-        .strip_prefix(DELTA_KEY_PREFIX)
-        .and_then(|rest| rest.split_once('.'))
-        .filter(|(doc, tab)| valid_doc_id(doc) && valid_tab_id(tab))
+    } else if let Some((doc, tab)) =
+        key.strip_prefix(DELTA_KEY_PREFIX).and_then(|rest| rest.split_once('.')).filter(|(doc, tab)| valid_doc_id(doc) && valid_tab_id(tab))
     {
-        StorageKey::Journal {
-            doc: doc.to_string(),
-            tab: tab.to_string(),
-        }
+        StorageKey::Journal { doc: doc.to_string(), tab: tab.to_string() }
     } else if let Some(id) = id_of(HISTORY_KEY_PREFIX) {
         StorageKey::History(id)
     } else if let Some(id) = id_of(ORPHANS_KEY_PREFIX) {

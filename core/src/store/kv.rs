@@ -44,10 +44,7 @@ impl MemKv {
 
     /// An empty store holding at most `quota_utf16` UTF-16 code units.
     pub fn with_quota(quota_utf16: usize) -> Self {
-        MemKv {
-            quota_utf16: Some(quota_utf16),
-            ..MemKv::default()
-        }
+        MemKv { quota_utf16: Some(quota_utf16), ..MemKv::default() }
     }
 
     /// Makes the next `n` writes fail (like a full local storage).
@@ -62,10 +59,7 @@ impl MemKv {
 
     /// UTF-16 code units used by every key and value.
     pub fn used_utf16(&self) -> usize {
-        self.map
-            .iter()
-            .map(|(k, v)| utf16_len(k) + utf16_len(v))
-            .sum()
+        self.map.iter().map(|(k, v)| utf16_len(k) + utf16_len(v)).sum()
     }
 
     /// The value of `k` (test convenience, no `Result`).
@@ -95,9 +89,7 @@ impl Kv for MemKv {
             let old = self.map.get(k).map_or(0, |o| utf16_len(k) + utf16_len(o));
             let after = self.used_utf16() - old + utf16_len(k) + utf16_len(v);
             if after > q {
-                return Err(format!(
-                    "the browser's storage is full (QuotaExceededError: {after} > {q})"
-                ));
+                return Err(format!("the browser's storage is full (QuotaExceededError: {after} > {q})"));
             }
         }
         self.map.insert(k.to_string(), v.to_string());
@@ -118,11 +110,6 @@ impl Kv for MemKv {
         if self.fail_gets {
             return Err("reading local storage failed (test)".into());
         }
-        Ok(self
-            .map
-            .keys()
-            .filter(|k| k.starts_with(PREFIX))
-            .cloned()
-            .collect())
+        Ok(self.map.keys().filter(|k| k.starts_with(PREFIX)).cloned().collect())
     }
 }

@@ -3,10 +3,7 @@
 //! (the numbered contract in [`crate::store`]).
 
 use super::backup::{back_up, find_backup};
-use super::keys::{
-    classify_key, delta_key, doc_key, history_key, is_journal_of, journal_key, orphans_key,
-    text_key, StorageKey,
-};
+use super::keys::{classify_key, delta_key, doc_key, history_key, is_journal_of, journal_key, orphans_key, text_key, StorageKey};
 use super::kv::Kv;
 use crate::library::DocMeta;
 use crate::merge::{self, parse_timestamp, DocRecord};
@@ -97,20 +94,13 @@ pub fn journal_written(raw: &str) -> Option<String> {
     struct Stamp {
         written: Option<String>,
     }
-    serde_json::from_str::<Stamp>(raw)
-        .ok()
-        .and_then(|s| s.written)
+    serde_json::from_str::<Stamp>(raw).ok().and_then(|s| s.written)
 }
 
 /// A journal's stored JSON: [`DocRecord::to_json`] plus `"tab"` (the
 /// writer) and `"written"` (when, RFC 3339). [`merge::parse_record`] reads it
 /// as a record (it ignores both fields).
-pub fn journal_to_json(
-    record: &DocRecord,
-    meta: &DocMeta,
-    tab: &str,
-    written: &str,
-) -> Result<String, String> {
+pub fn journal_to_json(record: &DocRecord, meta: &DocMeta, tab: &str, written: &str) -> Result<String, String> {
     let mut s = record.to_json(meta);
     if !s.ends_with('}') {
         return Err("the changes could not be written as JSON".into());
@@ -123,9 +113,7 @@ pub fn journal_to_json(
 
 /// Milliseconds since 1970 of an RFC 3339 time (0 if it is not one).
 fn ms_of(now: &str) -> u64 {
-    parse_timestamp(now).map_or(0, |(s, n)| {
-        (s.max(0) as u64) * 1000 + u64::from(n / 1_000_000)
-    })
+    parse_timestamp(now).map_or(0, |(s, n)| (s.max(0) as u64) * 1000 + u64::from(n / 1_000_000))
 }
 
 /// Whether a journal written at `written` is stale at `now` (more than
@@ -142,19 +130,13 @@ fn entries(r: &DocRecord) -> usize {
 }
 
 fn parse(raw: &str, doc_id: &str, index: Option<&TextIndex>) -> Result<DocRecord, String> {
-    merge::parse_record(raw.as_bytes(), Some(doc_id), index)
-        .map(|s| s.record)
-        .map_err(|e| e.to_string())
+    merge::parse_record(raw.as_bytes(), Some(doc_id), index).map(|s| s.record).map_err(|e| e.to_string())
 }
 
 /// Backs up an unreadable `raw` of `key` and describes it.
 fn problem(kv: &mut dyn Kv, key: &str, raw: &str, reason: String, now_ms: u64) -> Problem {
     match back_up(kv, key, raw, now_ms) {
-        Ok(b) => Problem {
-            key: key.to_string(),
-            backup: Some(b),
-            reason,
-        },
+        Ok(b) => Problem { key: key.to_string(), backup: Some(b), reason },
         Err(e) => Problem {
             key: key.to_string(),
             backup: None,
@@ -165,11 +147,7 @@ fn problem(kv: &mut dyn Kv, key: &str, raw: &str, reason: String, now_ms: u64) -
 
 /// Every key of a journal of `doc_id` (all tabs and the legacy one).
 fn journal_keys(kv: &dyn Kv, doc_id: &str) -> Result<Vec<String>, String> {
-    Ok(kv
-        .keys()?
-        .into_iter()
-        .filter(|k| is_journal_of(k, doc_id))
-        .collect())
+    Ok(kv.keys()?.into_iter().filter(|k| is_journal_of(k, doc_id)).collect())
 }
 
 impl DocStore {
@@ -181,13 +159,7 @@ impl DocStore {
     /// never overwritten nor merged (an unreadable base sets
     /// [`rewrite_whole`](Self::rewrite_whole)); an unreadable journal is left
     /// in place. `now_ms` stamps backups.
-    pub fn load(
-        kv: &mut dyn Kv,
-        doc_id: &str,
-        tab: &str,
-        index: &TextIndex,
-        now_ms: u64,
-    ) -> LoadedDoc {
+    pub fn load(kv: &mut dyn Kv, doc_id: &str, tab: &str, index: &TextIndex, now_ms: u64) -> LoadedDoc {
         let mut problems = Vec::new();
         let mut store = DocStore {
             doc_id: doc_id.to_string(),
@@ -225,11 +197,7 @@ impl DocStore {
                         problems.push(p);
                     }
                 },
-                Err(e) => problems.push(Problem {
-                    key: k,
-                    backup: None,
-                    reason: format!("its latest changes could not be read ({e})"),
-                }),
+                Err(e) => problems.push(Problem { key: k, backup: None, reason: format!("its latest changes could not be read ({e})") }),
             }
         }
         let dk = doc_key(doc_id);
@@ -242,11 +210,7 @@ impl DocStore {
                     store.rewrite_whole = true;
                 }
             },
-            Err(e) => problems.push(Problem {
-                key: dk,
-                backup: None,
-                reason: format!("it could not be read ({e})"),
-            }),
+            Err(e) => problems.push(Problem { key: dk, backup: None, reason: format!("it could not be read ({e})") }),
         }
         LoadedDoc { store, problems }
     }
@@ -264,13 +228,7 @@ impl DocStore {
     /// steps 2–4). On error nothing stored and nothing in `self` changed, so
     /// the next save retries. Nothing to save: `Ok` with `wrote == false`.
     /// An invalid tab id ([`valid_tab_id`](super::keys::valid_tab_id)) is an error.
-    pub fn save(
-        &mut self,
-        kv: &mut dyn Kv,
-        meta: &DocMeta,
-        current: &[Annotation],
-        now: &str,
-    ) -> Result<Saved, String> {
+    pub fn save(&mut self, kv: &mut dyn Kv, meta: &DocMeta, current: &[Annotation], now: &str) -> Result<Saved, String> {
         if !super::keys::valid_tab_id(&self.tab) {
             // Its journal would be invisible to every reader.
             return Err(format!("“{}” is not a tab id (1 to 32 characters 0-9 a-z)", self.tab));
@@ -287,12 +245,7 @@ impl DocStore {
             match self.compact(kv, meta, &delta, now)? {
                 Ok(cleanup) => {
                     let lost = self.lost(&delta);
-                    return Ok(Saved {
-                        wrote: true,
-                        compacted: true,
-                        lost,
-                        warning: cleanup,
-                    });
+                    return Ok(Saved { wrote: true, compacted: true, lost, warning: cleanup });
                 }
                 // The unreadable base could not be backed up: keep it, and
                 // keep the change in the journal (longer than the bound).
@@ -304,30 +257,18 @@ impl DocStore {
         self.own = next_own;
         self.known.absorb(&delta);
         self.known.rev = self.known.rev.max(rev);
-        Ok(Saved {
-            wrote: true,
-            compacted: false,
-            lost: self.lost(&delta),
-            warning,
-        })
+        Ok(Saved { wrote: true, compacted: false, lost: self.lost(&delta), warning })
     }
 
     /// Writes `journal` under this tab's key (backing up an unreadable value
     /// there first, if that has not been done).
-    fn write_own(
-        &mut self,
-        kv: &mut dyn Kv,
-        meta: &DocMeta,
-        journal: &DocRecord,
-        now: &str,
-    ) -> Result<(), String> {
+    fn write_own(&mut self, kv: &mut dyn Kv, meta: &DocMeta, journal: &DocRecord, now: &str) -> Result<(), String> {
         let key = self.own_key();
         if self.own_unbacked {
             if let Some(raw) = kv.get(&key)? {
                 if parse(&raw, &self.doc_id, None).is_err() {
-                    back_up(kv, &key, &raw, ms_of(now)).map_err(|e| {
-                        format!("the unreadable saved changes could not be backed up first ({e})")
-                    })?;
+                    back_up(kv, &key, &raw, ms_of(now))
+                        .map_err(|e| format!("the unreadable saved changes could not be backed up first ({e})"))?;
                 }
             }
             self.own_unbacked = false;
@@ -340,13 +281,7 @@ impl DocStore {
     /// the journals it may remove. Outer `Err`: a read or the base write
     /// failed (nothing changed). `Ok(Err(why))`: the base is unreadable and
     /// could not be backed up, so it was not written. `Ok(Ok(warning))`: done.
-    fn compact(
-        &mut self,
-        kv: &mut dyn Kv,
-        meta: &DocMeta,
-        delta: &DocRecord,
-        now: &str,
-    ) -> Result<Result<Option<String>, String>, String> {
+    fn compact(&mut self, kv: &mut dyn Kv, meta: &DocMeta, delta: &DocRecord, now: &str) -> Result<Result<Option<String>, String>, String> {
         let own_key = self.own_key();
         let mut merged = self.known.clone();
         merged.absorb(delta);
@@ -372,7 +307,9 @@ impl DocStore {
                 }
                 Err(_) => {
                     if let Err(e) = back_up(kv, &dk, &raw, ms_of(now)) {
-                        return Ok(Err(format!("the unreadable saved annotations could not be backed up ({e}), so they were not replaced")));
+                        return Ok(Err(format!(
+                            "the unreadable saved annotations could not be backed up ({e}), so they were not replaced"
+                        )));
                     }
                 }
             }
@@ -384,25 +321,20 @@ impl DocStore {
         //    only when stale. Each only if it still holds what was merged.
         let mut warning = None;
         for (k, raw) in included {
-            let removable = k == own_key
-                || matches!(classify_key(&k), StorageKey::Delta(_))
-                || is_stale(journal_written(&raw).as_deref(), now);
+            let removable =
+                k == own_key || matches!(classify_key(&k), StorageKey::Delta(_)) || is_stale(journal_written(&raw).as_deref(), now);
             if !removable {
                 continue;
             }
             match kv.get(&k) {
                 Ok(Some(v)) if v == raw => {
                     if let Err(e) = kv.remove(&k) {
-                        warning.get_or_insert(format!(
-                            "an old journal ({k}) could not be removed ({e}); it is harmless"
-                        ));
+                        warning.get_or_insert(format!("an old journal ({k}) could not be removed ({e}); it is harmless"));
                     }
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    warning.get_or_insert(format!(
-                        "an old journal ({k}) could not be read again ({e}); it is left in place"
-                    ));
+                    warning.get_or_insert(format!("an old journal ({k}) could not be read again ({e}); it is left in place"));
                 }
             }
         }
@@ -417,25 +349,12 @@ impl DocStore {
     fn lost(&self, delta: &DocRecord) -> bool {
         let known = &self.known.annotations;
         if entries(delta) > 64 {
-            let by_id: HashMap<&str, &Annotation> =
-                known.iter().map(|a| (a.id.as_str(), a)).collect();
-            delta
-                .annotations
-                .iter()
-                .any(|a| !by_id.get(a.id.as_str()).is_some_and(|b| b.same_content(a)))
-                || delta
-                    .deleted
-                    .keys()
-                    .any(|id| by_id.contains_key(id.as_str()))
+            let by_id: HashMap<&str, &Annotation> = known.iter().map(|a| (a.id.as_str(), a)).collect();
+            delta.annotations.iter().any(|a| !by_id.get(a.id.as_str()).is_some_and(|b| b.same_content(a)))
+                || delta.deleted.keys().any(|id| by_id.contains_key(id.as_str()))
         } else {
-            delta
-                .annotations
-                .iter()
-                .any(|a| !known.iter().any(|b| b.id == a.id && b.same_content(a)))
-                || delta
-                    .deleted
-                    .keys()
-                    .any(|id| known.iter().any(|b| &b.id == id))
+            delta.annotations.iter().any(|a| !known.iter().any(|b| b.id == a.id && b.same_content(a)))
+                || delta.deleted.keys().any(|id| known.iter().any(|b| &b.id == id))
         }
     }
 
@@ -449,23 +368,14 @@ impl DocStore {
     /// After `Merged` the app must show `known`'s annotations (with its
     /// unsaved edits re-applied): the next save measures edits against
     /// `known`, so an annotation missing from `current` is a deletion.
-    pub fn on_foreign_write(
-        &mut self,
-        key: &str,
-        new_value: Option<&str>,
-        index: &TextIndex,
-    ) -> Foreign {
+    pub fn on_foreign_write(&mut self, key: &str, new_value: Option<&str>, index: &TextIndex) -> Foreign {
         let own = match classify_key(key) {
             StorageKey::Doc(d) | StorageKey::Delta(d) if d == self.doc_id => false,
             StorageKey::Journal { doc, tab } if doc == self.doc_id => tab == self.tab,
             _ => return Foreign::Ignored,
         };
         let Some(value) = new_value else {
-            return if own {
-                Foreign::OwnJournalRemoved
-            } else {
-                Foreign::Ignored
-            };
+            return if own { Foreign::OwnJournalRemoved } else { Foreign::Ignored };
         };
         match parse(value, &self.doc_id, Some(index)) {
             Ok(r) => {
@@ -489,12 +399,7 @@ impl DocStore {
 
     /// Writes this tab's journal again, stamped `now` (after
     /// [`Foreign::OwnJournalRemoved`]). Nothing is written when it is empty.
-    pub fn rewrite_own(
-        &mut self,
-        kv: &mut dyn Kv,
-        meta: &DocMeta,
-        now: &str,
-    ) -> Result<(), String> {
+    pub fn rewrite_own(&mut self, kv: &mut dyn Kv, meta: &DocMeta, now: &str) -> Result<(), String> {
         if self.own.is_empty() {
             return Ok(());
         }
@@ -506,11 +411,7 @@ impl DocStore {
 /// The merged view of document `doc_id` (base and every journal), read
 /// only, checked against `index` ("export all"). Unreadable parts are
 /// skipped; when nothing is readable and something is not, the first reason.
-pub fn load_record(
-    kv: &dyn Kv,
-    doc_id: &str,
-    index: &TextIndex,
-) -> Result<Option<DocRecord>, String> {
+pub fn load_record(kv: &dyn Kv, doc_id: &str, index: &TextIndex) -> Result<Option<DocRecord>, String> {
     let mut keys = journal_keys(kv, doc_id)?;
     keys.push(doc_key(doc_id));
     let mut out: Option<DocRecord> = None;
@@ -538,11 +439,7 @@ pub fn load_record(
 /// view (base and every readable journal) with `record`; journals are left
 /// in place. An unreadable stored base is replaced only if a backup of it
 /// exists (opening the document makes one); otherwise `Err`, nothing written.
-pub fn write_whole_record(
-    kv: &mut dyn Kv,
-    meta: &DocMeta,
-    record: &DocRecord,
-) -> Result<(), String> {
+pub fn write_whole_record(kv: &mut dyn Kv, meta: &DocMeta, record: &DocRecord) -> Result<(), String> {
     let dk = doc_key(&meta.id);
     let mut out = record.clone();
     let mut top_rev = record.rev;
@@ -561,7 +458,9 @@ pub fn write_whole_record(
             }
             Err(e) => {
                 if find_backup(kv, &dk, &raw)?.is_none() {
-                    return Err(format!("the stored annotations of this document cannot be read ({e}) and are not backed up yet; open the document first"));
+                    return Err(format!(
+                        "the stored annotations of this document cannot be read ({e}) and are not backed up yet; open the document first"
+                    ));
                 }
             }
         }

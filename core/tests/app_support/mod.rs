@@ -37,16 +37,7 @@ pub fn span(needle: &str) -> (usize, usize) {
 /// An annotation of [`TEXT`] over `needle`, created and modified at `T0`.
 pub fn ann(id: &str, needle: &str, label: Label) -> Annotation {
     let (start, end) = span(needle);
-    Annotation {
-        id: id.into(),
-        start,
-        end,
-        quote: needle.into(),
-        label,
-        note: String::new(),
-        created: T0.into(),
-        modified: T0.into(),
-    }
+    Annotation { id: id.into(), start, end, quote: needle.into(), label, note: String::new(), created: T0.into(), modified: T0.into() }
 }
 
 /// The app showing `anns` of [`TEXT`], empty history, no orphans.
@@ -61,10 +52,7 @@ pub fn app_with(anns: Vec<Annotation>, orphans: Vec<Orphan>) -> AppState {
 /// The UTF-16 selection of code points `[start, end)` of [`TEXT`].
 pub fn sel_cp(start: usize, end: usize) -> SelectionRead {
     let ix = doc().index.clone();
-    SelectionRead::Range {
-        start_utf16: ix.cp_to_utf16(start).unwrap() as u32,
-        end_utf16: ix.cp_to_utf16(end).unwrap() as u32,
-    }
+    SelectionRead::Range { start_utf16: ix.cp_to_utf16(start).unwrap() as u32, end_utf16: ix.cp_to_utf16(end).unwrap() as u32 }
 }
 
 /// The UTF-16 selection of the first occurrence of `needle`.
@@ -157,9 +145,13 @@ pub struct Snapshot {
     pub deleted_at_revision: u64,
     pub backups: Vec<String>,
     pub last_change: Option<(Vec<Annotation>, Vec<Annotation>, Vec<Change>)>,
-    pub pending_labels: Option<(Vec<(String, Vec<u8>)>, String, String)>,
+    /// (files, names, message)
+    pub pending_labels: Option<(Files, String, String)>,
     pub save: SaveStatus,
 }
+
+/// Files as read: (name, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
 
 pub fn snapshot(s: &AppState) -> Snapshot {
     Snapshot {
