@@ -13,10 +13,14 @@
 //! The app crate wraps [`AppState`](state::AppState) for Yew and runs the
 //! effects (storage, downloads, files, URL, caret geometry) at the edge.
 
+pub mod action;
+mod edits;
 pub mod import;
 pub mod keymap;
+mod reduce;
 pub mod selection;
 pub mod state;
 
+pub use action::AppAction;
 pub use selection::SelectionRead;
-pub use state::{AppAction, AppState, Opened, PendingImport, SaveStatus};
+pub use state::{AppState, Opened, PendingImport, SaveStatus};

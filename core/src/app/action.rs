@@ -1,0 +1,107 @@
+//! What the UI and the effects ask the reducer to do.
+
+use super::selection::SelectionRead;
+use super::state::Opened;
+use crate::formats::{Imported, UnknownLabelPolicy};
+use crate::library::{Library, Removed};
+use crate::merge::DocRecord;
+use crate::{Annotation, Label};
+use std::rc::Rc;
+
+/// What the UI and the effects ask the reducer to do.
+#[derive(Clone, Debug)]
+pub enum AppAction {
+    /// `1`/`2`/`3` or a label button: tag the text selection, or retag the
+    /// selected annotation when no text is selected.
+    Tag {
+        label: Label,
+        selection: SelectionRead,
+        new_id: String,
+        now: String,
+    },
+    /// Delete the selected annotation.
+    DeleteSelected,
+    /// Delete a given annotation.
+    Delete(String),
+    /// Select an annotation (from the list: also scrolls it into view).
+    Select {
+        id: Option<String>,
+        scroll: bool,
+    },
+    /// Select the next (`+1`) or previous (`-1`) shown annotation in text order.
+    Step(i32),
+    /// Clicked a highlight covered by `ids` (outermost first): selects the
+    /// innermost, or the next one out if that is already selected.
+    ClickHighlight(Vec<Rc<str>>),
+    /// Replace an annotation's note.
+    SetNote {
+        id: String,
+        note: String,
+        now: String,
+    },
+    /// Focus the note editor of the selected annotation.
+    EditNote,
+    /// Annotation files were read (`names` joined for messages): import them,
+    /// or hold them back while labels we do not have need a decision.
+    FilesRead {
+        files: Vec<(String, Vec<u8>)>,
+        now: String,
+    },
+    /// The decision about unknown labels: map or skip (`Some`) or cancel (`None`).
+    ResolveLabels {
+        policy: Option<UnknownLabelPolicy>,
+        now: String,
+    },
+    /// Merge an anchored import (one undo step); orphans join the orphan list.
+    Import {
+        imported: Imported,
+        file_name: String,
+    },
+    /// Attach an orphan to the current text selection.
+    Reattach {
+        orphan_id: String,
+        selection: SelectionRead,
+        now: String,
+    },
+    /// Remove an orphan for good.
+    DeleteOrphan(String),
+    Undo,
+    Redo,
+    ToggleLabel(Label),
+    SetQuery(String),
+    SetSnap(bool),
+    Help(bool),
+    Paste(bool),
+    /// Show another document (its annotations, history and orphans).
+    OpenDoc(Box<Opened>),
+    /// The library changed (here or in another tab).
+    SetLibrary(Rc<Library>),
+    /// The stored annotations won over this tab's (a newer version or a
+    /// deletion from another tab): show them (not an undo step).
+    External(Vec<Annotation>),
+    /// Another tab stored changes to this document. `base` is what this tab
+    /// knew stored before (its unsaved edits are the difference between it
+    /// and the shown annotations), `merged` what is stored now (`base` merged
+    /// with the other tab's write). Shows `merged` with this tab's unsaved
+    /// edits merged in by the same rule as storage (by id, the later
+    /// `modified` wins, deletions remembered), in order with them: an edit
+    /// not yet saved is kept unless the other tab changed the same
+    /// annotation later.
+    ExternalRecord {
+        base: Rc<DocRecord>,
+        merged: Rc<DocRecord>,
+        now: String,
+    },
+    /// A document was deleted (its removal can be undone until the next deletion).
+    Deleted(Removed),
+    /// The deletion can no longer be undone.
+    ForgetDeleted,
+    /// Unreadable data was kept under these backup keys.
+    AddBackups(Vec<String>),
+    /// A save finished: `Err` holds the reason it failed.
+    SaveResult(Result<(), String>),
+    /// Show an error.
+    Notice(String),
+    /// Show a success message.
+    Info(String),
+}

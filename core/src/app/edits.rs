@@ -1,0 +1,137 @@
+//! The reducer's edits that read a selection or files: tagging, imports
+//! (with the decision about unknown labels) and re-attaching orphans.
+
+use super::import::{import_files, unknown_labels_message};
+use super::selection::SelectionRead;
+use super::state::{AppState, PendingImport};
+use crate::formats::{Imported, UnknownLabelPolicy};
+use crate::model::{normalize_selection, shorten};
+use crate::words::snap_to_words;
+use crate::{Action, Label};
+use std::rc::Rc;
+
+impl AppState {
+    pub(super) fn tag(&self, label: Label, selection: SelectionRead, new_id: String, now: String) -> Self {
+        if selection == SelectionRead::Nothing {
+            return match self.model.selected.clone() {
+                Some(id) => match self.model.get(&id) {
+                    Some(a) if a.label == label => self.notice(format!("This annotation is already a {label}.")),
+                    Some(a) => {
+                        let what = format!("Retag “{}” as {label}", shorten(&a.quote, 40));
+                        self.change(Action::Retag { id, label, now }, &what, what.clone())
+                    }
+                    None => self.notice("The selected annotation no longer exists.".into()),
+                },
+                None => {
+                    self.notice(format!("Nothing to tag as {label}: select text in the article first, or pick an annotation to retag."))
+                }
+            };
+        }
+        match self.span_of(&selection) {
+            Ok((start, end)) => {
+                let quote = self.model.doc.index.slice_cp(start, end).unwrap_or_default();
+                let what = format!("Tag “{}” as {label}", shorten(quote, 40));
+                self.change(Action::Add { id: new_id, start, end, label, now }, &what, format!("Added {label}: {}", shorten(quote, 80)))
+            }
+            Err(why) => self.notice(why),
+        }
+    }
+
+    /// Turns a DOM selection into a normalised code point span (snapped to
+    /// words when that mode is on), or the sentence saying why not.
+    pub(super) fn span_of(&self, selection: &SelectionRead) -> Result<(usize, usize), String> {
+        match *selection {
+            SelectionRead::Range { start_utf16, end_utf16 } => {
+                let index = &self.model.doc.index;
+                let (Some(a), Some(b)) = (index.utf16_to_cp_floor(start_utf16 as usize), index.utf16_to_cp_ceil(end_utf16 as usize)) else {
+                    return Err("The selection does not match the article text; select it again.".into());
+                };
+                let (a, b) = if self.snap_words { snap_to_words(index, a.min(b), a.max(b)) } else { (a, b) };
+                normalize_selection(index, a, b).map_err(|e| e.to_string())
+            }
+            SelectionRead::Outside => Err("The selection is outside the article: select text in the article to tag it.".into()),
+            SelectionRead::Nothing => Err("Nothing is selected: select text in the article first.".into()),
+        }
+    }
+
+    pub(super) fn files_read(&self, files: Vec<(String, Vec<u8>)>, now: String) -> Self {
+        let names = files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" + ");
+        // First pass: leave out labels we do not have, to learn whether there are any.
+        match import_files(&files, &self.model.doc, &now, UnknownLabelPolicy::Skip) {
+            Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
+            Ok(imported) if imported.unknown_labels.is_empty() => self.import(imported, &names),
+            Ok(imported) => {
+                let message = unknown_labels_message(&names, &imported);
+                let mut next = self.clone();
+                next.pending_labels = Some(PendingImport { files: Rc::new(files), names, message });
+                next.notice = None;
+                next
+            }
+        }
+    }
+
+    pub(super) fn resolve_labels(&self, policy: Option<UnknownLabelPolicy>, now: String) -> Option<Self> {
+        let pending = self.pending_labels.as_ref()?;
+        let mut next = match policy {
+            None => {
+                let mut next = self.clone();
+                next.info = Some("Import cancelled; nothing was changed.".into());
+                next.notice = None;
+                next
+            }
+            Some(policy) => match import_files(&pending.files, &self.model.doc, &now, policy) {
+                Ok(imported) => self.import(imported, &pending.names),
+                Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
+            },
+        };
+        next.pending_labels = None;
+        Some(next)
+    }
+
+    pub(super) fn import(&self, imported: Imported, file_name: &str) -> Self {
+        let description = format!("Import {file_name}");
+        let summary = format!("Imported {file_name}: {}.", imported.summary());
+        let mut next = self.change(Action::Merge(imported.annotations), &description, summary.clone());
+        next.pending_labels = None;
+        if next.notice.is_none() {
+            if !imported.orphans.is_empty() {
+                let mut orphans = (*self.orphans).clone();
+                for o in imported.orphans {
+                    orphans.retain(|x| x.id != o.id);
+                    orphans.push(o);
+                }
+                next.orphans = Rc::new(orphans);
+                if next.revision == self.revision {
+                    next.revision += 1; // only orphans: they must be saved too
+                }
+            }
+            let mut text = summary;
+            for w in imported.warnings.iter().take(5) {
+                text.push(' ');
+                text.push_str(w);
+            }
+            next.info = Some(text);
+        }
+        next
+    }
+
+    pub(super) fn reattach(&self, orphan_id: String, selection: SelectionRead, now: String) -> Self {
+        let Some(orphan) = self.orphans.iter().find(|o| o.id == orphan_id).cloned() else {
+            return self.notice("That orphan no longer exists.".into());
+        };
+        match self.span_of(&selection) {
+            Err(why) => self.notice(format!("To re-attach, first select the text it belongs to. {why}")),
+            Ok((start, end)) => match orphan.reattach(&self.model.doc.index, start, end, &now) {
+                Err(e) => self.notice(e.to_string()),
+                Ok(ann) => {
+                    let what = format!("Re-attach “{}”", shorten(&orphan.quote, 40));
+                    let mut next = self.change(Action::Merge(vec![ann]), &what, what.clone());
+                    if next.notice.is_none() {
+                        next.model.selected = Some(orphan_id);
+                    }
+                    next
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! The reducer: [`AppState::reduce`] and the changes it is made of.
+
+use super::action::AppAction;
+use super::state::{describe, same_content, AppState, LastChange, SaveStatus};
+use crate::history::{apply_recorded_change, redo_state, undo_state, History};
+use crate::merge::{self, DocRecord};
+use crate::model::shorten;
+use crate::{Action, Annotation, State};
+use std::rc::Rc;
+
+impl AppState {
+    /// The next state after `action`; `None` when nothing changes.
+    pub fn reduce(&self, action: AppAction) -> Option<AppState> {
+        Some(match action {
+            AppAction::Tag { label, selection, new_id, now } => self.tag(label, selection, new_id, now),
+            AppAction::DeleteSelected => match self.model.selected.clone() {
+                Some(id) => self.delete(id),
+                None => self.notice("Nothing to delete: select an annotation in the text or the list first.".into()),
+            },
+            AppAction::Delete(id) => self.delete(id),
+            AppAction::Select { id, scroll } => self.select(id, scroll),
+            AppAction::Step(dir) => self.step(dir),
+            AppAction::ClickHighlight(ids) => {
+                let innermost = ids.last()?;
+                let target = match self.model.selected.as_deref().and_then(|sel| ids.iter().position(|i| &**i == sel)) {
+                    // Already selected: step outwards, wrapping to the innermost.
+                    Some(0) | None => innermost.clone(),
+                    Some(p) => ids[p - 1].clone(),
+                };
+                self.select(Some(target.to_string()), false)
+            }
+            AppAction::SetNote { id, note, now } => {
+                if self.model.get(&id).is_some_and(|a| a.note == note) {
+                    return None;
+                }
+                self.change(Action::SetNote { id, note, now }, "Edit note", "Note saved".into())
+            }
+            AppAction::EditNote => match self.model.selected.clone() {
+                Some(id) => {
+                    let mut next = self.clone();
+                    let nonce = self.edit_note.as_ref().map_or(0, |e| e.1) + 1;
+                    next.edit_note = Some((id, nonce));
+                    next
+                }
+                None => self.notice("Select an annotation first to edit its note.".into()),
+            },
+            AppAction::FilesRead { files, now } => self.files_read(files, now),
+            AppAction::ResolveLabels { policy, now } => self.resolve_labels(policy, now)?,
+            AppAction::Import { imported, file_name } => self.import(imported, &file_name),
+            AppAction::Reattach { orphan_id, selection, now } => self.reattach(orphan_id, selection, now),
+            AppAction::DeleteOrphan(id) => {
+                if !self.orphans.iter().any(|o| o.id == id) {
+                    return None;
+                }
+                let mut next = self.clone();
+                next.orphans = Rc::new(self.orphans.iter().filter(|o| o.id != id).cloned().collect());
+                next.revision += 1;
+                next.announce = "Orphan deleted".into();
+                next
+            }
+            AppAction::Undo => {
+                let mut history = (*self.history).clone();
+                let r = undo_state(&self.model, &mut history);
+                self.with_history_result(r, history, "Undone")
+            }
+            AppAction::Redo => {
+                let mut history = (*self.history).clone();
+                let r = redo_state(&self.model, &mut history);
+                self.with_history_result(r, history, "Redone")
+            }
+            AppAction::ToggleLabel(label) => {
+                let mut next = self.clone();
+                next.filter.toggle(label);
+                next
+            }
+            AppAction::SetQuery(q) => {
+                let mut next = self.clone();
+                next.filter.query = q;
+                next
+            }
+            AppAction::SetSnap(on) => {
+                let mut next = self.clone();
+                next.snap_words = on;
+                next
+            }
+            AppAction::Help(open) => {
+                let mut next = self.clone();
+                next.help_open = open;
+                next
+            }
+            AppAction::Paste(open) => {
+                let mut next = self.clone();
+                next.paste_open = open;
+                next
+            }
+            AppAction::OpenDoc(opened) => {
+                let mut next = self.clone();
+                let o = *opened;
+                next.model = o.model;
+                next.history = Rc::new(o.history);
+                next.orphans = Rc::new(o.orphans);
+                next.notice = o.notice;
+                next.info = o.info;
+                next.announce = format!("Opened {}", next.model.doc.title);
+                next.scroll_to = None;
+                next.edit_note = None;
+                next.paste_open = false;
+                next.pending_labels = None;
+                next.last_change = None;
+                next.save = SaveStatus::Loaded;
+                next
+            }
+            AppAction::SetLibrary(lib) => {
+                let mut next = self.clone();
+                next.library = lib;
+                next
+            }
+            AppAction::External(annotations) => {
+                let mut next = self.clone();
+                next.model = self.model_with(annotations);
+                next.last_change = None;
+                next.info = Some("Updated with changes made in another tab.".into());
+                next.announce = "Updated with changes made in another tab".into();
+                next
+            }
+            AppAction::ExternalRecord { base, merged, now } => self.external_record(&base, &merged, &now)?,
+            AppAction::Deleted(removed) => {
+                let mut next = self.clone();
+                next.info = Some(format!("Deleted the document “{}”.", removed.meta.title));
+                next.announce = next.info.clone().unwrap_or_default();
+                next.last_deleted = Some(removed);
+                next.deleted_at_revision = self.revision;
+                next.notice = None;
+                next
+            }
+            AppAction::ForgetDeleted => {
+                let mut next = self.clone();
+                next.last_deleted = None;
+                next
+            }
+            AppAction::AddBackups(keys) => {
+                let mut next = self.clone();
+                let mut all = (*self.backups).clone();
+                all.extend(keys);
+                next.backups = Rc::new(all);
+                next
+            }
+            AppAction::SaveResult(result) => {
+                let status = match result {
+                    Ok(()) => SaveStatus::Saved,
+                    Err(e) => SaveStatus::Failed(e),
+                };
+                if status == self.save {
+                    return None;
+                }
+                let mut next = self.clone();
+                next.save = status;
+                next
+            }
+            AppAction::Notice(text) => self.notice(text),
+            AppAction::Info(text) => {
+                let mut next = self.clone();
+                next.info = Some(text);
+                next.notice = None;
+                next
+            }
+        })
+    }
+
+    /// Applies a model action, recording it in the history under `description`.
+    pub(super) fn change(&self, action: Action, description: &str, announce: String) -> Self {
+        let mut history = (*self.history).clone();
+        let result = apply_recorded_change(&self.model, &mut history, action, description);
+        let mut next = self.clone();
+        match result {
+            // (A one-annotation change is always a change; a merge is compared.)
+            Ok((model, change))
+                if Rc::ptr_eq(&model.annotations, &self.model.annotations)
+                    || (change.is_none() && model.annotations == self.model.annotations) =>
+            {
+                // Accepted but nothing changed (an import of what is there): nothing to save.
+                next.model = model;
+                next.notice = None;
+                next.info = None;
+                next.announce = announce;
+            }
+            Ok((model, change)) => {
+                // A one-annotation action's change, for the view (imports: none, it compares).
+                next.last_change = change.map(|c| {
+                    Rc::new(LastChange { before: self.model.annotations.clone(), after: model.annotations.clone(), changes: vec![c] })
+                });
+                next.model = model;
+                next.history = Rc::new(history);
+                next.notice = None;
+                next.info = None;
+                next.announce = announce;
+                next.revision += 1;
+            }
+            Err(e) => {
+                next.notice = Some(e.to_string());
+                next.info = None;
+            }
+        }
+        next
+    }
+
+    pub(super) fn notice(&self, text: String) -> Self {
+        let mut next = self.clone();
+        next.notice = Some(text);
+        next.info = None;
+        next
+    }
+
+    /// The model showing `annotations`, keeping the selection if it still exists.
+    pub(super) fn model_with(&self, annotations: Vec<Annotation>) -> State {
+        let selected = self.model.selected.clone().filter(|id| annotations.iter().any(|a| &a.id == id));
+        State { selected, ..State::with_annotations(self.model.doc.clone(), annotations) }
+    }
+
+    pub(super) fn select(&self, id: Option<String>, scroll: bool) -> Self {
+        let mut next = self.clone();
+        match self.model.apply(Action::Select(id.clone())) {
+            Ok(model) => {
+                next.model = model;
+                next.notice = None;
+                if let Some(a) = id.as_deref().and_then(|id| next.model.get(id)) {
+                    next.announce = format!("Selected {}", describe(a));
+                }
+                if let (true, Some(id)) = (scroll, id) {
+                    let nonce = self.scroll_to.as_ref().map_or(0, |s| s.1) + 1;
+                    next.scroll_to = Some((id, nonce));
+                }
+            }
+            Err(e) => next.notice = Some(e.to_string()),
+        }
+        next
+    }
+
+    pub(super) fn step(&self, dir: i32) -> Self {
+        let shown = self.filter.apply(&self.model.annotations);
+        if shown.is_empty() {
+            return self.notice("There are no annotations to move between.".into());
+        }
+        let pos = self.model.selected.as_deref().and_then(|s| shown.iter().position(|a| a.id == s));
+        let i = match (pos, dir >= 0) {
+            (None, true) => 0,
+            (None, false) => shown.len() - 1,
+            (Some(p), true) => (p + 1).min(shown.len() - 1),
+            (Some(p), false) => p.saturating_sub(1),
+        };
+        let id = shown[i].id.clone();
+        self.select(Some(id), true)
+    }
+
+    pub(super) fn with_history_result(&self, result: Option<(State, String)>, history: History, verb: &str) -> Self {
+        match result {
+            Some((model, description)) => {
+                let mut next = self.clone();
+                next.model = model;
+                next.history = Rc::new(history);
+                next.last_change = None;
+                next.notice = None;
+                next.info = Some(format!("{verb}: {description}"));
+                next.announce = format!("{verb}: {description}");
+                next.revision += 1;
+                next
+            }
+            None => {
+                // A stale history was cleared: keep that.
+                let mut next = self.notice(if verb == "Undone" { "Nothing to undo.".into() } else { "Nothing to redo.".into() });
+                next.history = Rc::new(history);
+                next
+            }
+        }
+    }
+
+    pub(super) fn external_record(&self, base: &DocRecord, merged: &DocRecord, now: &str) -> Option<Self> {
+        // This tab's unsaved edits on top of what is stored now.
+        let local = base.after_edit(&self.model.annotations, now);
+        let shown = merge::merge(&local, merged);
+        let changed_here = !same_content(&shown.annotations, &self.model.annotations);
+        // This tab holds something not stored yet: save it.
+        let unsaved = !same_content(&shown.annotations, &merged.annotations) || shown.deleted != merged.deleted;
+        if !changed_here && !unsaved {
+            return None;
+        }
+        let mut next = self.clone();
+        if changed_here {
+            next.model = self.model_with(shown.annotations);
+            next.last_change = None;
+            next.info = Some("Updated with changes made in another tab.".into());
+            next.announce = "Updated with changes made in another tab".into();
+        }
+        if unsaved {
+            next.revision += 1;
+        }
+        Some(next)
+    }
+
+    pub(super) fn delete(&self, id: String) -> Self {
+        match self.model.get(&id) {
+            Some(a) => {
+                let what = format!("Delete {} “{}”", a.label, shorten(&a.quote, 40));
+                self.change(Action::Delete { id }, &what, format!("Deleted {}", describe(a)))
+            }
+            None => self.notice(format!("No annotation with id {id}.")),
+        }
+    }
+}
