@@ -138,7 +138,10 @@ pub fn boot(kv: &mut dyn Kv, seed: DocMeta, now_ms: u64) -> Boot {
                     }
                 }
                 match rebuild_library(kv) {
-                    Ok(lib) => lib,
+                    Ok((lib, left_out)) => {
+                        notices.extend(left_out);
+                        lib
+                    }
                     Err(r) => {
                         notices.push(format!("The stored documents could not be listed ({r})."));
                         Library::new()
@@ -206,9 +209,11 @@ pub fn boot(kv: &mut dyn Kv, seed: DocMeta, now_ms: u64) -> Boot {
 /// have neither (documents opened but not yet annotated), after the list was
 /// lost. Unreadable values are skipped (they are backed up when their
 /// document is opened). Texts kept only in IndexedDB cannot be listed here;
-/// they stay stored.
-pub fn rebuild_library(kv: &dyn Kv) -> Result<Library, String> {
+/// they stay stored. Also returns why any stored document could not be
+/// listed (the list is full), one sentence each.
+pub fn rebuild_library(kv: &dyn Kv) -> Result<(Library, Vec<String>), String> {
     let mut lib = Library::new();
+    let mut left_out = Vec::new();
     let all = entries(kv)?;
     // A record and its journals (any may be alone) make one document.
     let mut parts: BTreeMap<String, Vec<merge::Stored>> = BTreeMap::new();
@@ -235,17 +240,22 @@ pub fn rebuild_library(kv: &dyn Kv) -> Result<Library, String> {
             created: String::new(),
             seed: false,
         };
-        let _ = lib.add(meta); // refused only when full or invalid: nothing to do
+        let title = meta.title.clone();
+        if let Err(e) = lib.add(meta) {
+            left_out.push(format!("“{title}” could not be listed: {e}"));
+        }
     }
     for (k, text) in &all {
         if let StorageKey::Text(id) = classify_key(k) {
             if !lib.contains(&id) && crate::model::doc_id_for(text) == id {
                 let title = crate::textfile::title_from_text(text);
-                let _ = lib.add(DocMeta::new(text, &title, "", "")); // as above
+                if let Err(e) = lib.add(DocMeta::new(text, &title, "", "")) {
+                    left_out.push(format!("“{title}” could not be listed: {e}"));
+                }
             }
         }
     }
-    Ok(lib)
+    Ok((lib, left_out))
 }
 
 /// Writes `lib` under [`LIBRARY_KEY`]. When `*unsafe_to_write` (the stored
