@@ -274,7 +274,9 @@ fn compaction_keeps_another_tabs_journal_and_its_annotations() {
     let mut b = open(&mut kv, "b");
     edit(&mut kv, &mut b, &ts(5), |c| c.push(ann(9999, Label::Denial, &ts(5))));
     fill_until_compaction(&mut kv, &mut a, 0, 10);
-    assert!(kv.value(&journal_key(&id(), "a")).is_none(), "own journal removed");
+    // The own journal is cut down to the compacting save's change alone.
+    let own = merge::parse_record(kv.value(&journal_key(&id(), "a")).unwrap().as_bytes(), Some(&id()), None).unwrap().record;
+    assert_eq!(own.annotations.len(), 1, "the own journal holds only the last change");
     assert!(kv.value(&journal_key(&id(), "b")).is_some(), "a recent foreign journal is kept");
     let base = merge::parse_record(kv.value(&doc_key(&id())).unwrap().as_bytes(), Some(&id()), None).unwrap().record;
     assert!(base.annotations.iter().any(|x| x.id == "a9999"), "the base includes B's journal");
@@ -749,4 +751,29 @@ fn a_save_under_an_invalid_tab_id_is_refused_because_no_reader_would_see_it() {
     let cur = vec![ann(1, Label::Claim, &ts(1))];
     assert!(t.save(&mut kv, &meta(), &cur, &ts(1)).is_err());
     assert!(kv.map.is_empty());
+}
+
+/// Two compactions whose read-then-write windows overlap: the base written
+/// last (by a tab that read before the other's compaction) lacks the change
+/// the first compaction made; that change still lives in the first tab's
+/// journal (one writer), so a fresh load has it.
+#[test]
+fn a_base_overwritten_by_a_stale_compaction_keeps_the_compacting_change() {
+    let mut kv = MemKv::new();
+    let mut a = open(&mut kv, "a");
+    for n in 0..JOURNAL_MAX_ENTRIES {
+        let t = 10 + n as u64;
+        edit(&mut kv, &mut a, &ts(t), |c| c.push(ann(n, Label::Claim, &ts(t))));
+    }
+    // What a second tab read just before A's compaction: base + A's full journal.
+    let stale = fresh(&mut kv);
+    let t = 10 + JOURNAL_MAX_ENTRIES as u64;
+    let s = edit(&mut kv, &mut a, &ts(t), |c| c.push(ann(5000, Label::Denial, &ts(t))));
+    assert!(s.compacted);
+    // The other tab's base write lands after A's: it holds everything but A's last change.
+    let meta = annotator_core::library::DocMeta::new(TEXT, "t", "t", "");
+    kv.map.insert(doc_key(&id()), stale.to_json(&meta));
+    let f = fresh(&mut kv);
+    assert!(f.annotations.iter().any(|x| x.id == "a5000"), "the compacting save's change survives");
+    assert_eq!(f.annotations.len(), JOURNAL_MAX_ENTRIES + 1);
 }

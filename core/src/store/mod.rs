@@ -73,12 +73,14 @@
 //! saves after that simply writes its journal again (it keeps its content
 //! in memory until its own compaction).
 //!
-//! **Known limit**: local storage has no compare-and-set. Two compactions
-//! of one document whose read-then-write windows (a few milliseconds each)
-//! overlap can leave the base written by the later one without the delta
-//! the earlier one put straight into the base. Compactions happen once per
-//! 256 edits of a tab, so this needs two people editing in two tabs within
-//! the same few milliseconds at both tabs' 256th edit.
+//! **Overlapping compactions**: local storage has no compare-and-set, so
+//! two compactions of one document whose read-then-write windows (a few
+//! milliseconds each) overlap leave the base of the later writer. Nothing is
+//! lost by that: a compacting tab cuts its own journal down to the change of
+//! that save instead of removing it, so the one change that went only into
+//! the base also stays under a key with one writer, and every earlier entry
+//! of its journal was visible to the other tab's read. What remains is a
+//! window that spans two saves of one tab inside the other tab's compaction.
 
 pub mod backup;
 pub mod boot;

@@ -317,12 +317,24 @@ impl DocStore {
         merged.rev = top_rev + 1;
         // 2. The base, whole, with everything this tab can see.
         kv.set(&dk, &merged.to_json(meta))?;
-        // 3. Removals: own journal and the legacy one; a foreign journal
-        //    only when stale. Each only if it still holds what was merged.
+        // 3. This tab's journal now holds only this save's change: the base
+        //    has the rest, and should another tab's compaction overwrite the
+        //    base without this change, it still lives under a key with one
+        //    writer. (Should that write fail, the old journal stays: it is in
+        //    the base, and the next save compacts again.)
         let mut warning = None;
+        let mut own_after = self.own.clone();
+        let mut own_delta = delta.clone();
+        own_delta.rev = merged.rev;
+        match journal_to_json(&own_delta, meta, &self.tab, now).and_then(|j| kv.set(&own_key, &j)) {
+            Ok(()) => own_after = own_delta,
+            Err(e) => warning = Some(format!("this tab's journal could not be shortened ({e}); it is harmless")),
+        }
+        // 4. Removals: the legacy journal; a foreign journal only when
+        //    stale. Each only if it still holds what was merged.
         for (k, raw) in included {
             let removable =
-                k == own_key || matches!(classify_key(&k), StorageKey::Delta(_)) || is_stale(journal_written(&raw).as_deref(), now);
+                k != own_key && (matches!(classify_key(&k), StorageKey::Delta(_)) || is_stale(journal_written(&raw).as_deref(), now));
             if !removable {
                 continue;
             }
@@ -339,7 +351,7 @@ impl DocStore {
             }
         }
         self.known = merged;
-        self.own = DocRecord::default();
+        self.own = own_after;
         self.rewrite_whole = false;
         Ok(Ok(warning))
     }
