@@ -46,8 +46,12 @@ fn on_storage_event(e: &web_sys::StorageEvent, live: &Rc<RefCell<Live>>, ctx: &C
         }
         Foreign::OwnJournalRemoved => {
             // Another tab folded this tab's journal into the record: write it
-            // again, so nothing depends on that tab's write having landed.
+            // again, so nothing depends on that tab's write having landed. Not
+            // when the document was deleted for good (its data was removed).
             let library = live.borrow().library.clone().unwrap_or_default();
+            if !library.contains(&doc.id) {
+                return;
+            }
             let meta = meta_for(&library, &doc);
             let r = store.borrow_mut().rewrite_own(&mut LocalKv, &meta, &browser::now_iso());
             ctx.dispatch.dispatch(AppAction::SaveResult(r));
