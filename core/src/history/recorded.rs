@@ -1,0 +1,66 @@
+//! Applying actions to a [`State`] while recording them in a [`History`].
+
+use super::{Change, Entry, History};
+use crate::model::{Action, Annotation, ModelError, State};
+use std::rc::Rc;
+
+/// Applies `action` with [`State::apply`] and, when the annotations changed,
+/// records the step in `history` under `description`. Selection-only changes
+/// ([`Action::Select`], or an action that changed nothing) record nothing. A
+/// refused action changes neither the state nor the history.
+pub fn apply_recorded(state: &State, history: &mut History, action: Action, description: &str) -> Result<State, ModelError> {
+    apply_recorded_change(state, history, action, description).map(|(next, _)| next)
+}
+
+/// [`apply_recorded`], also returning the recorded change when the action
+/// names one annotation (add, retag, note, delete) and changed it: read off
+/// directly instead of comparing the whole lists, so a caller can update
+/// only what it touched. Imports (merges) are recorded by [`diff`](super::diff) and give `None`.
+pub fn apply_recorded_change(
+    state: &State,
+    history: &mut History,
+    action: Action,
+    description: &str,
+) -> Result<(State, Option<Change>), ModelError> {
+    let single = match &action {
+        Action::Add { id, .. } | Action::Retag { id, .. } | Action::SetNote { id, .. } | Action::Delete { id } => Some(id.clone()),
+        Action::Select(_) | Action::Merge(_) => None,
+    };
+    let next = state.apply(action)?;
+    if Rc::ptr_eq(&state.annotations, &next.annotations) {
+        return Ok((next, None));
+    }
+    match single {
+        Some(id) => {
+            let change = Change { before: state.get(&id).cloned(), after: next.get(&id).cloned() };
+            if change.before == change.after {
+                return Ok((next, None));
+            }
+            history.record(Entry::new(description, vec![change.clone()]));
+            Ok((next, Some(change)))
+        }
+        None => {
+            history.record_diff(description, &state.annotations, &next.annotations);
+            Ok((next, None))
+        }
+    }
+}
+
+/// [`History::undo`] on a [`State`]: the state with the annotations as they
+/// were before the latest step (the selection is kept if its annotation still
+/// exists, else cleared), and the step's description.
+pub fn undo_state(state: &State, history: &mut History) -> Option<(State, String)> {
+    let (list, description) = history.undo(&state.annotations)?;
+    Some((with_list(state, list), description))
+}
+
+/// [`History::redo`] on a [`State`], like [`undo_state`].
+pub fn redo_state(state: &State, history: &mut History) -> Option<(State, String)> {
+    let (list, description) = history.redo(&state.annotations)?;
+    Some((with_list(state, list), description))
+}
+
+fn with_list(state: &State, list: Vec<Annotation>) -> State {
+    let selected = state.selected.clone().filter(|id| list.iter().any(|a| &a.id == id));
+    State { doc: state.doc.clone(), annotations: Rc::new(list), selected }
+}
