@@ -88,6 +88,7 @@ pub mod extras;
 pub mod keys;
 pub mod kv;
 pub mod records;
+pub mod whole;
 
 pub use backup::back_up;
 pub use boot::{boot, save_library, update_library, Boot};

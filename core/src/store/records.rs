@@ -2,14 +2,16 @@
 //! tab, and the rules that keep two tabs from erasing each other's work
 //! (the numbered contract in [`crate::store`]).
 
-use super::backup::{back_up, find_backup};
-use super::keys::{classify_key, delta_key, doc_key, history_key, is_journal_of, journal_key, orphans_key, text_key, StorageKey};
+use super::backup::back_up;
+use super::keys::{classify_key, delta_key, doc_key, is_journal_of, journal_key, StorageKey};
 use super::kv::Kv;
 use crate::library::DocMeta;
 use crate::merge::{self, parse_timestamp, DocRecord};
 use crate::model::Annotation;
 use crate::text_index::TextIndex;
 use std::collections::HashMap;
+
+pub use super::whole::{delete_document, load_record, write_whole_record};
 
 /// Most entries (annotations plus tombstones) a tab's journal holds; a save
 /// that would pass it compacts instead (contract, step 3).
@@ -129,7 +131,7 @@ fn entries(r: &DocRecord) -> usize {
     r.annotations.len() + r.deleted.len()
 }
 
-fn parse(raw: &str, doc_id: &str, index: Option<&TextIndex>) -> Result<DocRecord, String> {
+pub(super) fn parse(raw: &str, doc_id: &str, index: Option<&TextIndex>) -> Result<DocRecord, String> {
     merge::parse_record(raw.as_bytes(), Some(doc_id), index).map(|s| s.record).map_err(|e| e.to_string())
 }
 
@@ -146,7 +148,7 @@ fn problem(kv: &mut dyn Kv, key: &str, raw: &str, reason: String, now_ms: u64) -
 }
 
 /// Every key of a journal of `doc_id` (all tabs and the legacy one).
-fn journal_keys(kv: &dyn Kv, doc_id: &str) -> Result<Vec<String>, String> {
+pub(super) fn journal_keys(kv: &dyn Kv, doc_id: &str) -> Result<Vec<String>, String> {
     Ok(kv.keys()?.into_iter().filter(|k| is_journal_of(k, doc_id)).collect())
 }
 
@@ -418,84 +420,4 @@ impl DocStore {
         let own = self.own.clone();
         self.write_own(kv, meta, &own, now)
     }
-}
-
-/// The merged view of document `doc_id` (base and every journal), read
-/// only, checked against `index` ("export all"). Unreadable parts are
-/// skipped; when nothing is readable and something is not, the first reason.
-pub fn load_record(kv: &dyn Kv, doc_id: &str, index: &TextIndex) -> Result<Option<DocRecord>, String> {
-    let mut keys = journal_keys(kv, doc_id)?;
-    keys.push(doc_key(doc_id));
-    let mut out: Option<DocRecord> = None;
-    let mut first_problem = None;
-    for k in keys {
-        if let Some(raw) = kv.get(&k)? {
-            match parse(&raw, doc_id, Some(index)) {
-                Ok(r) => match &mut out {
-                    Some(o) => *o = merge::merge(o, &r),
-                    None => out = Some(r),
-                },
-                Err(e) => {
-                    first_problem.get_or_insert(e);
-                }
-            }
-        }
-    }
-    match (out, first_problem) {
-        (None, Some(e)) => Err(e),
-        (out, _) => Ok(out),
-    }
-}
-
-/// Restores a backup: the base of `meta.id` becomes the merge of the stored
-/// view (base and every readable journal) with `record`; journals are left
-/// in place. An unreadable stored base is replaced only if a backup of it
-/// exists (opening the document makes one); otherwise `Err`, nothing written.
-pub fn write_whole_record(kv: &mut dyn Kv, meta: &DocMeta, record: &DocRecord) -> Result<(), String> {
-    let dk = doc_key(&meta.id);
-    let mut out = record.clone();
-    let mut top_rev = record.rev;
-    for k in journal_keys(kv, &meta.id)? {
-        if let Some(raw) = kv.get(&k)? {
-            if let Ok(r) = parse(&raw, &meta.id, None) {
-                out = merge::merge(&out, &r);
-            }
-        }
-    }
-    if let Some(raw) = kv.get(&dk)? {
-        match parse(&raw, &meta.id, None) {
-            Ok(base) => {
-                top_rev = top_rev.max(base.rev);
-                out = merge::merge(&base, &out);
-            }
-            Err(e) => {
-                if find_backup(kv, &dk, &raw)?.is_none() {
-                    return Err(format!(
-                        "the stored annotations of this document cannot be read ({e}) and are not backed up yet; open the document first"
-                    ));
-                }
-            }
-        }
-    }
-    out.rev = top_rev.max(out.rev) + 1;
-    kv.set(&dk, &out.to_json(meta))
-}
-
-/// Removes everything local storage holds for document `doc_id`: base,
-/// every journal (all tabs and the legacy one), text, history and orphans.
-/// Tries every removal and returns the first error. (IndexedDB is the app's.)
-pub fn delete_document(kv: &mut dyn Kv, doc_id: &str) -> Result<(), String> {
-    let mut keys = vec![doc_key(doc_id), delta_key(doc_id)];
-    let mut first_err = None;
-    match journal_keys(kv, doc_id) {
-        Ok(j) => keys.extend(j.into_iter().filter(|k| *k != delta_key(doc_id))),
-        Err(e) => first_err = Some(e),
-    }
-    keys.extend([text_key(doc_id), history_key(doc_id), orphans_key(doc_id)]);
-    for k in keys {
-        if let Err(e) = kv.remove(&k) {
-            first_err.get_or_insert(e);
-        }
-    }
-    first_err.map_or(Ok(()), Err)
 }
