@@ -188,7 +188,7 @@ async fn selection_via_window_addrange_is_read() {
 /// The autosave journal in the browser's real local storage, through the
 /// core's storage policy (`DocStore`) on `LocalKv`: each edit writes only
 /// this tab's small journal; past 256 entries the whole record is written and
-/// the journal removed; reading back (record merged with every journal)
+/// the journal cut down to that change; reading back (record merged with every journal)
 /// always gives the annotations as edited. A second tab's journal written
 /// meanwhile survives both tabs' writes.
 #[wasm_bindgen_test]
