@@ -975,3 +975,23 @@ fn external_shows_the_stored_annotations_without_an_undo_step_or_save() {
     let s2 = r(&s1, AppAction::External(vec![]));
     assert_eq!(s2.model.selected, None, "a selection that is gone is cleared");
 }
+
+/// After this tab's save wrote the whole record, the record also holds
+/// another tab's annotation whose `storage` event has not arrived. The
+/// autosave shows it with `ExternalRecord { base: what the tab showed,
+/// merged: what is stored }`; afterwards the shown list holds it, so the
+/// next save cannot read it as a deletion, and an edit made meanwhile stays.
+#[test]
+fn a_compaction_that_took_in_another_tabs_annotation_shows_it_and_keeps_later_edits() {
+    let base = stored_base();
+    let shown_at_save = base.annotations.clone();
+    let mut stored = base.clone();
+    stored.absorb(&DocRecord::new(vec![ann("w", "were injured", Label::Statistic)]).with_rev(2));
+    let saved_view = DocRecord { annotations: shown_at_save.clone(), deleted: stored.deleted.clone(), rev: stored.rev };
+    // An edit made after the save's snapshot: a new claim.
+    let s0 = r(&app(shown_at_save), tag_text(Label::Claim, "the claim", "c", T2));
+    let s1 = r(&s0, external(&saved_view, &stored, T3));
+    assert!(ids(&s1).contains(&"w".to_string()), "the other tab's annotation is shown");
+    assert!(ids(&s1).contains(&"c".to_string()), "the edit made meanwhile stays");
+    assert!(s1.revision > s0.revision, "the edit not stored yet is saved");
+}

@@ -15,6 +15,7 @@ use crate::state::{AppAction, AppState, Handle};
 use annotator_core::anchor::Orphan;
 use annotator_core::history::History;
 use annotator_core::library::counts_of;
+use annotator_core::merge::DocRecord;
 use annotator_core::store::extras;
 use annotator_core::store::records::DocStore;
 use std::cell::RefCell;
@@ -55,9 +56,15 @@ fn save_now(
         *written_orphans.borrow_mut() = Some(st.orphans.clone());
     }
     let still_open = ctx.session.doc_store().is_some_and(|s| Rc::ptr_eq(&s, store));
-    if saved.lost && still_open {
-        // Another tab's newer version of an annotation, or its later deletion, won.
-        ctx.dispatch.dispatch(AppAction::External(store.borrow().known.annotations.clone()));
+    if (saved.lost || saved.compacted) && still_open {
+        // What is stored now may differ from what this tab shows: another
+        // tab's newer version or later deletion won (`lost`), or the whole
+        // record took in other tabs' journals (`compacted`). Show it, merged
+        // with any edit made since `st` was taken; an annotation stored but
+        // not shown would otherwise read as a deletion at the next save.
+        let merged = store.borrow().known.clone();
+        let base = DocRecord { annotations: st.model.annotations.to_vec(), deleted: merged.deleted.clone(), rev: merged.rev };
+        ctx.dispatch.dispatch(AppAction::ExternalRecord { base: Rc::new(base), merged: Rc::new(merged), now: now.clone() });
     }
     if saved.wrote {
         let counts = counts_of(&store.borrow().known.annotations);
