@@ -777,3 +777,17 @@ fn a_base_overwritten_by_a_stale_compaction_keeps_the_compacting_change() {
     assert!(f.annotations.iter().any(|x| x.id == "a5000"), "the compacting save's change survives");
     assert_eq!(f.annotations.len(), JOURNAL_MAX_ENTRIES + 1);
 }
+
+/// An import of many annotations compacts at once; the journal does not
+/// keep a second copy of it (quota), and the next edit writes only a journal.
+#[test]
+fn a_large_compacting_change_is_not_kept_twice_and_the_next_edit_is_small() {
+    let mut kv = MemKv::new();
+    let mut a = open(&mut kv, "a");
+    let s = edit(&mut kv, &mut a, &ts(10), |c| c.extend((0..600).map(|n| ann(n, Label::Claim, &ts(10)))));
+    assert!(s.compacted);
+    assert!(kv.value(&journal_key(&id(), "a")).is_none(), "no second copy of the import");
+    let s = edit(&mut kv, &mut a, &ts(11), |c| c.push(ann(900, Label::Denial, &ts(11))));
+    assert!(!s.compacted, "the next edit is a small journal write");
+    assert_eq!(fresh(&mut kv).annotations.len(), 601);
+}

@@ -77,8 +77,10 @@
 //! two compactions of one document whose read-then-write windows (a few
 //! milliseconds each) overlap leave the base of the later writer. Nothing is
 //! lost by that: a compacting tab cuts its own journal down to the change of
-//! that save instead of removing it, so the one change that went only into
-//! the base also stays under a key with one writer, and every earlier entry
+//! that save instead of removing it (unless the change is large, an import
+//! of more than [`records::KEEP_AFTER_COMPACTION`] entries, which is not
+//! stored twice), so the one change that went only into the base also stays
+//! under a key with one writer, and every earlier entry
 //! of its journal was visible to the other tab's read. What remains is a
 //! window that spans two saves of one tab inside the other tab's compaction.
 

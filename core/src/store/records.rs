@@ -16,6 +16,9 @@ pub use super::whole::{delete_document, load_record, write_whole_record};
 /// Most entries (annotations plus tombstones) a tab's journal holds; a save
 /// that would pass it compacts instead (contract, step 3).
 pub const JOURNAL_MAX_ENTRIES: usize = 256;
+/// Most entries of a compacting save's change kept in the tab's journal
+/// after the compaction (a larger change, an import, is only in the base).
+pub const KEEP_AFTER_COMPACTION: usize = 64;
 /// A foreign journal last written more than this many seconds before a
 /// compaction that included it is removed by that compaction (step 4).
 pub const STALE_JOURNAL_SECS: i64 = 3600;
@@ -322,13 +325,21 @@ impl DocStore {
         // 3. This tab's journal now holds only this save's change: the base
         //    has the rest, and should another tab's compaction overwrite the
         //    base without this change, it still lives under a key with one
-        //    writer. (Should that write fail, the old journal stays: it is in
-        //    the base, and the next save compacts again.)
+        //    writer. A large change (an import) is not kept twice: the
+        //    journal is removed then, as the stored copy would double its
+        //    size in a 5 MB quota. (Should the write or removal fail, the old
+        //    journal stays: it is in the base, and the next save compacts again.)
         let mut warning = None;
         let mut own_after = self.own.clone();
         let mut own_delta = delta.clone();
         own_delta.rev = merged.rev;
-        match journal_to_json(&own_delta, meta, &self.tab, now).and_then(|j| kv.set(&own_key, &j)) {
+        let step = if entries(delta) <= KEEP_AFTER_COMPACTION {
+            journal_to_json(&own_delta, meta, &self.tab, now).and_then(|j| kv.set(&own_key, &j))
+        } else {
+            own_delta = DocRecord::default();
+            kv.remove(&own_key)
+        };
+        match step {
             Ok(()) => own_after = own_delta,
             Err(e) => warning = Some(format!("this tab's journal could not be shortened ({e}); it is harmless")),
         }
