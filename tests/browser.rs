@@ -96,6 +96,8 @@ fn ann(id: &str, text: &TextIndex, start: usize, end: usize, label: Label) -> An
         quote: text.slice_cp(start, end).unwrap().into(),
         label,
         note: String::new(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: String::new(),
         modified: String::new(),
     }

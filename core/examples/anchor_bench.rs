@@ -120,6 +120,8 @@ fn main() {
                 quote: old.slice_cp(s, e).unwrap_or("").to_string(),
                 label: Label::ALL[i % 3],
                 note: String::new(),
+                speaker: String::new(),
+                verdict: String::new(),
                 created: "2024-01-01T00:00:00Z".into(),
                 modified: "2024-01-01T00:00:00Z".into(),
             }

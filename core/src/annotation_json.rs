@@ -2,7 +2,8 @@
 //!
 //! ```json
 //! { "id": "a1", "start": 10, "end": 25, "quote": "…", "label": "claim",
-//!   "note": "…", "created": "<RFC 3339>", "modified": "<RFC 3339>" }
+//!   "note": "…", "speaker": "…", "verdict": "Mostly false",
+//!   "created": "<RFC 3339>", "modified": "<RFC 3339>" }
 //! ```
 //!
 //! It is the element of `annotations` in native files ([`crate::native`],
@@ -22,7 +23,10 @@
 //! non-empty `quote` ([`Check::Reanchor`]); `label` one of claim, denial,
 //! statistic (any case; or as the caller's label policy decides); `note`
 //! missing, null or a string of at most [`MAX_NOTE_CP`] code points;
-//! `created` and `modified` missing, null or strings.
+//! `speaker` and `verdict` missing, null or strings of at most
+//! [`MAX_ATTRIBUTE_CP`] code points (white space runs become one space, the
+//! ends are trimmed; the writer leaves them out when empty, so files without
+//! them read exactly as before); `created` and `modified` missing, null or strings.
 //!
 //! **Missing times (one rule for every reader):** a missing or null
 //! `created` is `""`, the unknown time ([`crate::time::compare_timestamps`]
@@ -43,7 +47,7 @@
 //! (`Annotation`'s own serde derive is the undo history's format, not this one.)
 
 use crate::json_fields::{field, get_offset, get_str, opt_str, ImportError};
-use crate::model::{shorten, Annotation, Label};
+use crate::model::{clean_attribute, shorten, Annotation, Label, MAX_ATTRIBUTE_CP};
 use crate::text_index::TextIndex;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -136,6 +140,15 @@ where
     if note.chars().count() > MAX_NOTE_CP {
         return Err(field(format!("{path}.note"), format!("is longer than {MAX_NOTE_CP} characters")));
     }
+    let mut attrs = [String::new(), String::new()];
+    for (slot, key) in attrs.iter_mut().zip(["speaker", "verdict"]) {
+        let v = opt_str(obj, key, path)?.unwrap_or("");
+        if v.chars().count() > MAX_ATTRIBUTE_CP {
+            return Err(field(format!("{path}.{key}"), format!("is longer than {MAX_ATTRIBUTE_CP} characters")));
+        }
+        *slot = clean_attribute(v);
+    }
+    let [speaker, verdict] = attrs;
     let created = opt_str(obj, "created", path)?.unwrap_or("");
     let modified = opt_str(obj, "modified", path)?.unwrap_or(created);
     let Some(label) = label else { return Ok(None) };
@@ -146,6 +159,8 @@ where
         quote: quote.to_string(),
         label,
         note: note.to_string(),
+        speaker,
+        verdict,
         created: created.to_string(),
         modified: modified.to_string(),
     }))
@@ -201,7 +216,11 @@ struct AnnotationOut<'a> {
     modified: &'a str,
     note: &'a str,
     quote: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    speaker: &'a str,
     start: usize,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    verdict: &'a str,
 }
 
 impl Serialize for Annotations<'_> {
@@ -214,7 +233,9 @@ impl Serialize for Annotations<'_> {
             modified: &a.modified,
             note: &a.note,
             quote: &a.quote,
+            speaker: &a.speaker,
             start: a.start,
+            verdict: &a.verdict,
         }))
     }
 }

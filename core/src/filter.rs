@@ -1,5 +1,5 @@
 //! Which annotations the list and the highlights show: a label toggle per
-//! label and a text search over quotes and notes.
+//! label and a text search over quotes, notes, speakers and verdicts.
 
 use crate::model::{Annotation, Label};
 
@@ -8,7 +8,7 @@ use crate::model::{Annotation, Label};
 pub struct Filter {
     /// Whether each label is shown, in [`Label::ALL`] order (`label as usize`).
     pub labels: [bool; 3],
-    /// Text searched for in the quote and the note. Case-insensitive
+    /// Text searched for in the quote, the note, the speaker and the verdict. Case-insensitive
     /// (Unicode lower-casing); leading/trailing whitespace is ignored and an
     /// empty (or blank) query matches everything.
     pub query: String,
@@ -50,13 +50,13 @@ impl Filter {
     }
 
     /// Whether `a` is shown: its label is on, and the query is blank or a
-    /// case-insensitive substring of its quote or its note.
+    /// case-insensitive substring of its quote, note, speaker or verdict.
     pub fn matches(&self, a: &Annotation) -> bool {
         self.shows(a.label) && self.query_matches(&fold(self.query.trim()), a)
     }
 
     fn query_matches(&self, folded_query: &str, a: &Annotation) -> bool {
-        folded_query.is_empty() || fold(&a.quote).contains(folded_query) || fold(&a.note).contains(folded_query)
+        folded_query.is_empty() || [&a.quote, &a.note, &a.speaker, &a.verdict].into_iter().any(|t| fold(t).contains(folded_query))
     }
 
     /// The annotations of `anns` this filter shows, in their order. Folds the

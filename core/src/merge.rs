@@ -441,5 +441,7 @@ pub fn version_cmp(a: &Annotation, b: &Annotation) -> Ordering {
         .then_with(|| a.label.cmp(&b.label))
         .then_with(|| a.quote.cmp(&b.quote))
         .then_with(|| a.note.cmp(&b.note))
+        .then_with(|| a.speaker.cmp(&b.speaker))
+        .then_with(|| a.verdict.cmp(&b.verdict))
         .then_with(|| a.id.cmp(&b.id))
 }

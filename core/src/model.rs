@@ -72,6 +72,12 @@ pub struct Annotation {
     pub label: Label,
     #[serde(default)]
     pub note: String,
+    /// Who made the statement (free text, may be empty).
+    #[serde(default)]
+    pub speaker: String,
+    /// The fact-check verdict ([`VERDICTS`] or free text, may be empty).
+    #[serde(default)]
+    pub verdict: String,
     /// RFC 3339 timestamp.
     pub created: String,
     /// RFC 3339 timestamp.
@@ -79,14 +85,50 @@ pub struct Annotation {
 }
 
 impl Annotation {
-    /// Whether `other` says the same thing: span, quote, label and note
-    /// (not the id, not the timestamps).
+    /// Whether `other` says the same thing: span, quote, label, note,
+    /// speaker and verdict (not the id, not the timestamps).
     pub fn same_content(&self, other: &Annotation) -> bool {
         self.start == other.start
             && self.end == other.end
             && self.label == other.label
             && self.note == other.note
+            && self.speaker == other.speaker
+            && self.verdict == other.verdict
             && self.quote == other.quote
+    }
+
+    /// A new annotation of `quote` at `[start, end)` with no note, speaker or verdict.
+    pub fn new(id: &str, start: usize, end: usize, quote: &str, label: Label, now: &str) -> Self {
+        Annotation {
+            id: id.to_string(),
+            start,
+            end,
+            quote: quote.to_string(),
+            label,
+            note: String::new(),
+            speaker: String::new(),
+            verdict: String::new(),
+            created: now.to_string(),
+            modified: now.to_string(),
+        }
+    }
+}
+
+/// The verdicts offered (a verdict may also be free text).
+pub const VERDICTS: [&str; 7] = ["True", "Mostly true", "Half true", "Mostly false", "False", "Misleading", "Unverifiable"];
+/// Longest speaker or verdict, in code points.
+pub const MAX_ATTRIBUTE_CP: usize = 200;
+
+/// Cleans a speaker or verdict as typed: trimmed, runs of white space and
+/// control characters become one space. May return `""`.
+pub fn clean_attribute(raw: &str) -> String {
+    raw.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+impl Annotation {
+    /// `true` when it has neither speaker nor verdict.
+    pub fn has_no_attributes(&self) -> bool {
+        self.speaker.is_empty() && self.verdict.is_empty()
     }
 }
 
@@ -136,6 +178,8 @@ pub enum ModelError {
     DuplicateId(String),
     /// An identical span with the same label exists already.
     DuplicateSpan { label: Label, quote: String },
+    /// A speaker or verdict longer than `max` code points.
+    AttributeTooLong { what: &'static str, max: usize },
 }
 
 impl fmt::Display for ModelError {
@@ -150,6 +194,7 @@ impl fmt::Display for ModelError {
             ModelError::DuplicateSpan { label, quote } => {
                 write!(f, "“{}” is already tagged {}.", shorten(quote, 60), label)
             }
+            ModelError::AttributeTooLong { what, max } => write!(f, "The {what} is too long: at most {max} characters."),
         }
     }
 }
@@ -227,6 +272,9 @@ pub enum Action {
     Retag { id: String, label: Label, now: String },
     /// Replace the note of an annotation.
     SetNote { id: String, note: String, now: String },
+    /// Replace the speaker and verdict of an annotation (cleaned with
+    /// [`clean_attribute`]; each at most [`MAX_ATTRIBUTE_CP`] code points).
+    SetAttributes { id: String, speaker: String, verdict: String, now: String },
     /// Remove an annotation.
     Delete { id: String },
     /// Select (or clear the selection of) an annotation.
@@ -291,7 +339,7 @@ impl State {
                 if let Some(dup) = self.annotations.iter().find(|a| a.start == start && a.end == end && a.label == label) {
                     return Err(ModelError::DuplicateSpan { label, quote: dup.quote.clone() });
                 }
-                let ann = Annotation { id: id.clone(), start, end, quote, label, note: String::new(), created: now.clone(), modified: now };
+                let ann = Annotation::new(&id, start, end, &quote, label, &now);
                 let list = Rc::make_mut(&mut next.annotations);
                 let at = list.partition_point(|a| text_order(a, &ann).is_lt());
                 list.insert(at, ann);
@@ -307,6 +355,22 @@ impl State {
                 let i = self.position(&id)?;
                 let list = Rc::make_mut(&mut next.annotations);
                 list[i].note = note;
+                list[i].modified = now;
+            }
+            Action::SetAttributes { id, speaker, verdict, now } => {
+                let i = self.position(&id)?;
+                let (speaker, verdict) = (clean_attribute(&speaker), clean_attribute(&verdict));
+                for (what, v) in [("speaker", &speaker), ("verdict", &verdict)] {
+                    if v.chars().count() > MAX_ATTRIBUTE_CP {
+                        return Err(ModelError::AttributeTooLong { what, max: MAX_ATTRIBUTE_CP });
+                    }
+                }
+                if self.annotations[i].speaker == speaker && self.annotations[i].verdict == verdict {
+                    return Ok(next);
+                }
+                let list = Rc::make_mut(&mut next.annotations);
+                list[i].speaker = speaker;
+                list[i].verdict = verdict;
                 list[i].modified = now;
             }
             Action::Delete { id } => {

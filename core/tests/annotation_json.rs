@@ -116,6 +116,8 @@ fn every_writer_writes_the_same_objects() {
         quote: "Kabul".into(),
         label: Label::Denial,
         note: "n".into(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: "2024-05-01T10:00:00Z".into(),
         modified: "2024-05-02T10:00:00Z".into(),
     }];
@@ -148,6 +150,8 @@ fn annotation_strategy() -> impl Strategy<Value = Vec<Annotation>> {
                         quote: ix.slice_cp(start, end).unwrap().to_string(),
                         label: Label::ALL[l],
                         note,
+                        speaker: String::new(),
+                        verdict: String::new(),
                         modified: if edited { "2025-01-01T00:00:00.5+02:00".into() } else { created.clone() },
                         created,
                     }

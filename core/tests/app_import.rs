@@ -103,6 +103,8 @@ fn a_native_file_made_for_another_text_is_re_anchored_by_its_quotes() {
         quote: ix.slice_cp(s + 7, e + 7).unwrap().into(),
         label: Label::Claim,
         note: String::new(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: T0.into(),
         modified: T0.into(),
     };

@@ -50,6 +50,8 @@ fn ann(ix: &TextIndex, id: &str, start: usize, end: usize, label: Label, note: &
         quote: ix.slice_cp(start, end).unwrap().to_string(),
         label,
         note: note.into(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: "2024-05-01T10:00:00.000Z".into(),
         modified: "2024-05-03T08:30:00.000Z".into(),
     }

@@ -432,6 +432,7 @@ proptest! {
                         && !model.values().any(|a| a.start == *start && a.end == *end && a.label == *label)
                 }
                 Action::Retag { id, .. } | Action::SetNote { id, .. } | Action::Delete { id } => model.contains_key(id),
+                Action::SetAttributes { id, .. } => model.contains_key(id),
                 Action::Select(sel) => sel.as_ref().is_none_or(|id| model.contains_key(id)),
                 Action::Merge(_) => true,
             };
@@ -442,7 +443,7 @@ proptest! {
                         Action::Add { id, start, end, label, now } => {
                             model.insert(id.clone(), Annotation {
                                 id, start, end, quote: naive_slice(&text, start, end), label,
-                                note: String::new(), created: now.clone(), modified: now,
+                                note: String::new(), speaker: String::new(), verdict: String::new(), created: now.clone(), modified: now,
                             });
                         }
                         Action::Retag { id, label, now } => {
@@ -454,6 +455,14 @@ proptest! {
                             let a = model.get_mut(&id).unwrap();
                             a.note = note;
                             a.modified = now;
+                        }
+                        Action::SetAttributes { id, speaker, verdict, now } => {
+                            let a = model.get_mut(&id).unwrap();
+                            if a.speaker != speaker || a.verdict != verdict {
+                                a.speaker = speaker;
+                                a.verdict = verdict;
+                                a.modified = now;
+                            }
                         }
                         Action::Delete { id } => {
                             model.remove(&id);

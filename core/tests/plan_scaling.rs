@@ -222,6 +222,8 @@ fn build_annotations(text: &str, n: usize, seed: u64) -> Vec<Annotation> {
             quote: chars[s..e].iter().collect(),
             label: Label::ALL[k % 3],
             note: String::new(),
+            speaker: String::new(),
+            verdict: String::new(),
             created: "2026-01-01T00:00:00.000Z".into(),
             modified: "2026-01-01T00:00:00.000Z".into(),
         })
@@ -450,6 +452,8 @@ fn an_edit_updates_the_same_few_paragraphs_whatever_the_document_size() {
             quote,
             label: Label::Claim,
             note: String::new(),
+            speaker: String::new(),
+            verdict: String::new(),
             created: "t".into(),
             modified: "t".into(),
         };

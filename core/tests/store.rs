@@ -51,6 +51,8 @@ fn ann(n: usize, label: Label, t: &str) -> Annotation {
         quote: TEXT.chars().skip(start).take(3).collect(),
         label,
         note: String::new(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: t.to_string(),
         modified: t.to_string(),
     }
@@ -449,6 +451,8 @@ fn history_and_orphans_round_trip_and_report_unreadable_values() {
         label: Label::Denial,
         quote: "gone".into(),
         note: "n".into(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: ts(1),
         modified: ts(1),
         start_hint: Some(3),

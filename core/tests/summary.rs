@@ -17,6 +17,8 @@ fn span(id: &str, start: usize, end: usize, label: Label) -> Annotation {
         quote: "x".repeat(end - start),
         label,
         note: String::new(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: String::new(),
         modified: String::new(),
     }
@@ -119,6 +121,8 @@ fn noted(quote: &str, note: &str, label: Label) -> Annotation {
         quote: quote.into(),
         label,
         note: note.into(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: String::new(),
         modified: String::new(),
     }

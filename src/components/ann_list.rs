@@ -1,6 +1,7 @@
 //! The annotation list (text order) with counts per label, filters, search,
-//! and an in-place note editor for the selected annotation.
+//! and an in-place editor of the selected annotation's note, speaker and verdict.
 
+use super::attributes::AttributesEditor;
 use annotator_core::filter::Filter;
 use annotator_core::model::shorten;
 use annotator_core::{Annotation, Label};
@@ -21,6 +22,8 @@ pub struct AnnListProps {
     pub onactivate: Callback<String>,
     /// Called with (id, note) when a note edit is committed.
     pub onnote: Callback<(String, String)>,
+    /// Called with (id, speaker, verdict) when either is committed.
+    pub onattrs: Callback<(String, String, String)>,
     pub ontoggle: Callback<Label>,
     pub onquery: Callback<String>,
     /// A request to focus the note editor (id, nonce).
@@ -37,6 +40,7 @@ impl PartialEq for AnnListProps {
             && self.counts == o.counts
             && self.onactivate == o.onactivate
             && self.onnote == o.onnote
+            && self.onattrs == o.onattrs
             && self.ontoggle == o.ontoggle
             && self.onquery == o.onquery
             && self.edit_note == o.edit_note
@@ -72,6 +76,8 @@ fn ann_item(props: &AnnItemProps) -> Html {
                 <span class={classes!("tag", a.label.as_str())}>{ a.label.display() }</span>
                 <q class="quote">{ shorten(&a.quote, 160) }</q>
                 <span class="pos">{ format!("{}–{}", a.start, a.end) }</span>
+                if !a.speaker.is_empty() { <span class="attr-speaker">{ format!("Speaker: {}", shorten(&a.speaker, 60)) }</span> }
+                if !a.verdict.is_empty() { <span class="attr-verdict">{ format!("Verdict: {}", shorten(&a.verdict, 60)) }</span> }
                 if !a.note.is_empty() { <span class="note">{ shorten(&a.note, 200) }</span> }
             </button>
         </li>
@@ -132,6 +138,14 @@ pub fn ann_list(props: &AnnListProps) -> Html {
         let posinset = from + i + 1;
         html! { <AnnItem key={a.id.clone()} ann={(*a).clone()} {current} {posinset} {setsize} onactivate={props.onactivate.clone()} /> }
     });
+    // Speakers already used in this document (suggestions), per list.
+    let speakers = use_memo(crate::hooks::ByPtr(props.annotations.clone()), |anns| {
+        let mut v: Vec<String> = anns.0.iter().filter(|a| !a.speaker.is_empty()).map(|a| a.speaker.clone()).collect();
+        v.sort();
+        v.dedup();
+        Rc::new(v)
+    });
+    let speakers: Rc<Vec<String>> = (*speakers).clone();
     let editor = props.selected.as_deref().and_then(|sel| props.annotations.iter().find(|a| a.id == sel)).map(|a| {
         let onnote = props.onnote.clone();
         let id_c = a.id.clone();
@@ -164,6 +178,7 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                         aria-label={format!("Note for {} “{}”", a.label, shorten(&a.quote, 40))}
                         placeholder="Add a note (Enter on the annotation opens this; Ctrl+Enter saves)" {onchange} {onkeydown} />
                 </label>
+                <AttributesEditor ann={a.clone()} speakers={speakers.clone()} onattrs={props.onattrs.clone()} />
             </section>
         }
     });
@@ -198,7 +213,7 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                         </label>
                     }
                 }) }
-                <input type="search" class="search" placeholder="Search quotes and notes" aria-label="Search annotations"
+                <input type="search" class="search" placeholder="Search quotes, notes, speakers, verdicts" aria-label="Search annotations"
                     value={props.filter.query.clone()} {oninput} />
             </fieldset>
             if total == 0 {

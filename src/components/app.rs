@@ -94,6 +94,9 @@ pub fn app() -> Html {
     let onnote = use_callback(dispatch.clone(), |(id, note): (String, String), d| {
         d.dispatch(AppAction::SetNote { id, note, now: browser::now_iso() })
     });
+    let onattrs = use_callback(dispatch.clone(), |(id, speaker, verdict): (String, String, String), d| {
+        d.dispatch(AppAction::SetAttributes { id, speaker, verdict, now: browser::now_iso() })
+    });
     let ontoggle = use_callback(dispatch.clone(), |l: Label, d| d.dispatch(AppAction::ToggleLabel(l)));
     let onquery = use_callback(dispatch.clone(), |q: String, d| d.dispatch(AppAction::SetQuery(q)));
     let onhighlight = use_callback(dispatch.clone(), |ids: Vec<Rc<str>>, d| {
@@ -240,7 +243,7 @@ pub fn app() -> Html {
                     <Legend />
                     <OrphanList {orphans} {onreattach} ondelete={ondeleteorphan} />
                     <AnnList annotations={state.model.annotations.clone()} filter={state.filter.clone()}
-                        selected={state.model.selected.clone()} counts={state.model.counts()} {onactivate} {onnote}
+                        selected={state.model.selected.clone()} counts={state.model.counts()} {onactivate} {onnote} {onattrs}
                         {ontoggle} {onquery} edit_note={state.edit_note.clone()} />
                     <SummaryView annotations={state.model.annotations.clone()} total_cp={doc.index.len_cp()} />
                     <Documents docs={Rc::new(state.library.docs.clone())} current={AttrValue::from(doc.id.clone())} onopen={onopendoc}

@@ -77,6 +77,10 @@ pub struct Candidate {
     pub id: String,
     pub label: Label,
     pub note: String,
+    /// Who made the statement ("" if none).
+    pub speaker: String,
+    /// The verdict ("" if none).
+    pub verdict: String,
     pub created: String,
     pub modified: String,
     /// The quoted text. Empty when the file gave only a position (then the
@@ -107,6 +111,8 @@ impl Candidate {
             id: a.id.clone(),
             label: a.label,
             note: a.note.clone(),
+            speaker: a.speaker.clone(),
+            verdict: a.verdict.clone(),
             created: a.created.clone(),
             modified: a.modified.clone(),
             quote: a.quote.clone(),
@@ -118,7 +124,18 @@ impl Candidate {
     }
 
     fn into_annotation(self, start: usize, end: usize, quote: String) -> Annotation {
-        Annotation { id: self.id, start, end, quote, label: self.label, note: self.note, created: self.created, modified: self.modified }
+        Annotation {
+            id: self.id,
+            start,
+            end,
+            quote,
+            label: self.label,
+            note: self.note,
+            speaker: self.speaker,
+            verdict: self.verdict,
+            created: self.created,
+            modified: self.modified,
+        }
     }
 }
 

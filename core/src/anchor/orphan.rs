@@ -13,6 +13,8 @@ pub struct Orphan {
     /// The quote from the file (not found in the current text).
     pub quote: String,
     pub note: String,
+    pub speaker: String,
+    pub verdict: String,
     pub created: String,
     pub modified: String,
     /// Old position from the file (code points; not valid in the current text).
@@ -29,6 +31,8 @@ impl Orphan {
             label: c.label,
             quote: c.quote,
             note: c.note,
+            speaker: c.speaker,
+            verdict: c.verdict,
             created: c.created,
             modified: c.modified,
             start_hint: c.start_hint,
@@ -57,6 +61,8 @@ impl Orphan {
             quote,
             label: self.label,
             note: self.note.clone(),
+            speaker: self.speaker.clone(),
+            verdict: self.verdict.clone(),
             created: self.created.clone(),
             modified: now.to_string(),
         })

@@ -39,6 +39,13 @@ pub enum AppAction {
         note: String,
         now: String,
     },
+    /// Replace an annotation's speaker and verdict (one undo step).
+    SetAttributes {
+        id: String,
+        speaker: String,
+        verdict: String,
+        now: String,
+    },
     /// Focus the note editor of the selected annotation.
     EditNote,
     /// Annotation files were read (`names` joined for messages): import them,

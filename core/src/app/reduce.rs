@@ -35,6 +35,20 @@ impl AppState {
                 }
                 self.change(Action::SetNote { id, note, now }, "Edit note", "Note saved".into())
             }
+            AppAction::SetAttributes { id, speaker, verdict, now } => {
+                let a = self.model.get(&id)?;
+                let (speaker, verdict) = (crate::model::clean_attribute(&speaker), crate::model::clean_attribute(&verdict));
+                if a.speaker == speaker && a.verdict == verdict {
+                    return None;
+                }
+                let what = match (a.speaker != speaker, a.verdict != verdict) {
+                    (true, false) => "Set speaker",
+                    (false, true) => "Set verdict",
+                    _ => "Set speaker and verdict",
+                };
+                let announce = format!("{what}: {}", describe_attributes(&speaker, &verdict));
+                self.change(Action::SetAttributes { id, speaker, verdict, now }, what, announce)
+            }
             AppAction::EditNote => match self.model.selected.clone() {
                 Some(id) => {
                     let mut next = self.clone();
@@ -305,5 +319,16 @@ impl AppState {
             }
             None => self.notice(format!("No annotation with id {id}.")),
         }
+    }
+}
+
+/// "speaker Ali, verdict False" (or "none") for announcements.
+fn describe_attributes(speaker: &str, verdict: &str) -> String {
+    let parts: Vec<String> =
+        [("speaker", speaker), ("verdict", verdict)].into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k} {v}")).collect();
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(", ")
     }
 }

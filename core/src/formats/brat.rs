@@ -324,6 +324,8 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
             id,
             label: t.label,
             note: note_of.remove(&t.tid).unwrap_or_default(),
+            speaker: String::new(),
+            verdict: String::new(),
             created: opts.now.clone(),
             modified: opts.now.clone(),
             quote,

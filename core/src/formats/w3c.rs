@@ -349,6 +349,8 @@ fn parse_annotation(
         id,
         label,
         note: note.to_string(),
+        speaker: String::new(),
+        verdict: String::new(),
         created,
         modified,
         quote: exact.to_string(),

@@ -23,7 +23,11 @@ pub fn apply_recorded_change(
     description: &str,
 ) -> Result<(State, Option<Change>), ModelError> {
     let single = match &action {
-        Action::Add { id, .. } | Action::Retag { id, .. } | Action::SetNote { id, .. } | Action::Delete { id } => Some(id.clone()),
+        Action::Add { id, .. }
+        | Action::Retag { id, .. }
+        | Action::SetNote { id, .. }
+        | Action::SetAttributes { id, .. }
+        | Action::Delete { id } => Some(id.clone()),
         Action::Select(_) | Action::Merge(_) => None,
     };
     let next = state.apply(action)?;

@@ -37,7 +37,18 @@ pub fn span(needle: &str) -> (usize, usize) {
 /// An annotation of [`TEXT`] over `needle`, created and modified at `T0`.
 pub fn ann(id: &str, needle: &str, label: Label) -> Annotation {
     let (start, end) = span(needle);
-    Annotation { id: id.into(), start, end, quote: needle.into(), label, note: String::new(), created: T0.into(), modified: T0.into() }
+    Annotation {
+        id: id.into(),
+        start,
+        end,
+        quote: needle.into(),
+        label,
+        note: String::new(),
+        speaker: String::new(),
+        verdict: String::new(),
+        created: T0.into(),
+        modified: T0.into(),
+    }
 }
 
 /// The app showing `anns` of [`TEXT`], empty history, no orphans.
@@ -115,6 +126,8 @@ pub fn orphan(id: &str, quote: &str, label: Label) -> Orphan {
         label,
         quote: quote.into(),
         note: "from the file".into(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: T0.into(),
         modified: T0.into(),
         start_hint: Some(3),

@@ -153,6 +153,8 @@ pub fn ann(text: &str, id: &str, start: usize, end: usize, label: Label) -> Anno
         quote: naive_slice(text, start, end),
         label,
         note: String::new(),
+        speaker: String::new(),
+        verdict: String::new(),
         created: "2024-01-01T00:00:00Z".into(),
         modified: "2024-01-01T00:00:00Z".into(),
     }
