@@ -90,3 +90,43 @@ pub fn summarize(anns: &[Annotation], total_cp: usize, bins: usize) -> Summary {
     let share = if total_cp == 0 { 0.0 } else { (covered_cp as f64 / total_cp as f64).clamp(0.0, 1.0) };
     Summary { counts, covered_cp, total_cp, share, distribution }
 }
+
+/// The fact-check side of a summary: claims by verdict and who is quoted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FactCheck {
+    /// Claims per verdict: the offered verdicts first in their order
+    /// ([`crate::model::VERDICTS`]), then free-text verdicts alphabetically;
+    /// only verdicts that occur.
+    pub claims_by_verdict: Vec<(String, usize)>,
+    /// Claims without a verdict.
+    pub claims_without_verdict: usize,
+    /// Speakers with how many annotations (any label) name them, most first,
+    /// then alphabetically.
+    pub speakers: Vec<(String, usize)>,
+}
+
+/// Counts verdicts of claims and speakers of all annotations in `anns`. O(n log n).
+pub fn fact_check(anns: &[Annotation]) -> FactCheck {
+    use std::collections::BTreeMap;
+    let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut speakers: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut without = 0;
+    for a in anns {
+        if !a.speaker.is_empty() {
+            *speakers.entry(a.speaker.as_str()).or_default() += 1;
+        }
+        if a.label == Label::Claim {
+            if a.verdict.is_empty() {
+                without += 1;
+            } else {
+                *verdicts.entry(a.verdict.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let rank = |v: &str| crate::model::VERDICTS.iter().position(|x| *x == v).unwrap_or(usize::MAX);
+    let mut claims_by_verdict: Vec<(String, usize)> = verdicts.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
+    claims_by_verdict.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
+    let mut speakers: Vec<(String, usize)> = speakers.into_iter().map(|(s, n)| (s.to_string(), n)).collect();
+    speakers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    FactCheck { claims_by_verdict, claims_without_verdict: without, speakers }
+}

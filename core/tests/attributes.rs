@@ -91,3 +91,26 @@ fn two_tabs_setting_different_verdicts_keep_the_later_one_whichever_merges_first
         assert_eq!(m.annotations[0].verdict, "False");
     }
 }
+
+#[test]
+fn the_summary_counts_claims_by_verdict_and_speakers() {
+    use annotator_core::summary::fact_check;
+    let mut anns = vec![
+        ann("c1", "Kabul", Label::Claim),
+        ann("c2", "denied", Label::Claim),
+        ann("c3", "the claim", Label::Claim),
+        ann("c4", "Islamabad", Label::Claim),
+        ann("d1", "were injured", Label::Denial),
+    ];
+    anns[0].verdict = "False".into();
+    anns[1].verdict = "dubious".into();
+    anns[2].verdict = "True".into();
+    anns[0].speaker = "Asif".into();
+    anns[4].speaker = "Asif".into();
+    anns[2].speaker = "ISPR".into();
+    anns[4].verdict = "False".into(); // a denial's verdict is not a claim's
+    let f = fact_check(&anns);
+    assert_eq!(f.claims_by_verdict, vec![("True".to_string(), 1), ("False".to_string(), 1), ("dubious".to_string(), 1)]);
+    assert_eq!(f.claims_without_verdict, 1);
+    assert_eq!(f.speakers, vec![("Asif".to_string(), 2), ("ISPR".to_string(), 1)]);
+}

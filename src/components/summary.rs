@@ -1,8 +1,8 @@
-//! The summary view: counts per label, share of the text covered, and a
-//! small chart of where in the article each label occurs.
+//! The summary view: counts per label, share of the text covered, claims by
+//! verdict, speakers, and a small chart of where in the article each label occurs.
 
 use annotator_core::model::decimal;
-use annotator_core::summary::summarize;
+use annotator_core::summary::{fact_check, summarize};
 use annotator_core::{Annotation, Label};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -42,6 +42,8 @@ pub fn summary_view(props: &SummaryProps) -> Html {
         };
     }
     let s = summarize(&props.annotations, props.total_cp, BINS);
+    let fc = fact_check(&props.annotations);
+    let claims = s.count(Label::Claim);
     let max = s.max_bin().max(1) as f64;
     let (w, row_h) = (BINS as f64 * 6.0, 22.0);
     let rows = Label::ALL.into_iter().enumerate().map(|(r, l)| {
@@ -74,6 +76,19 @@ pub fn summary_view(props: &SummaryProps) -> Html {
                 { for Label::ALL.into_iter().map(|l| html! { <><dt>{ l.display() }</dt><dd>{ s.count(l) }</dd></> }) }
                 <dt>{ "Text covered" }</dt><dd>{ format!("{}%", decimal(s.share * 100.0, 1)) }</dd>
             </dl>
+            if claims > 0 {
+                <h3 class="summary-sub">{ "Claims by verdict" }</h3>
+                <dl class="summary-numbers verdicts">
+                    { for fc.claims_by_verdict.iter().map(|(v, n)| html! { <><dt>{ v }</dt><dd>{ n }</dd></> }) }
+                    <dt>{ "No verdict yet" }</dt><dd>{ fc.claims_without_verdict }</dd>
+                </dl>
+            }
+            if !fc.speakers.is_empty() {
+                <h3 class="summary-sub">{ "Speakers" }</h3>
+                <dl class="summary-numbers speakers">
+                    { for fc.speakers.iter().map(|(sp, n)| html! { <><dt>{ sp }</dt><dd>{ n }</dd></> }) }
+                </dl>
+            }
             <figure class="chart">
                 <div class="chart-grid">
                     <div class="chart-labels" aria-hidden="true">

@@ -91,3 +91,10 @@ def test_speaker_and_verdict_by_keyboard_survive_reload_and_export(app):
     _, data = app.export()
     exported = {a["id"]: a for a in data["annotations"]}
     assert exported[claim]["speaker"] == "Khawaja Asif" and exported[claim]["verdict"] == "Mostly false"
+
+    # The summary counts claims by verdict and names the speakers.
+    app.click(app.driver.find_element(By.CSS_SELECTOR, "details.summary > summary"))
+    app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, "dl.verdicts"), "the summary opens with claims by verdict")
+    verdicts = app.driver.find_element(By.CSS_SELECTOR, "dl.verdicts").text
+    assert "Mostly false" in verdicts and "No verdict yet" in verdicts, verdicts
+    assert "Khawaja Asif" in app.driver.find_element(By.CSS_SELECTOR, "dl.speakers").text
