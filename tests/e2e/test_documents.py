@@ -422,8 +422,8 @@ def test_bad_text_file_is_refused_and_changes_nothing(app, seed_text, tmp_path, 
     kept = app.tag(STAT, "statistic")
     app.wait_stored(present=[kept["id"]])
     app.wait_saved()
+    storage_before = settled_storage(app)  # first: the list's counts follow the save
     docs_before = docs(app)
-    storage_before = settled_storage(app)
     assert not (app.notice() or "").strip()
 
     choose_text_file(app, path)
@@ -647,8 +647,9 @@ def test_bad_backup_is_refused_and_changes_nothing(app, seed_text, tmp_path, cas
     # Change what is stored after the export, so a refused import that wrote anything shows.
     app.tag("The agency said", "claim")
     app.wait_saved()
-    docs_before, storage_before = docs(app), settled_storage(app)
-    items_before = app.items()
+    # Storage first: the list's counts change with the save that follows an edit.
+    storage_before = settled_storage(app)
+    docs_before, items_before = docs(app), app.items()
     app.driver.find_element(By.CSS_SELECTOR, 'input[type=file][aria-label="Import backup"]').send_keys(str(path))
     notice = wait_notice(app, *patterns)
     assert path.name in notice, f"the alert names the file: {notice!r}"
