@@ -1,7 +1,7 @@
 //! The annotation list (text order) with counts per label, filters, search,
 //! and an in-place editor of the selected annotation's note, speaker and verdict.
 
-use super::attributes::AttributesEditor;
+use super::attributes::{AttributesEditor, Suggestions};
 use annotator_core::filter::Filter;
 use annotator_core::model::shorten;
 use annotator_core::{Annotation, Label};
@@ -178,7 +178,7 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                         aria-label={format!("Note for {} “{}”", a.label, shorten(&a.quote, 40))}
                         placeholder="Add a note (Enter on the annotation opens this; Ctrl+Enter saves)" {onchange} {onkeydown} />
                 </label>
-                <AttributesEditor ann={a.clone()} speakers={speakers.clone()} onattrs={props.onattrs.clone()} />
+                <AttributesEditor ann={a.clone()} onattrs={props.onattrs.clone()} />
             </section>
         }
     });
@@ -229,6 +229,7 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                 </section>
             } }) }
             if hidden_before > 0 { <p class="more">{ format!("{hidden_before} earlier annotations are not listed here; select one in the text or use k to move back.") }</p> }
+            <Suggestions {speakers} />
             <ol class="ann-list" aria-label="Annotations" start={(from + 1).to_string()}>{ for items }</ol>
             if hidden_after > 0 {
                 <button type="button" class="more" onclick={{ let extra = extra.clone(); Callback::from(move |_| extra.set(*extra + LIST_WINDOW)) }}>
