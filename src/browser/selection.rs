@@ -85,3 +85,8 @@ pub fn clear_selection() {
 pub fn has_range() -> bool {
     web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed())
 }
+
+/// [`read_selection`] in the article behind `article` ([`SelectionRead::Nothing`] before it is mounted).
+pub fn read_in(article: &yew::NodeRef) -> SelectionRead {
+    article.cast::<Element>().map_or(SelectionRead::Nothing, |a| read_selection(&a))
+}

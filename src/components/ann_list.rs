@@ -140,10 +140,9 @@ pub fn ann_list(props: &AnnListProps) -> Html {
     });
     // Speakers already used in this document (suggestions), per list.
     let speakers = use_memo(crate::hooks::ByPtr(props.annotations.clone()), |anns| {
-        let mut v: Vec<String> = anns.0.iter().filter(|a| !a.speaker.is_empty()).map(|a| a.speaker.clone()).collect();
-        v.sort();
-        v.dedup();
-        Rc::new(v)
+        // Borrowed while counting: one copy per distinct speaker, not per annotation.
+        let distinct: std::collections::BTreeSet<&str> = anns.0.iter().map(|a| a.speaker.as_str()).filter(|s| !s.is_empty()).collect();
+        Rc::new(distinct.into_iter().map(str::to_string).collect::<Vec<_>>())
     });
     let speakers: Rc<Vec<String>> = (*speakers).clone();
     let editor = props.selected.as_deref().and_then(|sel| props.annotations.iter().find(|a| a.id == sel)).map(|a| {

@@ -58,7 +58,7 @@ pub fn app() -> Html {
 
     // Tag (or retag) from a button or key: read the DOM selection now.
     let ontag = use_callback((dispatch.clone(), article_ref.clone()), |label: Label, (dispatch, article_ref)| {
-        let read = article_ref.cast::<web_sys::Element>().map_or(selection::SelectionRead::Nothing, |a| selection::read_selection(&a));
+        let read = selection::read_in(article_ref);
         let had_range = matches!(read, selection::SelectionRead::Range { .. });
         dispatch.dispatch(AppAction::Tag { label, selection: read, new_id: browser::new_id(), now: browser::now_iso() });
         if had_range {
@@ -112,7 +112,7 @@ pub fn app() -> Html {
     let onreattach = {
         let (dispatch, article_ref) = (dispatch.clone(), article_ref.clone());
         Callback::from(move |orphan_id: String| {
-            let read = article_ref.cast::<web_sys::Element>().map_or(selection::SelectionRead::Nothing, |a| selection::read_selection(&a));
+            let read = selection::read_in(&article_ref);
             dispatch.dispatch(AppAction::Reattach { orphan_id, selection: read, now: browser::now_iso() });
             selection::clear_selection();
         })

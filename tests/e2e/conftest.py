@@ -461,6 +461,17 @@ return Array.from(document.querySelectorAll('button, [role=button], input[type=b
 """
 
 
+def chord(app, *keys):
+    """Presses keys[-1] while holding the modifiers keys[:-1]."""
+    ac = ActionChains(app.driver)
+    for m in keys[:-1]:
+        ac.key_down(m)
+    ac.send_keys(keys[-1])
+    for m in reversed(keys[:-1]):
+        ac.key_up(m)
+    ac.perform()
+
+
 def norm_ws(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 

@@ -28,7 +28,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from conftest import REPO
+from conftest import REPO, chord
 
 AXE_JS = Path(os.environ.get("E2E_AXE_JS") or REPO / ".tools" / "node_modules" / "axe-core" / "axe.min.js")
 FIXTURE_URDU = REPO / "tests" / "fixtures" / "unicode-mixed.txt"
@@ -122,17 +122,6 @@ def u16_to_cp(text: str, u16: int) -> int:
             return i
         n += 2 if ord(ch) > 0xFFFF else 1
     return len(text)
-
-
-def chord(app, *keys):
-    """Presses keys[-1] while holding the modifiers keys[:-1]."""
-    ac = ActionChains(app.driver)
-    for m in keys[:-1]:
-        ac.key_down(m)
-    ac.send_keys(keys[-1])
-    for m in reversed(keys[:-1]):
-        ac.key_up(m)
-    ac.perform()
 
 
 def caret(app) -> dict:

@@ -4,23 +4,13 @@ kept across a reload and carried in the exported native file."""
 
 from __future__ import annotations
 
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from conftest import chord
+
 CLAIM = "He had also dismissed the possibility of negotiations with the TTP."
 DENIAL = "a claim denied by Kabul"
-
-
-def chord(app, *keys):
-    """Presses keys[-1] while holding the modifiers keys[:-1]."""
-    ac = ActionChains(app.driver)
-    for m in keys[:-1]:
-        ac.key_down(m)
-    ac.send_keys(keys[-1])
-    for m in reversed(keys[:-1]):
-        ac.key_up(m)
-    ac.perform()
 
 
 def field(app, name: str):

@@ -82,31 +82,11 @@ impl AppState {
                 let r = redo_state(&self.model, &mut history);
                 self.with_history_result(r, history, "Redone")
             }
-            AppAction::ToggleLabel(label) => {
-                let mut next = self.clone();
-                next.filter.toggle(label);
-                next
-            }
-            AppAction::SetQuery(q) => {
-                let mut next = self.clone();
-                next.filter.query = q;
-                next
-            }
-            AppAction::SetSnap(on) => {
-                let mut next = self.clone();
-                next.snap_words = on;
-                next
-            }
-            AppAction::Help(open) => {
-                let mut next = self.clone();
-                next.help_open = open;
-                next
-            }
-            AppAction::Paste(open) => {
-                let mut next = self.clone();
-                next.paste_open = open;
-                next
-            }
+            AppAction::ToggleLabel(label) => self.with(|n| n.filter.toggle(label)),
+            AppAction::SetQuery(q) => self.with(|n| n.filter.query = q),
+            AppAction::SetSnap(on) => self.with(|n| n.snap_words = on),
+            AppAction::Help(open) => self.with(|n| n.help_open = open),
+            AppAction::Paste(open) => self.with(|n| n.paste_open = open),
             AppAction::OpenDoc(opened) => {
                 let mut next = self.clone();
                 let o = *opened;
@@ -124,11 +104,7 @@ impl AppState {
                 next.save = SaveStatus::Loaded;
                 next
             }
-            AppAction::SetLibrary(lib) => {
-                let mut next = self.clone();
-                next.library = lib;
-                next
-            }
+            AppAction::SetLibrary(lib) => self.with(|n| n.library = lib),
             AppAction::External(annotations) => {
                 let mut next = self.clone();
                 next.model = self.model_with(annotations);
@@ -147,11 +123,7 @@ impl AppState {
                 next.notice = None;
                 next
             }
-            AppAction::ForgetDeleted => {
-                let mut next = self.clone();
-                next.last_deleted = None;
-                next
-            }
+            AppAction::ForgetDeleted => self.with(|n| n.last_deleted = None),
             AppAction::AddBackups(keys) => {
                 let mut next = self.clone();
                 let mut all = (*self.backups).clone();
@@ -179,6 +151,13 @@ impl AppState {
                 next
             }
         })
+    }
+
+    /// A copy of the state with `f` applied (a change of view state only).
+    fn with(&self, f: impl FnOnce(&mut Self)) -> Self {
+        let mut next = self.clone();
+        f(&mut next);
+        next
     }
 
     /// Applies a model action, recording it in the history under `description`.
