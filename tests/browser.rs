@@ -98,6 +98,7 @@ fn ann(id: &str, text: &TextIndex, start: usize, end: usize, label: Label) -> An
         note: String::new(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: String::new(),
         modified: String::new(),
     }

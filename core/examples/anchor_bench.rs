@@ -122,6 +122,7 @@ fn main() {
                 note: String::new(),
                 speaker: String::new(),
                 verdict: String::new(),
+                links: Vec::new(),
                 created: "2024-01-01T00:00:00Z".into(),
                 modified: "2024-01-01T00:00:00Z".into(),
             }

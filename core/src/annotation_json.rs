@@ -3,6 +3,7 @@
 //! ```json
 //! { "id": "a1", "start": 10, "end": 25, "quote": "…", "label": "claim",
 //!   "note": "…", "speaker": "…", "verdict": "Mostly false",
+//!   "links": [ { "type": "denies", "to": "a0" } ],
 //!   "created": "<RFC 3339>", "modified": "<RFC 3339>" }
 //! ```
 //!
@@ -26,7 +27,11 @@
 //! `speaker` and `verdict` missing, null or strings of at most
 //! [`MAX_ATTRIBUTE_CP`] code points (white space runs become one space, the
 //! ends are trimmed; the writer leaves them out when empty, so files without
-//! them read exactly as before); `created` and `modified` missing, null or strings.
+//! them read exactly as before); `links` missing, null or an array of
+//! `{"type": "denies", "to": "<id>"}` (see [`crate::links`]; left out when
+//! empty; whether each `to` exists is checked by [`check_link_targets`]
+//! for files, not for stored records); `created` and `modified` missing,
+//! null or strings.
 //!
 //! **Missing times (one rule for every reader):** a missing or null
 //! `created` is `""`, the unknown time ([`crate::time::compare_timestamps`]
@@ -47,6 +52,7 @@
 //! (`Annotation`'s own serde derive is the undo history's format, not this one.)
 
 use crate::json_fields::{field, get_offset, get_str, opt_str, ImportError};
+use crate::links::{Link, LinkKind, MAX_LINKS_PER_ANNOTATION};
 use crate::model::{clean_attribute, shorten, Annotation, Label, MAX_ATTRIBUTE_CP};
 use crate::text_index::TextIndex;
 use serde::{Serialize, Serializer};
@@ -149,6 +155,7 @@ where
         *slot = clean_attribute(v);
     }
     let [speaker, verdict] = attrs;
+    let links = parse_links(obj.get("links"), id, &format!("{path}.links"))?;
     let created = opt_str(obj, "created", path)?.unwrap_or("");
     let modified = opt_str(obj, "modified", path)?.unwrap_or(created);
     let Some(label) = label else { return Ok(None) };
@@ -161,9 +168,71 @@ where
         note: note.to_string(),
         speaker,
         verdict,
+        links,
         created: created.to_string(),
         modified: modified.to_string(),
     }))
+}
+
+/// Reads the `links` of annotation `id` (`None`: missing, no links): an
+/// array of at most [`MAX_LINKS_PER_ANNOTATION`] objects `{"type", "to"}`,
+/// the type one of [`LinkKind::ALL`] (any case), `to` another annotation's
+/// id, each target once. Returned sorted, as [`Annotation::links`] is kept.
+/// Whether the targets exist is the caller's check ([`check_link_targets`]).
+fn parse_links(v: Option<&Value>, id: &str, path: &str) -> Result<Vec<Link>, ImportError> {
+    let list = match v {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(field(path, "must be an array")),
+    };
+    if list.len() > MAX_LINKS_PER_ANNOTATION {
+        return Err(field(path, format!("has {} links; the limit is {MAX_LINKS_PER_ANNOTATION}", list.len())));
+    }
+    let mut out: Vec<Link> = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let obj = item.as_object().ok_or_else(|| field(&p, "must be an object"))?;
+        let raw = get_str(obj, "type", &p)?;
+        let kind = LinkKind::parse(raw).ok_or_else(|| {
+            let kinds: Vec<&str> = LinkKind::ALL.iter().map(|k| k.as_str()).collect();
+            field(format!("{p}.type"), format!("“{}” is not one of {}", shorten(raw, 30), kinds.join(", ")))
+        })?;
+        let to = get_str(obj, "to", &p)?;
+        if to == id {
+            return Err(field(format!("{p}.to"), "links the annotation to itself"));
+        }
+        if to.is_empty() || to.chars().count() > MAX_ANNOTATION_ID_CP {
+            return Err(field(format!("{p}.to"), format!("must be 1 to {MAX_ANNOTATION_ID_CP} characters")));
+        }
+        if out.iter().any(|l| l.to == to) {
+            return Err(field(format!("{p}.to"), format!("“{}” is linked twice", shorten(to, 40))));
+        }
+        out.push(Link { to: to.to_string(), kind });
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Checks that every link of `annotations` (read from the `annotations`
+/// array at `path`, in file order, none left out) goes to one of them:
+/// files must be whole. (Stored records are not checked: a link may go to
+/// an annotation deleted in another tab meanwhile, see [`crate::links`].)
+pub fn check_link_targets(annotations: &[Annotation], path: &str) -> Result<(), ImportError> {
+    if annotations.iter().all(|a| a.links.is_empty()) {
+        return Ok(());
+    }
+    let ids: std::collections::HashSet<&str> = annotations.iter().map(|a| a.id.as_str()).collect();
+    for (i, a) in annotations.iter().enumerate() {
+        for (j, l) in a.links.iter().enumerate() {
+            if !ids.contains(l.to.as_str()) {
+                return Err(field(
+                    format!("{path}[{i}].links[{j}].to"),
+                    format!("no annotation in this file has the id “{}”", shorten(&l.to, 40)),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads an `annotations` array `v` found at `path` (`None`: the key is
@@ -213,6 +282,8 @@ struct AnnotationOut<'a> {
     end: usize,
     id: &'a str,
     label: &'static str,
+    #[serde(skip_serializing_if = "<[Link]>::is_empty")]
+    links: &'a [Link],
     modified: &'a str,
     note: &'a str,
     quote: &'a str,
@@ -230,6 +301,7 @@ impl Serialize for Annotations<'_> {
             end: a.end,
             id: &a.id,
             label: a.label.as_str(),
+            links: &a.links,
             modified: &a.modified,
             note: &a.note,
             quote: &a.quote,

@@ -11,6 +11,8 @@ pub mod formats;
 pub mod history;
 pub mod json_fields;
 pub mod library;
+pub mod link_views;
+pub mod links;
 pub mod merge;
 pub mod model;
 pub mod native;

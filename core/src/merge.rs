@@ -9,7 +9,7 @@
 //! 1. **annotations**: the union by id; when both sides hold the same id,
 //!    the version with the later `modified` wins ([`version_cmp`]: times
 //!    compared as instants by [`compare_timestamps`]; ties broken by the raw
-//!    strings, then `created`, `start`, `end`, `label`, `quote`, `note`, so
+//!    strings, then `created`, `start`, `end`, `label`, `quote`, `note`, `speaker`, `verdict`, `links`, so
 //!    the choice never depends on argument order);
 //! 2. **tombstones**: the union by id, keeping the later deletion time, then
 //!    only the [`MAX_TOMBSTONES`] latest (by time, then id);
@@ -443,5 +443,6 @@ pub fn version_cmp(a: &Annotation, b: &Annotation) -> Ordering {
         .then_with(|| a.note.cmp(&b.note))
         .then_with(|| a.speaker.cmp(&b.speaker))
         .then_with(|| a.verdict.cmp(&b.verdict))
+        .then_with(|| a.links.cmp(&b.links))
         .then_with(|| a.id.cmp(&b.id))
 }

@@ -1,5 +1,6 @@
 //! Labels, annotations, the document state and the pure reducer.
 
+use crate::links::{with_link, Link, LinkError, LinkKind};
 use crate::text_index::TextIndex;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -78,6 +79,9 @@ pub struct Annotation {
     /// The fact-check verdict ([`VERDICTS`] or free text, may be empty).
     #[serde(default)]
     pub verdict: String,
+    /// Links that start here, sorted by target id ([`crate::links`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
     /// RFC 3339 timestamp.
     pub created: String,
     /// RFC 3339 timestamp.
@@ -86,7 +90,7 @@ pub struct Annotation {
 
 impl Annotation {
     /// Whether `other` says the same thing: span, quote, label, note,
-    /// speaker and verdict (not the id, not the timestamps).
+    /// speaker, verdict and links (not the id, not the timestamps).
     pub fn same_content(&self, other: &Annotation) -> bool {
         self.start == other.start
             && self.end == other.end
@@ -95,9 +99,10 @@ impl Annotation {
             && self.speaker == other.speaker
             && self.verdict == other.verdict
             && self.quote == other.quote
+            && self.links == other.links
     }
 
-    /// A new annotation of `quote` at `[start, end)` with no note, speaker or verdict.
+    /// A new annotation of `quote` at `[start, end)` with no note, speaker, verdict or links.
     pub fn new(id: &str, start: usize, end: usize, quote: &str, label: Label, now: &str) -> Self {
         Annotation {
             id: id.to_string(),
@@ -108,6 +113,7 @@ impl Annotation {
             note: String::new(),
             speaker: String::new(),
             verdict: String::new(),
+            links: Vec::new(),
             created: now.to_string(),
             modified: now.to_string(),
         }
@@ -180,6 +186,8 @@ pub enum ModelError {
     DuplicateSpan { label: Label, quote: String },
     /// A speaker or verdict longer than `max` code points.
     AttributeTooLong { what: &'static str, max: usize },
+    /// A link that breaks a rule of [`crate::links`].
+    Link(LinkError),
 }
 
 impl fmt::Display for ModelError {
@@ -195,6 +203,7 @@ impl fmt::Display for ModelError {
                 write!(f, "“{}” is already tagged {}.", shorten(quote, 60), label)
             }
             ModelError::AttributeTooLong { what, max } => write!(f, "The {what} is too long: at most {max} characters."),
+            ModelError::Link(e) => e.fmt(f),
         }
     }
 }
@@ -275,8 +284,12 @@ pub enum Action {
     /// Replace the speaker and verdict of an annotation (cleaned with
     /// [`clean_attribute`]; each at most [`MAX_ATTRIBUTE_CP`] code points).
     SetAttributes { id: String, speaker: String, verdict: String, now: String },
-    /// Remove an annotation.
+    /// Remove an annotation and every link to it.
     Delete { id: String },
+    /// Link `from` to `to` by `kind` (replacing a link of another kind between them).
+    Link { from: String, to: String, kind: LinkKind, now: String },
+    /// Remove the link from `from` to `to`.
+    Unlink { from: String, to: String, now: String },
     /// Select (or clear the selection of) an annotation.
     Select(Option<String>),
     /// Merge validated annotations by id (an import): same id replaces, new ids are added.
@@ -375,9 +388,33 @@ impl State {
             }
             Action::Delete { id } => {
                 let i = self.position(&id)?;
-                Rc::make_mut(&mut next.annotations).remove(i);
+                let list = Rc::make_mut(&mut next.annotations);
+                list.remove(i);
+                for a in list.iter_mut().filter(|a| a.links.iter().any(|l| l.to == id)) {
+                    a.links.retain(|l| l.to != id);
+                }
                 if next.selected.as_deref() == Some(id.as_str()) {
                     next.selected = None;
+                }
+            }
+            Action::Link { from, to, kind, now } => {
+                let i = self.position(&from)?;
+                self.position(&to)?;
+                if from == to {
+                    return Err(ModelError::Link(LinkError::ToItself));
+                }
+                if let Some(links) = with_link(&self.annotations[i].links, &to, kind).map_err(ModelError::Link)? {
+                    let list = Rc::make_mut(&mut next.annotations);
+                    list[i].links = links;
+                    list[i].modified = now;
+                }
+            }
+            Action::Unlink { from, to, now } => {
+                let i = self.position(&from)?;
+                if self.annotations[i].links.iter().any(|l| l.to == to) {
+                    let list = Rc::make_mut(&mut next.annotations);
+                    list[i].links.retain(|l| l.to != to);
+                    list[i].modified = now;
                 }
             }
             Action::Select(sel) => {

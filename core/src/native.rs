@@ -8,7 +8,7 @@
 //! Offsets are code points, end exclusive. Import validates everything and
 //! reports the first problem with its location; a bad file changes nothing.
 
-use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check};
+use crate::annotation_json::{check_link_targets, parse_annotations, strict_label, Annotations, Check};
 use crate::model::{shorten, Annotation, Document};
 use serde_json::Value;
 
@@ -149,5 +149,6 @@ pub fn import_value(v: &Value, doc: &Document) -> Result<Parsed, ImportError> {
         None => (None, None),
     };
     let annotations = parse_annotations(root.get("annotations"), "annotations", Check::Text(&doc.index), strict_label)?;
+    check_link_targets(&annotations, "annotations")?;
     Ok(Parsed { doc_id, doc_title, annotations })
 }

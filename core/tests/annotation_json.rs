@@ -118,6 +118,7 @@ fn every_writer_writes_the_same_objects() {
         note: "n".into(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: "2024-05-01T10:00:00Z".into(),
         modified: "2024-05-02T10:00:00Z".into(),
     }];
@@ -152,6 +153,7 @@ fn annotation_strategy() -> impl Strategy<Value = Vec<Annotation>> {
                         note,
                         speaker: String::new(),
                         verdict: String::new(),
+                        links: Vec::new(),
                         modified: if edited { "2025-01-01T00:00:00.5+02:00".into() } else { created.clone() },
                         created,
                     }

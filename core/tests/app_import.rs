@@ -105,6 +105,7 @@ fn a_native_file_made_for_another_text_is_re_anchored_by_its_quotes() {
         note: String::new(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: T0.into(),
         modified: T0.into(),
     };

@@ -52,6 +52,7 @@ fn ann(ix: &TextIndex, id: &str, start: usize, end: usize, label: Label, note: &
         note: note.into(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: "2024-05-01T10:00:00.000Z".into(),
         modified: "2024-05-03T08:30:00.000Z".into(),
     }

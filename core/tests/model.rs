@@ -3,6 +3,7 @@
 mod common;
 
 use annotator_core::model::{normalize_selection, text_order, Action, Annotation, Document, Label, ModelError, State};
+use annotator_core::links::{Link, LinkKind};
 use annotator_core::text_index::TextIndex;
 use common::*;
 use proptest::prelude::*;
@@ -365,6 +366,15 @@ enum Op {
         id: Option<usize>,
     },
     Merge(Vec<(usize, usize, usize, usize)>),
+    Link {
+        from: usize,
+        to: usize,
+        kind: usize,
+    },
+    Unlink {
+        from: usize,
+        to: usize,
+    },
 }
 
 fn op_strategy() -> impl Strategy<Value = Op> {
@@ -376,7 +386,9 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         2 => id.clone().prop_map(|id| Op::Delete { id }),
         1 => (id.clone(), "[a-z✍📊 ]{0,6}").prop_map(|(id, note)| Op::SetNote { id, note }),
         1 => prop::option::of(id.clone()).prop_map(|id| Op::Select { id }),
-        1 => prop::collection::vec((id, 0usize..1000, 0usize..1000, 0usize..3), 0..4).prop_map(Op::Merge),
+        1 => prop::collection::vec((id.clone(), 0usize..1000, 0usize..1000, 0usize..3), 0..4).prop_map(Op::Merge),
+        3 => (id.clone(), id.clone(), 0usize..4).prop_map(|(from, to, kind)| Op::Link { from, to, kind }),
+        1 => (id.clone(), id).prop_map(|(from, to)| Op::Unlink { from, to }),
     ]
 }
 
@@ -424,6 +436,10 @@ proptest! {
                     }).collect();
                     Action::Merge(anns)
                 }
+                Op::Link { from, to, kind } => {
+                    Action::Link { from: id_name(*from), to: id_name(*to), kind: LinkKind::ALL[*kind], now: "t4".into() }
+                }
+                Op::Unlink { from, to } => Action::Unlink { from: id_name(*from), to: id_name(*to), now: "t5".into() },
             };
             // What the reference model expects.
             let expect_ok = match &action {
@@ -435,6 +451,8 @@ proptest! {
                 Action::SetAttributes { id, .. } => model.contains_key(id),
                 Action::Select(sel) => sel.as_ref().is_none_or(|id| model.contains_key(id)),
                 Action::Merge(_) => true,
+                Action::Link { from, to, .. } => from != to && model.contains_key(from) && model.contains_key(to),
+                Action::Unlink { from, .. } => model.contains_key(from),
             };
             match s.apply(action.clone()) {
                 Ok(next) => {
@@ -443,7 +461,7 @@ proptest! {
                         Action::Add { id, start, end, label, now } => {
                             model.insert(id.clone(), Annotation {
                                 id, start, end, quote: naive_slice(&text, start, end), label,
-                                note: String::new(), speaker: String::new(), verdict: String::new(), created: now.clone(), modified: now,
+                                note: String::new(), speaker: String::new(), verdict: String::new(), links: Vec::new(), created: now.clone(), modified: now,
                             });
                         }
                         Action::Retag { id, label, now } => {
@@ -466,6 +484,9 @@ proptest! {
                         }
                         Action::Delete { id } => {
                             model.remove(&id);
+                            for a in model.values_mut() {
+                                a.links.retain(|l| l.to != id);
+                            }
                             if before.selected.as_deref() == Some(id.as_str()) {
                                 prop_assert_eq!(&next.selected, &None);
                             }
@@ -474,6 +495,22 @@ proptest! {
                         Action::Merge(anns) => {
                             for a in anns {
                                 model.insert(a.id.clone(), a);
+                            }
+                        }
+                        Action::Link { from, to, kind, now } => {
+                            let a = model.get_mut(&from).unwrap();
+                            if !a.links.iter().any(|l| l.to == to && l.kind == kind) {
+                                a.links.retain(|l| l.to != to);
+                                a.links.push(Link { to, kind });
+                                a.links.sort();
+                                a.modified = now;
+                            }
+                        }
+                        Action::Unlink { from, to, now } => {
+                            let a = model.get_mut(&from).unwrap();
+                            if a.links.iter().any(|l| l.to == to) {
+                                a.links.retain(|l| l.to != to);
+                                a.modified = now;
                             }
                         }
                     }
@@ -495,6 +532,10 @@ proptest! {
             let got: BTreeMap<String, Annotation> = s.annotations.iter().map(|a| (a.id.clone(), a.clone())).collect();
             prop_assert_eq!(got.len(), s.annotations.len(), "ids are unique");
             prop_assert_eq!(&got, &model);
+            for a in s.annotations.iter() {
+                prop_assert!(a.links.iter().all(|l| l.to != a.id), "no link to itself");
+                prop_assert!(a.links.windows(2).all(|w| w[0].to < w[1].to), "one link per target, sorted");
+            }
             if let Some(sel) = &s.selected {
                 prop_assert!(model.contains_key(sel), "selection points at an existing annotation");
             }

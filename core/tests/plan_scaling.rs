@@ -224,6 +224,7 @@ fn build_annotations(text: &str, n: usize, seed: u64) -> Vec<Annotation> {
             note: String::new(),
             speaker: String::new(),
             verdict: String::new(),
+            links: Vec::new(),
             created: "2026-01-01T00:00:00.000Z".into(),
             modified: "2026-01-01T00:00:00.000Z".into(),
         })
@@ -454,6 +455,7 @@ fn an_edit_updates_the_same_few_paragraphs_whatever_the_document_size() {
             note: String::new(),
             speaker: String::new(),
             verdict: String::new(),
+            links: Vec::new(),
             created: "t".into(),
             modified: "t".into(),
         };

@@ -53,6 +53,7 @@ fn ann(n: usize, label: Label, t: &str) -> Annotation {
         note: String::new(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: t.to_string(),
         modified: t.to_string(),
     }
@@ -453,6 +454,7 @@ fn history_and_orphans_round_trip_and_report_unreadable_values() {
         note: "n".into(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: ts(1),
         modified: ts(1),
         start_hint: Some(3),

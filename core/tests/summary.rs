@@ -19,6 +19,7 @@ fn span(id: &str, start: usize, end: usize, label: Label) -> Annotation {
         note: String::new(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: String::new(),
         modified: String::new(),
     }
@@ -123,6 +124,7 @@ fn noted(quote: &str, note: &str, label: Label) -> Annotation {
         note: note.into(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: String::new(),
         modified: String::new(),
     }

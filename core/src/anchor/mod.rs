@@ -37,6 +37,7 @@ pub use anchorer::Anchorer;
 pub use fuzzy::{approx_match_ends, approx_search, prefix_edit_distances, ApproxMatch};
 pub use orphan::Orphan;
 
+use crate::links::Link;
 use crate::model::{Annotation, Label};
 use crate::text_index::TextIndex;
 use std::fmt;
@@ -81,6 +82,8 @@ pub struct Candidate {
     pub speaker: String,
     /// The verdict ("" if none).
     pub verdict: String,
+    /// Links that start here ([`crate::links`]).
+    pub links: Vec<Link>,
     pub created: String,
     pub modified: String,
     /// The quoted text. Empty when the file gave only a position (then the
@@ -113,6 +116,7 @@ impl Candidate {
             note: a.note.clone(),
             speaker: a.speaker.clone(),
             verdict: a.verdict.clone(),
+            links: a.links.clone(),
             created: a.created.clone(),
             modified: a.modified.clone(),
             quote: a.quote.clone(),
@@ -133,6 +137,7 @@ impl Candidate {
             note: self.note,
             speaker: self.speaker,
             verdict: self.verdict,
+            links: self.links,
             created: self.created,
             modified: self.modified,
         }

@@ -1,6 +1,7 @@
 //! Annotations that could not be anchored, kept for a person to re-attach.
 
 use super::Candidate;
+use crate::links::Link;
 use crate::model::{Annotation, Label, ModelError};
 use crate::text_index::TextIndex;
 
@@ -15,6 +16,8 @@ pub struct Orphan {
     pub note: String,
     pub speaker: String,
     pub verdict: String,
+    /// Links that start here (they come back with it when it is re-attached).
+    pub links: Vec<Link>,
     pub created: String,
     pub modified: String,
     /// Old position from the file (code points; not valid in the current text).
@@ -33,6 +36,7 @@ impl Orphan {
             note: c.note,
             speaker: c.speaker,
             verdict: c.verdict,
+            links: c.links,
             created: c.created,
             modified: c.modified,
             start_hint: c.start_hint,
@@ -63,6 +67,7 @@ impl Orphan {
             note: self.note.clone(),
             speaker: self.speaker.clone(),
             verdict: self.verdict.clone(),
+            links: self.links.clone(),
             created: self.created.clone(),
             modified: now.to_string(),
         })

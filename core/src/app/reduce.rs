@@ -167,9 +167,9 @@ impl AppState {
         let mut next = self.clone();
         match result {
             // (A one-annotation change is always a change; a merge is compared.)
-            Ok((model, change))
+            Ok((model, changes))
                 if Rc::ptr_eq(&model.annotations, &self.model.annotations)
-                    || (change.is_none() && model.annotations == self.model.annotations) =>
+                    || (changes.is_empty() && model.annotations == self.model.annotations) =>
             {
                 // Accepted but nothing changed (an import of what is there): nothing to save.
                 next.model = model;
@@ -177,11 +177,10 @@ impl AppState {
                 next.info = None;
                 next.announce = announce;
             }
-            Ok((model, change)) => {
-                // A one-annotation action's change, for the view (imports: none, it compares).
-                next.last_change = change.map(|c| {
-                    Rc::new(LastChange { before: self.model.annotations.clone(), after: model.annotations.clone(), changes: vec![c] })
-                });
+            Ok((model, changes)) => {
+                // The action's own changes, for the view (imports: none, it compares).
+                next.last_change = (!changes.is_empty())
+                    .then(|| Rc::new(LastChange { before: self.model.annotations.clone(), after: model.annotations.clone(), changes }));
                 next.model = model;
                 next.history = Rc::new(history);
                 next.notice = None;

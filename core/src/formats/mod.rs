@@ -90,6 +90,8 @@ pub struct ExportFile {
 /// The file(s) to download for `format`: one file, or two for brat (the
 /// `.ann` and the matching `.txt`, the raw text exactly as loaded).
 pub fn export(format: Format, doc: &Document, annotations: &[Annotation]) -> Vec<ExportFile> {
+    // A link to an annotation deleted in another tab meanwhile is not part of the work.
+    let annotations = &*crate::link_views::without_dangling(annotations);
     let name = if doc.name.is_empty() { "annotations" } else { doc.name.as_str() };
     match format {
         Format::Native => vec![ExportFile {
@@ -434,8 +436,14 @@ fn native_candidates(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportEr
         None => None,
     };
     let mut labels = LabelResolver::new(&opts.unknown_label);
-    let annotations =
+    let mut annotations =
         parse_annotations(root.get("annotations"), "annotations", Check::Reanchor, |raw, path| labels.resolve(Some(raw), path))?;
+    // Links to annotations left out (a label skipped) go with them; any
+    // other missing target is an error, as in a strict import.
+    if labels.skipped > 0 {
+        annotations = crate::link_views::without_dangling(&annotations).into_owned();
+    }
+    crate::annotation_json::check_link_targets(&annotations, "annotations")?;
     let candidates = annotations.iter().map(|a| Candidate::from_annotation(a, source.as_ref())).collect();
     Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new() })
 }

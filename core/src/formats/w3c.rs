@@ -351,6 +351,7 @@ fn parse_annotation(
         note: note.to_string(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created,
         modified,
         quote: exact.to_string(),

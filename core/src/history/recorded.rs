@@ -12,40 +12,51 @@ pub fn apply_recorded(state: &State, history: &mut History, action: Action, desc
     apply_recorded_change(state, history, action, description).map(|(next, _)| next)
 }
 
-/// [`apply_recorded`], also returning the recorded change when the action
-/// names one annotation (add, retag, note, delete) and changed it: read off
-/// directly instead of comparing the whole lists, so a caller can update
-/// only what it touched. Imports (merges) are recorded by [`diff`](super::diff) and give `None`.
+/// [`apply_recorded`], also returning the recorded changes when the action
+/// names the annotations it touches (add, retag, note, attributes, link,
+/// unlink; delete: the annotation and those whose links to it went): read
+/// off directly instead of comparing the whole lists, so a caller can update
+/// only what it touched. Imports (merges) are recorded by [`diff`](super::diff)
+/// and give no changes (`changes` empty: compare the lists).
 pub fn apply_recorded_change(
     state: &State,
     history: &mut History,
     action: Action,
     description: &str,
-) -> Result<(State, Option<Change>), ModelError> {
-    let single = match &action {
+) -> Result<(State, Vec<Change>), ModelError> {
+    let touched: Option<Vec<String>> = match &action {
         Action::Add { id, .. }
         | Action::Retag { id, .. }
         | Action::SetNote { id, .. }
         | Action::SetAttributes { id, .. }
-        | Action::Delete { id } => Some(id.clone()),
+        | Action::Link { from: id, .. }
+        | Action::Unlink { from: id, .. } => Some(vec![id.clone()]),
+        Action::Delete { id } => Some(
+            std::iter::once(id.clone())
+                .chain(state.annotations.iter().filter(|a| a.links.iter().any(|l| &l.to == id)).map(|a| a.id.clone()))
+                .collect(),
+        ),
         Action::Select(_) | Action::Merge(_) => None,
     };
     let next = state.apply(action)?;
     if Rc::ptr_eq(&state.annotations, &next.annotations) {
-        return Ok((next, None));
+        return Ok((next, Vec::new()));
     }
-    match single {
-        Some(id) => {
-            let change = Change { before: state.get(&id).cloned(), after: next.get(&id).cloned() };
-            if change.before == change.after {
-                return Ok((next, None));
+    match touched {
+        Some(ids) => {
+            let changes: Vec<Change> = ids
+                .iter()
+                .map(|id| Change { before: state.get(id).cloned(), after: next.get(id).cloned() })
+                .filter(|c| c.before != c.after)
+                .collect();
+            if !changes.is_empty() {
+                history.record(Entry::new(description, changes.clone()));
             }
-            history.record(Entry::new(description, vec![change.clone()]));
-            Ok((next, Some(change)))
+            Ok((next, changes))
         }
         None => {
             history.record_diff(description, &state.annotations, &next.annotations);
-            Ok((next, None))
+            Ok((next, Vec::new()))
         }
     }
 }

@@ -33,14 +33,14 @@ pub fn save_history(kv: &mut dyn Kv, doc_id: &str, history: &History) -> Result<
 }
 
 /// The orphans as stored: a JSON array of
-/// `{id, label, quote, note, speaker, verdict, created, modified, start_hint, end_hint, reason}`.
+/// `{id, label, quote, note, speaker, verdict, links, created, modified, start_hint, end_hint, reason}`.
 pub fn orphans_to_json(orphans: &[Orphan]) -> String {
     let v: Vec<Value> = orphans
         .iter()
         .map(|o| {
             json!({
                 "id": o.id, "label": o.label.as_str(), "quote": o.quote, "note": o.note,
-                "speaker": o.speaker, "verdict": o.verdict,
+                "speaker": o.speaker, "verdict": o.verdict, "links": o.links,
                 "created": o.created, "modified": o.modified,
                 "start_hint": o.start_hint, "end_hint": o.end_hint, "reason": o.reason,
             })
@@ -70,6 +70,7 @@ pub fn orphans_from_json(raw: &str) -> (Vec<Orphan>, Option<String>) {
                 note: text(v, "note"),
                 speaker: text(v, "speaker"),
                 verdict: text(v, "verdict"),
+                links: v.get("links").and_then(|l| serde_json::from_value(l.clone()).ok()).unwrap_or_default(),
                 created: text(v, "created"),
                 modified: text(v, "modified"),
                 start_hint: num(v, "start_hint"),

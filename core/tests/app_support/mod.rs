@@ -46,6 +46,7 @@ pub fn ann(id: &str, needle: &str, label: Label) -> Annotation {
         note: String::new(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: T0.into(),
         modified: T0.into(),
     }
@@ -128,6 +129,7 @@ pub fn orphan(id: &str, quote: &str, label: Label) -> Orphan {
         note: "from the file".into(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: T0.into(),
         modified: T0.into(),
         start_hint: Some(3),

@@ -155,6 +155,7 @@ pub fn ann(text: &str, id: &str, start: usize, end: usize, label: Label) -> Anno
         note: String::new(),
         speaker: String::new(),
         verdict: String::new(),
+        links: Vec::new(),
         created: "2024-01-01T00:00:00Z".into(),
         modified: "2024-01-01T00:00:00Z".into(),
     }
