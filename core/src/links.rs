@@ -125,4 +125,3 @@ pub fn with_link(links: &[Link], to: &str, kind: LinkKind) -> Result<Option<Vec<
     out.sort();
     Ok(Some(out))
 }
-

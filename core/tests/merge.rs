@@ -6,6 +6,7 @@
 mod common;
 
 use annotator_core::library::DocMeta;
+use annotator_core::links::{Link, LinkKind};
 use annotator_core::merge::{compare_timestamps, for_write, merge, parse_record, parse_timestamp, version_cmp, DocRecord, MAX_TOMBSTONES};
 use annotator_core::model::{Annotation, Document, Label};
 use annotator_core::native::{self, ImportError};
@@ -187,12 +188,15 @@ const NOTES: &[&str] = &["", "n1", "n2"];
 
 fn annotation_strategy() -> impl Strategy<Value = Annotation> {
     let len = TEXT.chars().count();
-    (prop::sample::select(IDS), 0..len, 1usize..8, 0usize..3, prop::sample::select(TIMES), prop::sample::select(NOTES)).prop_map(
-        move |(id, s, n, l, t, note)| {
+    // Links to other ids of the pool (some of them deleted or absent: dangling).
+    let links = prop::collection::btree_map(prop::sample::select(IDS), 0usize..4, 0..3);
+    (prop::sample::select(IDS), 0..len, 1usize..8, 0usize..3, prop::sample::select(TIMES), prop::sample::select(NOTES), links).prop_map(
+        move |(id, s, n, l, t, note, links)| {
             let e = (s + n).min(len);
             let mut x = ann(TEXT, id, s.min(e - 1), e, common::label_of(l));
             x.modified = t.into();
             x.note = note.into();
+            x.links = links.into_iter().filter(|(to, _)| *to != id).map(|(to, k)| Link { to: to.into(), kind: LinkKind::ALL[k] }).collect();
             x
         },
     )

@@ -2,8 +2,8 @@
 
 mod common;
 
-use annotator_core::model::{normalize_selection, text_order, Action, Annotation, Document, Label, ModelError, State};
 use annotator_core::links::{Link, LinkKind};
+use annotator_core::model::{normalize_selection, text_order, Action, Annotation, Document, Label, ModelError, State};
 use annotator_core::text_index::TextIndex;
 use common::*;
 use proptest::prelude::*;

@@ -4,6 +4,7 @@ use super::selection::SelectionRead;
 use super::state::Opened;
 use crate::formats::{Imported, UnknownLabelPolicy};
 use crate::library::{Library, Removed};
+use crate::links::LinkKind;
 use crate::merge::DocRecord;
 use crate::{Annotation, Label};
 use std::rc::Rc;
@@ -28,10 +29,12 @@ pub enum AppAction {
         id: Option<String>,
         scroll: bool,
     },
-    /// Select the next (`+1`) or previous (`-1`) shown annotation in text order.
+    /// Select the next (`+1`) or previous (`-1`) shown annotation in text
+    /// order (while linking: move the link's candidate instead).
     Step(i32),
     /// Clicked a highlight covered by `ids` (outermost first): selects the
-    /// innermost, or the next one out if that is already selected.
+    /// innermost, or the next one out if that is already selected. While
+    /// linking: links to the innermost other than the link's source.
     ClickHighlight(Vec<Rc<str>>),
     /// Replace an annotation's note.
     SetNote {
@@ -111,4 +114,22 @@ pub enum AppAction {
     Notice(String),
     /// Show a success message.
     Info(String),
+    /// `l` or "Link…": start a link from the selected annotation.
+    StartLink {
+        now: String,
+    },
+    /// "Relation": the kind of the link being made.
+    SetLinkKind(LinkKind),
+    /// Enter while linking: link to the candidate `j`/`k` moved to.
+    FinishLink {
+        now: String,
+    },
+    /// Escape or "Cancel link".
+    CancelLink,
+    /// "Remove link": remove the link from `from` to `to` (one undo step).
+    Unlink {
+        from: String,
+        to: String,
+        now: String,
+    },
 }

@@ -40,6 +40,10 @@ pub struct KeyContext {
     pub dialog_open: bool,
     /// A document deletion is the latest change (Ctrl+Z brings it back).
     pub undoable_deletion: bool,
+    /// A link is being made (`l`): Escape cancels it.
+    pub linking: bool,
+    /// …and `j`/`k` chose the annotation it would go to: Enter links it.
+    pub link_candidate: bool,
 }
 
 /// A key that moves the keyboard caret in the article.
@@ -80,6 +84,12 @@ pub enum Command {
     MarkStart,
     /// `]`: select from the mark to the caret.
     MarkEnd,
+    /// `l`: start a link from the selected annotation.
+    StartLink,
+    /// Enter while linking, with a candidate: link to it.
+    FinishLink,
+    /// Escape while linking.
+    CancelLink,
 }
 
 /// A command and whether the key's default action must be cancelled.
@@ -146,8 +156,17 @@ pub fn shortcut(input: &KeyInput, ctx: KeyContext) -> Option<Shortcut> {
     if let Some(label) = Label::from_key(key) {
         return run(Command::Tag(label));
     }
+    if ctx.linking {
+        match key {
+            "Escape" => return Some(Shortcut { command: Command::CancelLink, prevent_default: false }),
+            // Even on a focused button: the candidate is what Enter means now.
+            "Enter" if ctx.link_candidate => return run(Command::FinishLink),
+            _ => {}
+        }
+    }
     match key {
         "Delete" | "Backspace" => run(Command::DeleteSelected),
+        "l" if !ctx.linking => run(Command::StartLink),
         "Escape" => Some(Shortcut { command: Command::Escape, prevent_default: false }),
         "j" => Some(Shortcut { command: Command::Step(1), prevent_default: false }),
         "k" => Some(Shortcut { command: Command::Step(-1), prevent_default: false }),

@@ -17,10 +17,12 @@ pub mod action;
 mod edits;
 pub mod import;
 pub mod keymap;
+mod linking;
 mod reduce;
 pub mod selection;
 pub mod state;
 
 pub use action::AppAction;
+pub use linking::{describe_link, Linking};
 pub use selection::SelectionRead;
 pub use state::{AppState, Opened, PendingImport, SaveStatus};

@@ -11,6 +11,20 @@ use std::rc::Rc;
 impl AppState {
     /// The next state after `action`; `None` when nothing changes.
     pub fn reduce(&self, action: AppAction) -> Option<AppState> {
+        let next = self.reduce_action(action)?;
+        Some(if next.linking.is_some() { next.with_live_linking() } else { next })
+    }
+
+    fn reduce_action(&self, action: AppAction) -> Option<AppState> {
+        if let Some(linking) = &self.linking {
+            match &action {
+                AppAction::Select { id: Some(id), .. } => return Some(self.finish_link(linking, id, linking.started.clone())),
+                AppAction::Select { id: None, .. } => return self.cancel_link(),
+                AppAction::Step(dir) => return Some(self.step_link(linking, *dir)),
+                AppAction::ClickHighlight(ids) => return Some(self.pick_highlight(linking, ids)),
+                _ => {}
+            }
+        }
         Some(match action {
             AppAction::Tag { label, selection, new_id, now } => self.tag(label, selection, new_id, now),
             AppAction::DeleteSelected => match self.model.selected.clone() {
@@ -100,6 +114,7 @@ impl AppState {
                 next.edit_note = None;
                 next.paste_open = false;
                 next.pending_labels = None;
+                next.linking = None;
                 next.last_change = None;
                 next.save = SaveStatus::Loaded;
                 next
@@ -150,6 +165,17 @@ impl AppState {
                 next.notice = None;
                 next
             }
+            AppAction::StartLink { now } => self.start_link(now),
+            AppAction::SetLinkKind(kind) => self.set_link_kind(kind)?,
+            AppAction::FinishLink { now } => {
+                let linking = self.linking.clone()?;
+                match linking.candidate.clone() {
+                    Some(to) => self.finish_link(&linking, &to, now),
+                    None => self.notice("Choose the annotation to link to first: click it, or move to it with j and k.".into()),
+                }
+            }
+            AppAction::CancelLink => self.cancel_link()?,
+            AppAction::Unlink { from, to, now } => self.unlink(from, to, now)?,
         })
     }
 

@@ -8,6 +8,7 @@
 //! DOM; the app's effects do, and report back with actions.
 
 pub use super::action::AppAction;
+pub use super::linking::Linking;
 use crate::anchor::Orphan;
 use crate::filter::Filter;
 use crate::history::{Change, History};
@@ -70,6 +71,8 @@ pub struct AppState {
     pub pending_labels: Option<PendingImport>,
     /// Where saving stands.
     pub save: SaveStatus,
+    /// A link being made (`l`), if any.
+    pub linking: Option<Linking>,
 }
 
 /// One edit's changes and the annotation list they apply to.
@@ -125,6 +128,7 @@ impl PartialEq for AppState {
             && self.backups == other.backups
             && self.pending_labels == other.pending_labels
             && self.save == other.save
+            && self.linking == other.linking
     }
 }
 
@@ -162,6 +166,7 @@ impl AppState {
             last_change: None,
             pending_labels: None,
             save: SaveStatus::Loaded,
+            linking: None,
         }
     }
 

@@ -326,7 +326,7 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
             note: note_of.remove(&t.tid).unwrap_or_default(),
             speaker: String::new(),
             verdict: String::new(),
-        links: Vec::new(),
+            links: Vec::new(),
             created: opts.now.clone(),
             modified: opts.now.clone(),
             quote,
