@@ -57,6 +57,7 @@ async fn render(text: &str, anns: Vec<Annotation>) -> web_sys::Element {
         paragraphs: paras,
         by_para,
         selected: None,
+        marks: Default::default(),
         onhighlight: Callback::noop(),
         article_ref: NodeRef::default(),
         title: "test".into(),

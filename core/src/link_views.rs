@@ -32,7 +32,7 @@ impl LinkView<'_> {
     /// `denies Claim: “…”` or `denied by Denial: “…”`.
     pub fn describe(&self) -> String {
         let verb = if self.outgoing { self.kind.as_str() } else { self.kind.inverse() };
-        format!("{verb} {}: “{}”", self.other.label, shorten(&self.other.quote, 80))
+        format!("{verb} {}: “{}”", self.other.label, shorten(&self.other.quote, 200))
     }
 
     /// The source and target ids.

@@ -79,7 +79,7 @@ fn typing_targets_are_never_shortcuts() {
 
 #[test]
 fn an_open_dialog_handles_its_own_keys() {
-    let dialog = KeyContext { dialog_open: true, undoable_deletion: false };
+    let dialog = KeyContext { dialog_open: true, ..KeyContext::default() };
     for k in SOME_KEYS {
         for target in [KeyTarget::Article, KeyTarget::Other, KeyTarget::Activatable] {
             for input in all_variants(k, target) {

@@ -107,3 +107,8 @@ pub fn focus(node: &yew::NodeRef) {
         }
     }
 }
+
+/// Whether `el` has keyboard focus.
+pub fn has_focus(el: &web_sys::Element) -> bool {
+    gloo::utils::document().active_element().is_some_and(|a| &a == el)
+}

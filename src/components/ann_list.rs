@@ -1,7 +1,9 @@
 //! The annotation list (text order) with counts per label, filters, search,
-//! and an in-place editor of the selected annotation's note, speaker and verdict.
+//! and an in-place editor of the selected annotation's note, speaker, verdict and links.
 
 use super::attributes::{AttributesEditor, Suggestions};
+use super::links::{LinkCmd, LinksPanel};
+use annotator_core::app::Linking;
 use annotator_core::filter::Filter;
 use annotator_core::model::shorten;
 use annotator_core::{Annotation, Label};
@@ -28,6 +30,10 @@ pub struct AnnListProps {
     pub onquery: Callback<String>,
     /// A request to focus the note editor (id, nonce).
     pub edit_note: Option<(String, u64)>,
+    /// A link being made.
+    pub linking: Option<Linking>,
+    /// The links panel's requests.
+    pub onlinkcmd: Callback<LinkCmd>,
 }
 
 impl PartialEq for AnnListProps {
@@ -44,6 +50,8 @@ impl PartialEq for AnnListProps {
             && self.ontoggle == o.ontoggle
             && self.onquery == o.onquery
             && self.edit_note == o.edit_note
+            && self.linking == o.linking
+            && self.onlinkcmd == o.onlinkcmd
     }
 }
 
@@ -178,6 +186,7 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                         placeholder="Add a note (Enter on the annotation opens this; Ctrl+Enter saves)" {onchange} {onkeydown} />
                 </label>
                 <AttributesEditor ann={a.clone()} onattrs={props.onattrs.clone()} />
+                <LinksPanel annotations={props.annotations.clone()} ann={a.clone()} linking={props.linking.clone()} oncmd={props.onlinkcmd.clone()} />
             </section>
         }
     });

@@ -2,10 +2,11 @@
 //! (`annotator_core::app`); the effects are in `crate::effects` and `crate::hooks`.
 
 use super::ann_list::AnnList;
-use super::article::ArticleView;
+use super::article::{ArticleView, Marks};
 use super::documents::Documents;
 use super::help::HelpDialog;
 use super::legend::Legend;
+use super::links::LinkCmd;
 use super::notices::Notices;
 use super::orphans::OrphanList;
 use super::paste_dialog::PasteDialog;
@@ -14,9 +15,11 @@ use super::toolbar::Toolbar;
 use crate::browser::{self, selection};
 use crate::effects::session::{seed_document, seed_meta, Session};
 use crate::effects::{files, library, Ctx};
+use crate::hooks::ByPtr;
 use crate::hooks::{autosave::use_autosave, live::use_live, plan::use_plan, shortcuts::use_shortcuts, sync::use_sync};
 use crate::state::{AppAction, AppState, SaveStatus, Shell, UndoTarget};
 use annotator_core::formats::{Format, UnknownLabelPolicy};
+use annotator_core::link_views::linked_ids;
 use annotator_core::Label;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -59,10 +62,20 @@ pub fn app() -> Html {
     // Tag (or retag) from a button or key: read the DOM selection now.
     let ontag = use_callback((dispatch.clone(), article_ref.clone()), |label: Label, (dispatch, article_ref)| {
         let read = selection::read_in(article_ref);
-        let had_range = matches!(read, selection::SelectionRead::Range { .. });
+        let range_end = match read {
+            selection::SelectionRead::Range { start_utf16, end_utf16 } => Some(start_utf16.max(end_utf16)),
+            _ => None,
+        };
         dispatch.dispatch(AppAction::Tag { label, selection: read, new_id: browser::new_id(), now: browser::now_iso() });
-        if had_range {
+        if let Some(end) = range_end {
             selection::clear_selection();
+            // Tagged from the keyboard (the article has focus): the caret
+            // waits at the end of the span, where the next one may start.
+            if let Some(article) = article_ref.cast::<web_sys::Element>().filter(browser::has_focus) {
+                browser::after_next_paint(move || {
+                    crate::browser::caret::set_selection(&article, end, end);
+                });
+            }
         }
     });
     use_shortcuts(&live, &ontag);
@@ -99,6 +112,15 @@ pub fn app() -> Html {
     });
     let ontoggle = use_callback(dispatch.clone(), |l: Label, d| d.dispatch(AppAction::ToggleLabel(l)));
     let onquery = use_callback(dispatch.clone(), |q: String, d| d.dispatch(AppAction::SetQuery(q)));
+    let onlinkcmd = use_callback(dispatch.clone(), |c: LinkCmd, d| {
+        d.dispatch(match c {
+            LinkCmd::Start => AppAction::StartLink { now: browser::now_iso() },
+            LinkCmd::Kind(k) => AppAction::SetLinkKind(k),
+            LinkCmd::Cancel => AppAction::CancelLink,
+            LinkCmd::Remove(from, to) => AppAction::Unlink { from, to, now: browser::now_iso() },
+            LinkCmd::Show(id) => AppAction::Select { id: Some(id), scroll: true },
+        })
+    });
     let onhighlight = use_callback(dispatch.clone(), |ids: Vec<Rc<str>>, d| {
         // A drag that ends on a highlight is a text selection, not a click.
         if !selection::has_range() {
@@ -213,6 +235,12 @@ pub fn app() -> Html {
     let storage_off = state.notice.as_deref().is_some_and(|n| n.starts_with("Local storage is unavailable"));
     let save_text = if save_failed.is_some() || (state.save == SaveStatus::Loaded && storage_off) { "Not saved" } else { "Saved" };
     let selected_rc: Option<Rc<str>> = state.model.selected.as_deref().map(Rc::from);
+    let marks =
+        use_memo((ByPtr(state.model.annotations.clone()), state.model.selected.clone(), state.linking.clone()), |(anns, sel, linking)| {
+            let linked = sel.as_deref().map(|id| linked_ids(&anns.0, id).into_iter().map(Rc::from).collect()).unwrap_or_default();
+            Rc::new(Marks { linked, candidate: linking.as_ref().and_then(|l| l.candidate.as_deref()).map(Rc::from) })
+        });
+    let marks: Rc<Marks> = (*marks).clone();
     let orphans: Vec<_> = state.open_orphans().into_iter().cloned().collect();
     html! {
         <div class="app" {ondragover} {ondrop}>
@@ -235,7 +263,7 @@ pub fn app() -> Html {
             <div class="layout">
                 <main class="reader">
                     <h2 class="doc-title">{ &doc_title }</h2>
-                    <ArticleView index={doc.index.clone()} {paragraphs} {by_para} selected={selected_rc} {onhighlight}
+                    <ArticleView index={doc.index.clone()} {paragraphs} {by_para} selected={selected_rc} {marks} {onhighlight}
                         article_ref={article_ref.clone()} title={AttrValue::from(doc_title.clone())} />
                     <div id="kbd-caret" class="kbd-caret" aria-hidden="true"></div>
                 </main>
@@ -244,12 +272,12 @@ pub fn app() -> Html {
                     <OrphanList {orphans} {onreattach} ondelete={ondeleteorphan} />
                     <AnnList annotations={state.model.annotations.clone()} filter={state.filter.clone()}
                         selected={state.model.selected.clone()} counts={state.model.counts()} {onactivate} {onnote} {onattrs}
-                        {ontoggle} {onquery} edit_note={state.edit_note.clone()} />
+                        {ontoggle} {onquery} edit_note={state.edit_note.clone()} linking={state.linking.clone()} {onlinkcmd} />
                     <SummaryView annotations={state.model.annotations.clone()} total_cp={doc.index.len_cp()} />
                     <Documents docs={Rc::new(state.library.docs.clone())} current={AttrValue::from(doc.id.clone())} onopen={onopendoc}
                         onrename={onrenamedoc} ondelete={ondeletedoc} {onopenfile} onpaste={send(AppAction::Paste(true))} {onrestoreseed}
                         {seed_listed} {onexportall} {onimportbackup} />
-                    <p class="hint">{ "Select text, then press 1 (Claim), 2 (Denial) or 3 (Statistic). Pick an annotation to retag it with 1–3 or remove it with Delete; Escape deselects; ? lists every shortcut." }</p>
+                    <p class="hint">{ "Select text, then press 1 (Claim), 2 (Denial) or 3 (Statistic). Pick an annotation to retag it with 1–3, link it to another with l, or remove it with Delete; Escape deselects; ? lists every shortcut." }</p>
                 </aside>
             </div>
             if state.help_open { <HelpDialog onclose={send(AppAction::Help(false))} /> }

@@ -14,9 +14,42 @@ pub struct ArticleProps {
     /// Per paragraph, the annotations touching it.
     pub by_para: Rc<Vec<Rc<Vec<AnnRef>>>>,
     pub selected: Option<Rc<str>>,
+    /// Annotations marked besides the selected one (links).
+    pub marks: Rc<Marks>,
     pub onhighlight: Callback<Vec<Rc<str>>>,
     pub article_ref: NodeRef,
     pub title: AttrValue,
+}
+
+/// Annotations marked in the text besides the selected one: those linked
+/// to it, and the annotation a link being made would go to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Marks {
+    pub linked: Vec<Rc<str>>,
+    pub candidate: Option<Rc<str>>,
+}
+
+impl Marks {
+    /// The marks of the annotations among `anns` (a group's or a paragraph's).
+    pub fn within<'a>(&self, mut anns: impl Iterator<Item = &'a AnnRef>) -> Marks {
+        if self.linked.is_empty() && self.candidate.is_none() {
+            return Marks::default();
+        }
+        let mut out = Marks::default();
+        let _ = anns.try_for_each(|a| {
+            if self.linked.contains(&a.id) && !out.linked.contains(&a.id) {
+                out.linked.push(a.id.clone());
+            }
+            if self.candidate.as_ref() == Some(&a.id) {
+                out.candidate = Some(a.id.clone());
+            }
+            if out.linked.len() == self.linked.len() && out.candidate == self.candidate {
+                return Err(());
+            }
+            Ok(())
+        });
+        out
+    }
 }
 
 /// Paragraphs per memoised group (one `div.pgroup`): an edit re-renders the
@@ -34,6 +67,7 @@ struct GroupProps {
     /// comparing is a pointer check for unchanged paragraphs).
     anns: Vec<Rc<Vec<AnnRef>>>,
     selected: Option<Rc<str>>,
+    marks: Marks,
     onhighlight: Callback<Vec<Rc<str>>>,
 }
 
@@ -42,8 +76,9 @@ fn paragraph_group(props: &GroupProps) -> Html {
     let paras = props.anns.iter().enumerate().filter_map(|(k, anns)| {
         let p = props.paragraphs.get(props.first + k)?;
         let selected = props.selected.as_ref().filter(|s| anns.iter().any(|a| &a.id == *s)).cloned();
+        let marks = props.marks.within(anns.iter());
         Some(html! {
-            <ParagraphView key={p.start_cp} index={props.index.clone()} para={p.clone()} anns={anns.clone()} {selected}
+            <ParagraphView key={p.start_cp} index={props.index.clone()} para={p.clone()} anns={anns.clone()} {selected} {marks}
                 onhighlight={props.onhighlight.clone()} />
         })
     });
@@ -64,9 +99,10 @@ pub fn article_view(props: &ArticleProps) -> Html {
         let last = (first + GROUP).min(n);
         let anns: Vec<Rc<Vec<AnnRef>>> = (first..last).map(|i| props.by_para.get(i).cloned().unwrap_or_default()).collect();
         let selected = props.selected.as_ref().filter(|s| anns.iter().any(|v| v.iter().any(|a| &a.id == *s))).cloned();
+        let marks = props.marks.within(anns.iter().flat_map(|v| v.iter()));
         html! {
             <ParagraphGroup key={props.paragraphs[first].start_cp} index={props.index.clone()} paragraphs={props.paragraphs.clone()}
-                {first} {anns} {selected} onhighlight={props.onhighlight.clone()} />
+                {first} {anns} {selected} {marks} onhighlight={props.onhighlight.clone()} />
         }
     });
     html! {

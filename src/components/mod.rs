@@ -7,6 +7,7 @@ pub mod attributes;
 pub mod documents;
 pub mod help;
 pub mod legend;
+pub mod links;
 pub mod notices;
 pub mod orphans;
 pub mod paragraph;

@@ -1,6 +1,7 @@
 //! One paragraph of the article: memoised on its own text range and the
 //! annotations touching it, so an edit re-renders only the paragraphs it touches.
 
+use super::article::Marks;
 use annotator_core::plan::{segments, AnnRef, Paragraph};
 use annotator_core::{Label, TextIndex};
 use std::rc::Rc;
@@ -14,6 +15,8 @@ pub struct ParagraphProps {
     pub anns: Rc<Vec<AnnRef>>,
     /// The selected annotation's id, only when it touches this paragraph.
     pub selected: Option<Rc<str>>,
+    /// Linked annotations and the link candidate touching this paragraph.
+    pub marks: Marks,
     /// Called with the ids covering a clicked highlight, outermost first.
     pub onhighlight: Callback<Vec<Rc<str>>>,
 }
@@ -48,7 +51,15 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
         if is_selected {
             classes.push("selected".into());
         }
-        let title = covering.iter().rev().map(|a| a.label.display()).collect::<Vec<_>>().join(" inside ");
+        let mut title = covering.iter().rev().map(|a| a.label.display()).collect::<Vec<_>>().join(" inside ");
+        if props.marks.linked.iter().any(|l| ids.contains(l)) {
+            classes.push("linked".into());
+            title.push_str(" · linked to the selected annotation");
+        }
+        if props.marks.candidate.as_ref().is_some_and(|c| ids.contains(c)) {
+            classes.push("link-candidate".into());
+            title.push_str(" · Enter links to this");
+        }
         let data_ids = ids.iter().map(|i| &**i).collect::<Vec<_>>().join(" ");
         // Where annotations start and end, for screen readers: CSS generated
         // content (visually hidden, not part of the article's textContent)

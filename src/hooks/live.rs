@@ -23,6 +23,9 @@ pub struct Live {
     pub library: Option<Rc<Library>>,
     /// A document deletion that Undo would undo now.
     pub undo_deletion: Option<Removed>,
+    /// A link is being made, and whether `j`/`k` chose where it goes.
+    pub linking: bool,
+    pub link_candidate: bool,
     /// Reports back and reaches storage.
     pub ctx: Option<Ctx>,
 }
@@ -39,6 +42,8 @@ pub fn use_live(state: &Handle, article: &NodeRef, ctx: &Ctx) -> Rc<RefCell<Live
         l.doc = Some(state.model.doc.clone());
         l.library = Some(state.library.clone());
         l.undo_deletion = state.undoable_deletion().cloned();
+        l.linking = state.linking.is_some();
+        l.link_candidate = state.linking.as_ref().is_some_and(|k| k.candidate.is_some());
         l.ctx = Some(ctx.clone());
     }
     live

@@ -3,7 +3,7 @@
 //! `browser::caret`), and keeps the visible keyboard caret in place.
 
 use super::live::Live;
-use crate::browser::{caret, keys, selection};
+use crate::browser::{self, caret, keys, selection};
 use crate::effects::library;
 use crate::state::AppAction;
 use annotator_core::app::keymap::{shortcut, Command, KeyContext};
@@ -40,6 +40,9 @@ fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>) {
             dispatch.dispatch(AppAction::Select { id: None, scroll: false });
         }
         Command::Help => dispatch.dispatch(AppAction::Help(true)),
+        Command::StartLink => dispatch.dispatch(AppAction::StartLink { now: browser::now_iso() }),
+        Command::FinishLink => dispatch.dispatch(AppAction::FinishLink { now: browser::now_iso() }),
+        Command::CancelLink => dispatch.dispatch(AppAction::CancelLink),
         Command::EditNote => dispatch.dispatch(AppAction::EditNote),
         Command::Caret { key, ctrl, shift } => {
             let index = live.borrow().index.clone();
@@ -81,7 +84,12 @@ pub fn use_shortcuts(live: &Rc<RefCell<Live>>, ontag: &Callback<Label>) {
             let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
             let ctx = {
                 let l = live2.borrow();
-                KeyContext { dialog_open: l.dialog_open, undoable_deletion: l.undo_deletion.is_some() }
+                KeyContext {
+                    dialog_open: l.dialog_open,
+                    undoable_deletion: l.undo_deletion.is_some(),
+                    linking: l.linking,
+                    link_candidate: l.link_candidate,
+                }
             };
             if let Some(s) = shortcut(&keys::key_input(e), ctx) {
                 if s.prevent_default {
