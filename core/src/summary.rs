@@ -103,11 +103,40 @@ pub struct FactCheck {
     /// Speakers with how many annotations (any label) name them, most first,
     /// then alphabetically.
     pub speakers: Vec<(String, usize)>,
+    /// Every denial, in the order of `anns`, with what it denies.
+    pub denials: Vec<DenialOf>,
 }
 
-/// Counts verdicts of claims and speakers of all annotations in `anns`. O(n log n).
+/// A denial and the annotations it `denies` ([`crate::links`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DenialOf {
+    pub id: String,
+    pub quote: String,
+    /// The denied annotations (label, quote), by target id; empty when the
+    /// denial is not linked yet. Links to annotations not in `anns` are left out.
+    pub denies: Vec<(Label, String)>,
+}
+
+/// Counts verdicts of claims and speakers of all annotations in `anns`, and
+/// lists the denials with what they deny. O(n log n).
 pub fn fact_check(anns: &[Annotation]) -> FactCheck {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
+    let by_id: HashMap<&str, &Annotation> = anns.iter().map(|a| (a.id.as_str(), a)).collect();
+    let denials = anns
+        .iter()
+        .filter(|a| a.label == Label::Denial)
+        .map(|a| DenialOf {
+            id: a.id.clone(),
+            quote: a.quote.clone(),
+            denies: a
+                .links
+                .iter()
+                .filter(|l| l.kind == crate::links::LinkKind::Denies)
+                .filter_map(|l| by_id.get(l.to.as_str()))
+                .map(|t| (t.label, t.quote.clone()))
+                .collect(),
+        })
+        .collect();
     let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut speakers: BTreeMap<&str, usize> = BTreeMap::new();
     let mut without = 0;
@@ -128,5 +157,5 @@ pub fn fact_check(anns: &[Annotation]) -> FactCheck {
     claims_by_verdict.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
     let mut speakers: Vec<(String, usize)> = speakers.into_iter().map(|(s, n)| (s.to_string(), n)).collect();
     speakers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    FactCheck { claims_by_verdict, claims_without_verdict: without, speakers }
+    FactCheck { claims_by_verdict, claims_without_verdict: without, speakers, denials }
 }

@@ -176,3 +176,13 @@ fn exports_leave_out_a_link_to_an_annotation_deleted_meanwhile() {
     assert!(native::import(files[0].contents.as_bytes(), &doc()).is_ok());
     assert_eq!(links_of(&anns, "d").len(), 1, "dangling links are not shown");
 }
+
+#[test]
+fn the_summary_lists_denials_with_what_they_deny() {
+    let s = run(&three(), vec![select("d"), AppAction::StartLink { now: T1.into() }, select("c")]);
+    let mut anns = s.model.annotations.to_vec();
+    anns.push(ann("d2", "Islamabad said", Label::Denial));
+    let fc = annotator_core::summary::fact_check(&anns);
+    let got: Vec<(&str, Vec<(Label, String)>)> = fc.denials.iter().map(|d| (d.quote.as_str(), d.denies.clone())).collect();
+    assert_eq!(got, vec![("Kabul denied", vec![(Label::Claim, "the claim".to_string())]), ("Islamabad said", vec![])]);
+}

@@ -1,13 +1,15 @@
 //! The summary view: counts per label, share of the text covered, claims by
-//! verdict, speakers, and a small chart of where in the article each label occurs.
+//! verdict, speakers, denials with what they deny, and a small chart of where in the article each label occurs.
 
-use annotator_core::model::decimal;
+use annotator_core::model::{decimal, shorten};
 use annotator_core::summary::{fact_check, summarize};
 use annotator_core::{Annotation, Label};
 use std::rc::Rc;
 use yew::prelude::*;
 
 const BINS: usize = 40;
+/// Denials listed in the summary (the rest are counted).
+const DENIALS_SHOWN: usize = 200;
 
 #[derive(Properties)]
 pub struct SummaryProps {
@@ -88,6 +90,27 @@ pub fn summary_view(props: &SummaryProps) -> Html {
                 <dl class="summary-numbers speakers">
                     { for fc.speakers.iter().map(|(sp, n)| html! { <><dt>{ sp }</dt><dd>{ n }</dd></> }) }
                 </dl>
+            }
+            if !fc.denials.is_empty() {
+                <h3 class="summary-sub">{ "Denials and what they deny" }</h3>
+                <ul class="denials">
+                    { for fc.denials.iter().take(DENIALS_SHOWN).map(|d| html! {
+                        <li key={d.id.clone()}>
+                            <q>{ shorten(&d.quote, 120) }</q>
+                            if d.denies.is_empty() {
+                                { " — not linked to what it denies yet" }
+                            } else {
+                                { " denies " }
+                                { for d.denies.iter().enumerate().map(|(i, (l, q))| html! {
+                                    <>{ if i > 0 { "; " } else { "" } }{ format!("{l} ") }<q>{ shorten(q, 120) }</q></>
+                                }) }
+                            }
+                        </li>
+                    }) }
+                </ul>
+                if fc.denials.len() > DENIALS_SHOWN {
+                    <p class="more">{ format!("and {} more denials", fc.denials.len() - DENIALS_SHOWN) }</p>
+                }
             }
             <figure class="chart">
                 <div class="chart-grid">

@@ -184,3 +184,17 @@ def test_escape_cancels_a_link_and_a_link_to_itself_is_refused(app):
     app.press(Keys.ESCAPE)
     app.wait(lambda: app.info() == "Linking cancelled.", "Escape cancels")
     assert links(app) == [] and not stored(app).get(claim, {}).get("links")
+
+
+def test_summary_lists_the_denial_with_the_claim_it_denies(app):
+    claim = app.tag(TTP_CLAIM, "claim")["id"]
+    denial = app.tag(DENIAL, "denial")["id"]
+    app.activate_item(denial)
+    app.press("l")
+    app.wait(lambda: "Linking from Denial" in app.info(), "l starts a link")
+    app.click(app.item(claim).find_element(By.TAG_NAME, "button"))
+    app.wait(lambda: links(app) == ["→ denies Claim: “" + TTP_CLAIM + "”"], "a click on the claim's list item links it")
+    app.click(app.driver.find_element(By.CSS_SELECTOR, "details.summary > summary"))
+    app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, "ul.denials"), "the summary lists denials")
+    text = app.driver.find_element(By.CSS_SELECTOR, "ul.denials").text
+    assert text == f"{DENIAL} denies Claim {TTP_CLAIM}", text  # (the quotation marks are the <q> elements')
