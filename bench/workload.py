@@ -12,6 +12,8 @@ the app's native format, all from one seed, with the standard library only:
   cycling claim/denial/statistic in text order, ~5 % of them overlapping
   another one (dense combinations such as 10,000 on 50 KB cannot avoid
   overlaps: the manifest reports the real share);
+* links: one per five annotations (2,000 at 10,000), each from a denial to
+  the claim just before it (``denies``), spread evenly over the text;
 * every file is the app's native annotation format, offsets in Unicode code
   points (Python ``str`` indices), end exclusive, ``quote == text[start:end]``,
   and the document id is 64-bit FNV-1a of the UTF-8 text
@@ -49,6 +51,8 @@ SIZES = {"50k": 50_000, "1m": 1_000_000, "5m": 5_000_000}
 #: can import without opening a file, so the harness can be checked end to end.
 SEED_COUNT = 30
 COUNTS = (100, 1_000, 10_000)
+#: One link per this many annotations.
+ANNOTATIONS_PER_LINK = 5
 #: A non-ASCII line about every this many bytes.
 UNICODE_EVERY = 20_000
 #: Share of annotations placed to overlap another one.
@@ -228,8 +232,16 @@ def build_annotations(text: str, words: Words, n: int, seed: int) -> tuple[list[
                 "modified": stamp,
             }
         )
+    # Links: denial -> the claim just before it in text order, evenly spread.
+    denials = [k for k in range(1, len(anns)) if anns[k]["label"] == "denial" and anns[k - 1]["label"] == "claim"]
+    n_links = min(len(anns) // ANNOTATIONS_PER_LINK, len(denials))
+    step = len(denials) / n_links if n_links else 0
+    for j in range(n_links):
+        k = denials[int(j * step)]
+        anns[k]["links"] = [{"to": anns[k - 1]["id"], "type": "denies"}]
     stats = overlap_stats(cps)
     stats["placed_to_overlap"] = len(extra)
+    stats["links"] = n_links
     return anns, stats
 
 
@@ -283,6 +295,9 @@ def check_file(data: dict) -> None:
         assert a["label"] in LABELS
         n_words = len(a["quote"].split())
         assert MIN_WORDS <= n_words <= MAX_WORDS, (n_words, a)
+    for a in data["annotations"]:
+        for link in a.get("links", []):
+            assert link["to"] in ids and link["to"] != a["id"] and link["type"] == "denies", (a["id"], link)
 
 
 def generate(out_dir: Path, seed: int = 1, sizes=("seed", "50k", "1m", "5m"), counts=COUNTS, quiet=False) -> dict:
