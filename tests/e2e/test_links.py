@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import os
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -111,6 +113,13 @@ def test_keyboard_only_denial_denies_the_claim_with_speaker_and_verdict_kept_and
     app.activate_item(claim)
     app.wait(lambda: links(app) == ["← denied by Denial: “" + DENIAL + "”"], "and on the claim's side")
     assert "Speaker: Pakistan's government" in app.item(claim).text and "Verdict: Unverifiable" in app.item(claim).text
+    assert linked_marks(app) == [denial], "the denial's highlight is marked as linked to the selected claim"
+    shot = os.environ.get("E2E_SCREENSHOT")
+    if shot:  # the README's picture of the model: a selected claim with its links
+        app.js("const p = document.querySelector('section[aria-label=\"Selected annotation\"]');"
+               "p.scrollIntoView({block: 'center'}); p.scrollTop = p.scrollHeight;"
+               "document.querySelector('mark.hl.linked').scrollIntoView({block: 'center'});")
+        app.driver.save_screenshot(shot)
 
     _, data = app.export()
     assert data["version"] == 2
