@@ -650,7 +650,7 @@ def serious(vs: list[dict]) -> list[str]:
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_axe_no_serious_violations(app, theme):
     stat = app.tag(STAT, "statistic")["id"]
-    app.tag(CLAIM, "claim")
+    claim = app.tag(CLAIM, "claim")["id"]
     app.tag(DENIAL, "denial")
     app.tag(OUTER, "claim")  # overlaps the statistic: a darker nested highlight
     app.activate_item(stat)
@@ -659,6 +659,13 @@ def test_axe_no_serious_violations(app, theme):
     editor.send_keys("A note, shown in the list")
     chord(app, CTRL, Keys.ENTER)
     app.wait(lambda: (next(q for q in quotes(app) if q["id"] == stat)["note"] or "").startswith("A note"), "note saved")
+    # A link, and a second one being made: the Links list and the Relation choice are checked too.
+    app.press("l")
+    app.wait(lambda: "Linking from Statistic" in app.info(), "l starts a link")
+    app.click(app.item(claim).find_element(By.TAG_NAME, "button"))
+    app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, 'ul[aria-label="Links"] li'), "the link is listed")
+    app.press("l")
+    app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, 'select[aria-label="Relation"]'), "Relation while linking")
     # Open the summary (chart) so it is checked too.
     for s in app.driver.find_elements(By.CSS_SELECTOR, "details.summary:not([open]) > summary"):
         app.click(s)
