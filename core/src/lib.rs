@@ -6,6 +6,7 @@ pub mod anchor;
 pub mod annotation_json;
 pub mod app;
 pub mod bundle;
+pub mod details;
 pub mod filter;
 pub mod formats;
 pub mod history;

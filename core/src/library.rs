@@ -3,6 +3,7 @@
 //! The storage schema, its keys and the migration from the first schema
 //! live in [`crate::store`], which depends on this module (never the reverse).
 
+use crate::details::{read_details, DocDetails};
 use crate::json_fields::{field, get_offset, get_str, opt_str, ImportError};
 use crate::merge;
 use crate::model::{doc_id_for, shorten, Annotation, Document, Label};
@@ -56,6 +57,8 @@ pub struct DocMeta {
     pub created: String,
     /// Whether this is the built-in sample article (restorable, text not stored).
     pub seed: bool,
+    /// Where the article comes from ([`DocDetails`]; empty when not given).
+    pub details: DocDetails,
 }
 
 impl DocMeta {
@@ -77,6 +80,7 @@ impl DocMeta {
             modified: now.to_string(),
             created: now.to_string(),
             seed: false,
+            details: DocDetails::default(),
         }
     }
 
@@ -89,13 +93,23 @@ impl DocMeta {
         m
     }
 
-    /// The JSON object stored in the library and in bundles.
+    /// The JSON object stored in the library and in bundles (the details'
+    /// keys `source_url`, `publisher`, `published` only when set).
     pub fn to_value(&self) -> Value {
-        json!({
+        let mut v = json!({
             "id": self.id, "title": self.title, "name": self.name, "length": self.len_cp,
             "counts": { "claim": self.counts[0], "denial": self.counts[1], "statistic": self.counts[2] },
             "modified": self.modified, "created": self.created, "seed": self.seed,
-        })
+        });
+        if let Some(obj) = v.as_object_mut() {
+            let d = &self.details;
+            for (k, val) in [("source_url", &d.source_url), ("publisher", &d.publisher), ("published", &d.published)] {
+                if !val.is_empty() {
+                    obj.insert(k.into(), Value::String(val.clone()));
+                }
+            }
+        }
+        v
     }
 
     /// Reads and validates a [`DocMeta::to_value`] object found at `path`.
@@ -140,7 +154,8 @@ impl DocMeta {
             Some(Value::Bool(b)) => *b,
             Some(_) => return Err(field(format!("{path}.seed"), "must be true or false")),
         };
-        Ok(DocMeta { id: id.to_string(), title, name, len_cp, counts, modified, created, seed })
+        let details = read_details(obj, path)?;
+        Ok(DocMeta { id: id.to_string(), title, name, len_cp, counts, modified, created, seed, details })
     }
 }
 
@@ -276,6 +291,16 @@ impl Library {
         Ok(())
     }
 
+    /// Sets the details of document `id` (already checked: [`DocDetails::new`])
+    /// and `modified = now`. Returns the details it had.
+    pub fn set_details(&mut self, id: &str, details: DocDetails, now: &str) -> Result<DocDetails, LibraryError> {
+        let i = self.position(id)?;
+        let d = &mut self.docs[i];
+        let before = std::mem::replace(&mut d.details, details);
+        d.modified = now.to_string();
+        Ok(before)
+    }
+
     /// Takes document `id` out of the list (the sample article too: it can be
     /// brought back with [`Library::ensure_seed`]). The app deletes the
     /// document's stored keys only once the undo is no longer offered.
@@ -322,8 +347,8 @@ impl Library {
 
     /// Adds or updates a document coming from a bundle or another tab: a new
     /// id is added (as [`Library::add`]); a listed id keeps its title and
-    /// name and takes `counts`/`len_cp` from `meta`, and the later `modified`
-    /// and earlier `created` of the two.
+    /// name (and its details, unless it has none) and takes `counts`/`len_cp`
+    /// from `meta`, and the later `modified` and earlier `created` of the two.
     pub fn upsert(&mut self, meta: DocMeta) -> Result<(), LibraryError> {
         match self.docs.iter_mut().find(|d| d.id == meta.id) {
             None => self.add(meta).map(|_| ()),
@@ -337,6 +362,9 @@ impl Library {
                     d.created = meta.created;
                 }
                 d.seed |= meta.seed;
+                if d.details.is_empty() {
+                    d.details = meta.details;
+                }
                 Ok(())
             }
         }

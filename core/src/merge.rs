@@ -280,11 +280,7 @@ pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextI
         Some(_) => return Err(field("format", "must be a string")),
         None => return Err(field("format", format!("is missing (expected “{FORMAT}”)"))),
     }
-    match root.get("version") {
-        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
-        Some(n) => return Err(field("version", format!("{n} is not supported (this app reads version {VERSION})"))),
-        None => return Err(field("version", "is missing")),
-    }
+    crate::native::check_version(root)?;
     let header = match root.get("document") {
         None | Some(Value::Null) => Header::default(),
         Some(Value::Object(d)) => {

@@ -1,21 +1,39 @@
 //! The native, lossless annotation file format (`<name>.annotations.json`).
 //!
 //! ```json
-//! { "format": "text-annotator/annotations", "version": 1,
-//!   "document": { "id": "…", "title": "…", "name": "…", "length": 2272, "text": "…" },
-//!   "annotations": [ { "id", "start", "end", "quote", "label", "note", "created", "modified" } ] }
+//! { "format": "text-annotator/annotations", "version": 2,
+//!   "document": { "id": "…", "title": "…", "name": "…", "length": 2272, "text": "…",
+//!                 "source_url": "https://…", "publisher": "…", "published": "2024-05-01" },
+//!   "annotations": [ { "id", "start", "end", "quote", "label", "note", "speaker", "verdict",
+//!                      "links": [ { "to": "…", "type": "denies" } ], "created", "modified" } ] }
 //! ```
+//! Version 2 added the document details ([`crate::details`]) and, on the
+//! annotations, `speaker`, `verdict` and `links` (each left out when empty).
+//! Version 1 files (and stored records) are read as version 2 files without
+//! them: nothing else changed.
 //! Offsets are code points, end exclusive. Import validates everything and
 //! reports the first problem with its location; a bad file changes nothing.
 
 use crate::annotation_json::{check_link_targets, parse_annotations, strict_label, Annotations, Check};
+use crate::details::{read_details, DocDetails};
 use crate::model::{shorten, Annotation, Document};
 use serde_json::Value;
 
 /// The `format` field of a native file.
 pub const FORMAT: &str = "text-annotator/annotations";
-/// The only version this build reads and writes.
-pub const VERSION: u64 = 1;
+/// The version this build writes.
+pub const VERSION: u64 = 2;
+/// The versions this build reads.
+pub const READS: [u64; 2] = [1, 2];
+
+/// Checks the `version` of a native file or record (one of [`READS`]).
+pub fn check_version(root: &serde_json::Map<String, Value>) -> Result<(), ImportError> {
+    match root.get("version") {
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| READS.contains(&v)) => Ok(()),
+        Some(n) => Err(field("version", format!("{n} is not supported (this app reads versions 1 and 2)"))),
+        None => Err(field("version", "is missing")),
+    }
+}
 /// Largest file accepted, in bytes (20 MB).
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// The `offset_unit` field written in native files and stored records.
@@ -28,12 +46,17 @@ pub use crate::json_fields::ImportError;
 /// Serialises `annotations` of `doc` as a native file (pretty-printed JSON),
 /// including the document text.
 pub fn export(doc: &Document, annotations: &[Annotation]) -> String {
-    export_with(doc, annotations, true)
+    export_with(doc, &DocDetails::default(), annotations, true)
+}
+
+/// [`export`] with the document's details.
+pub fn export_detailed(doc: &Document, details: &DocDetails, annotations: &[Annotation]) -> String {
+    export_with(doc, details, annotations, true)
 }
 
 /// Serialises as a native file; `include_text: false` leaves out the document
 /// text (as local storage does: the text is stored once, elsewhere) and prints compactly.
-pub fn export_with(doc: &Document, annotations: &[Annotation], include_text: bool) -> String {
+pub fn export_with(doc: &Document, details: &DocDetails, annotations: &[Annotation], include_text: bool) -> String {
     // Keys in alphabetical order: the bytes the first version of the app
     // wrote (through a `serde_json::Value`), kept so files stay identical.
     #[derive(serde::Serialize)]
@@ -41,6 +64,12 @@ pub fn export_with(doc: &Document, annotations: &[Annotation], include_text: boo
         id: &'a str,
         length: usize,
         name: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        published: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        publisher: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        source_url: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         text: Option<&'a str>,
         title: &'a str,
@@ -59,6 +88,9 @@ pub fn export_with(doc: &Document, annotations: &[Annotation], include_text: boo
             id: &doc.id,
             length: doc.index.len_cp(),
             name: &doc.name,
+            published: &details.published,
+            publisher: &details.publisher,
+            source_url: &details.source_url,
             text: include_text.then(|| doc.text()),
             title: &doc.title,
         },
@@ -79,6 +111,8 @@ pub struct Parsed {
     /// The document id the file was made for (may differ from the open one).
     pub doc_id: Option<String>,
     pub doc_title: Option<String>,
+    /// The details of the document the file was made for (version 2).
+    pub details: DocDetails,
     pub annotations: Vec<Annotation>,
 }
 
@@ -136,19 +170,17 @@ pub fn import_value(v: &Value, doc: &Document) -> Result<Parsed, ImportError> {
         Some(_) => return Err(field("format", "must be a string")),
         None => return Err(field("format", format!("is missing (expected “{FORMAT}”)"))),
     }
-    match root.get("version") {
-        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
-        Some(n) => return Err(field("version", format!("{n} is not supported (this app reads version {VERSION})"))),
-        None => return Err(field("version", "is missing")),
-    }
-    let (doc_id, doc_title) = match root.get("document") {
-        Some(Value::Object(d)) => {
-            (d.get("id").and_then(Value::as_str).map(str::to_string), d.get("title").and_then(Value::as_str).map(str::to_string))
-        }
+    check_version(root)?;
+    let (doc_id, doc_title, details) = match root.get("document") {
+        Some(Value::Object(d)) => (
+            d.get("id").and_then(Value::as_str).map(str::to_string),
+            d.get("title").and_then(Value::as_str).map(str::to_string),
+            read_details(d, "document")?,
+        ),
         Some(_) => return Err(field("document", "must be an object")),
-        None => (None, None),
+        None => (None, None, DocDetails::default()),
     };
     let annotations = parse_annotations(root.get("annotations"), "annotations", Check::Text(&doc.index), strict_label)?;
     check_link_targets(&annotations, "annotations")?;
-    Ok(Parsed { doc_id, doc_title, annotations })
+    Ok(Parsed { doc_id, doc_title, details, annotations })
 }

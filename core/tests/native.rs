@@ -70,7 +70,10 @@ fn export_then_import_gives_back_the_same_annotations() {
     let anns = sample_annotations();
     let file = export(&d, &anns);
     let parsed = import(file.as_bytes(), &d).unwrap();
-    assert_eq!(parsed, Parsed { doc_id: Some(d.id.clone()), doc_title: Some("A title".into()), annotations: anns });
+    assert_eq!(
+        parsed,
+        Parsed { doc_id: Some(d.id.clone()), doc_title: Some("A title".into()), details: Default::default(), annotations: anns }
+    );
 }
 
 #[test]
@@ -92,7 +95,7 @@ fn export_writes_format_version_code_point_offsets_and_the_exact_text() {
 #[test]
 fn export_without_text_is_compact_and_still_imports() {
     let d = doc();
-    let file = export_with(&d, &sample_annotations(), false);
+    let file = export_with(&d, &Default::default(), &sample_annotations(), false);
     assert!(!file.contains('\n'), "compact");
     let v: Value = serde_json::from_str(&file).unwrap();
     assert!(v["document"].get("text").is_none());
@@ -144,7 +147,7 @@ proptest! {
             a.note = n.clone();
             a.modified = format!("2024-02-0{}T10:00:00Z", n.len() % 9 + 1);
         }
-        let file = export_with(&d, &anns, include_text);
+        let file = export_with(&d, &Default::default(), &anns, include_text);
         let parsed = import(file.as_bytes(), &d).unwrap();
         prop_assert_eq!(parsed.doc_id, Some(d.id.clone()));
         prop_assert_eq!(parsed.doc_title, Some(title));
@@ -249,7 +252,7 @@ fn wrong_or_missing_format_is_refused_at_format() {
 #[test]
 fn missing_or_wrong_version_is_refused_at_version() {
     assert_eq!(field_error_path(|v| drop(v.as_object_mut().unwrap().remove("version"))), "version");
-    assert_eq!(field_error_path(|v| v["version"] = json!(2)), "version");
+    assert_eq!(field_error_path(|v| v["version"] = json!(3)), "version");
     assert_eq!(field_error_path(|v| v["version"] = json!(0)), "version");
     assert_eq!(field_error_path(|v| v["version"] = json!("1")), "version");
     assert_eq!(field_error_path(|v| v["version"] = json!(null)), "version");

@@ -22,6 +22,7 @@ pub mod w3c;
 
 use crate::anchor::{anchor_all, AnchorReport, Candidate, Orphan};
 use crate::annotation_json::{parse_annotations, Check, MAX_ANNOTATION_ID_CP, MAX_NOTE_CP};
+use crate::details::DocDetails;
 use crate::json_fields::ImportError;
 pub(crate) use crate::json_fields::{field, get_offset};
 use crate::model::{shorten, Annotation, Document, Label};
@@ -90,6 +91,11 @@ pub struct ExportFile {
 /// The file(s) to download for `format`: one file, or two for brat (the
 /// `.ann` and the matching `.txt`, the raw text exactly as loaded).
 pub fn export(format: Format, doc: &Document, annotations: &[Annotation]) -> Vec<ExportFile> {
+    export_detailed(format, doc, &DocDetails::default(), annotations)
+}
+
+/// [`export`] with the document's details (native and W3C files carry them).
+pub fn export_detailed(format: Format, doc: &Document, details: &DocDetails, annotations: &[Annotation]) -> Vec<ExportFile> {
     // A link to an annotation deleted in another tab meanwhile is not part of the work.
     let annotations = &*crate::link_views::without_dangling(annotations);
     let name = if doc.name.is_empty() { "annotations" } else { doc.name.as_str() };
@@ -97,10 +103,14 @@ pub fn export(format: Format, doc: &Document, annotations: &[Annotation]) -> Vec
         Format::Native => vec![ExportFile {
             file_name: format!("{name}.annotations.json"),
             mime: "application/json",
-            contents: native::export(doc, annotations),
+            contents: native::export_detailed(doc, details, annotations),
         }],
         Format::W3c => {
-            vec![ExportFile { file_name: format!("{name}.w3c.jsonld"), mime: w3c::MIME, contents: w3c::export(doc, annotations) }]
+            vec![ExportFile {
+                file_name: format!("{name}.w3c.jsonld"),
+                mime: w3c::MIME,
+                contents: w3c::export_detailed(doc, details, annotations),
+            }]
         }
         Format::Brat => vec![
             ExportFile { file_name: format!("{name}.ann"), mime: "text/plain;charset=utf-8", contents: brat::export_ann(annotations) },
@@ -421,11 +431,7 @@ fn native_candidates(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportEr
         Some(_) => return Err(field("format", "must be a string")),
         None => return Err(field("format", format!("is missing (expected “{}”)", native::FORMAT))),
     }
-    match root.get("version") {
-        Some(Value::Number(n)) if n.as_u64() == Some(native::VERSION) => {}
-        Some(n) => return Err(field("version", format!("{n} is not supported (this app reads version {})", native::VERSION))),
-        None => return Err(field("version", "is missing")),
-    }
+    native::check_version(root)?;
     let source = match root.get("document") {
         Some(Value::Object(d)) => match d.get("text") {
             Some(Value::String(t)) => Some(TextIndex::new(t.as_str())),

@@ -22,6 +22,7 @@
 
 use super::{check_id, check_note, field, get_offset, ImportOptions, LabelResolver, Parsed};
 use crate::anchor::{Candidate, CONTEXT_CP};
+use crate::details::DocDetails;
 use crate::model::{doc_id_for, shorten, Annotation, Document};
 use crate::native::{parse_json_bounded, ImportError, MAX_ANNOTATIONS};
 use serde_json::{json, Map, Value};
@@ -37,7 +38,25 @@ pub const ID_PREFIX: &str = "urn:x-annotator:";
 
 /// The W3C export of `annotations` of `doc`, pretty-printed.
 pub fn export(doc: &Document, annotations: &[Annotation]) -> String {
-    serde_json::to_string_pretty(&to_value(doc, annotations)).unwrap_or_default()
+    export_detailed(doc, &DocDetails::default(), annotations)
+}
+
+/// [`export`] with the document's details, on the collection as Dublin Core
+/// terms (`dcterms:source`, `dcterms:publisher`, `dcterms:issued`; the
+/// `@context` then lists the `dcterms` prefix after the Web Annotation context).
+pub fn export_detailed(doc: &Document, details: &DocDetails, annotations: &[Annotation]) -> String {
+    let mut v = to_value(doc, annotations);
+    if !details.is_empty() {
+        v["@context"] = json!([CONTEXT, { "dcterms": "http://purl.org/dc/terms/" }]);
+        for (k, val) in
+            [("dcterms:source", &details.source_url), ("dcterms:publisher", &details.publisher), ("dcterms:issued", &details.published)]
+        {
+            if !val.is_empty() {
+                v[k] = Value::String(val.clone());
+            }
+        }
+    }
+    serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
 /// The W3C export as a JSON value.

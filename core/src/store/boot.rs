@@ -239,6 +239,7 @@ pub fn rebuild_library(kv: &dyn Kv) -> Result<(Library, Vec<String>), String> {
             modified: String::new(),
             created: String::new(),
             seed: false,
+            details: Default::default(),
         };
         let title = meta.title.clone();
         if let Err(e) = lib.add(meta) {

@@ -1,0 +1,163 @@
+//! Document details: where an article comes from. Stored with the document
+//! in the library ([`crate::library::DocMeta::details`]) and carried into
+//! the exports (native files, W3C Web Annotation).
+//!
+//! # The contract (each check one [`DetailsError`] variant)
+//!
+//! 1. **Source URL**: empty, or an absolute `http://` / `https://` URL with a
+//!    host, no white space, at most [`MAX_URL_CHARS`] characters.
+//! 2. **Publisher**: at most [`MAX_PUBLISHER_CP`] code points once white
+//!    space runs are made one space and the ends trimmed.
+//! 3. **Published**: empty, or a calendar date `YYYY-MM-DD` that exists
+//!    (`2024-02-30` does not), year 1000 to 9999.
+//!
+//! It uses only [`crate::json_fields`] (to read the details in files).
+
+use crate::json_fields::{field, opt_str, ImportError};
+use serde_json::Value;
+use std::fmt;
+
+/// Longest source URL, in characters.
+pub const MAX_URL_CHARS: usize = 2_000;
+/// Longest publisher name, in code points.
+pub const MAX_PUBLISHER_CP: usize = 200;
+
+/// The details of one document; an empty string is "not set".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DocDetails {
+    pub source_url: String,
+    pub publisher: String,
+    /// `YYYY-MM-DD`.
+    pub published: String,
+}
+
+/// Why details were refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DetailsError {
+    /// Rule 1: not an absolute http(s) URL.
+    NotAWebAddress(String),
+    /// Rule 1: longer than [`MAX_URL_CHARS`].
+    UrlTooLong(usize),
+    /// Rule 2: longer than [`MAX_PUBLISHER_CP`].
+    PublisherTooLong(usize),
+    /// Rule 3: not a real `YYYY-MM-DD` date.
+    NotADate(String),
+}
+
+impl fmt::Display for DetailsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DetailsError::NotAWebAddress(s) => {
+                write!(
+                    f,
+                    "The source URL “{}” is not a web address: it must start with http:// or https://, name a host and have no spaces.",
+                    short(s)
+                )
+            }
+            DetailsError::UrlTooLong(n) => write!(f, "The source URL is too long: {n} characters (at most {MAX_URL_CHARS})."),
+            DetailsError::PublisherTooLong(n) => write!(f, "The publisher is too long: {n} characters (at most {MAX_PUBLISHER_CP})."),
+            DetailsError::NotADate(s) => {
+                write!(f, "“{}” is not a date: write the publication date as YYYY-MM-DD, e.g. 2024-05-01.", short(s))
+            }
+        }
+    }
+}
+
+impl std::error::Error for DetailsError {}
+
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(60).collect();
+    if s.chars().nth(60).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+impl DocDetails {
+    /// Checks and cleans details as typed (or read from a file): the ends
+    /// of each value are trimmed, white space in the publisher made single.
+    pub fn new(source_url: &str, publisher: &str, published: &str) -> Result<DocDetails, DetailsError> {
+        let source_url = source_url.trim();
+        let n = source_url.chars().count();
+        if n > MAX_URL_CHARS {
+            return Err(DetailsError::UrlTooLong(n));
+        }
+        if !source_url.is_empty() && !is_web_address(source_url) {
+            return Err(DetailsError::NotAWebAddress(source_url.to_string()));
+        }
+        let publisher: String =
+            publisher.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+        let n = publisher.chars().count();
+        if n > MAX_PUBLISHER_CP {
+            return Err(DetailsError::PublisherTooLong(n));
+        }
+        let published = published.trim();
+        if !published.is_empty() && !is_date(published) {
+            return Err(DetailsError::NotADate(published.to_string()));
+        }
+        Ok(DocDetails { source_url: source_url.to_string(), publisher, published: published.to_string() })
+    }
+
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.source_url.is_empty() && self.publisher.is_empty() && self.published.is_empty()
+    }
+
+    /// One line for people: `Dawn · 2024-05-01 · https://…` (the parts set).
+    pub fn describe(&self) -> String {
+        [&self.publisher, &self.published, &self.source_url]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+/// `http://host…` or `https://host…`, no white space or control characters.
+fn is_web_address(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    let rest = match lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) {
+        Some(r) => r,
+        None => return false,
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    !host.is_empty() && !host.starts_with(':') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// `YYYY-MM-DD`, a date that exists, year 1000–9999.
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return false };
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return false;
+    }
+    let (y, m, d): (u32, u32, u32) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y >= 1000 && (1..=days).contains(&d)
+}
+
+/// The document details in `obj` (the keys `source_url`, `publisher`,
+/// `published`, each missing, null or a string), checked by
+/// [`DocDetails::new`]; a refusal is reported at the key it is about.
+pub fn read_details(obj: &serde_json::Map<String, Value>, path: &str) -> Result<DocDetails, ImportError> {
+    let [url, publisher, published] = ["source_url", "publisher", "published"].map(|k| opt_str(obj, k, path));
+    let (url, publisher, published) = (url?.unwrap_or(""), publisher?.unwrap_or(""), published?.unwrap_or(""));
+    DocDetails::new(url, publisher, published).map_err(|e| {
+        let key = match e {
+            DetailsError::NotAWebAddress(_) | DetailsError::UrlTooLong(_) => "source_url",
+            DetailsError::PublisherTooLong(_) => "publisher",
+            DetailsError::NotADate(_) => "published",
+        };
+        field(format!("{path}.{key}"), e.to_string())
+    })
+}
