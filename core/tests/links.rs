@@ -186,3 +186,28 @@ fn the_summary_lists_denials_with_what_they_deny() {
     let got: Vec<(&str, Vec<(Label, String)>)> = fc.denials.iter().map(|d| (d.quote.as_str(), d.denies.clone())).collect();
     assert_eq!(got, vec![("Kabul denied", vec![(Label::Claim, "the claim".to_string())]), ("Islamabad said", vec![])]);
 }
+
+#[test]
+fn undo_takes_back_a_details_change_while_it_is_the_latest_change() {
+    use annotator_core::app::state::UndoTarget;
+    use annotator_core::details::DocDetails;
+    let s0 = three();
+    let doc_id = s0.model.doc.id.clone();
+    let before = DocDetails::new("https://x.org/a", "", "").unwrap();
+    let s = r(&s0, AppAction::DetailsSaved { doc_id: doc_id.clone(), before: before.clone(), undone: false });
+    assert_eq!(s.info.as_deref(), Some("Document details saved."));
+    match s.undo_target() {
+        UndoTarget::Details(d) => assert_eq!(d.before, before),
+        other => panic!("{other:?}"),
+    }
+    assert!(s.can_undo());
+    assert_eq!(s.undo_title(), "Undo: edit the document details (Ctrl+Z)");
+    // An annotation edit afterwards: Undo is the history's again.
+    let edited = r(&s, select("d"));
+    let edited = r(&edited, AppAction::Delete("d".into()));
+    assert_eq!(edited.undo_target(), UndoTarget::History);
+    // Undone: nothing more to take back.
+    let u = r(&s, AppAction::DetailsSaved { doc_id, before: DocDetails::default(), undone: true });
+    assert_eq!(u.undo_target(), UndoTarget::History);
+    assert_eq!(u.info.as_deref(), Some("Undone: edit the document details"));
+}

@@ -3,6 +3,7 @@
 
 use super::ann_list::AnnList;
 use super::article::{ArticleView, Marks};
+use super::details::DocDetailsForm;
 use super::documents::Documents;
 use super::help::HelpDialog;
 use super::legend::Legend;
@@ -17,7 +18,8 @@ use crate::effects::session::{seed_document, seed_meta, Session};
 use crate::effects::{files, library, Ctx};
 use crate::hooks::ByPtr;
 use crate::hooks::{autosave::use_autosave, live::use_live, plan::use_plan, shortcuts::use_shortcuts, sync::use_sync};
-use crate::state::{AppAction, AppState, SaveStatus, Shell, UndoTarget};
+use crate::state::{AppAction, AppState, SaveStatus, Shell};
+use annotator_core::details::DocDetails;
 use annotator_core::formats::{Format, UnknownLabelPolicy};
 use annotator_core::link_views::linked_ids;
 use annotator_core::Label;
@@ -89,14 +91,14 @@ pub fn app() -> Html {
 
     let onundo = {
         let (state, ctx) = (state.clone(), ctx.clone());
-        Callback::from(move |_: ()| match state.undo_target() {
-            UndoTarget::Deletion(removed) => library::undo_delete(&ctx, removed, &state.library),
-            UndoTarget::History => state.dispatch(AppAction::Undo),
-        })
+        Callback::from(move |_: ()| library::undo(&ctx, state.undo_target(), &state.library))
     };
     let onexport = {
         let state = state.clone();
-        Callback::from(move |format: Format| files::export(format, &state.model.doc, &state.model.annotations, &state.dispatcher()))
+        Callback::from(move |format: Format| {
+            let details = state.library.get(&state.model.doc.id).map(|m| m.details.clone()).unwrap_or_default();
+            files::export(format, &state.model.doc, &details, &state.model.annotations, &state.dispatcher())
+        })
     };
     let onimport = {
         let dispatch = dispatch.clone();
@@ -168,6 +170,17 @@ pub fn app() -> Html {
         let (state, ctx) = (state.clone(), ctx.clone());
         Callback::from(move |id: String| library::delete(&ctx, &id, &state.model.doc.id, &state.library, state.last_deleted.clone()))
     };
+    let ondetails = {
+        let (state, ctx) = (state.clone(), ctx.clone());
+        Callback::from(move |(url, publisher, published): (String, String, String)| {
+            let id = state.model.doc.id.clone();
+            match DocDetails::new(&url, &publisher, &published) {
+                Err(e) => state.dispatch(AppAction::Notice(format!("{e} The details were not changed."))),
+                Ok(d) if state.library.get(&id).is_some_and(|m| m.details == d) => {}
+                Ok(d) => library::set_details(&ctx, &id, d, &state.library, false),
+            }
+        })
+    };
     let onrenamedoc = {
         let (state, ctx) = (state.clone(), ctx.clone());
         Callback::from(move |(id, title): (String, String)| library::rename(&ctx, &id, &title, &state.library))
@@ -228,6 +241,7 @@ pub fn app() -> Html {
     let doc = state.model.doc.clone();
     let seed_listed = state.library.contains(&seed_meta().id);
     let doc_title = state.library.get(&doc.id).map(|m| m.title.clone()).unwrap_or_else(|| doc.title.clone());
+    let doc_details = state.library.get(&doc.id).map(|m| m.details.clone()).unwrap_or_default();
     let save_failed = match &state.save {
         SaveStatus::Failed(e) => Some(e.clone()),
         _ => None,
@@ -263,6 +277,7 @@ pub fn app() -> Html {
             <div class="layout">
                 <main class="reader">
                     <h2 class="doc-title">{ &doc_title }</h2>
+                    <DocDetailsForm doc_id={AttrValue::from(doc.id.clone())} details={doc_details} oncommit={ondetails} />
                     <ArticleView index={doc.index.clone()} {paragraphs} {by_para} selected={selected_rc} {marks} {onhighlight}
                         article_ref={article_ref.clone()} title={AttrValue::from(doc_title.clone())} />
                     <div id="kbd-caret" class="kbd-caret" aria-hidden="true"></div>

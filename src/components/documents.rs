@@ -173,6 +173,9 @@ pub fn documents(props: &DocumentsProps) -> Html {
                     <span class="doc-meta">{ format!("{} characters · {counts}", d.len_cp) }
                         if !d.modified.is_empty() { { format!(" · changed {}", when(&d.modified)) } }
                     </span>
+                    if !d.details.is_empty() {
+                        <span class="doc-source" title={d.details.describe()}>{ d.details.describe() }</span>
+                    }
                     <span class="doc-actions">
                         <button type="button" aria-label={format!("Rename “{}”", d.title)} onclick={Callback::from(move |_| r.set(Some(id_r.clone())))}>{ "Rename" }</button>
                         <button type="button" aria-label={format!("Delete document “{}”", d.title)} onclick={Callback::from(move |_| c.set(Some(id_c.clone())))}>{ "Delete document" }</button>

@@ -4,6 +4,7 @@
 
 use crate::browser::{self, download, storage};
 use crate::state::{AppAction, Dispatch};
+use annotator_core::details::DocDetails;
 use annotator_core::formats::{self, Format};
 use annotator_core::native::{self, ImportError};
 use annotator_core::{Annotation, Document};
@@ -64,8 +65,8 @@ pub fn are_annotation_files(files: &[web_sys::File]) -> bool {
 }
 
 /// Downloads the annotations of `doc` in `format` (two files for brat).
-pub fn export(format: Format, doc: &Document, annotations: &[Annotation], dispatch: &Dispatch) {
-    for file in formats::export(format, doc, annotations) {
+pub fn export(format: Format, doc: &Document, details: &DocDetails, annotations: &[Annotation], dispatch: &Dispatch) {
+    for file in formats::export_detailed(format, doc, details, annotations) {
         if let Err(e) = download::download_text(&file.file_name, file.mime, &file.contents) {
             dispatch.dispatch(AppAction::Notice(format!("The download of {} failed: {e}.", file.file_name)));
         }

@@ -6,8 +6,9 @@
 use super::session::{document_for, seed_meta};
 use super::Ctx;
 use crate::browser::{self, download, storage, storage::LocalKv, url};
-use crate::state::AppAction;
+use crate::state::{AppAction, UndoTarget};
 use annotator_core::bundle;
+use annotator_core::details::DocDetails;
 use annotator_core::library::{counts_of, DocMeta, Library, Removed};
 use annotator_core::merge::DocRecord;
 use annotator_core::store::records;
@@ -134,6 +135,35 @@ pub fn rename(ctx: &Ctx, id: &str, title: &str, library: &Library) {
         Ok(lib) => {
             ctx.dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
             ctx.dispatch.dispatch(AppAction::Info("Renamed.".into()));
+        }
+    }
+}
+
+/// Undo (the button or Ctrl+Z): a document deletion or details change while
+/// it is the latest change, else the history's latest step.
+pub fn undo(ctx: &Ctx, target: UndoTarget, library: &Library) {
+    match target {
+        UndoTarget::Deletion(removed) => undo_delete(ctx, removed, library),
+        UndoTarget::Details(d) => set_details(ctx, &d.doc_id, d.before, library, true),
+        UndoTarget::History => ctx.dispatch.dispatch(AppAction::Undo),
+    }
+}
+
+/// Stores new details of document `id` (already checked), or the old ones
+/// back (`undone`); reports what they were so Undo can restore them.
+pub fn set_details(ctx: &Ctx, id: &str, details: DocDetails, library: &Library, undone: bool) {
+    let now = browser::now_iso();
+    let mut before = None;
+    match ctx.session.update_library(library, |lib| {
+        before = Some(lib.set_details(id, details, &now).map_err(|e| e.to_string())?);
+        Ok(())
+    }) {
+        Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not save the document details: {e} Nothing was changed."))),
+        Ok(lib) => {
+            ctx.dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
+            if let Some(before) = before {
+                ctx.dispatch.dispatch(AppAction::DetailsSaved { doc_id: id.to_string(), before, undone });
+            }
         }
     }
 }

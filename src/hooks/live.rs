@@ -4,7 +4,8 @@
 
 use crate::effects::Ctx;
 use crate::state::Handle;
-use annotator_core::library::{Library, Removed};
+use crate::state::UndoTarget;
+use annotator_core::library::Library;
 use annotator_core::{Document, TextIndex};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,8 +22,9 @@ pub struct Live {
     pub dialog_open: bool,
     pub doc: Option<Rc<Document>>,
     pub library: Option<Rc<Library>>,
-    /// A document deletion that Undo would undo now.
-    pub undo_deletion: Option<Removed>,
+    /// What Undo does now when it is not the history's step (a document
+    /// deletion or a details change).
+    pub undo_library: Option<UndoTarget>,
     /// A link is being made, and whether `j`/`k` chose where it goes.
     pub linking: bool,
     pub link_candidate: bool,
@@ -41,7 +43,7 @@ pub fn use_live(state: &Handle, article: &NodeRef, ctx: &Ctx) -> Rc<RefCell<Live
         l.dialog_open = state.help_open || state.paste_open;
         l.doc = Some(state.model.doc.clone());
         l.library = Some(state.library.clone());
-        l.undo_deletion = state.undoable_deletion().cloned();
+        l.undo_library = Some(state.undo_target()).filter(|t| *t != UndoTarget::History);
         l.linking = state.linking.is_some();
         l.link_candidate = state.linking.as_ref().is_some_and(|k| k.candidate.is_some());
         l.ctx = Some(ctx.clone());

@@ -20,12 +20,12 @@ fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>) {
     let article = live.borrow().article.cast::<Element>();
     match command {
         Command::UndoDeletion => {
-            let (removed, lib) = {
+            let (target, lib) = {
                 let l = live.borrow();
-                (l.undo_deletion.clone(), l.library.clone())
+                (l.undo_library.clone(), l.library.clone())
             };
-            match (removed, lib) {
-                (Some(removed), Some(lib)) => library::undo_delete(&ctx, removed, &lib),
+            match (target, lib) {
+                (Some(target), Some(lib)) => library::undo(&ctx, target, &lib),
                 _ => dispatch.dispatch(AppAction::Undo),
             }
         }
@@ -86,7 +86,7 @@ pub fn use_shortcuts(live: &Rc<RefCell<Live>>, ontag: &Callback<Label>) {
                 let l = live2.borrow();
                 KeyContext {
                     dialog_open: l.dialog_open,
-                    undoable_deletion: l.undo_deletion.is_some(),
+                    undoable_deletion: l.undo_library.is_some(),
                     linking: l.linking,
                     link_candidate: l.link_candidate,
                 }

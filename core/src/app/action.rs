@@ -2,6 +2,7 @@
 
 use super::selection::SelectionRead;
 use super::state::Opened;
+use crate::details::DocDetails;
 use crate::formats::{Imported, UnknownLabelPolicy};
 use crate::library::{Library, Removed};
 use crate::links::LinkKind;
@@ -131,5 +132,12 @@ pub enum AppAction {
         from: String,
         to: String,
         now: String,
+    },
+    /// The details of document `doc_id` were stored (the library holds
+    /// them): `before` is what they were; `undone` when this was Undo.
+    DetailsSaved {
+        doc_id: String,
+        before: DocDetails,
+        undone: bool,
     },
 }

@@ -38,7 +38,7 @@ pub struct KeyInput {
 pub struct KeyContext {
     /// A dialog is open (it handles its own keys).
     pub dialog_open: bool,
-    /// A document deletion is the latest change (Ctrl+Z brings it back).
+    /// A document deletion or details change is the latest change (Ctrl+Z takes it back).
     pub undoable_deletion: bool,
     /// A link is being made (`l`): Escape cancels it.
     pub linking: bool,
@@ -60,7 +60,7 @@ pub enum CaretKey {
 /// What a key press asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// Bring back the document deleted last.
+    /// Take back the latest document deletion or details change.
     UndoDeletion,
     Undo,
     Redo,

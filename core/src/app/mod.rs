@@ -25,4 +25,4 @@ pub mod state;
 pub use action::AppAction;
 pub use linking::{describe_link, Linking};
 pub use selection::SelectionRead;
-pub use state::{AppState, Opened, PendingImport, SaveStatus};
+pub use state::{AppState, DetailsUndo, Opened, PendingImport, SaveStatus};

@@ -1,7 +1,7 @@
 //! The reducer: [`AppState::reduce`] and the changes it is made of.
 
 use super::action::AppAction;
-use super::state::{describe, same_content, AppState, LastChange, SaveStatus};
+use super::state::{describe, same_content, AppState, DetailsUndo, LastChange, SaveStatus};
 use crate::history::{apply_recorded_change, redo_state, undo_state, History};
 use crate::merge::{self, DocRecord};
 use crate::model::shorten;
@@ -135,6 +135,8 @@ impl AppState {
                 next.announce = next.info.clone().unwrap_or_default();
                 next.last_deleted = Some(removed);
                 next.deleted_at_revision = self.revision;
+                next.library_step += 1;
+                next.deleted_step = next.library_step;
                 next.notice = None;
                 next
             }
@@ -176,6 +178,17 @@ impl AppState {
             }
             AppAction::CancelLink => self.cancel_link()?,
             AppAction::Unlink { from, to, now } => self.unlink(from, to, now)?,
+            AppAction::DetailsSaved { doc_id, before, undone } => {
+                let mut next = self.clone();
+                next.library_step += 1;
+                next.details_undo =
+                    (!undone).then_some(DetailsUndo { doc_id, before, at_revision: self.revision, step: next.library_step });
+                let text = if undone { "Undone: edit the document details" } else { "Document details saved." };
+                next.info = Some(text.into());
+                next.announce = text.into();
+                next.notice = None;
+                next
+            }
         })
     }
 

@@ -10,6 +10,7 @@
 pub use super::action::AppAction;
 pub use super::linking::Linking;
 use crate::anchor::Orphan;
+use crate::details::DocDetails;
 use crate::filter::Filter;
 use crate::history::{Change, History};
 use crate::library::{Library, Removed};
@@ -73,6 +74,24 @@ pub struct AppState {
     pub save: SaveStatus,
     /// A link being made (`l`), if any.
     pub linking: Option<Linking>,
+    /// The last change of a document's details, while it can be undone.
+    pub details_undo: Option<DetailsUndo>,
+    /// Counts document deletions and details changes: of the two, Undo takes the later.
+    pub library_step: u64,
+    /// `library_step` of the last document deletion.
+    pub deleted_step: u64,
+}
+
+/// A change of document details that Undo can take back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DetailsUndo {
+    pub doc_id: String,
+    /// The details before the change (what Undo restores).
+    pub before: DocDetails,
+    /// `revision` when it was made: undoable while no annotation changed since.
+    pub at_revision: u64,
+    /// `library_step` when it was made.
+    pub step: u64,
 }
 
 /// One edit's changes and the annotation list they apply to.
@@ -129,6 +148,8 @@ impl PartialEq for AppState {
             && self.pending_labels == other.pending_labels
             && self.save == other.save
             && self.linking == other.linking
+            && self.details_undo == other.details_undo
+            && self.library_step == other.library_step
     }
 }
 
@@ -137,6 +158,8 @@ impl PartialEq for AppState {
 pub enum UndoTarget {
     /// Bring back this deleted document (its deletion is the latest change).
     Deletion(Removed),
+    /// Restore the details the open document had before their last change.
+    Details(DetailsUndo),
     /// Undo the latest step of the document's history.
     History,
 }
@@ -167,6 +190,9 @@ impl AppState {
             pending_labels: None,
             save: SaveStatus::Loaded,
             linking: None,
+            details_undo: None,
+            library_step: 0,
+            deleted_step: 0,
         }
     }
 
@@ -176,25 +202,35 @@ impl AppState {
         self.last_deleted.as_ref().filter(|_| self.revision == self.deleted_at_revision)
     }
 
-    /// What Undo does now: bring back a deleted document while its deletion
-    /// is the latest change, else undo the history's latest step.
+    /// The change of the open document's details that Undo would take back
+    /// now, if it is the latest change.
+    pub fn undoable_details(&self) -> Option<&DetailsUndo> {
+        self.details_undo.as_ref().filter(|d| self.revision == d.at_revision && d.doc_id == self.model.doc.id)
+    }
+
+    /// What Undo does now: bring back a deleted document or the details a
+    /// document had, while that is the latest change (the later of the two),
+    /// else undo the history's latest step.
     pub fn undo_target(&self) -> UndoTarget {
-        match self.undoable_deletion() {
-            Some(r) => UndoTarget::Deletion(r.clone()),
-            None => UndoTarget::History,
+        match (self.undoable_deletion(), self.undoable_details()) {
+            (Some(r), Some(d)) if self.deleted_step > d.step => UndoTarget::Deletion(r.clone()),
+            (Some(r), None) => UndoTarget::Deletion(r.clone()),
+            (_, Some(d)) => UndoTarget::Details(d.clone()),
+            (None, None) => UndoTarget::History,
         }
     }
 
     /// Whether Undo can do anything.
     pub fn can_undo(&self) -> bool {
-        self.history.can_undo() || self.undoable_deletion().is_some()
+        self.history.can_undo() || self.undo_target() != UndoTarget::History
     }
 
     /// The Undo button's tooltip.
     pub fn undo_title(&self) -> String {
-        match self.undoable_deletion() {
-            Some(r) => format!("Undo: delete the document “{}” (Ctrl+Z)", r.meta.title),
-            None => self.history.undo_description().map_or("Nothing to undo".to_string(), |d| format!("Undo: {d} (Ctrl+Z)")),
+        match self.undo_target() {
+            UndoTarget::Deletion(r) => format!("Undo: delete the document “{}” (Ctrl+Z)", r.meta.title),
+            UndoTarget::Details(_) => "Undo: edit the document details (Ctrl+Z)".to_string(),
+            UndoTarget::History => self.history.undo_description().map_or("Nothing to undo".to_string(), |d| format!("Undo: {d} (Ctrl+Z)")),
         }
     }
 
