@@ -17,6 +17,7 @@ pub mod links;
 pub mod merge;
 pub mod model;
 pub mod native;
+pub mod occurrences;
 pub mod plan;
 pub mod store;
 pub mod summary;

@@ -5,7 +5,7 @@ use annotator_core::app::keymap::{shortcut, CaretKey, Command, KeyContext, KeyIn
 use annotator_core::Label;
 
 fn key(k: &str, target: KeyTarget) -> KeyInput {
-    KeyInput { key: k.into(), ctrl: false, shift: false, alt: false, composing: false, target }
+    KeyInput { key: k.into(), code: String::new(), ctrl: false, shift: false, alt: false, composing: false, target }
 }
 
 fn ctrl(k: &str) -> KeyInput {
@@ -237,4 +237,19 @@ fn unknown_keys_are_the_browsers() {
     }
     assert_eq!(shortcut(&ctrl("c"), ctx()), None, "copy");
     assert_eq!(shortcut(&KeyInput { ctrl: true, ..key("a", KeyTarget::Article) }, ctx()), None, "select all");
+}
+
+#[test]
+fn shift_and_a_digit_key_tags_all_occurrences_whatever_the_layout_prints() {
+    let shifted = |key: &str, code: &str| KeyInput { key: key.into(), code: code.into(), shift: true, ..key_any() };
+    assert_eq!(shortcut(&shifted("!", "Digit1"), ctx()).map(|s| s.command), Some(Command::TagAll(Label::Claim)));
+    assert_eq!(shortcut(&shifted("\"", "Digit2"), ctx()).map(|s| s.command), Some(Command::TagAll(Label::Denial)));
+    assert_eq!(shortcut(&shifted("§", "Digit3"), ctx()).map(|s| s.command), Some(Command::TagAll(Label::Statistic)));
+    assert_eq!(shortcut(&shifted("!", "Digit4"), ctx()), None);
+    let typing = KeyInput { target: KeyTarget::Typing, ..shifted("!", "Digit1") };
+    assert_eq!(shortcut(&typing, ctx()), None, "typing a ! in a field");
+}
+
+fn key_any() -> KeyInput {
+    key("x", KeyTarget::Article)
 }

@@ -118,7 +118,15 @@ fn deleting_an_annotation_removes_the_links_to_it_and_undo_restores_both() {
 
 #[test]
 fn keys_l_enter_and_escape_mean_linking_commands_only_while_linking() {
-    let k = |key: &str, target| KeyInput { key: key.into(), ctrl: false, shift: false, alt: false, composing: false, target };
+    let k = |key: &str, target| KeyInput {
+        key: key.into(),
+        code: String::new(),
+        ctrl: false,
+        shift: false,
+        alt: false,
+        composing: false,
+        target,
+    };
     let cmd = |key: &str, target, ctx| shortcut(&k(key, target), ctx).map(|s| s.command);
     let idle = KeyContext::default();
     let linking = KeyContext { linking: true, ..idle };

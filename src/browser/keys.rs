@@ -28,6 +28,7 @@ pub fn key_target(e: &KeyboardEvent) -> KeyTarget {
 pub fn key_input(e: &KeyboardEvent) -> KeyInput {
     KeyInput {
         key: e.key(),
+        code: e.code(),
         ctrl: e.ctrl_key() || e.meta_key(),
         shift: e.shift_key(),
         alt: e.alt_key(),

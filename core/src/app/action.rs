@@ -133,6 +133,15 @@ pub enum AppAction {
         to: String,
         now: String,
     },
+    /// Shift+1/2/3 or "Tag all occurrences": tag the selected text and every
+    /// other occurrence of it (whole words when snapping) that does not carry
+    /// `label` yet, in one undo step. New ids are `{id_prefix}-{n}`.
+    TagAll {
+        label: Label,
+        selection: SelectionRead,
+        id_prefix: String,
+        now: String,
+    },
     /// The details of document `doc_id` were stored (the library holds
     /// them): `before` is what they were; `undone` when this was Undo.
     DetailsSaved {

@@ -6,8 +6,12 @@ use super::selection::SelectionRead;
 use super::state::{AppState, PendingImport};
 use crate::formats::{Imported, UnknownLabelPolicy};
 use crate::model::{normalize_selection, shorten};
+use crate::occurrences::occurrences;
 use crate::words::snap_to_words;
-use crate::{Action, Label};
+use crate::{Action, Annotation, Label};
+
+/// Most annotations one "Tag all occurrences" adds.
+pub const MAX_TAG_ALL: usize = 10_000;
 use std::rc::Rc;
 
 impl AppState {
@@ -35,6 +39,48 @@ impl AppState {
             }
             Err(why) => self.notice(why),
         }
+    }
+
+    /// Tags the selection and every other occurrence of its text that does
+    /// not carry `label` yet ([`crate::occurrences`]), as one undo step.
+    pub(super) fn tag_all(&self, label: Label, selection: &SelectionRead, id_prefix: &str, now: String) -> Self {
+        let (start, end) = match self.span_of(selection) {
+            Ok(span) => span,
+            Err(why) => {
+                return self.notice(why.replace("Nothing is selected: select text", "Nothing is selected: select the text to find"))
+            }
+        };
+        let index = &self.model.doc.index;
+        let quote = index.slice_cp(start, end).unwrap_or_default().to_string();
+        let tagged: std::collections::HashSet<(usize, usize)> =
+            self.model.annotations.iter().filter(|a| a.label == label).map(|a| (a.start, a.end)).collect();
+        let found = occurrences(index, start, end, self.snap_words, MAX_TAG_ALL + tagged.len());
+        let fresh: Vec<(usize, usize)> = found.into_iter().filter(|s| !tagged.contains(s)).take(MAX_TAG_ALL).collect();
+        let q = shorten(&quote, 40);
+        if fresh.is_empty() {
+            let mut next = self.clone();
+            next.notice = None;
+            next.info = Some(format!("Every occurrence of “{q}” is already tagged {label}."));
+            next.announce = next.info.clone().unwrap_or_default();
+            return next;
+        }
+        // `{id_prefix}-{k}`, skipping any id in use (a reused prefix must not replace annotations).
+        let used: std::collections::HashSet<&str> = self.model.annotations.iter().map(|a| a.id.as_str()).collect();
+        let mut ids = (0..).map(|k| format!("{id_prefix}-{k}")).filter(|id| !used.contains(id.as_str()));
+        let anns: Vec<Annotation> = fresh
+            .iter()
+            .zip(&mut ids)
+            .map(|(&(s, e), id)| Annotation::new(&id, s, e, index.slice_cp(s, e).unwrap_or_default(), label, &now))
+            .collect();
+        let n = anns.len();
+        let words = if n == 1 { "occurrence" } else { "occurrences" };
+        let capped = if n == MAX_TAG_ALL { format!(" (the first {MAX_TAG_ALL}; run it again for more)") } else { String::new() };
+        let what = format!("Tag {n} {words} of “{q}” as {label}");
+        let mut next = self.change(Action::Merge(anns), &what, format!("Tagged {n} {words} of “{q}” as {label}{capped}"));
+        if next.notice.is_none() {
+            next.info = Some(format!("Tagged {n} {words} of “{q}” as {label}{capped}."));
+        }
+        next
     }
 
     /// Turns a DOM selection into a normalised code point span (snapped to

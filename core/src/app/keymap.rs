@@ -24,6 +24,9 @@ pub enum KeyTarget {
 pub struct KeyInput {
     /// `KeyboardEvent.key` (`"a"`, `"ArrowDown"`, `"?"`).
     pub key: String,
+    /// `KeyboardEvent.code`, the physical key (`"Digit1"`): Shift+1 is `!`
+    /// on one layout and something else on another.
+    pub code: String,
     /// Ctrl or ⌘ (Meta) held.
     pub ctrl: bool,
     pub shift: bool,
@@ -68,6 +71,8 @@ pub enum Command {
     Step(i32),
     /// Tag the selection (or retag the selected annotation).
     Tag(Label),
+    /// Shift+1/2/3: tag the selection and every other occurrence of its text.
+    TagAll(Label),
     DeleteSelected,
     /// Clear the text selection, the `[` mark and the selected annotation.
     Escape,
@@ -152,6 +157,12 @@ pub fn shortcut(input: &KeyInput, ctx: KeyContext) -> Option<Shortcut> {
     }
     if ctrl {
         return None;
+    }
+    if shift {
+        let digit = input.code.strip_prefix("Digit").or_else(|| input.code.strip_prefix("Numpad"));
+        if let Some(label) = digit.and_then(Label::from_key) {
+            return run(Command::TagAll(label));
+        }
     }
     if let Some(label) = Label::from_key(key) {
         return run(Command::Tag(label));

@@ -178,6 +178,7 @@ impl AppState {
             }
             AppAction::CancelLink => self.cancel_link()?,
             AppAction::Unlink { from, to, now } => self.unlink(from, to, now)?,
+            AppAction::TagAll { label, selection, id_prefix, now } => self.tag_all(label, &selection, &id_prefix, now),
             AppAction::DetailsSaved { doc_id, before, undone } => {
                 let mut next = self.clone();
                 next.library_step += 1;
