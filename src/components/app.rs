@@ -80,7 +80,16 @@ pub fn app() -> Html {
             }
         }
     });
-    use_shortcuts(&live, &ontag);
+    // Tag every occurrence of the selected text (Shift+1/2/3 or the toolbar's menu).
+    let ontagall = use_callback((dispatch.clone(), article_ref.clone()), |label: Label, (dispatch, article_ref)| {
+        let read = selection::read_in(article_ref);
+        let had_range = matches!(read, selection::SelectionRead::Range { .. });
+        dispatch.dispatch(AppAction::TagAll { label, selection: read, id_prefix: browser::new_id(), now: browser::now_iso() });
+        if had_range {
+            selection::clear_selection();
+        }
+    });
+    use_shortcuts(&live, &ontag, &ontagall);
     use_autosave(&state, &live, &ctx);
     use_sync(&live, &ctx);
     use_effect_with(state.scroll_to.clone(), |target| {
@@ -261,7 +270,7 @@ pub fn app() -> Html {
             <a class="skip" href="#article" onclick={onskip}>{ "Skip to the article" }</a>
             <header class="top">
                 <h1>{ "Annotator" }</h1>
-                <Toolbar ontag={ontag.clone()} ondelete={send(AppAction::DeleteSelected)} {onundo} onredo={send(AppAction::Redo)}
+                <Toolbar ontag={ontag.clone()} {ontagall} ondelete={send(AppAction::DeleteSelected)} {onundo} onredo={send(AppAction::Redo)}
                     can_undo={state.can_undo()} can_redo={state.history.can_redo()}
                     undo_title={AttrValue::from(state.undo_title())} redo_title={AttrValue::from(state.redo_title())}
                     {onexport} {onimport} snap_words={state.snap_words} {onsnap} onhelp={send(AppAction::Help(true))} />

@@ -12,6 +12,10 @@ pub struct HelpProps {
 /// Every shortcut, as (keys, what it does).
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("1 / 2 / 3", "Tag the selected text as Claim / Denial / Statistic, or retag the selected annotation"),
+    (
+        "Shift+1 / 2 / 3",
+        "Tag every occurrence of the selected text (whole words with Snap to words) as Claim / Denial / Statistic, in one undo step",
+    ),
     ("Delete", "Delete the selected annotation"),
     ("Escape", "Clear the selection (or close this dialog)"),
     ("Ctrl+Z / ⌘Z", "Undo"),

@@ -8,6 +8,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
     pub ontag: Callback<Label>,
+    /// Tag every occurrence of the selected text with the label.
+    pub ontagall: Callback<Label>,
     pub ondelete: Callback<()>,
     pub onundo: Callback<()>,
     pub onredo: Callback<()>,
@@ -30,6 +32,38 @@ fn keep_selection() -> Callback<MouseEvent> {
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let format = use_state(|| Format::Native);
+    // The "Tag all occurrences" menu: which label (open while choosing).
+    let all_open = use_state(|| false);
+    let all_menu = (*all_open).then(|| {
+        let close = {
+            let all_open = all_open.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Escape" {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    all_open.set(false);
+                }
+            })
+        };
+        html! {
+            <div class="tag-all-menu" role="group" aria-label="Tag all occurrences as" onkeydown={close}>
+                { for Label::ALL.into_iter().enumerate().map(|(i, l)| {
+                    let (ontagall, all_open) = (props.ontagall.clone(), all_open.clone());
+                    html! {
+                        <button key={l.as_str()} type="button" class={classes!("tag-btn", l.as_str())} aria-keyshortcuts={format!("Shift+{}", i + 1)}
+                            title={format!("Tag every occurrence of the selected text as {} (Shift+{})", l.display(), i + 1)}
+                            onmousedown={keep_selection()} onclick={Callback::from(move |_| { all_open.set(false); ontagall.emit(l) })}>
+                            { format!("Tag all as {}", l.display()) }
+                        </button>
+                    }
+                }) }
+            </div>
+        }
+    });
+    let ontoggleall = {
+        let all_open = all_open.clone();
+        Callback::from(move |_: MouseEvent| all_open.set(!*all_open))
+    };
     let tag_buttons = Label::ALL.into_iter().enumerate().map(|(i, l)| {
         let ontag = props.ontag.clone();
         html! {
@@ -84,6 +118,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button type="button" class="delete-btn" aria-keyshortcuts="Delete"
                     title="Delete the selected annotation (Delete key)"
                     onmousedown={keep_selection()} onclick={cb(&props.ondelete)}>{ "Delete" }</button>
+                <button type="button" class="tag-all-btn" aria-expanded={(*all_open).to_string()}
+                    title="Tag every occurrence of the selected text: choose the label (Shift+1, Shift+2, Shift+3)"
+                    onmousedown={keep_selection()} onclick={ontoggleall}>{ "Tag all occurrences…" }</button>
+                { all_menu.unwrap_or_default() }
             </div>
             <div class="group">
                 <button type="button" aria-keyshortcuts="Control+Z" disabled={!props.can_undo}

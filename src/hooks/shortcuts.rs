@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
-fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>) {
+fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, ontagall: &Callback<Label>) {
     let Some(ctx) = live.borrow().ctx.clone() else { return };
     let dispatch = &ctx.dispatch;
     let article = live.borrow().article.cast::<Element>();
@@ -33,6 +33,7 @@ fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>) {
         Command::Redo => dispatch.dispatch(AppAction::Redo),
         Command::Step(d) => dispatch.dispatch(AppAction::Step(d)),
         Command::Tag(label) => ontag.emit(label),
+        Command::TagAll(label) => ontagall.emit(label),
         Command::DeleteSelected => dispatch.dispatch(AppAction::DeleteSelected),
         Command::Escape => {
             selection::clear_selection();
@@ -73,8 +74,8 @@ fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>) {
 
 /// Installs the key listener and the caret marker's listeners (once).
 #[hook]
-pub fn use_shortcuts(live: &Rc<RefCell<Live>>, ontag: &Callback<Label>) {
-    let (live, ontag) = (live.clone(), ontag.clone());
+pub fn use_shortcuts(live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, ontagall: &Callback<Label>) {
+    let (live, ontag, ontagall) = (live.clone(), ontag.clone(), ontagall.clone());
     use_effect_with((), move |_| {
         let document = gloo::utils::document();
         let live2 = live.clone();
@@ -95,7 +96,7 @@ pub fn use_shortcuts(live: &Rc<RefCell<Live>>, ontag: &Callback<Label>) {
                 if s.prevent_default {
                     e.prevent_default();
                 }
-                run(s.command, &live2, &ontag);
+                run(s.command, &live2, &ontag, &ontagall);
             }
         });
         let live3 = live.clone();
