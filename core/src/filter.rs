@@ -1,5 +1,6 @@
 //! Which annotations the list and the highlights show: a label toggle per
-//! label and a text search over quotes, notes, speakers and verdicts.
+//! label, a verdict choice, and a text search over quotes, notes, speakers
+//! and verdicts.
 
 use crate::model::{Annotation, Label};
 
@@ -12,12 +13,37 @@ pub struct Filter {
     /// (Unicode lower-casing); leading/trailing whitespace is ignored and an
     /// empty (or blank) query matches everything.
     pub query: String,
+    /// Which verdicts are shown.
+    pub verdict: VerdictFilter,
+}
+
+/// The verdict part of a [`Filter`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum VerdictFilter {
+    /// Every annotation, whatever its verdict.
+    #[default]
+    Any,
+    /// Only annotations without a verdict.
+    Without,
+    /// Only annotations with this verdict (compared case-insensitively).
+    Is(String),
+}
+
+impl VerdictFilter {
+    /// Whether an annotation with `verdict` is shown.
+    pub fn shows(&self, verdict: &str) -> bool {
+        match self {
+            VerdictFilter::Any => true,
+            VerdictFilter::Without => verdict.is_empty(),
+            VerdictFilter::Is(v) => !verdict.is_empty() && fold(verdict) == fold(v),
+        }
+    }
 }
 
 impl Default for Filter {
     /// Every label shown, no query.
     fn default() -> Self {
-        Filter { labels: [true; 3], query: String::new() }
+        Filter { labels: [true; 3], query: String::new(), verdict: VerdictFilter::Any }
     }
 }
 
@@ -46,13 +72,14 @@ impl Filter {
 
     /// Whether this filter hides anything at all (some label off, or a query).
     pub fn is_active(&self) -> bool {
-        self.labels.iter().any(|l| !l) || !self.query.trim().is_empty()
+        self.labels.iter().any(|l| !l) || !self.query.trim().is_empty() || self.verdict != VerdictFilter::Any
     }
 
-    /// Whether `a` is shown: its label is on, and the query is blank or a
-    /// case-insensitive substring of its quote, note, speaker or verdict.
+    /// Whether `a` is shown: its label is on, its verdict passes the verdict
+    /// choice, and the query is blank or a case-insensitive substring of its
+    /// quote, note, speaker or verdict.
     pub fn matches(&self, a: &Annotation) -> bool {
-        self.shows(a.label) && self.query_matches(&fold(self.query.trim()), a)
+        self.shows(a.label) && self.verdict.shows(&a.verdict) && self.query_matches(&fold(self.query.trim()), a)
     }
 
     fn query_matches(&self, folded_query: &str, a: &Annotation) -> bool {
@@ -63,6 +90,6 @@ impl Filter {
     /// query once; O(total length of quotes and notes).
     pub fn apply<'a>(&self, anns: &'a [Annotation]) -> Vec<&'a Annotation> {
         let q = fold(self.query.trim());
-        anns.iter().filter(|a| self.shows(a.label) && self.query_matches(&q, a)).collect()
+        anns.iter().filter(|a| self.shows(a.label) && self.verdict.shows(&a.verdict) && self.query_matches(&q, a)).collect()
     }
 }

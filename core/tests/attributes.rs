@@ -114,3 +114,20 @@ fn the_summary_counts_claims_by_verdict_and_speakers() {
     assert_eq!(f.claims_without_verdict, 1);
     assert_eq!(f.speakers, vec![("Asif".to_string(), 2), ("ISPR".to_string(), 1)]);
 }
+
+#[test]
+fn the_verdict_filter_shows_one_verdict_or_those_without_and_steps_follow_it() {
+    use annotator_core::filter::VerdictFilter;
+    let s = app(vec![ann("k", "Kabul", Label::Claim), ann("d", "denied", Label::Denial), ann("c", "the claim", Label::Claim)]);
+    let s = run(&s, vec![set("k", "", "False", T1), set("c", "", "false", T2)]);
+    let shown = |s: &annotator_core::app::AppState| s.filter.apply(&s.model.annotations).iter().map(|a| a.id.clone()).collect::<Vec<_>>();
+    let f = r(&s, AppAction::SetVerdictFilter(VerdictFilter::Is("FALSE".into())));
+    assert_eq!(shown(&f), ["k", "c"], "case-insensitive");
+    assert!(f.filter.is_active());
+    let w = r(&s, AppAction::SetVerdictFilter(VerdictFilter::Without));
+    assert_eq!(shown(&w), ["d"]);
+    // j moves between the shown ones only.
+    let stepped = run(&f, vec![AppAction::Step(1), AppAction::Step(1)]);
+    assert_eq!(stepped.model.selected.as_deref(), Some("c"));
+    assert_eq!(shown(&r(&f, AppAction::SetVerdictFilter(VerdictFilter::Any))), ["k", "d", "c"]);
+}

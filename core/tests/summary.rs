@@ -184,7 +184,7 @@ fn query_is_a_case_insensitive_substring_of_quote_or_note() {
     assert_eq!(hits("multi\nline"), [4]);
     assert_eq!(hits("the"), [0, 1]);
     // Query and labels combine.
-    let f = Filter { labels: [true, false, false], query: "the".into() };
+    let f = Filter { labels: [true, false, false], query: "the".into(), ..Filter::default() };
     assert!(anns.iter().all(|a| !f.matches(a)));
     assert_eq!(fold("ΣΟΦΟΣ"), "σοφοσ");
 }

@@ -4,8 +4,9 @@
 use super::attributes::{AttributesEditor, Suggestions};
 use super::links::{LinkCmd, LinksPanel};
 use annotator_core::app::Linking;
-use annotator_core::filter::Filter;
+use annotator_core::filter::{Filter, VerdictFilter};
 use annotator_core::model::shorten;
+use annotator_core::model::VERDICTS;
 use annotator_core::{Annotation, Label};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -28,6 +29,8 @@ pub struct AnnListProps {
     pub onattrs: Callback<(String, String, String)>,
     pub ontoggle: Callback<Label>,
     pub onquery: Callback<String>,
+    /// The "Verdict filter" choice.
+    pub onverdict: Callback<VerdictFilter>,
     /// A request to focus the note editor (id, nonce).
     pub edit_note: Option<(String, u64)>,
     /// A link being made.
@@ -49,6 +52,7 @@ impl PartialEq for AnnListProps {
             && self.onattrs == o.onattrs
             && self.ontoggle == o.ontoggle
             && self.onquery == o.onquery
+            && self.onverdict == o.onverdict
             && self.edit_note == o.edit_note
             && self.linking == o.linking
             && self.onlinkcmd == o.onlinkcmd
@@ -153,6 +157,31 @@ pub fn ann_list(props: &AnnListProps) -> Html {
         Rc::new(distinct.into_iter().map(str::to_string).collect::<Vec<_>>())
     });
     let speakers: Rc<Vec<String>> = (*speakers).clone();
+    // Verdicts to filter by: the offered ones, then free-text ones used here.
+    let verdicts = use_memo(crate::hooks::ByPtr(props.annotations.clone()), |anns| {
+        let offered = |v: &str| VERDICTS.iter().any(|o| o.eq_ignore_ascii_case(v));
+        let own: std::collections::BTreeSet<&str> =
+            anns.0.iter().map(|a| a.verdict.as_str()).filter(|v| !v.is_empty() && !offered(v)).collect();
+        Rc::new(VERDICTS.iter().map(|v| v.to_string()).chain(own.into_iter().map(str::to_string)).collect::<Vec<_>>())
+    });
+    let onverdictchange = {
+        let onverdict = props.onverdict.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                let v = s.value();
+                onverdict.emit(match v.as_str() {
+                    "any" => VerdictFilter::Any,
+                    "none" => VerdictFilter::Without,
+                    _ => VerdictFilter::Is(v.strip_prefix("is:").unwrap_or(&v).to_string()),
+                });
+            }
+        })
+    };
+    let verdict_value = match &props.filter.verdict {
+        VerdictFilter::Any => "any".to_string(),
+        VerdictFilter::Without => "none".to_string(),
+        VerdictFilter::Is(v) => format!("is:{v}"),
+    };
     let editor = props.selected.as_deref().and_then(|sel| props.annotations.iter().find(|a| a.id == sel)).map(|a| {
         let onnote = props.onnote.clone();
         let id_c = a.id.clone();
@@ -221,6 +250,18 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                         </label>
                     }
                 }) }
+                <label class="verdict-filter">
+                    <span>{ "Verdict filter" }</span>
+                    <select aria-label="Verdict filter" onchange={onverdictchange}>
+                        <option value="any" selected={verdict_value == "any"}>{ "Any verdict" }</option>
+                        <option value="none" selected={verdict_value == "none"}>{ "No verdict" }</option>
+                        { for verdicts.iter().map(|v| {
+                            let value = format!("is:{v}");
+                            let selected = value == verdict_value;
+                            html! { <option key={value.clone()} {value} {selected}>{ v }</option> }
+                        }) }
+                    </select>
+                </label>
                 <input type="search" class="search" placeholder="Search quotes, notes, speakers, verdicts" aria-label="Search annotations"
                     value={props.filter.query.clone()} {oninput} />
             </fieldset>

@@ -123,6 +123,7 @@ pub fn app() -> Html {
     });
     let ontoggle = use_callback(dispatch.clone(), |l: Label, d| d.dispatch(AppAction::ToggleLabel(l)));
     let onquery = use_callback(dispatch.clone(), |q: String, d| d.dispatch(AppAction::SetQuery(q)));
+    let onverdict = use_callback(dispatch.clone(), |v, d| d.dispatch(AppAction::SetVerdictFilter(v)));
     let onlinkcmd = use_callback(dispatch.clone(), |c: LinkCmd, d| {
         d.dispatch(match c {
             LinkCmd::Start => AppAction::StartLink { now: browser::now_iso() },
@@ -296,7 +297,7 @@ pub fn app() -> Html {
                     <OrphanList {orphans} {onreattach} ondelete={ondeleteorphan} />
                     <AnnList annotations={state.model.annotations.clone()} filter={state.filter.clone()}
                         selected={state.model.selected.clone()} counts={state.model.counts()} {onactivate} {onnote} {onattrs}
-                        {ontoggle} {onquery} edit_note={state.edit_note.clone()} linking={state.linking.clone()} {onlinkcmd} />
+                        {ontoggle} {onquery} {onverdict} edit_note={state.edit_note.clone()} linking={state.linking.clone()} {onlinkcmd} />
                     <SummaryView annotations={state.model.annotations.clone()} total_cp={doc.index.len_cp()} />
                     <Documents docs={Rc::new(state.library.docs.clone())} current={AttrValue::from(doc.id.clone())} onopen={onopendoc}
                         onrename={onrenamedoc} ondelete={ondeletedoc} {onopenfile} onpaste={send(AppAction::Paste(true))} {onrestoreseed}

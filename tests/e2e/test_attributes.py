@@ -88,3 +88,23 @@ def test_speaker_and_verdict_by_keyboard_survive_reload_and_export(app):
     verdicts = app.driver.find_element(By.CSS_SELECTOR, "dl.verdicts").text
     assert "Mostly false" in verdicts and "No verdict yet" in verdicts, verdicts
     assert "Khawaja Asif" in app.driver.find_element(By.CSS_SELECTOR, "dl.speakers").text
+
+
+def test_verdict_filter_shows_only_claims_with_that_verdict(app):
+    from selenium.webdriver.support.ui import Select
+
+    claim = app.tag(CLAIM, "claim")["id"]
+    denial = app.tag(DENIAL, "denial")["id"]
+    app.activate_item(claim)
+    v = field(app, "Verdict")
+    app.click(v)
+    v.send_keys("Misleading", Keys.TAB)
+    app.wait(lambda: "Verdict: Misleading" in item_text(app, claim), "the verdict is set")
+    choice = Select(app.driver.find_element(By.CSS_SELECTOR, 'select[aria-label="Verdict filter"]'))
+    choice.select_by_visible_text("Misleading")
+    app.wait(lambda: [i["id"] for i in app.items()] == [claim], "only the misleading claim is listed")
+    assert not app.driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{denial}"]'), "and highlighted"
+    choice.select_by_visible_text("No verdict")
+    app.wait(lambda: [i["id"] for i in app.items()] == [denial], "No verdict lists the denial")
+    choice.select_by_visible_text("Any verdict")
+    app.wait(lambda: len(app.items()) == 2, "Any verdict lists both")

@@ -3,6 +3,7 @@
 use super::selection::SelectionRead;
 use super::state::Opened;
 use crate::details::DocDetails;
+use crate::filter::VerdictFilter;
 use crate::formats::{Imported, UnknownLabelPolicy};
 use crate::library::{Library, Removed};
 use crate::links::LinkKind;
@@ -80,6 +81,8 @@ pub enum AppAction {
     Redo,
     ToggleLabel(Label),
     SetQuery(String),
+    /// The "Verdict filter" choice.
+    SetVerdictFilter(VerdictFilter),
     SetSnap(bool),
     Help(bool),
     Paste(bool),

@@ -98,6 +98,7 @@ impl AppState {
             }
             AppAction::ToggleLabel(label) => self.with(|n| n.filter.toggle(label)),
             AppAction::SetQuery(q) => self.with(|n| n.filter.query = q),
+            AppAction::SetVerdictFilter(v) => self.with(|n| n.filter.verdict = v),
             AppAction::SetSnap(on) => self.with(|n| n.snap_words = on),
             AppAction::Help(open) => self.with(|n| n.help_open = open),
             AppAction::Paste(open) => self.with(|n| n.paste_open = open),
