@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEED_ARTICLE = REPO / "assets" / "seed-article.txt"
 
 FORMAT = "text-annotator/annotations"
-VERSION = 1
+VERSION = 2
 LABELS = ("claim", "denial", "statistic")
 
 #: Target sizes in UTF-8 bytes, by the name used in file names and tables.
