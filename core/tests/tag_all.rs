@@ -58,7 +58,7 @@ fn shift_1_tags_the_selection_and_the_others_in_one_undo_step_and_skips_what_is_
     assert_eq!(quotes(&s), vec![(0, "Kabul".into()), (17, "Kabul".into()), (32, "Kabul".into())]);
     assert_eq!(s.info.as_deref(), Some("Tagged 2 occurrences of “Kabul” as Claim."));
     assert_eq!(s.announce, "Tagged 2 occurrences of “Kabul” as Claim");
-    assert_eq!(s.history.undo_description().as_deref(), Some("Tag 2 occurrences of “Kabul” as Claim"));
+    assert_eq!(s.history.undo_description(), Some("Tag 2 occurrences of “Kabul” as Claim"));
     let u = r(&s, AppAction::Undo);
     assert_eq!(quotes(&u), quotes(&s1), "one undo takes all of them back");
     assert_eq!(quotes(&r(&u, AppAction::Redo)), quotes(&s));

@@ -135,7 +135,7 @@ def test_reload_keeps_annotations(app, seed_text):
 
 def check_native_file(data: dict, seed_text: str):
     assert data.get("format") == FORMAT, f"format field: {data.get('format')!r}"
-    assert data.get("version") == 1, f"version field: {data.get('version')!r}"
+    assert data.get("version") == 2, f"version field: {data.get('version')!r}"
     doc = data.get("document")
     assert isinstance(doc, dict), "document object"
     if "text" in doc:

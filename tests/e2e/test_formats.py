@@ -236,7 +236,7 @@ def wait_summary(app, timeout: float = 30) -> tuple[int, int, int, int]:
 
 def check_native(data: bytes, text: str) -> list[dict]:
     doc = json.loads(data.decode("utf-8"))
-    assert doc["format"] == "text-annotator/annotations" and doc["version"] == 1
+    assert doc["format"] == "text-annotator/annotations" and doc["version"] == 2
     if "text" in doc.get("document", {}):
         assert doc["document"]["text"] == text
     out = []
