@@ -57,9 +57,10 @@ pub fn links_of<'a>(annotations: &'a [Annotation], id: &str) -> Vec<LinkView<'a>
             }
         }
     }
+    // Links first: most annotations have none, and then no id is compared.
     for a in annotations {
-        if a.id != id {
-            for l in a.links.iter().filter(|l| l.to == id) {
+        for l in a.links.iter().filter(|l| l.to == id) {
+            if a.id != id {
                 out.push(LinkView { kind: l.kind, outgoing: false, other: a });
             }
         }
