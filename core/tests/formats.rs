@@ -232,7 +232,7 @@ fn check_corpus_file(txt: &str, json: &str) {
     let c = formats::export(Format::Csv, &d, &anns);
     assert_eq!(c[0].file_name, "test-article.annotations.csv");
     let rows = read_csv(c[0].contents.strip_prefix('\u{feff}').unwrap());
-    assert_eq!(rows[0], ["id", "label", "start", "end", "quote", "note", "created"]);
+    assert_eq!(rows[0], ["id", "label", "start", "end", "quote", "note", "created", "speaker", "verdict", "links"]);
     for (row, a) in rows[1..].iter().zip(&anns) {
         assert_eq!(
             row,
@@ -243,7 +243,10 @@ fn check_corpus_file(txt: &str, json: &str) {
                 a.end.to_string(),
                 a.quote.clone(),
                 a.note.clone(),
-                a.created.clone()
+                a.created.clone(),
+                a.speaker.clone(),
+                a.verdict.clone(),
+                String::new()
             ]
         );
         assert_eq!(py_slice(&text, a.start, a.end), a.quote);
@@ -394,7 +397,7 @@ proptest! {
         let rows = read_csv(&out[BOM.len_utf8()..]);
         prop_assert_eq!(rows.len(), anns.len() + 1);
         for (row, a) in rows[1..].iter().zip(&anns) {
-            prop_assert_eq!(row.len(), 7);
+            prop_assert_eq!(row.len(), 10);
             prop_assert_eq!(&row[0], &a.id);
             prop_assert_eq!(&row[4], &a.quote);
             prop_assert_eq!(&row[5], &a.note);
@@ -409,13 +412,19 @@ proptest! {
 #[test]
 fn csv_quotes_only_what_rfc_4180_needs_and_ends_rows_with_crlf() {
     let ix = TextIndex::new("plain, \"q\" x\ny");
-    let anns = vec![ann(&ix, "a1", 0, 5, Label::Claim, " lead"), ann(&ix, "a2", 5, 14, Label::Denial, "")];
+    let mut anns = vec![ann(&ix, "a1", 0, 5, Label::Claim, " lead"), ann(&ix, "a2", 5, 14, Label::Denial, "")];
+    anns[1].speaker = "Kabul, officials".into();
+    anns[1].verdict = "False".into();
+    anns[1].links = vec![
+        annotator_core::links::Link { to: "a1".into(), kind: annotator_core::links::LinkKind::Denies },
+        annotator_core::links::Link { to: "a9".into(), kind: annotator_core::links::LinkKind::Repeats },
+    ];
     let out = csv::export(&anns);
     assert_eq!(
         out,
-        "\u{feff}id,label,start,end,quote,note,created\r\n\
-         a1,claim,0,5,plain,\" lead\",2024-05-01T10:00:00.000Z\r\n\
-         a2,denial,5,14,\", \"\"q\"\" x\ny\",,2024-05-01T10:00:00.000Z\r\n"
+        "\u{feff}id,label,start,end,quote,note,created,speaker,verdict,links\r\n\
+         a1,claim,0,5,plain,\" lead\",2024-05-01T10:00:00.000Z,,,\r\n\
+         a2,denial,5,14,\", \"\"q\"\" x\ny\",,2024-05-01T10:00:00.000Z,\"Kabul, officials\",False,denies:a1 repeats:a9\r\n"
     );
 }
 

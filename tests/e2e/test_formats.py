@@ -34,7 +34,7 @@ from conftest import SEED_PATH, norm_ws
 
 LABELS = ("claim", "denial", "statistic")
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-CSV_HEADER = ["id", "label", "start", "end", "quote", "note", "created"]
+CSV_HEADER = ["id", "label", "start", "end", "quote", "note", "created", "speaker", "verdict", "links"]
 BRAT_T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
 BRAT_NOTE_LINE = re.compile(r"^#(\d+)\tAnnotatorNotes (T\d+)\t(.*)$")
 BRAT_LABEL = {"Claim": "claim", "Denial": "denial", "Statistic": "statistic"}

@@ -1,6 +1,10 @@
 //! CSV export (`<name>.annotations.csv`), for spreadsheets and scripts.
 //!
-//! * Header `id,label,start,end,quote,note,created`; one row per annotation.
+//! * Header `id,label,start,end,quote,note,created,speaker,verdict,links`;
+//!   one row per annotation. `links` lists the links that start at the
+//!   annotation as `type:otherId`, separated by spaces (`denies:a1 supports:a7`);
+//!   ids never contain spaces in this app's own files (they are generated).
+//!   The new columns come last, so scripts reading columns by position still work.
 //! * `start`/`end` are **code points**, end exclusive (Python's `text[start:end]`).
 //! * RFC 4180: fields are separated by commas and rows end with CRLF; a field
 //!   containing a comma, a double quote, CR or LF is enclosed in double quotes
@@ -21,7 +25,7 @@ use crate::model::Annotation;
 /// MIME type of the export.
 pub const MIME: &str = "text/csv;charset=utf-8";
 /// The header row (without line ending).
-pub const HEADER: &str = "id,label,start,end,quote,note,created";
+pub const HEADER: &str = "id,label,start,end,quote,note,created,speaker,verdict,links";
 
 /// One field, quoted when RFC 4180 requires it (or when it has edge whitespace).
 pub fn field(s: &str) -> String {
@@ -48,6 +52,9 @@ pub fn export(annotations: &[Annotation]) -> String {
             field(&a.quote),
             field(&a.note),
             field(&a.created),
+            field(&a.speaker),
+            field(&a.verdict),
+            field(&a.links.iter().map(|l| format!("{}:{}", l.kind, l.to)).collect::<Vec<_>>().join(" ")),
         ];
         out.push_str(&row.join(","));
         out.push_str("\r\n");
