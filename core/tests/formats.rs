@@ -494,11 +494,11 @@ fn w3c_prefix_and_suffix_never_cut_a_grapheme_cluster() {
 }
 
 #[test]
-fn export_gives_one_file_per_format_and_two_for_brat() {
+fn export_gives_one_file_per_format_and_three_for_brat() {
     let d = doc("text");
     for f in Format::ALL {
         let files = formats::export(f, &d, &[]);
-        assert_eq!(files.len(), if f == Format::Brat { 2 } else { 1 });
+        assert_eq!(files.len(), if f == Format::Brat { 3 } else { 1 });
         assert_eq!(Format::from_id(f.id()), Some(f));
     }
     assert!(!Format::Csv.importable());
@@ -735,32 +735,70 @@ fn brat_err(ann: &str, txt: Option<&str>) -> (String, String) {
 }
 
 #[test]
-fn brat_unknown_line_kinds_are_refused_with_their_line_number() {
+fn brat_relations_attributes_equivalences_and_speakers_are_read_other_kinds_counted() {
+    // An argument-mining-shaped file: a trailing tab on an R line, a binary and a valued
+    // attribute, an event and a normalisation, an equivalence, a speaker comment.
+    let ann = "T1\tDenial 6 22\tdenied the claim\nT2\tClaim 0 5\tKabul\nT3\tClaim 23 32\tIslamabad\n\
+               R1\tDenies Arg1:T1 Arg2:T2\t\nR2\tAttacks Arg1:T3 Arg2:T2\n\
+               A1\tVerdict T2 Mostly_false\nA2\tNegated T1\nM3\tStance T3 For\n\
+               #1\tSpeaker T1\tKabul officials\n#2\tAnnotatorNotes T1\tthe denial\n\
+               *\tEquiv T2 T3\nE1\tAttack:T1\nN1\tReference T2 Wiki:1\tKabul\n";
+    let got = import_brat(ann.as_bytes(), None, &TextIndex::new(TEXT), &opts()).unwrap();
+    let by_quote = |q: &str| got.annotations.iter().find(|a| a.quote == q).unwrap();
+    let (denial, kabul, isb) = (by_quote("denied the claim"), by_quote("Kabul"), by_quote("Islamabad"));
+    assert_eq!(denial.links, vec![annotator_core::links::Link { to: kabul.id.clone(), kind: annotator_core::links::LinkKind::Denies }]);
+    assert_eq!(isb.links, vec![annotator_core::links::Link { to: kabul.id.clone(), kind: annotator_core::links::LinkKind::Repeats }]);
+    assert_eq!(kabul.verdict, "Mostly false");
+    assert_eq!((denial.speaker.as_str(), denial.note.as_str()), ("Kabul officials", "the denial"));
+    let w = got.warnings.join("; ");
+    for needle in ["Attacks", "Negated, Stance", "1 event line", "1 normalisation line"] {
+        assert!(w.contains(needle), "{needle} in {w}");
+    }
+    // Refused with their line: a relation to a missing T, to itself, an attribute on a
+    // missing id, an equivalence of one, a line of no brat kind.
     let good = "T1\tDenial 6 22\tdenied the claim\n";
-    for (line, kind) in [
-        ("R1\tCause Arg1:T1 Arg2:T2", "relation"),
-        ("E1\tAttack:T1", "event"),
-        ("A1\tNegated T1", "attribute"),
-        ("N1\tReference T1 Wiki:1\tKabul", "normalisation"),
-        ("*\tEquiv T1 T2", "equivalence"),
+    for (line, needle) in [
+        ("R1\tDenies Arg1:T1 Arg2:T9", "T9"),
+        ("R1\tDenies Arg1:T1 Arg2:T1", "itself"),
+        ("R1\tDenies T1", "Arg1"),
+        ("A1\tVerdict T7 False", "T7"),
+        ("*\tEquiv T1", "at least two"),
         ("X9\twhat is this", "not a brat standoff line"),
     ] {
         let (path, msg) = brat_err(&format!("{good}\n{line}\n"), None);
         assert_eq!(path, "line 3", "{line}");
-        assert!(msg.contains(kind), "{line}: {msg}");
+        assert!(msg.contains(needle), "{line}: {msg}");
     }
-    // …or skipped, when asked, with a warning each.
-    let o = ImportOptions { skip_unsupported_brat_lines: true, ..opts() };
-    let got = import_brat(
-        format!("{good}R1\tCause Arg1:T1 Arg2:T1\n#1\tAnnotatorNotes R1\tabout the relation\n").as_bytes(),
-        None,
-        &TextIndex::new(TEXT),
-        &o,
-    )
-    .unwrap();
-    assert_eq!(got.annotations.len(), 1);
-    assert_eq!(got.warnings.len(), 1);
-    assert!(got.warnings[0].starts_with("line 2"), "{:?}", got.warnings);
+}
+
+#[test]
+fn brat_export_carries_links_verdicts_and_speakers_and_reads_back() {
+    let ix = TextIndex::new(TEXT);
+    let d = doc(TEXT);
+    let mut a = ann(&ix, "c", 0, 5, Label::Claim, "");
+    a.verdict = "Mostly false".into();
+    a.speaker = "Pakistan's government".into();
+    let mut b = ann(&ix, "d", 6, 22, Label::Denial, "a note");
+    b.links = vec![annotator_core::links::Link { to: "c".into(), kind: annotator_core::links::LinkKind::Denies }];
+    let anns = vec![a, b];
+    let out = brat::export_ann(&anns);
+    assert!(out.contains("#2\tSpeaker T1\tPakistan's government\n"), "{out}");
+    assert!(out.contains("A1\tVerdict T1 Mostly_false\n") && out.contains("R1\tDenies Arg1:T2 Arg2:T1\n"), "{out}");
+    let conf = annotator_core::formats::brat_extras::export_conf(&anns);
+    assert!(conf.contains("[relations]\nDenies\tArg1:Claim|Denial|Statistic, Arg2:Claim|Denial|Statistic\n"), "{conf}");
+    assert!(
+        conf.contains("Verdict\tArg:<ENTITY>, Value:True|Mostly_true|Half_true|Mostly_false|False|Misleading|Unverifiable\n"),
+        "{conf}"
+    );
+    let files = formats::export(Format::Brat, &d, &anns);
+    assert_eq!(files.iter().map(|f| f.file_name.as_str()).collect::<Vec<_>>(), ["test-article.ann", "test-article.txt", "annotation.conf"]);
+    let back = import_brat(out.as_bytes(), Some(TEXT), &ix, &opts()).unwrap();
+    let c = back.annotations.iter().find(|x| x.quote == "Kabul").unwrap();
+    let dn = back.annotations.iter().find(|x| x.quote == "denied the claim").unwrap();
+    assert_eq!((c.verdict.as_str(), c.speaker.as_str()), ("Mostly false", "Pakistan's government"));
+    assert_eq!(dn.links.len(), 1);
+    assert_eq!(dn.links[0].to, c.id);
+    assert_eq!(dn.note, "a note");
 }
 
 #[test]
@@ -774,7 +812,7 @@ fn brat_bad_offsets_and_references_are_refused_with_their_line_number() {
         ("T1\tClaim\tKabul", "line 1", "expected"),
         ("T1\tClaim 0 5\tKabul\nT1\tClaim 0 5\tKabul", "line 2", "twice"),
         ("T1\tClaim 0 5\tKabul\n#1\tAnnotatorNotes T7\tnote", "line 2", "T7"),
-        ("T1\tClaim 0 5\tKabul\n#1\tOtherNote T1\tnote", "line 2", "AnnotatorNotes"),
+        ("T1\tClaim 0 5\tKabul\n#1\tSpeaker T7\tnote", "line 2", "T7"),
         ("\n\nT1\tPerson 0 5\tKabul", "line 3", "Person"),
     ] {
         let (path, msg) = brat_err(ann, None);
@@ -803,7 +841,7 @@ fn brat_labels_are_case_insensitive_and_unknown_ones_follow_the_policy() {
     let got = import_brat(ann.as_bytes(), None, &ix, &skip).unwrap();
     assert_eq!(got.annotations.iter().map(|a| a.label).collect::<Vec<_>>(), vec![Label::Claim, Label::Denial]);
     assert_eq!((got.skipped, got.unknown_labels[0].first_path.as_str()), (1, "line 3"));
-    let map = ImportOptions { unknown_label: UnknownLabelPolicy::MapTo(Label::Claim), now: "T".into(), ..opts() };
+    let map = ImportOptions { unknown_label: UnknownLabelPolicy::MapTo(Label::Claim), now: "T".into() };
     let got = import_brat(ann.as_bytes(), None, &ix, &map).unwrap();
     assert_eq!(
         (got.annotations[2].label, got.annotations[2].note.as_str(), got.annotations[2].created.as_str()),

@@ -60,7 +60,7 @@ ANNS = [
 EXPORT_FILES = {
     "native": ("seed-article.annotations.json",),
     "w3c": ("seed-article.w3c.jsonld",),
-    "brat": ("seed-article.ann", "seed-article.txt"),
+    "brat": ("seed-article.ann", "seed-article.txt", "annotation.conf"),
     "csv": ("seed-article.annotations.csv",),
 }
 
@@ -664,7 +664,7 @@ def build_bad(case: str, seed: str, tmp_path: Path) -> Path:
     elif case == "brat_relation_line":
         s, d = seed.index(CLAIM), seed.index(DENIAL)
         path.write_text(
-            f"T1\tClaim {s} {s + len(CLAIM)}\t{CLAIM}\nT2\tDenial {d} {d + len(DENIAL)}\t{DENIAL}\nR1\tCause Arg1:T1 Arg2:T2\n",
+            f"T1\tClaim {s} {s + len(CLAIM)}\t{CLAIM}\nT2\tDenial {d} {d + len(DENIAL)}\t{DENIAL}\nR1\tDenies Arg1:T2 Arg2:T9\n",
             encoding="utf-8",
         )
         return path

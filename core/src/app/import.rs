@@ -9,7 +9,7 @@ use crate::native::{self, ImportError};
 /// text (same document id) must match it exactly (a mismatch means the file
 /// is damaged); any other file is re-anchored. Errors name the file.
 pub fn import_files(files: &[(String, Vec<u8>)], doc: &Document, now: &str, policy: UnknownLabelPolicy) -> Result<Imported, String> {
-    let opts = ImportOptions { now: now.to_string(), unknown_label: policy, ..Default::default() };
+    let opts = ImportOptions { now: now.to_string(), unknown_label: policy };
     if let Some((name, b)) = files.iter().find(|(_, b)| b.len() > native::MAX_FILE_BYTES) {
         return Err(format!("{name}: {}", ImportError::TooLarge { bytes: b.len(), max: native::MAX_FILE_BYTES }));
     }

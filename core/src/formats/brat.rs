@@ -18,11 +18,13 @@
 //!
 //! Import reads `T` lines (continuous or discontinuous: the annotation spans
 //! the first fragment's start to the last fragment's end, and every fragment
-//! is checked against the text) and `#… AnnotatorNotes` lines. Other brat
-//! line kinds (relations, events, attributes, normalisations, equivalences)
-//! are refused with their line number, unless
-//! [`ImportOptions::skip_unsupported_brat_lines`] is set.
+//! is checked against the text), `#… AnnotatorNotes` and `#… Speaker`
+//! comments, and the lines of [`super::brat_extras`]: relations (links),
+//! attributes (the verdict), equivalences (repeats); events and
+//! normalisations are skipped with a count. A line of no brat kind is
+//! refused with its number.
 
+use super::brat_extras::{self, Extras};
 use super::{field, ImportOptions, LabelResolver, Parsed};
 use crate::anchor::{Candidate, CONTEXT_CP};
 use crate::model::{doc_id_for, shorten, Annotation, Document};
@@ -78,8 +80,10 @@ pub fn fragments(start: usize, quote: &str) -> Vec<(usize, usize)> {
 pub fn export_ann(annotations: &[Annotation]) -> String {
     let mut out = String::new();
     let mut note_no = 0;
+    let mut tid_of: HashMap<&str, String> = HashMap::with_capacity(annotations.len());
     for (i, a) in annotations.iter().enumerate() {
         let tid = format!("T{}", i + 1);
+        tid_of.insert(a.id.as_str(), tid.clone());
         let frags = fragments(a.start, &a.quote);
         let offsets: Vec<String> = frags.iter().map(|(s, e)| format!("{s} {e}")).collect();
         let quote: Vec<char> = a.quote.chars().collect();
@@ -91,6 +95,7 @@ pub fn export_ann(annotations: &[Annotation]) -> String {
             out.push_str(&format!("#{note_no}\tAnnotatorNotes {tid}\t{}\n", breaks_to_spaces(&a.note)));
         }
     }
+    out.push_str(&brat_extras::export_lines(annotations, &tid_of, note_no));
     out
 }
 
@@ -103,18 +108,6 @@ pub fn is_brat_line(line: &str) -> bool {
     let rest = chars.as_str();
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
     digits > 0 && rest[digits..].starts_with('\t')
-}
-
-/// What kind of unsupported brat line starts with `c`, if it is one.
-fn unsupported_kind(c: char) -> Option<&'static str> {
-    match c {
-        'R' => Some("relation"),
-        'E' => Some("event"),
-        'A' | 'M' => Some("attribute"),
-        'N' => Some("normalisation"),
-        '*' => Some("equivalence"),
-        _ => None,
-    }
 }
 
 struct TLine {
@@ -164,8 +157,8 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
     let mut tlines: Vec<TLine> = Vec::new();
     let mut tids: HashSet<String> = HashSet::new();
     let mut skipped_tids: HashSet<String> = HashSet::new();
-    let mut skipped_other: HashSet<String> = HashSet::new();
     let mut notes: Vec<(usize, String, String)> = Vec::new();
+    let mut extras = Extras::default();
 
     for (i, raw) in text.split('\n').enumerate() {
         let n = i + 1;
@@ -174,7 +167,6 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
             continue;
         }
         let first = line.chars().next().unwrap_or(' ');
-        let id = line.split('\t').next().unwrap_or("");
         match first {
             'T' => {
                 let mut parts = line.splitn(3, '\t');
@@ -218,36 +210,23 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
                 let _nid = parts.next();
                 let mid = parts.next().unwrap_or("");
                 let (kind, target) = mid.trim().split_once(' ').unwrap_or((mid.trim(), ""));
-                if kind != "AnnotatorNotes" {
-                    return Err(field(at(n), format!("only AnnotatorNotes comments are supported, found “{}”", shorten(kind, 30))));
+                let text = parts.next().unwrap_or("").to_string();
+                match kind {
+                    "AnnotatorNotes" => notes.push((n, target.trim().to_string(), text)),
+                    "Speaker" => extras.speakers.push((n, target.trim().to_string(), text)),
+                    _ => extras.skipped.push(format!("“{}” comment", shorten(kind, 30))),
                 }
-                let note = parts.next().unwrap_or("").to_string();
-                notes.push((n, target.trim().to_string(), note));
             }
-            c => match unsupported_kind(c) {
-                Some(kind) if opts.skip_unsupported_brat_lines => {
-                    warnings.push(format!("line {n}: skipped a {kind} line ({})", shorten(id, 20)));
-                    skipped_other.insert(id.to_string());
-                }
-                Some(kind) => {
-                    return Err(field(
-                        at(n),
-                        format!(
-                            "{kind} lines ({}) are not supported; this app reads text-bound annotations (T) and AnnotatorNotes (#)",
-                            shorten(id, 20)
-                        ),
-                    ))
-                }
-                None => {
-                    return Err(field(
-                        at(n),
-                        format!(
+            _ if extras.read(n, line)? => {}
+            _ => {
+                return Err(field(
+                    at(n),
+                    format!(
                         "“{}” is not a brat standoff line (expected “T1<TAB>Claim 10 25<TAB>text” or “#1<TAB>AnnotatorNotes T1<TAB>note”)",
                         shorten(line, 40)
                     ),
-                    ))
-                }
-            },
+                ))
+            }
         }
     }
 
@@ -263,8 +242,11 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
             if entry.chars().count() > MAX_NOTE_CP {
                 return Err(field(at(n), format!("the note is longer than {MAX_NOTE_CP} characters")));
             }
-        } else if skipped_tids.contains(&target) || skipped_other.contains(&target) {
+        } else if skipped_tids.contains(&target) {
             continue;
+        } else if target.starts_with(['R', 'E', 'A', 'M', 'N']) {
+            // A note on a relation, event, attribute or normalisation: not kept.
+            extras.skipped.push("note on a relation, event or attribute".into());
         } else {
             return Err(field(
                 at(n),
@@ -275,6 +257,7 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
 
     let len = reference.len_cp();
     let mut candidates = Vec::with_capacity(tlines.len());
+    let mut index_of: HashMap<String, usize> = HashMap::new();
     for t in tlines {
         let start = t.frags.iter().map(|f| f.0).min().unwrap_or(0);
         let end = t.frags.iter().map(|f| f.1).max().unwrap_or(0);
@@ -320,6 +303,7 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
             (guess_quote(t.covered.as_deref().unwrap_or(""), &t.frags), String::new(), String::new())
         };
         let id = format!("brat-{}-{}", t.tid, &doc_id_for(&format!("{}|{start}|{end}|{quote}", t.label.as_str()))[..8]);
+        index_of.insert(t.tid.clone(), candidates.len());
         candidates.push(Candidate {
             id,
             label: t.label,
@@ -336,6 +320,7 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
             end_hint: Some(end),
         });
     }
+    extras.apply(&mut candidates, &index_of, |t| skipped_tids.contains(t), &mut warnings)?;
     Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings })
 }
 

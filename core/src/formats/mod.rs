@@ -17,6 +17,7 @@
 //! [`Imported::skipped`] (unknown label with [`UnknownLabelPolicy::Skip`]).
 
 pub mod brat;
+pub mod brat_extras;
 pub mod csv;
 pub mod w3c;
 
@@ -52,7 +53,7 @@ impl Format {
         match self {
             Format::Native => "Annotations (JSON)",
             Format::W3c => "W3C Web Annotation (JSON-LD)",
-            Format::Brat => "brat standoff (.ann + .txt)",
+            Format::Brat => "brat standoff (.ann + .txt + annotation.conf)",
             Format::Csv => "CSV (spreadsheet)",
         }
     }
@@ -115,6 +116,11 @@ pub fn export_detailed(format: Format, doc: &Document, details: &DocDetails, ann
         Format::Brat => vec![
             ExportFile { file_name: format!("{name}.ann"), mime: "text/plain;charset=utf-8", contents: brat::export_ann(annotations) },
             ExportFile { file_name: format!("{name}.txt"), mime: "text/plain;charset=utf-8", contents: brat::export_txt(doc) },
+            ExportFile {
+                file_name: "annotation.conf".into(),
+                mime: "text/plain;charset=utf-8",
+                contents: brat_extras::export_conf(annotations),
+            },
         ],
         Format::Csv => {
             vec![ExportFile { file_name: format!("{name}.annotations.csv"), mime: csv::MIME, contents: csv::export(annotations) }]
@@ -142,10 +148,6 @@ pub struct ImportOptions {
     /// RFC 3339 time used for `created`/`modified` when the file has none
     /// (brat never has; W3C may not). Empty by default.
     pub now: String,
-    /// brat: skip relation, event, attribute, normalisation and equivalence
-    /// lines (`R`, `E`, `A`, `M`, `N`, `*`) instead of refusing the file; each
-    /// skipped line is listed in [`Imported::warnings`]. Off by default.
-    pub skip_unsupported_brat_lines: bool,
 }
 
 /// A label of the file that is not one of ours.
