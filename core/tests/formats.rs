@@ -8,6 +8,7 @@ use annotator_core::formats::{
     self, brat, csv, detect, drop_existing, import, import_brat, import_native_lenient, import_w3c, w3c, Format, ImportOptions,
     UnknownLabelPolicy,
 };
+use annotator_core::links::{Link, LinkKind};
 use annotator_core::model::{normalize_selection, Annotation, Document, Label};
 use annotator_core::native::{self, ImportError};
 use annotator_core::TextIndex;
@@ -63,6 +64,30 @@ fn ann(ix: &TextIndex, id: &str, start: usize, end: usize, label: Label, note: &
 fn brat_view(a: &Annotation) -> (usize, usize, String, Label, String) {
     let note = a.note.chars().map(|c| if brat::is_line_break(c) { ' ' } else { c }).collect();
     (a.start, a.end, a.quote.clone(), a.label, note)
+}
+
+/// brat keeps no ids of ours: each annotation as its fields, with its
+/// speaker, verdict and links (targets by their place in the list).
+fn brat_views(anns: &[Annotation]) -> Vec<((usize, usize, String, Label, String), String, String, Vec<(usize, LinkKind)>)> {
+    let place: std::collections::HashMap<&str, usize> = anns.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    anns.iter()
+        .map(|a| (brat_view(a), a.speaker.clone(), a.verdict.clone(), a.links.iter().map(|l| (place[l.to.as_str()], l.kind)).collect()))
+        .collect()
+}
+
+/// Speakers, verdicts (one with spaces, one free text) and links on some of `anns`.
+fn with_fact_check(mut anns: Vec<Annotation>) -> Vec<Annotation> {
+    let ids: Vec<String> = anns.iter().map(|a| a.id.clone()).collect();
+    for (i, a) in anns.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            a.verdict = ["Mostly false", "True", "not proven"][(i / 3) % 3].into();
+            a.speaker = "Khawaja Asif".into();
+        }
+        if let Some(to) = ids.get(i + 1).filter(|to| **to != a.id) {
+            a.links = vec![Link { to: to.clone(), kind: LinkKind::ALL[i % 4] }];
+        }
+    }
+    anns
 }
 
 fn opts() -> ImportOptions {
@@ -330,7 +355,7 @@ proptest! {
     ) {
         let d = doc(&text);
         let ix = &d.index;
-        let anns = random_annotations(ix, &raw);
+        let anns = with_fact_check(random_annotations(ix, &raw));
 
         let w = w3c::export(&d, &anns);
         let back = import_w3c(w.as_bytes(), ix, &opts()).unwrap();
@@ -338,13 +363,14 @@ proptest! {
         prop_assert_eq!(back.report.exact, anns.len());
 
         let a = brat::export_ann(&anns);
-        prop_assert_eq!(a.lines().count(), anns.len() + anns.iter().filter(|x| !x.note.is_empty()).count(),
-            "one line per T and per note, whatever the text holds");
-        let want: Vec<_> = anns.iter().map(brat_view).collect();
+        let extra = |x: &Annotation| [!x.note.is_empty(), !x.speaker.is_empty(), !x.verdict.is_empty()].iter().filter(|b| **b).count() + x.links.len();
+        prop_assert_eq!(a.lines().count(), anns.len() + anns.iter().map(extra).sum::<usize>(),
+            "one line per T, note, speaker, verdict and link, whatever the text holds");
+        let want = brat_views(&anns);
         let back = import_brat(a.as_bytes(), Some(&text), ix, &opts()).unwrap();
-        prop_assert_eq!(back.annotations.iter().map(brat_view).collect::<Vec<_>>(), want.clone());
+        prop_assert_eq!(brat_views(&back.annotations), want.clone());
         let back = import_brat(a.as_bytes(), None, ix, &opts()).unwrap();
-        prop_assert_eq!(back.annotations.iter().map(brat_view).collect::<Vec<_>>(), want);
+        prop_assert_eq!(brat_views(&back.annotations), want);
     }
 
     #[test]
@@ -907,4 +933,40 @@ fn drop_existing_leaves_out_annotations_one_already_has() {
     let (kept, dropped) = drop_existing(&mine, from_brat);
     assert_eq!(dropped, 1);
     assert_eq!(kept.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), vec!["brat-T2-y", "a"]);
+}
+
+#[test]
+fn w3c_carries_verdicts_speakers_and_links_and_refuses_bad_links_with_their_path() {
+    let ix = TextIndex::new(TEXT);
+    let d = doc(TEXT);
+    let mut c = ann(&ix, "c", 0, 5, Label::Claim, "");
+    c.verdict = "Mostly false".into();
+    c.speaker = "Pakistan's government".into();
+    let mut dn = ann(&ix, "d", 6, 22, Label::Denial, "");
+    dn.links = vec![Link { to: "c".into(), kind: LinkKind::Denies }];
+    let anns = vec![c, dn];
+    let v: Value = serde_json::from_str(&w3c::export(&d, &anns)).unwrap();
+    let items = v["first"]["items"].as_array().unwrap();
+    assert_eq!(v["total"], 3);
+    assert_eq!(items[0]["body"][1], json!({"type": "TextualBody", "purpose": "assessing", "value": "Mostly false"}));
+    assert_eq!(items[0]["body"][2], json!({"type": "TextualBody", "purpose": "identifying", "value": "Pakistan's government"}));
+    assert_eq!(items[2]["motivation"], "linking");
+    assert_eq!(items[2]["target"], json!(["urn:x-annotator:d", "urn:x-annotator:c"]));
+    assert_eq!(items[2]["body"]["value"], "denies");
+    let back = import_w3c(serde_json::to_string(&v).unwrap().as_bytes(), &ix, &opts()).unwrap();
+    assert_eq!(back.annotations, anns);
+    let bad = |edit: &dyn Fn(&mut Value)| {
+        let mut w = v.clone();
+        edit(&mut w);
+        field_path(import_w3c(serde_json::to_string(&w).unwrap().as_bytes(), &ix, &opts()).unwrap_err())
+    };
+    let (p, m) = bad(&|w| w["first"]["items"][2]["target"] = json!(["urn:x-annotator:d"]));
+    assert_eq!(p, "first.items[2].target");
+    assert!(m.contains("exactly two targets"), "{m}");
+    let (p, m) = bad(&|w| w["first"]["items"][2]["target"][1] = json!("urn:x-annotator:nobody"));
+    assert_eq!(p, "first.items[2].target");
+    assert!(m.contains("nobody"), "{m}");
+    let (p, m) = bad(&|w| w["first"]["items"][2]["body"]["value"] = json!("attacks"));
+    assert_eq!(p, "first.items[2].body");
+    assert!(m.contains("attacks"), "{m}");
 }

@@ -20,6 +20,7 @@ pub mod brat;
 pub mod brat_extras;
 pub mod csv;
 pub mod w3c;
+pub mod w3c_links;
 
 use crate::anchor::{anchor_all, AnchorReport, Candidate, Orphan};
 use crate::annotation_json::{parse_annotations, Check, MAX_ANNOTATION_ID_CP, MAX_NOTE_CP};

@@ -15,12 +15,15 @@
 //! ```
 //! Positions are **code points**, end exclusive, as the model requires;
 //! prefix/suffix are up to [`CONTEXT_CP`] code points and never cut a
-//! grapheme cluster. The commenting body is only written for a non-empty note.
+//! grapheme cluster. The commenting body is only written for a non-empty note;
+//! the verdict is a body with `purpose: "assessing"` and the speaker one
+//! with `purpose: "identifying"` (each only when set). Links are annotations
+//! of their own ([`super::w3c_links`]).
 //!
 //! Import accepts a collection (`items` or embedded `first.items`), a page,
 //! a JSON array of annotations, or a single annotation.
 
-use super::{check_id, check_note, field, get_offset, ImportOptions, LabelResolver, Parsed};
+use super::{check_id, check_note, field, get_offset, w3c_links, ImportOptions, LabelResolver, Parsed};
 use crate::anchor::{Candidate, CONTEXT_CP};
 use crate::details::DocDetails;
 use crate::model::{doc_id_for, shorten, Annotation, Document};
@@ -62,12 +65,13 @@ pub fn export_detailed(doc: &Document, details: &DocDetails, annotations: &[Anno
 /// The W3C export as a JSON value.
 pub fn to_value(doc: &Document, annotations: &[Annotation]) -> Value {
     let source = format!("{ID_PREFIX}doc:{}", doc.id);
-    let items: Vec<Value> = annotations.iter().map(|a| annotation_value(doc, &source, a)).collect();
+    let mut items: Vec<Value> = annotations.iter().map(|a| annotation_value(doc, &source, a)).collect();
+    items.extend(w3c_links::export_links(annotations, |id| format!("{ID_PREFIX}{}", encode_id(id))));
     let mut coll = json!({
         "@context": CONTEXT,
         "id": format!("{source}:annotations"),
         "type": "AnnotationCollection",
-        "total": annotations.len(),
+        "total": items.len(),
         "first": {
             "id": format!("{source}:annotations:page-1"),
             "type": "AnnotationPage",
@@ -86,6 +90,12 @@ fn annotation_value(doc: &Document, source: &str, a: &Annotation) -> Value {
     let mut body = vec![json!({ "type": "TextualBody", "purpose": "tagging", "value": a.label.as_str() })];
     if !a.note.is_empty() {
         body.push(json!({ "type": "TextualBody", "purpose": "commenting", "value": a.note, "format": "text/plain" }));
+    }
+    if !a.verdict.is_empty() {
+        body.push(json!({ "type": "TextualBody", "purpose": "assessing", "value": a.verdict }));
+    }
+    if !a.speaker.is_empty() {
+        body.push(json!({ "type": "TextualBody", "purpose": "identifying", "value": a.speaker }));
     }
     let mut v = json!({
         "id": format!("{ID_PREFIX}{}", encode_id(&a.id)),
@@ -240,11 +250,18 @@ pub fn parse_value(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportErro
     let mut labels = LabelResolver::new(&opts.unknown_label);
     let mut seen = HashSet::new();
     let mut candidates = Vec::with_capacity(items.len());
+    let mut links = Vec::new();
     for (i, (item, path, own_context)) in items.into_iter().enumerate() {
-        if let Some(c) = parse_annotation(item, &path, own_context, i, opts, &mut labels, &mut seen)? {
+        if let Some(obj) = item.as_object().filter(|o| w3c_links::is_linking(o)) {
+            links.push(w3c_links::parse_link(obj, &path, id_from_iri)?);
+        } else if let Some(c) = parse_annotation(item, &path, own_context, i, opts, &mut labels, &mut seen)? {
             candidates.push(c);
         }
     }
+    // Ids read but left out (a label skipped) take their links with them.
+    let kept: HashSet<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+    let skipped: HashSet<String> = seen.iter().filter(|id| !kept.contains(id.as_str())).cloned().collect();
+    w3c_links::attach(links, &mut candidates, &skipped)?;
     Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new() })
 }
 
@@ -294,9 +311,10 @@ fn parse_annotation(
         return Err(field(join(path, "type"), "must be “Annotation”"));
     }
 
-    // Body: the label (tagging) and the note (commenting).
+    // Body: the label (tagging), the note (commenting), the verdict (assessing), the speaker (identifying).
     let mut tags: Vec<&str> = Vec::new();
     let mut note: Option<&str> = None;
+    let (mut verdict, mut speaker) = (String::new(), String::new());
     if let Some(body) = obj.get("body") {
         for (bi, b) in one_or_many(body).into_iter().enumerate() {
             let bpath = if body.is_array() { format!("{}[{bi}]", join(path, "body")) } else { join(path, "body") };
@@ -308,6 +326,12 @@ fn parse_annotation(
                 }
             } else if purpose_is(bo, "commenting") && note.is_none() {
                 note = opt_str(bo, "value", &bpath)?;
+            } else if purpose_is(bo, "assessing") || purpose_is(bo, "identifying") {
+                let v = crate::model::clean_attribute(opt_str(bo, "value", &bpath)?.unwrap_or(""));
+                if v.chars().count() > crate::model::MAX_ATTRIBUTE_CP {
+                    return Err(field(join(&bpath, "value"), format!("is longer than {} characters", crate::model::MAX_ATTRIBUTE_CP)));
+                }
+                *if purpose_is(bo, "assessing") { &mut verdict } else { &mut speaker } = v;
             }
         }
     }
@@ -368,8 +392,8 @@ fn parse_annotation(
         id,
         label,
         note: note.to_string(),
-        speaker: String::new(),
-        verdict: String::new(),
+        speaker,
+        verdict,
         links: Vec::new(),
         created,
         modified,
