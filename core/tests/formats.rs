@@ -68,7 +68,9 @@ fn brat_view(a: &Annotation) -> (usize, usize, String, Label, String) {
 
 /// brat keeps no ids of ours: each annotation as its fields, with its
 /// speaker, verdict and links (targets by their place in the list).
-fn brat_views(anns: &[Annotation]) -> Vec<((usize, usize, String, Label, String), String, String, Vec<(usize, LinkKind)>)> {
+type BratView = ((usize, usize, String, Label, String), String, String, Vec<(usize, LinkKind)>);
+
+fn brat_views(anns: &[Annotation]) -> Vec<BratView> {
     let place: std::collections::HashMap<&str, usize> = anns.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     anns.iter()
         .map(|a| (brat_view(a), a.speaker.clone(), a.verdict.clone(), a.links.iter().map(|l| (place[l.to.as_str()], l.kind)).collect()))
