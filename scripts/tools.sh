@@ -70,7 +70,7 @@ ensure_test_tools() {
     log "cargo install geckodriver@$GECKODRIVER_VERSION"
     cargo install --locked "geckodriver@$GECKODRIVER_VERSION"
   fi
-  if ! python3 -c 'import selenium, pytest' 2>/dev/null; then
+  if ! python3 -c 'import selenium, pytest, pyld' 2>/dev/null; then
     log "pip install -r tests/e2e/requirements.txt"
     python3 -m pip install -q -r "$ROOT/tests/e2e/requirements.txt"
   fi

@@ -11,6 +11,10 @@
 //! 3. **Published**: empty, or a calendar date `YYYY-MM-DD` that exists
 //!    (`2024-02-30` does not), year 1000 to 9999.
 //!
+//! The **review URL** (where the fact-check is published, for ClaimReview)
+//! follows rule 1; the fact-checking **organisation** (kept once, in the
+//! library) follows rule 2.
+//!
 //! It uses only [`crate::json_fields`] (to read the details in files).
 
 use crate::json_fields::{field, opt_str, ImportError};
@@ -29,6 +33,9 @@ pub struct DocDetails {
     pub publisher: String,
     /// `YYYY-MM-DD`.
     pub published: String,
+    /// Where the fact-check of this article is published (ClaimReview `url`):
+    /// empty or an http(s) URL, as rule 1.
+    pub review_url: String,
 }
 
 /// Why details were refused.
@@ -77,30 +84,24 @@ impl DocDetails {
     /// Checks and cleans details as typed (or read from a file): the ends
     /// of each value are trimmed, white space in the publisher made single.
     pub fn new(source_url: &str, publisher: &str, published: &str) -> Result<DocDetails, DetailsError> {
-        let source_url = source_url.trim();
-        let n = source_url.chars().count();
-        if n > MAX_URL_CHARS {
-            return Err(DetailsError::UrlTooLong(n));
-        }
-        if !source_url.is_empty() && !is_web_address(source_url) {
-            return Err(DetailsError::NotAWebAddress(source_url.to_string()));
-        }
-        let publisher: String =
-            publisher.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
-        let n = publisher.chars().count();
-        if n > MAX_PUBLISHER_CP {
-            return Err(DetailsError::PublisherTooLong(n));
-        }
+        let source_url = check_url(source_url)?;
+        let publisher = clean_organisation(publisher)?;
         let published = published.trim();
         if !published.is_empty() && !is_date(published) {
             return Err(DetailsError::NotADate(published.to_string()));
         }
-        Ok(DocDetails { source_url: source_url.to_string(), publisher, published: published.to_string() })
+        Ok(DocDetails { source_url, publisher, published: published.to_string(), review_url: String::new() })
+    }
+
+    /// These details with the review URL `url` (checked by rule 1).
+    pub fn with_review_url(mut self, url: &str) -> Result<DocDetails, DetailsError> {
+        self.review_url = check_url(url)?;
+        Ok(self)
     }
 
     /// Whether nothing is set.
     pub fn is_empty(&self) -> bool {
-        self.source_url.is_empty() && self.publisher.is_empty() && self.published.is_empty()
+        self.source_url.is_empty() && self.publisher.is_empty() && self.published.is_empty() && self.review_url.is_empty()
     }
 
     /// One line for people: `Dawn · 2024-05-01 · https://…` (the parts set).
@@ -112,6 +113,30 @@ impl DocDetails {
             .collect::<Vec<_>>()
             .join(" · ")
     }
+}
+
+/// Rule 1: `url` trimmed, empty or an absolute http(s) URL.
+fn check_url(url: &str) -> Result<String, DetailsError> {
+    let url = url.trim();
+    let n = url.chars().count();
+    if n > MAX_URL_CHARS {
+        return Err(DetailsError::UrlTooLong(n));
+    }
+    if !url.is_empty() && !is_web_address(url) {
+        return Err(DetailsError::NotAWebAddress(url.to_string()));
+    }
+    Ok(url.to_string())
+}
+
+/// Rule 2, for a publisher or a fact-checking organisation: white space runs
+/// made one space, the ends trimmed, at most [`MAX_PUBLISHER_CP`] code points.
+pub fn clean_organisation(name: &str) -> Result<String, DetailsError> {
+    let name: String = name.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let n = name.chars().count();
+    if n > MAX_PUBLISHER_CP {
+        return Err(DetailsError::PublisherTooLong(n));
+    }
+    Ok(name)
 }
 
 /// `http://host…` or `https://host…`, no white space or control characters.
@@ -150,9 +175,11 @@ fn is_date(s: &str) -> bool {
 /// `published`, each missing, null or a string), checked by
 /// [`DocDetails::new`]; a refusal is reported at the key it is about.
 pub fn read_details(obj: &serde_json::Map<String, Value>, path: &str) -> Result<DocDetails, ImportError> {
-    let [url, publisher, published] = ["source_url", "publisher", "published"].map(|k| opt_str(obj, k, path));
-    let (url, publisher, published) = (url?.unwrap_or(""), publisher?.unwrap_or(""), published?.unwrap_or(""));
-    DocDetails::new(url, publisher, published).map_err(|e| {
+    let [url, publisher, published, review] = ["source_url", "publisher", "published", "review_url"].map(|k| opt_str(obj, k, path));
+    let (url, publisher, published, review) =
+        (url?.unwrap_or(""), publisher?.unwrap_or(""), published?.unwrap_or(""), review?.unwrap_or(""));
+    let review_url = check_url(review).map_err(|e| field(format!("{path}.review_url"), e.to_string()))?;
+    DocDetails::new(url, publisher, published).map(|d| DocDetails { review_url, ..d }).map_err(|e| {
         let key = match e {
             DetailsError::NotAWebAddress(_) | DetailsError::UrlTooLong(_) => "source_url",
             DetailsError::PublisherTooLong(_) => "publisher",

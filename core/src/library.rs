@@ -103,7 +103,9 @@ impl DocMeta {
         });
         if let Some(obj) = v.as_object_mut() {
             let d = &self.details;
-            for (k, val) in [("source_url", &d.source_url), ("publisher", &d.publisher), ("published", &d.published)] {
+            for (k, val) in
+                [("source_url", &d.source_url), ("publisher", &d.publisher), ("published", &d.published), ("review_url", &d.review_url)]
+            {
                 if !val.is_empty() {
                     obj.insert(k.into(), Value::String(val.clone()));
                 }
@@ -226,6 +228,9 @@ pub struct Library {
     /// Storage schema version: [`SCHEMA_VERSION`].
     pub version: u32,
     pub docs: Vec<DocMeta>,
+    /// The fact-checking organisation publishing the reviews (ClaimReview
+    /// `author`), set once for every document; `""` when not set.
+    pub organisation: String,
 }
 
 impl Default for Library {
@@ -237,7 +242,7 @@ impl Default for Library {
 impl Library {
     /// An empty library of the current schema version.
     pub fn new() -> Self {
-        Library { version: SCHEMA_VERSION, docs: Vec::new() }
+        Library { version: SCHEMA_VERSION, docs: Vec::new(), organisation: String::new() }
     }
 
     /// The document with `id`, if any.
@@ -289,6 +294,11 @@ impl Library {
         d.title = title;
         d.modified = now.to_string();
         Ok(())
+    }
+
+    /// Sets the fact-checking organisation (already checked: [`crate::details::clean_organisation`]).
+    pub fn set_organisation(&mut self, name: String) {
+        self.organisation = name;
     }
 
     /// Sets the details of document `id` (already checked: [`DocDetails::new`])
@@ -373,11 +383,14 @@ impl Library {
     /// The JSON stored under [`LIBRARY_KEY`]:
     /// `{"format": "text-annotator/library", "version": 2, "documents": [DocMeta…]}`.
     pub fn to_json(&self) -> String {
-        let v = json!({
+        let mut v = json!({
             "format": LIBRARY_FORMAT,
             "version": self.version,
             "documents": self.docs.iter().map(DocMeta::to_value).collect::<Vec<_>>(),
         });
+        if !self.organisation.is_empty() {
+            v["organisation"] = Value::String(self.organisation.clone());
+        }
         serde_json::to_string(&v).unwrap_or_default()
     }
 
@@ -420,6 +433,8 @@ impl Library {
             }
             docs.push(meta);
         }
-        Ok(Library { version: SCHEMA_VERSION, docs })
+        let organisation = crate::details::clean_organisation(opt_str(root, "organisation", "")?.unwrap_or(""))
+            .map_err(|e| field("organisation", e.to_string()))?;
+        Ok(Library { version: SCHEMA_VERSION, docs, organisation })
     }
 }

@@ -69,6 +69,8 @@ pub fn export_with(doc: &Document, details: &DocDetails, annotations: &[Annotati
         #[serde(skip_serializing_if = "str::is_empty")]
         publisher: &'a str,
         #[serde(skip_serializing_if = "str::is_empty")]
+        review_url: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
         source_url: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         text: Option<&'a str>,
@@ -90,6 +92,7 @@ pub fn export_with(doc: &Document, details: &DocDetails, annotations: &[Annotati
             name: &doc.name,
             published: &details.published,
             publisher: &details.publisher,
+            review_url: &details.review_url,
             source_url: &details.source_url,
             text: include_text.then(|| doc.text()),
             title: &doc.title,

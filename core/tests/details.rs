@@ -15,7 +15,12 @@ fn ok(url: &str, publisher: &str, published: &str) -> DocDetails {
 fn each_rule_of_the_contract_has_its_refusal() {
     assert_eq!(
         ok(" https://www.dawn.com/news/1 ", "  Dawn \n News ", " 2024-02-29 "),
-        DocDetails { source_url: "https://www.dawn.com/news/1".into(), publisher: "Dawn News".into(), published: "2024-02-29".into() }
+        DocDetails {
+            source_url: "https://www.dawn.com/news/1".into(),
+            publisher: "Dawn News".into(),
+            published: "2024-02-29".into(),
+            review_url: String::new()
+        }
     );
     assert!(ok("", "", "").is_empty());
     for bad in ["www.dawn.com", "ftp://x.org/a", "https://", "https:///path", "https://a b.com", "javascript:alert(1)"] {
@@ -98,7 +103,7 @@ fn native_version_2_carries_details_and_version_1_still_reads() {
 fn the_w3c_export_carries_details_as_dublin_core_terms_and_still_imports() {
     let doc = Document::new("T", "t", "Kabul denied the claim.");
     let d = ok("https://x.org/a", "Dawn", "2024-05-01");
-    let files = formats::export_detailed(Format::W3c, &doc, &d, &[]);
+    let files = formats::export_detailed(Format::W3c, &doc, &d, "", &[]);
     let v: serde_json::Value = serde_json::from_str(&files[0].contents).unwrap();
     assert_eq!(v["@context"][0], "http://www.w3.org/ns/anno.jsonld");
     assert_eq!(v["@context"][1]["dcterms"], "http://purl.org/dc/terms/");

@@ -106,7 +106,7 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |format: Format| {
             let details = state.library.get(&state.model.doc.id).map(|m| m.details.clone()).unwrap_or_default();
-            files::export(format, &state.model.doc, &details, &state.model.annotations, &state.dispatcher())
+            files::export(format, &state.model.doc, &details, &state.library.organisation, &state.model.annotations, &state.dispatcher())
         })
     };
     let onimport = {
@@ -182,13 +182,21 @@ pub fn app() -> Html {
     };
     let ondetails = {
         let (state, ctx) = (state.clone(), ctx.clone());
-        Callback::from(move |(url, publisher, published): (String, String, String)| {
+        Callback::from(move |(url, publisher, published, review): (String, String, String, String)| {
             let id = state.model.doc.id.clone();
-            match DocDetails::new(&url, &publisher, &published) {
+            match DocDetails::new(&url, &publisher, &published).and_then(|d| d.with_review_url(&review)) {
                 Err(e) => state.dispatch(AppAction::Notice(format!("{e} The details were not changed."))),
                 Ok(d) if state.library.get(&id).is_some_and(|m| m.details == d) => {}
                 Ok(d) => library::set_details(&ctx, &id, d, &state.library, false),
             }
+        })
+    };
+    let onorganisation = {
+        let (state, ctx) = (state.clone(), ctx.clone());
+        Callback::from(move |name: String| match annotator_core::details::clean_organisation(&name) {
+            Err(e) => state.dispatch(AppAction::Notice(format!("{e} The organisation was not changed."))),
+            Ok(n) if n == state.library.organisation => {}
+            Ok(n) => library::set_organisation(&ctx, n, &state.library),
         })
     };
     let onrenamedoc = {
@@ -287,7 +295,8 @@ pub fn app() -> Html {
             <div class="layout">
                 <main class="reader">
                     <h2 class="doc-title">{ &doc_title }</h2>
-                    <DocDetailsForm doc_id={AttrValue::from(doc.id.clone())} details={doc_details} oncommit={ondetails} />
+                    <DocDetailsForm doc_id={AttrValue::from(doc.id.clone())} details={doc_details} oncommit={ondetails}
+                        organisation={AttrValue::from(state.library.organisation.clone())} {onorganisation} />
                     <ArticleView index={doc.index.clone()} {paragraphs} {by_para} selected={selected_rc} {marks} {onhighlight}
                         article_ref={article_ref.clone()} title={AttrValue::from(doc_title.clone())} />
                     <div id="kbd-caret" class="kbd-caret" aria-hidden="true"></div>

@@ -1,5 +1,7 @@
 //! The open document's details: "Source URL", "Publisher", "Published"
-//! (a date, YYYY-MM-DD). Shown under the title; edited in a disclosure.
+//! (a date, YYYY-MM-DD) and "Review URL" (where the fact-check is
+//! published, for ClaimReview), and the "Fact-checking organisation" (one
+//! for every document). Shown under the title; edited in a disclosure.
 //! A change is committed when a field is left or on Enter, checked by the
 //! core's contract (`annotator_core::details`), stored with the document.
 
@@ -11,25 +13,36 @@ pub struct DetailsProps {
     /// The document's id (the fields start over for another document).
     pub doc_id: AttrValue,
     pub details: DocDetails,
-    /// Called with (source URL, publisher, published) as typed.
-    pub oncommit: Callback<(String, String, String)>,
+    /// Called with (source URL, publisher, published, review URL) as typed.
+    pub oncommit: Callback<(String, String, String, String)>,
+    /// The fact-checking organisation (one for every document).
+    pub organisation: AttrValue,
+    pub onorganisation: Callback<String>,
 }
 
 #[function_component(DocDetailsForm)]
 pub fn doc_details_form(p: &DetailsProps) -> Html {
-    let refs = [use_node_ref(), use_node_ref(), use_node_ref()];
+    let refs = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
     let commit = {
         let (refs, oncommit) = (refs.clone(), p.oncommit.clone());
         move || {
             let value = |r: &NodeRef| r.cast::<web_sys::HtmlInputElement>().map(|i| i.value());
-            if let (Some(u), Some(pb), Some(d)) = (value(&refs[0]), value(&refs[1]), value(&refs[2])) {
-                oncommit.emit((u, pb, d));
+            if let (Some(u), Some(pb), Some(d), Some(r)) = (value(&refs[0]), value(&refs[1]), value(&refs[2]), value(&refs[3])) {
+                oncommit.emit((u, pb, d, r));
             }
         }
     };
     let onchange = {
         let commit = commit.clone();
         Callback::from(move |_: Event| commit())
+    };
+    let onorg = {
+        let onorganisation = p.onorganisation.clone();
+        Callback::from(move |e: Event| {
+            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                onorganisation.emit(i.value());
+            }
+        })
     };
     let d = &p.details;
     let line = d.describe();
@@ -51,6 +64,12 @@ pub fn doc_details_form(p: &DetailsProps) -> Html {
                 { field(0, "Source URL", &d.source_url, "url", "https://…") }
                 { field(1, "Publisher", &d.publisher, "text", "e.g. Dawn") }
                 { field(2, "Published", &d.published, "text", "YYYY-MM-DD") }
+                { field(3, "Review URL", &d.review_url, "url", "Where your fact-check is published") }
+                <label class="attr">
+                    <span>{ "Fact-checking organisation" }</span>
+                    <input type="text" value={p.organisation.clone()} aria-label="Fact-checking organisation" autocomplete="organization"
+                        placeholder="For every document" onchange={onorg} />
+                </label>
             </div>
         </details>
     }

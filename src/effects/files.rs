@@ -65,8 +65,14 @@ pub fn are_annotation_files(files: &[web_sys::File]) -> bool {
 }
 
 /// Downloads the annotations of `doc` in `format` (two files for brat).
-pub fn export(format: Format, doc: &Document, details: &DocDetails, annotations: &[Annotation], dispatch: &Dispatch) {
-    for file in formats::export_detailed(format, doc, details, annotations) {
+pub fn export(format: Format, doc: &Document, details: &DocDetails, organisation: &str, annotations: &[Annotation], dispatch: &Dispatch) {
+    if format == Format::ClaimReview {
+        let missing = formats::claimreview::missing(details, organisation, annotations);
+        if !missing.is_empty() {
+            dispatch.dispatch(AppAction::Info(format!("ClaimReview exported, with gaps: {}", missing.join(" "))));
+        }
+    }
+    for file in formats::export_detailed(format, doc, details, organisation, annotations) {
         if let Err(e) = download::download_text(&file.file_name, file.mime, &file.contents) {
             dispatch.dispatch(AppAction::Notice(format!("The download of {} failed: {e}.", file.file_name)));
         }

@@ -149,6 +149,20 @@ pub fn undo(ctx: &Ctx, target: UndoTarget, library: &Library) {
     }
 }
 
+/// Stores the fact-checking organisation (already checked), for every document.
+pub fn set_organisation(ctx: &Ctx, name: String, library: &Library) {
+    match ctx.session.update_library(library, |lib| {
+        lib.set_organisation(name);
+        Ok(())
+    }) {
+        Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not save the organisation: {e} Nothing was changed."))),
+        Ok(lib) => {
+            ctx.dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
+            ctx.dispatch.dispatch(AppAction::Info("Fact-checking organisation saved.".into()));
+        }
+    }
+}
+
 /// Stores new details of document `id` (already checked), or the old ones
 /// back (`undone`); reports what they were so Undo can restore them.
 pub fn set_details(ctx: &Ctx, id: &str, details: DocDetails, library: &Library, undone: bool) {

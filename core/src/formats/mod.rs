@@ -18,6 +18,7 @@
 
 pub mod brat;
 pub mod brat_extras;
+pub mod claimreview;
 pub mod csv;
 pub mod w3c;
 pub mod w3c_links;
@@ -43,11 +44,13 @@ pub enum Format {
     Brat,
     /// CSV, export only (`<name>.annotations.csv`).
     Csv,
+    /// schema.org ClaimReview JSON-LD, export only (`<name>.claimreview.jsonld`).
+    ClaimReview,
 }
 
 impl Format {
     /// Every format, in the order the Export control lists them.
-    pub const ALL: [Format; 4] = [Format::Native, Format::W3c, Format::Brat, Format::Csv];
+    pub const ALL: [Format; 5] = [Format::Native, Format::W3c, Format::Brat, Format::Csv, Format::ClaimReview];
 
     /// Name shown to people.
     pub fn label(self) -> &'static str {
@@ -56,6 +59,7 @@ impl Format {
             Format::W3c => "W3C Web Annotation (JSON-LD)",
             Format::Brat => "brat standoff (.ann + .txt + annotation.conf)",
             Format::Csv => "CSV (spreadsheet)",
+            Format::ClaimReview => "ClaimReview (schema.org JSON-LD)",
         }
     }
 
@@ -66,6 +70,7 @@ impl Format {
             Format::W3c => "w3c",
             Format::Brat => "brat",
             Format::Csv => "csv",
+            Format::ClaimReview => "claimreview",
         }
     }
 
@@ -76,7 +81,7 @@ impl Format {
 
     /// Whether files of this format can be imported.
     pub fn importable(self) -> bool {
-        self != Format::Csv
+        !matches!(self, Format::Csv | Format::ClaimReview)
     }
 }
 
@@ -93,11 +98,18 @@ pub struct ExportFile {
 /// The file(s) to download for `format`: one file, or two for brat (the
 /// `.ann` and the matching `.txt`, the raw text exactly as loaded).
 pub fn export(format: Format, doc: &Document, annotations: &[Annotation]) -> Vec<ExportFile> {
-    export_detailed(format, doc, &DocDetails::default(), annotations)
+    export_detailed(format, doc, &DocDetails::default(), "", annotations)
 }
 
-/// [`export`] with the document's details (native and W3C files carry them).
-pub fn export_detailed(format: Format, doc: &Document, details: &DocDetails, annotations: &[Annotation]) -> Vec<ExportFile> {
+/// [`export`] with the document's details (native and W3C files carry them)
+/// and the fact-checking organisation (ClaimReview's author).
+pub fn export_detailed(
+    format: Format,
+    doc: &Document,
+    details: &DocDetails,
+    organisation: &str,
+    annotations: &[Annotation],
+) -> Vec<ExportFile> {
     // A link to an annotation deleted in another tab meanwhile is not part of the work.
     let annotations = &*crate::link_views::without_dangling(annotations);
     let name = if doc.name.is_empty() { "annotations" } else { doc.name.as_str() };
@@ -126,6 +138,11 @@ pub fn export_detailed(format: Format, doc: &Document, details: &DocDetails, ann
         Format::Csv => {
             vec![ExportFile { file_name: format!("{name}.annotations.csv"), mime: csv::MIME, contents: csv::export(annotations) }]
         }
+        Format::ClaimReview => vec![ExportFile {
+            file_name: format!("{name}.claimreview.jsonld"),
+            mime: claimreview::MIME,
+            contents: claimreview::export(doc, details, organisation, annotations),
+        }],
     }
 }
 
@@ -270,6 +287,14 @@ pub fn detect_json(v: &Value) -> Result<Format, ImportError> {
                     )),
                     _ => Err(field("format", "must be a string")),
                 };
+            }
+            let schema_org = |v: &Value| v.as_str().is_some_and(|s| s.contains("schema.org"));
+            if o.get("@context").is_some_and(|c| schema_org(c) || c.as_array().is_some_and(|a| a.iter().any(schema_org))) {
+                return Err(field(
+                    "@context",
+                    "this is a schema.org file (such as a ClaimReview export): it holds reviews, not annotations with their offsets. \
+                     Import the native, W3C or brat export of the annotations instead",
+                ));
             }
             if is_w3c_object(o) {
                 Ok(Format::W3c)
