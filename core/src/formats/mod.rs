@@ -20,6 +20,7 @@ pub mod brat;
 pub mod brat_extras;
 pub mod claimreview;
 pub mod csv;
+pub mod html_page;
 pub mod w3c;
 pub mod w3c_links;
 
@@ -46,11 +47,13 @@ pub enum Format {
     Csv,
     /// schema.org ClaimReview JSON-LD, export only (`<name>.claimreview.jsonld`).
     ClaimReview,
+    /// The annotated page, static HTML, export only (`<name>.annotated.html`).
+    Html,
 }
 
 impl Format {
     /// Every format, in the order the Export control lists them.
-    pub const ALL: [Format; 5] = [Format::Native, Format::W3c, Format::Brat, Format::Csv, Format::ClaimReview];
+    pub const ALL: [Format; 6] = [Format::Native, Format::W3c, Format::Brat, Format::Csv, Format::ClaimReview, Format::Html];
 
     /// Name shown to people.
     pub fn label(self) -> &'static str {
@@ -60,6 +63,7 @@ impl Format {
             Format::Brat => "brat standoff (.ann + .txt + annotation.conf)",
             Format::Csv => "CSV (spreadsheet)",
             Format::ClaimReview => "ClaimReview (schema.org JSON-LD)",
+            Format::Html => "Annotated page (HTML)",
         }
     }
 
@@ -71,6 +75,7 @@ impl Format {
             Format::Brat => "brat",
             Format::Csv => "csv",
             Format::ClaimReview => "claimreview",
+            Format::Html => "html",
         }
     }
 
@@ -81,7 +86,7 @@ impl Format {
 
     /// Whether files of this format can be imported.
     pub fn importable(self) -> bool {
-        !matches!(self, Format::Csv | Format::ClaimReview)
+        !matches!(self, Format::Csv | Format::ClaimReview | Format::Html)
     }
 }
 
@@ -142,6 +147,11 @@ pub fn export_detailed(
             file_name: format!("{name}.claimreview.jsonld"),
             mime: claimreview::MIME,
             contents: claimreview::export(doc, details, organisation, annotations),
+        }],
+        Format::Html => vec![ExportFile {
+            file_name: format!("{name}.annotated.html"),
+            mime: html_page::MIME,
+            contents: html_page::export(doc, details, annotations),
         }],
     }
 }
