@@ -775,11 +775,17 @@ fn brat_relations_attributes_equivalences_and_speakers_are_read_other_kinds_coun
     let by_quote = |q: &str| got.annotations.iter().find(|a| a.quote == q).unwrap();
     let (denial, kabul, isb) = (by_quote("denied the claim"), by_quote("Kabul"), by_quote("Islamabad"));
     assert_eq!(denial.links, vec![annotator_core::links::Link { to: kabul.id.clone(), kind: annotator_core::links::LinkKind::Denies }]);
-    assert_eq!(isb.links, vec![annotator_core::links::Link { to: kabul.id.clone(), kind: annotator_core::links::LinkKind::Repeats }]);
     assert_eq!(kabul.verdict, "Mostly false");
     assert_eq!((denial.speaker.as_str(), denial.note.as_str()), ("Kabul officials", "the denial"));
     let w = got.warnings.join("; ");
-    for needle in ["Attacks", "Negated, Stance", "1 event line", "1 normalisation line"] {
+    // Attacks is read as contradicts; the equivalence of the same pair adds no second link (one per pair).
+    assert_eq!(isb.links, vec![annotator_core::links::Link { to: kabul.id.clone(), kind: annotator_core::links::LinkKind::Contradicts }]);
+    let eq =
+        import_brat("T1\tClaim 0 5\tKabul\nT2\tClaim 24 33\tIslamabad\n*\tEquiv T1 T2\n".as_bytes(), None, &TextIndex::new(TEXT), &opts())
+            .unwrap();
+    assert_eq!(eq.annotations[1].links[0].kind, annotator_core::links::LinkKind::Repeats, "an equivalence is a repeats link");
+    assert_eq!(eq.annotations[1].links[0].to, eq.annotations[0].id);
+    for needle in ["Attacks → contradicts", "Negated, Stance", "1 event line", "1 normalisation line"] {
         assert!(w.contains(needle), "{needle} in {w}");
     }
     // Refused with their line: a relation to a missing T, to itself, an attribute on a

@@ -94,6 +94,23 @@ pub fn export_conf(annotations: &[Annotation]) -> String {
     out
 }
 
+/// The link kind a brat relation type stands for: ours (any case), or the
+/// usual names of argument-mining corpora (`supports`/`support` → supports;
+/// `attacks`/`attack`/`rebuts`/`undercuts`/`refutes` → contradicts;
+/// `equiv`/`same`/`duplicate` → repeats). `None` for anything else.
+pub fn relation_kind(ty: &str) -> Option<LinkKind> {
+    if let Some(k) = LinkKind::parse(ty) {
+        return Some(k);
+    }
+    match ty.to_ascii_lowercase().as_str() {
+        "support" | "supported_by" | "backs" => Some(LinkKind::Supports),
+        "attacks" | "attack" | "rebuts" | "rebut" | "undercuts" | "undercut" | "refutes" | "contradict" => Some(LinkKind::Contradicts),
+        "deny" | "denial_of" => Some(LinkKind::Denies),
+        "equiv" | "same" | "duplicate" | "repeat" => Some(LinkKind::Repeats),
+        _ => None,
+    }
+}
+
 /// What the extra lines of a `.ann` said, before the `T` ids are resolved.
 #[derive(Default)]
 pub struct Extras {
@@ -172,15 +189,19 @@ impl Extras {
             }
         };
         let mut unknown_types: BTreeSet<String> = BTreeSet::new();
+        let mut mapped: BTreeSet<String> = BTreeSet::new();
         for (n, ty, a1, a2) in self.relations {
             let (Some(i), Some(j)) = (find(&a1, n, "relation")?, find(&a2, n, "relation")?) else { continue };
             if i == j {
                 return Err(field(at(n), format!("the relation links {a1} to itself")));
             }
-            let Some(kind) = LinkKind::parse(&ty) else {
+            let Some(kind) = relation_kind(&ty) else {
                 unknown_types.insert(ty);
                 continue;
             };
+            if LinkKind::parse(&ty).is_none() {
+                mapped.insert(format!("{ty} → {kind}"));
+            }
             let to = cand[j].id.clone();
             let links = &mut cand[i].links;
             if !links.iter().any(|l| l.to == to) {
@@ -227,6 +248,9 @@ impl Extras {
                 return Err(field(at(n), format!("the speaker is longer than {MAX_ATTRIBUTE_CP} characters")));
             }
             cand[i].speaker = s;
+        }
+        if !mapped.is_empty() {
+            warnings.push(format!("relation types read as links: {}", mapped.into_iter().collect::<Vec<_>>().join(", ")));
         }
         if !unknown_types.is_empty() {
             warnings.push(format!(
