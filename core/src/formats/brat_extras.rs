@@ -250,7 +250,7 @@ impl Extras {
             cand[i].speaker = s;
         }
         if !mapped.is_empty() {
-            warnings.push(format!("relation types read as links: {}", mapped.into_iter().collect::<Vec<_>>().join(", ")));
+            warnings.push(format!("Relation types read as links: {}.", mapped.into_iter().collect::<Vec<_>>().join(", ")));
         }
         if !unknown_types.is_empty() {
             warnings.push(format!(
@@ -259,7 +259,7 @@ impl Extras {
             ));
         }
         if !other_attrs.is_empty() {
-            warnings.push(format!("skipped attributes other than Verdict: {}", other_attrs.into_iter().collect::<Vec<_>>().join(", ")));
+            warnings.push(format!("Skipped attributes other than Verdict: {}.", other_attrs.into_iter().collect::<Vec<_>>().join(", ")));
         }
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for k in &self.skipped {
@@ -268,7 +268,7 @@ impl Extras {
         let mut kinds: Vec<_> = counts.into_iter().collect();
         kinds.sort();
         for (k, c) in kinds {
-            warnings.push(format!("skipped {c} {k} line{}", if c == 1 { "" } else { "s" }));
+            warnings.push(format!("Skipped {c} {k} line{}.", if c == 1 { "" } else { "s" }));
         }
         Ok(())
     }
