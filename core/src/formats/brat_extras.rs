@@ -254,7 +254,7 @@ impl Extras {
         }
         if !unknown_types.is_empty() {
             warnings.push(format!(
-                "skipped relations of types this app does not have: {}",
+                "Skipped relations of types this app does not have: {}.",
                 unknown_types.into_iter().collect::<Vec<_>>().join(", ")
             ));
         }
