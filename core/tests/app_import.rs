@@ -291,11 +291,44 @@ fn a_file_whose_quotes_are_not_in_the_text_adds_orphans_and_is_saved() {
 #[test]
 fn import_files_decides_the_format_and_applies_the_label_policy() {
     let d = doc();
-    let skip = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::Skip).unwrap();
+    let skip = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::Skip, None).unwrap();
     assert_eq!(skip.annotations.len(), 1);
     assert_eq!(skip.unknown_labels.len(), 1);
-    let err = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::Error).unwrap_err();
+    let err = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::Error, None).unwrap_err();
     assert!(err.starts_with("v.jsonld: At items[1].body"), "{err}");
-    let mapped = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::MapTo(Label::Statistic)).unwrap();
+    let mapped = import_files(&[("v.jsonld".into(), with_opinions())], &d, T2, UnknownLabelPolicy::MapTo(Label::Statistic), None).unwrap();
     assert_eq!(mapped.annotations.iter().filter(|a| a.label == Label::Statistic).count(), 2);
+}
+
+#[test]
+fn a_brat_file_with_unknown_labels_and_relation_types_asks_about_both_in_turn() {
+    use annotator_core::links::LinkKind;
+    let s0 = app(vec![]);
+    let ann_file = "T1\tClaim 0 5\tKabul\nT2\tPremise 6 12\tdenied\nT3\tPremise 41 46\t1,463\n\
+                    R1\tAttacks Arg1:T2 Arg2:T1\nR2\tBacks Arg1:T3 Arg2:T1\t\nR3\tAttacks Arg1:T3 Arg2:T2\n";
+    let files = || files_read(vec![("e.ann", ann_file.as_bytes().to_vec()), ("e.txt", TEXT.as_bytes().to_vec())]);
+    // First the labels.
+    let s1 = r(&s0, files());
+    let pending = s1.pending_labels.as_ref().expect("the labels are asked about");
+    assert!(pending.relations.is_empty() && pending.message.contains("Premise"));
+    // Then the relation types, each with the kind its name suggests; nothing imported yet.
+    let s2 = r(&s1, resolve(Some(UnknownLabelPolicy::MapTo(Label::Statistic))));
+    assert!(s2.model.annotations.is_empty());
+    let pending = s2.pending_labels.as_ref().expect("the relation types are asked about");
+    let asked: Vec<(&str, usize, Option<LinkKind>)> = pending.relations.iter().map(|u| (u.name.as_str(), u.count, u.suggested)).collect();
+    assert_eq!(asked, [("Attacks", 2, Some(LinkKind::Contradicts)), ("Backs", 1, Some(LinkKind::Supports))]);
+    assert!(pending.message.contains("“Attacks” (2 relations, first at line 4)"), "{}", pending.message);
+    // The person keeps Attacks → contradicts and leaves Backs out: one undo step, mapped labels kept.
+    let mapping = Some(vec![("Attacks".to_string(), Some(LinkKind::Contradicts)), ("Backs".to_string(), None)]);
+    let s3 = r(&s2, AppAction::ResolveRelations { mapping, now: T3.into() });
+    assert!(s3.pending_labels.is_none());
+    assert_eq!(s3.model.counts(), [1, 0, 2]);
+    let links: usize = s3.model.annotations.iter().map(|a| a.links.len()).sum();
+    assert_eq!(links, 2, "two Attacks relations, Backs left out");
+    assert!(s3.info.as_deref().unwrap().contains("Relations: 2 read as links, 1 left out."), "{:?}", s3.info);
+    assert_eq!(s3.history.undo_description(), Some("Import e.ann + e.txt"));
+    // Cancelling at the second question imports nothing.
+    let c = r(&s2, AppAction::ResolveRelations { mapping: None, now: T3.into() });
+    assert!(c.model.annotations.is_empty() && c.pending_labels.is_none());
+    assert_eq!(c.info.as_deref(), Some("Import cancelled; nothing was changed."));
 }

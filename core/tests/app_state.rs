@@ -29,6 +29,7 @@ fn imported(annotations: Vec<Annotation>, orphans: Vec<annotator_core::anchor::O
         unknown_labels: Vec::new(),
         skipped: 0,
         warnings: Vec::new(),
+        unknown_relations: Vec::new(),
     }
 }
 

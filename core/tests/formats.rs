@@ -771,7 +771,19 @@ fn brat_relations_attributes_equivalences_and_speakers_are_read_other_kinds_coun
                A1\tVerdict T2 Mostly_false\nA2\tNegated T1\nM3\tStance T3 For\n\
                #1\tSpeaker T1\tKabul officials\n#2\tAnnotatorNotes T1\tthe denial\n\
                *\tEquiv T2 T3\nE1\tAttack:T1\nN1\tReference T2 Wiki:1\tKabul\n";
-    let got = import_brat(ann.as_bytes(), None, &TextIndex::new(TEXT), &opts()).unwrap();
+    // First pass: "Attacks" is not ours: left out and listed, with the kind its name usually means.
+    let first = import_brat(ann.as_bytes(), None, &TextIndex::new(TEXT), &opts()).unwrap();
+    assert_eq!(first.unknown_relations.len(), 1);
+    let u = &first.unknown_relations[0];
+    assert_eq!(
+        (u.name.as_str(), u.count, u.first_path.as_str(), u.suggested),
+        ("Attacks", 1, "line 5", Some(annotator_core::links::LinkKind::Contradicts))
+    );
+    // With the person's choice, it becomes contradicts.
+    let chosen =
+        ImportOptions { relation_map: Some(vec![("attacks".into(), Some(annotator_core::links::LinkKind::Contradicts))]), ..opts() };
+    let got = import_brat(ann.as_bytes(), None, &TextIndex::new(TEXT), &chosen).unwrap();
+    assert!(got.unknown_relations.is_empty());
     let by_quote = |q: &str| got.annotations.iter().find(|a| a.quote == q).unwrap();
     let (denial, kabul, isb) = (by_quote("denied the claim"), by_quote("Kabul"), by_quote("Islamabad"));
     assert_eq!(denial.links, vec![annotator_core::links::Link { to: kabul.id.clone(), kind: annotator_core::links::LinkKind::Denies }]);
@@ -785,7 +797,7 @@ fn brat_relations_attributes_equivalences_and_speakers_are_read_other_kinds_coun
             .unwrap();
     assert_eq!(eq.annotations[1].links[0].kind, annotator_core::links::LinkKind::Repeats, "an equivalence is a repeats link");
     assert_eq!(eq.annotations[1].links[0].to, eq.annotations[0].id);
-    for needle in ["Attacks → contradicts", "Negated, Stance", "1 event line", "1 normalisation line"] {
+    for needle in ["Attacks → contradicts", "2 read as links", "Negated, Stance", "1 event line", "1 normalisation line"] {
         assert!(w.contains(needle), "{needle} in {w}");
     }
     // Refused with their line: a relation to a missing T, to itself, an attribute on a
@@ -875,7 +887,7 @@ fn brat_labels_are_case_insensitive_and_unknown_ones_follow_the_policy() {
     let got = import_brat(ann.as_bytes(), None, &ix, &skip).unwrap();
     assert_eq!(got.annotations.iter().map(|a| a.label).collect::<Vec<_>>(), vec![Label::Claim, Label::Denial]);
     assert_eq!((got.skipped, got.unknown_labels[0].first_path.as_str()), (1, "line 3"));
-    let map = ImportOptions { unknown_label: UnknownLabelPolicy::MapTo(Label::Claim), now: "T".into() };
+    let map = ImportOptions { unknown_label: UnknownLabelPolicy::MapTo(Label::Claim), now: "T".into(), relation_map: None };
     let got = import_brat(ann.as_bytes(), None, &ix, &map).unwrap();
     assert_eq!(
         (got.annotations[2].label, got.annotations[2].note.as_str(), got.annotations[2].created.as_str()),

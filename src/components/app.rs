@@ -162,6 +162,11 @@ pub fn app() -> Html {
         })
     };
 
+    let onrelations = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |mapping| dispatch.dispatch(AppAction::ResolveRelations { mapping, now: browser::now_iso() }))
+    };
+
     // Documents.
     let onopendoc = {
         let (state, ctx) = (state.clone(), ctx.clone());
@@ -286,7 +291,9 @@ pub fn app() -> Html {
                 <p id="save-status" role="status" class={classes!("save", save_failed.is_some().then_some("failed"))}>{ save_text }</p>
             </header>
             <Notices notice={state.notice.clone()} {save_failed} {ondownloadcopy} {ondownloadbackup}
-                labels_question={state.pending_labels.as_ref().map(|p| p.message.clone())} {onlabels} />
+                labels_question={state.pending_labels.as_ref().filter(|p| p.relations.is_empty()).map(|p| p.message.clone())} {onlabels}
+                relations_question={state.pending_labels.as_ref().filter(|p| !p.relations.is_empty()).map(|p| (p.message.clone(), p.relations.clone()))}
+                {onrelations} />
             <p id="info" aria-live="polite" class="info">{ state.info.clone().unwrap_or_default() }
                 if let Some(cb) = undo_delete { { " " }<button type="button" onclick={cb}>{ "Undo delete" }</button> }
             </p>

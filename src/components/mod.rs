@@ -13,6 +13,7 @@ pub mod notices;
 pub mod orphans;
 pub mod paragraph;
 pub mod paste_dialog;
+pub mod relation_choice;
 pub mod summary;
 pub mod theme;
 pub mod toolbar;

@@ -1,8 +1,9 @@
 //! The alert region (`#notice`): errors and refusals, a failed save with
-//! "Download a copy", unreadable data kept aside, and the choice about
-//! labels this app does not have.
+//! "Download a copy", unreadable data kept aside, and the choices about
+//! labels and brat relation types this app does not have.
 
-use annotator_core::formats::UnknownLabelPolicy;
+use super::relation_choice::RelationChoice;
+use annotator_core::formats::{RelationMap, UnknownLabelPolicy, UnknownRelation};
 use annotator_core::Label;
 use yew::prelude::*;
 
@@ -18,11 +19,18 @@ pub struct NoticesProps {
     pub labels_question: Option<String>,
     /// Map to a label or skip (`Some`), or cancel the import (`None`).
     pub onlabels: Callback<Option<UnknownLabelPolicy>>,
+    /// The question about brat relation types we do not have, with the types.
+    pub relations_question: Option<(String, Vec<UnknownRelation>)>,
+    pub onrelations: Callback<Option<RelationMap>>,
 }
 
 #[function_component(Notices)]
 pub fn notices(p: &NoticesProps) -> Html {
-    let empty = p.notice.is_none() && p.save_failed.is_none() && p.ondownloadbackup.is_none() && p.labels_question.is_none();
+    let empty = p.notice.is_none()
+        && p.save_failed.is_none()
+        && p.ondownloadbackup.is_none()
+        && p.labels_question.is_none()
+        && p.relations_question.is_none();
     let copy = p.ondownloadcopy.reform(|_: MouseEvent| ());
     let choices: Vec<(String, Option<UnknownLabelPolicy>)> = Label::ALL
         .into_iter()
@@ -47,6 +55,9 @@ pub fn notices(p: &NoticesProps) -> Html {
                         html! { <button type="button" key={text.clone()} {onclick}>{ text }</button> }
                     }) }
                 </div>
+            }
+            if let Some((q, relations)) = &p.relations_question {
+                <RelationChoice question={AttrValue::from(q.clone())} relations={relations.clone()} onchoose={p.onrelations.clone()} />
             }
         </div>
     }

@@ -1,7 +1,7 @@
 """End-to-end: fact-check files (issue 13). A brat file shaped like an argument-mining
 corpus comes in (Claim/Premise entities, supports/attacks relations, a Stance attribute, a
 trailing tab on an R line, an event line), with the Premise label mapped through the
-usual choice; and the brat, W3C and CSV exports of a document with a link, a verdict and
+usual choice and the attacks relation type through the same kind of choice; and the brat, W3C and CSV exports of a document with a link, a verdict and
 a speaker carry all three."""
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import json
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
+from test_a11y_keyboard import inject_axe, run_axe
 from test_formats import export_as
 
 CLAIM = "He had also dismissed the possibility of negotiations with the TTP."
@@ -46,9 +48,18 @@ def test_argument_mining_brat_file_is_imported_with_its_relations_mapped(app, tm
     inp.send_keys(f"{tmp_path / 'essay01.ann'}\n{tmp_path / 'essay01.txt'}")
     app.wait(lambda: "Premise" in app.notice(), "the unknown entity type is asked about")
     app.click_button("Map to Statistic")
+    # Then the relation type we do not have, with the kind its name means chosen first.
+    app.wait(lambda: "“attacks” (1 relation" in app.notice(), "the unknown relation type is asked about")
+    choice = Select(app.driver.find_element(By.CSS_SELECTOR, 'select[aria-label="“attacks” becomes"]'))
+    assert choice.first_selected_option.text == "contradicts"
+    assert len(app.items()) == 0, "nothing is imported before the choice"
+    inject_axe(app)
+    serious = [v["id"] for v in run_axe(app, "the relation type choice") if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe: {serious}"
+    app.click_button("Import with these link types")
     app.wait(lambda: len(app.items()) == 3, "three annotations imported")
     info = app.info()
-    for needle in ("attacks → contradicts", "Stance", "1 event line"):
+    for needle in ("attacks → contradicts", "Relations: 2 read as links, 0 left out.", "Stance", "1 event line"):
         assert needle in info, f"{needle!r} in the import report {info!r}"
     claim = next(i["id"] for i in app.items() if i["label"] == "claim")
     app.activate_item(claim)

@@ -4,6 +4,7 @@ use super::selection::SelectionRead;
 use super::state::Opened;
 use crate::details::DocDetails;
 use crate::filter::VerdictFilter;
+use crate::formats::RelationMap;
 use crate::formats::{Imported, UnknownLabelPolicy};
 use crate::library::{Library, Removed};
 use crate::links::LinkKind;
@@ -57,6 +58,12 @@ pub enum AppAction {
     /// or hold them back while labels we do not have need a decision.
     FilesRead {
         files: Vec<(String, Vec<u8>)>,
+        now: String,
+    },
+    /// The decision about brat relation types we do not have: each type's
+    /// link kind or `None` to leave it out (`Some`), or cancel (`None`).
+    ResolveRelations {
+        mapping: Option<RelationMap>,
         now: String,
     },
     /// The decision about unknown labels: map or skip (`Some`) or cancel (`None`).

@@ -1,9 +1,10 @@
 //! The reducer's edits that read a selection or files: tagging, imports
 //! (with the decision about unknown labels) and re-attaching orphans.
 
-use super::import::{import_files, unknown_labels_message};
+use super::import::{import_files, unknown_labels_message, unknown_relations_message};
 use super::selection::SelectionRead;
 use super::state::{AppState, PendingImport};
+use crate::formats::RelationMap;
 use crate::formats::{Imported, UnknownLabelPolicy};
 use crate::model::{normalize_selection, shorten};
 use crate::occurrences::occurrences;
@@ -103,17 +104,64 @@ impl AppState {
     pub(super) fn files_read(&self, files: Vec<(String, Vec<u8>)>, now: String) -> Self {
         let names = files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" + ");
         // First pass: leave out labels we do not have, to learn whether there are any.
-        match import_files(&files, &self.model.doc, &now, UnknownLabelPolicy::Skip) {
+        match import_files(&files, &self.model.doc, &now, UnknownLabelPolicy::Skip, None) {
             Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
-            Ok(imported) if imported.unknown_labels.is_empty() => self.import(imported, &names),
+            Ok(imported) if imported.unknown_labels.is_empty() => {
+                self.then_relations(imported, Rc::new(files), names, UnknownLabelPolicy::Skip)
+            }
             Ok(imported) => {
                 let message = unknown_labels_message(&names, &imported);
                 let mut next = self.clone();
-                next.pending_labels = Some(PendingImport { files: Rc::new(files), names, message });
+                next.pending_labels = Some(PendingImport {
+                    files: Rc::new(files),
+                    names,
+                    message,
+                    label_policy: UnknownLabelPolicy::Skip,
+                    relations: Vec::new(),
+                });
                 next.notice = None;
                 next
             }
         }
+    }
+
+    /// After the labels are settled: asks about brat relation types we do
+    /// not have, if the file has any; otherwise imports.
+    fn then_relations(
+        &self,
+        imported: Imported,
+        files: Rc<Vec<(String, Vec<u8>)>>,
+        names: String,
+        label_policy: UnknownLabelPolicy,
+    ) -> Self {
+        if imported.unknown_relations.is_empty() {
+            let mut next = self.import(imported, &names);
+            next.pending_labels = None;
+            return next;
+        }
+        let message = unknown_relations_message(&names, &imported);
+        let mut next = self.clone();
+        next.pending_labels = Some(PendingImport { files, names, message, label_policy, relations: imported.unknown_relations });
+        next.notice = None;
+        next
+    }
+
+    pub(super) fn resolve_relations(&self, mapping: Option<RelationMap>, now: String) -> Option<Self> {
+        let pending = self.pending_labels.as_ref()?;
+        let mut next = match mapping {
+            None => {
+                let mut next = self.clone();
+                next.info = Some("Import cancelled; nothing was changed.".into());
+                next.notice = None;
+                next
+            }
+            Some(map) => match import_files(&pending.files, &self.model.doc, &now, pending.label_policy.clone(), Some(map)) {
+                Ok(imported) => self.import(imported, &pending.names),
+                Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
+            },
+        };
+        next.pending_labels = None;
+        Some(next)
     }
 
     pub(super) fn resolve_labels(&self, policy: Option<UnknownLabelPolicy>, now: String) -> Option<Self> {
@@ -125,8 +173,8 @@ impl AppState {
                 next.notice = None;
                 next
             }
-            Some(policy) => match import_files(&pending.files, &self.model.doc, &now, policy) {
-                Ok(imported) => self.import(imported, &pending.names),
+            Some(policy) => match import_files(&pending.files, &self.model.doc, &now, policy.clone(), None) {
+                Ok(imported) => return Some(self.then_relations(imported, pending.files.clone(), pending.names.clone(), policy)),
                 Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
             },
         };

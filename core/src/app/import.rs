@@ -1,6 +1,7 @@
 //! Importing the files a person chose into the open document: a brat `.ann`
 //! with its `.txt`, or one annotation file of any supported format.
 
+use crate::formats::RelationMap;
 use crate::formats::{self, Format, ImportOptions, Imported, UnknownLabelPolicy};
 use crate::model::Document;
 use crate::native::{self, ImportError};
@@ -8,8 +9,14 @@ use crate::native::{self, ImportError};
 /// Imports `files` (name, bytes) into `doc`. A native file made for this very
 /// text (same document id) must match it exactly (a mismatch means the file
 /// is damaged); any other file is re-anchored. Errors name the file.
-pub fn import_files(files: &[(String, Vec<u8>)], doc: &Document, now: &str, policy: UnknownLabelPolicy) -> Result<Imported, String> {
-    let opts = ImportOptions { now: now.to_string(), unknown_label: policy };
+pub fn import_files(
+    files: &[(String, Vec<u8>)],
+    doc: &Document,
+    now: &str,
+    policy: UnknownLabelPolicy,
+    relation_map: Option<RelationMap>,
+) -> Result<Imported, String> {
+    let opts = ImportOptions { now: now.to_string(), unknown_label: policy, relation_map };
     if let Some((name, b)) = files.iter().find(|(_, b)| b.len() > native::MAX_FILE_BYTES) {
         return Err(format!("{name}: {}", ImportError::TooLarge { bytes: b.len(), max: native::MAX_FILE_BYTES }));
     }
@@ -48,4 +55,15 @@ pub fn unknown_labels_message(names: &str, imported: &Imported) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!("{names} uses labels this app does not have: {labels}. Nothing has been imported yet: skip those annotations, or map them to one of our labels.")
+}
+
+/// The sentence asking what to do with brat relation types this app does not have.
+pub fn unknown_relations_message(names: &str, imported: &Imported) -> String {
+    let types = imported
+        .unknown_relations
+        .iter()
+        .map(|u| format!("“{}” ({} relation{}, first at {})", u.name, u.count, if u.count == 1 { "" } else { "s" }, u.first_path))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{names} has relation types this app does not have: {types}. Nothing has been imported yet: choose the link type each one becomes, or leave it out.")
 }

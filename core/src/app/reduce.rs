@@ -74,6 +74,7 @@ impl AppState {
             },
             AppAction::FilesRead { files, now } => self.files_read(files, now),
             AppAction::ResolveLabels { policy, now } => self.resolve_labels(policy, now)?,
+            AppAction::ResolveRelations { mapping, now } => self.resolve_relations(mapping, now)?,
             AppAction::Import { imported, file_name } => self.import(imported, &file_name),
             AppAction::Reattach { orphan_id, selection, now } => self.reattach(orphan_id, selection, now),
             AppAction::DeleteOrphan(id) => {

@@ -12,6 +12,7 @@ pub use super::linking::Linking;
 use crate::anchor::Orphan;
 use crate::details::DocDetails;
 use crate::filter::Filter;
+use crate::formats::{UnknownLabelPolicy, UnknownRelation};
 use crate::history::{Change, History};
 use crate::library::{Library, Removed};
 use crate::model::shorten;
@@ -108,6 +109,10 @@ pub struct PendingImport {
     pub files: Rc<Vec<(String, Vec<u8>)>>,
     pub names: String,
     pub message: String,
+    /// The label choice already made (the relation types are asked next).
+    pub label_policy: UnknownLabelPolicy,
+    /// brat relation types to ask about (empty: the labels are asked about).
+    pub relations: Vec<UnknownRelation>,
 }
 
 impl PartialEq for PendingImport {

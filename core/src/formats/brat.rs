@@ -320,8 +320,9 @@ pub fn parse(ann: &[u8], original_txt: Option<&str>, index: &TextIndex, opts: &I
             end_hint: Some(end),
         });
     }
-    extras.apply(&mut candidates, &index_of, |t| skipped_tids.contains(t), &mut warnings)?;
-    Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings })
+    let unknown_relations =
+        extras.apply(&mut candidates, &index_of, |t| skipped_tids.contains(t), opts.relation_map.as_deref(), &mut warnings)?;
+    Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings, unknown_relations })
 }
 
 /// The quote of a span whose covered text no longer matches the text: the

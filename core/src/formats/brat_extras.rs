@@ -17,6 +17,7 @@
 //! `Contradicts`, `Repeats`), read in any case.
 
 use super::field;
+use super::UnknownRelation;
 use crate::anchor::Candidate;
 use crate::links::{Link, LinkKind};
 use crate::model::{clean_attribute, shorten, Annotation, Label, MAX_ATTRIBUTE_CP, VERDICTS};
@@ -170,15 +171,18 @@ impl Extras {
     /// Applies what was read to the candidates made of the `T` lines:
     /// `index_of` maps a `T` id to its candidate's index in `cand`
     /// (`skipped`: `T` ids left out, whose relations and attributes go too).
-    /// Unknown relation types and attributes other than Verdict are skipped
-    /// and reported in `warnings`.
+    /// Relation types other than ours follow `relation_map` (see
+    /// [`super::ImportOptions::relation_map`]); without one they are left out
+    /// and returned, so the person can be asked. Attributes other than
+    /// Verdict are skipped and reported in `warnings`.
     pub fn apply(
         self,
         cand: &mut [Candidate],
         index_of: &HashMap<String, usize>,
         is_skipped: impl Fn(&str) -> bool,
+        relation_map: Option<&[(String, Option<LinkKind>)]>,
         warnings: &mut Vec<String>,
-    ) -> Result<(), ImportError> {
+    ) -> Result<Vec<UnknownRelation>, ImportError> {
         let find = |t: &str, n: usize, what: &str| -> Result<Option<usize>, ImportError> {
             match index_of.get(t) {
                 Some(&i) => Ok(Some(i)),
@@ -190,15 +194,35 @@ impl Extras {
         };
         let mut unknown_types: BTreeSet<String> = BTreeSet::new();
         let mut mapped: BTreeSet<String> = BTreeSet::new();
+        let mut unknown: Vec<UnknownRelation> = Vec::new();
+        let (mut read, mut left_out) = (0usize, 0usize);
         for (n, ty, a1, a2) in self.relations {
             let (Some(i), Some(j)) = (find(&a1, n, "relation")?, find(&a2, n, "relation")?) else { continue };
             if i == j {
                 return Err(field(at(n), format!("the relation links {a1} to itself")));
             }
-            let Some(kind) = relation_kind(&ty) else {
-                unknown_types.insert(ty);
+            // Ours, or what the person chose for this type; else asked about (first pass).
+            let kind = match (LinkKind::parse(&ty), relation_map) {
+                (Some(k), _) => Some(k),
+                (None, Some(map)) => map.iter().find(|(t, _)| t.eq_ignore_ascii_case(&ty)).and_then(|(_, k)| *k),
+                (None, None) => {
+                    match unknown.iter_mut().find(|u| u.name == ty) {
+                        Some(u) => u.count += 1,
+                        None => {
+                            unknown.push(UnknownRelation { name: ty.clone(), count: 1, first_path: at(n), suggested: relation_kind(&ty) })
+                        }
+                    }
+                    None
+                }
+            };
+            let Some(kind) = kind else {
+                left_out += 1;
+                if relation_map.is_some() {
+                    unknown_types.insert(ty);
+                }
                 continue;
             };
+            read += 1;
             if LinkKind::parse(&ty).is_none() {
                 mapped.insert(format!("{ty} → {kind}"));
             }
@@ -249,6 +273,9 @@ impl Extras {
             }
             cand[i].speaker = s;
         }
+        if read + left_out > 0 {
+            warnings.push(format!("Relations: {read} read as links, {left_out} left out."));
+        }
         if !mapped.is_empty() {
             warnings.push(format!("Relation types read as links: {}.", mapped.into_iter().collect::<Vec<_>>().join(", ")));
         }
@@ -270,6 +297,6 @@ impl Extras {
         for (k, c) in kinds {
             warnings.push(format!("Skipped {c} {k} line{}.", if c == 1 { "" } else { "s" }));
         }
-        Ok(())
+        Ok(unknown)
     }
 }

@@ -29,6 +29,7 @@ use crate::annotation_json::{parse_annotations, Check, MAX_ANNOTATION_ID_CP, MAX
 use crate::details::DocDetails;
 use crate::json_fields::ImportError;
 pub(crate) use crate::json_fields::{field, get_offset};
+use crate::links::LinkKind;
 use crate::model::{shorten, Annotation, Document, Label};
 use crate::native::{self, parse_json_bounded, MAX_FILE_BYTES};
 use crate::text_index::TextIndex;
@@ -169,10 +170,18 @@ pub enum UnknownLabelPolicy {
     MapTo(Label),
 }
 
+/// brat relation types and what each becomes: a link kind, or `None` (left out).
+pub type RelationMap = Vec<(String, Option<LinkKind>)>;
+
 /// Choices for an import.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportOptions {
     pub unknown_label: UnknownLabelPolicy,
+    /// brat relation types other than ours: `None` leaves their relations
+    /// out and lists the types in [`Imported::unknown_relations`] (so the
+    /// person can be asked); `Some` maps each listed type (any case) to a
+    /// link kind or leaves it out (`None`); a type not listed is left out.
+    pub relation_map: Option<RelationMap>,
     /// RFC 3339 time used for `created`/`modified` when the file has none
     /// (brat never has; W3C may not). Empty by default.
     pub now: String,
@@ -189,6 +198,19 @@ pub struct UnknownLabel {
     pub first_path: String,
 }
 
+/// A brat relation type of the file that is not one of ours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownRelation {
+    /// The type as written in the file.
+    pub name: String,
+    /// How many relations have it.
+    pub count: usize,
+    /// Where it first occurs (`line 7`).
+    pub first_path: String,
+    /// The link kind its name usually means (`attacks` → contradicts), if any.
+    pub suggested: Option<LinkKind>,
+}
+
 /// A validated file, before anchoring.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Parsed {
@@ -199,6 +221,8 @@ pub struct Parsed {
     pub skipped: usize,
     /// Things a person should know that did not stop the import.
     pub warnings: Vec<String>,
+    /// brat relation types met without a mapping ([`ImportOptions::relation_map`] `None`).
+    pub unknown_relations: Vec<UnknownRelation>,
 }
 
 /// The result of an import: anchored annotations ready for
@@ -214,6 +238,7 @@ pub struct Imported {
     pub unknown_labels: Vec<UnknownLabel>,
     pub skipped: usize,
     pub warnings: Vec<String>,
+    pub unknown_relations: Vec<UnknownRelation>,
 }
 
 impl Imported {
@@ -228,6 +253,7 @@ impl Imported {
             unknown_labels: parsed.unknown_labels,
             skipped: parsed.skipped,
             warnings: parsed.warnings,
+            unknown_relations: parsed.unknown_relations,
         }
     }
 
@@ -489,5 +515,5 @@ fn native_candidates(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportEr
     }
     crate::annotation_json::check_link_targets(&annotations, "annotations")?;
     let candidates = annotations.iter().map(|a| Candidate::from_annotation(a, source.as_ref())).collect();
-    Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new() })
+    Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new(), unknown_relations: Vec::new() })
 }

@@ -262,7 +262,7 @@ pub fn parse_value(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportErro
     let kept: HashSet<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
     let skipped: HashSet<String> = seen.iter().filter(|id| !kept.contains(id.as_str())).cloned().collect();
     w3c_links::attach(links, &mut candidates, &skipped)?;
-    Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new() })
+    Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new(), unknown_relations: Vec::new() })
 }
 
 /// `path.key`, or `key` at the top level.
