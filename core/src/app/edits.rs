@@ -146,15 +146,18 @@ impl AppState {
         next
     }
 
+    /// "Cancel import" at either question.
+    fn import_cancelled(&self) -> Self {
+        let mut next = self.clone();
+        next.info = Some("Import cancelled; nothing was changed.".into());
+        next.notice = None;
+        next
+    }
+
     pub(super) fn resolve_relations(&self, mapping: Option<RelationMap>, now: String) -> Option<Self> {
         let pending = self.pending_labels.as_ref()?;
         let mut next = match mapping {
-            None => {
-                let mut next = self.clone();
-                next.info = Some("Import cancelled; nothing was changed.".into());
-                next.notice = None;
-                next
-            }
+            None => self.import_cancelled(),
             Some(map) => match import_files(&pending.files, &self.model.doc, &now, pending.label_policy.clone(), Some(map)) {
                 Ok(imported) => self.import(imported, &pending.names),
                 Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
@@ -167,12 +170,7 @@ impl AppState {
     pub(super) fn resolve_labels(&self, policy: Option<UnknownLabelPolicy>, now: String) -> Option<Self> {
         let pending = self.pending_labels.as_ref()?;
         let mut next = match policy {
-            None => {
-                let mut next = self.clone();
-                next.info = Some("Import cancelled; nothing was changed.".into());
-                next.notice = None;
-                next
-            }
+            None => self.import_cancelled(),
             Some(policy) => match import_files(&pending.files, &self.model.doc, &now, policy.clone(), None) {
                 Ok(imported) => return Some(self.then_relations(imported, pending.files.clone(), pending.names.clone(), policy)),
                 Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),

@@ -46,24 +46,22 @@ pub fn import_files(
     formats::import(name, bytes, &doc.index, &opts).map_err(|e| format!("{name}: {e}"))
 }
 
+/// “name” (3 things, first at line 7), joined by commas.
+fn listing<'a>(items: impl Iterator<Item = (&'a str, usize, &'a str)>, thing: &str) -> String {
+    items
+        .map(|(name, n, at)| format!("“{name}” ({n} {thing}{}, first at {at})", if n == 1 { "" } else { "s" }))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The sentence asking what to do with labels this app does not have.
 pub fn unknown_labels_message(names: &str, imported: &Imported) -> String {
-    let labels = imported
-        .unknown_labels
-        .iter()
-        .map(|u| format!("“{}” ({} annotation{}, first at {})", u.label, u.count, if u.count == 1 { "" } else { "s" }, u.first_path))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let labels = listing(imported.unknown_labels.iter().map(|u| (u.label.as_str(), u.count, u.first_path.as_str())), "annotation");
     format!("{names} uses labels this app does not have: {labels}. Nothing has been imported yet: skip those annotations, or map them to one of our labels.")
 }
 
 /// The sentence asking what to do with brat relation types this app does not have.
 pub fn unknown_relations_message(names: &str, imported: &Imported) -> String {
-    let types = imported
-        .unknown_relations
-        .iter()
-        .map(|u| format!("“{}” ({} relation{}, first at {})", u.name, u.count, if u.count == 1 { "" } else { "s" }, u.first_path))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let types = listing(imported.unknown_relations.iter().map(|u| (u.name.as_str(), u.count, u.first_path.as_str())), "relation");
     format!("{names} has relation types this app does not have: {types}. Nothing has been imported yet: choose the link type each one becomes, or leave it out.")
 }
