@@ -325,7 +325,8 @@ fn a_brat_file_with_unknown_labels_and_relation_types_asks_about_both_in_turn() 
     assert_eq!(s3.model.counts(), [1, 0, 2]);
     let links: usize = s3.model.annotations.iter().map(|a| a.links.len()).sum();
     assert_eq!(links, 2, "two Attacks relations, Backs left out");
-    assert!(s3.info.as_deref().unwrap().contains("Relations: 2 read as links, 1 left out."), "{:?}", s3.info);
+    let info = s3.info.as_deref().unwrap();
+    assert!(info.contains("2 with a label mapped (labels Premise)") && info.contains("Relations: 2 read as links, 1 left out."), "{info}");
     assert_eq!(s3.history.undo_description(), Some("Import e.ann + e.txt"));
     // Cancelling at the second question imports nothing.
     let c = r(&s2, AppAction::ResolveRelations { mapping: None, now: T3.into() });

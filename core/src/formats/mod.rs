@@ -260,9 +260,12 @@ impl Imported {
     /// One line for people: the report, plus skipped annotations if any.
     pub fn summary(&self) -> String {
         let mut s = self.report.to_string();
+        let labels: Vec<&str> = self.unknown_labels.iter().map(|u| u.label.as_str()).collect();
         if self.skipped > 0 {
-            let labels: Vec<&str> = self.unknown_labels.iter().map(|u| u.label.as_str()).collect();
             s.push_str(&format!(", {} skipped (labels {})", self.skipped, labels.join(", ")));
+        } else if !labels.is_empty() {
+            let n: usize = self.unknown_labels.iter().map(|u| u.count).sum();
+            s.push_str(&format!(", {n} with a label mapped (labels {})", labels.join(", ")));
         }
         s
     }
