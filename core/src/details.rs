@@ -15,9 +15,11 @@
 //! follows rule 1; the fact-checking **organisation** (kept once, in the
 //! library) follows rule 2.
 //!
-//! It uses only [`crate::json_fields`] (to read the details in files).
+//! It uses [`crate::json_fields`] (to read the details in files) and the
+//! text helpers of [`crate::model`].
 
 use crate::json_fields::{field, opt_str, ImportError};
+use crate::model::{clean_attribute, shorten};
 use serde_json::Value;
 use std::fmt;
 
@@ -58,27 +60,19 @@ impl fmt::Display for DetailsError {
                 write!(
                     f,
                     "The source URL “{}” is not a web address: it must start with http:// or https://, name a host and have no spaces.",
-                    short(s)
+                    shorten(s, 60)
                 )
             }
             DetailsError::UrlTooLong(n) => write!(f, "The source URL is too long: {n} characters (at most {MAX_URL_CHARS})."),
             DetailsError::PublisherTooLong(n) => write!(f, "The publisher is too long: {n} characters (at most {MAX_PUBLISHER_CP})."),
             DetailsError::NotADate(s) => {
-                write!(f, "“{}” is not a date: write the publication date as YYYY-MM-DD, e.g. 2024-05-01.", short(s))
+                write!(f, "“{}” is not a date: write the publication date as YYYY-MM-DD, e.g. 2024-05-01.", shorten(s, 60))
             }
         }
     }
 }
 
 impl std::error::Error for DetailsError {}
-
-fn short(s: &str) -> String {
-    let mut out: String = s.chars().take(60).collect();
-    if s.chars().nth(60).is_some() {
-        out.push('…');
-    }
-    out
-}
 
 impl DocDetails {
     /// Checks and cleans details as typed (or read from a file): the ends
@@ -131,7 +125,7 @@ fn check_url(url: &str) -> Result<String, DetailsError> {
 /// Rule 2, for a publisher or a fact-checking organisation: white space runs
 /// made one space, the ends trimmed, at most [`MAX_PUBLISHER_CP`] code points.
 pub fn clean_organisation(name: &str) -> Result<String, DetailsError> {
-    let name: String = name.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let name = clean_attribute(name);
     let n = name.chars().count();
     if n > MAX_PUBLISHER_CP {
         return Err(DetailsError::PublisherTooLong(n));

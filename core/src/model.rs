@@ -131,6 +131,12 @@ pub fn clean_attribute(raw: &str) -> String {
     raw.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
+/// [`clean_attribute`] of `raw` when the result fits in [`MAX_ATTRIBUTE_CP`]
+/// code points; `None` when it is too long.
+pub fn fitting_attribute(raw: &str) -> Option<String> {
+    Some(clean_attribute(raw)).filter(|v| v.chars().count() <= MAX_ATTRIBUTE_CP)
+}
+
 impl Annotation {
     /// `true` when it has neither speaker nor verdict.
     pub fn has_no_attributes(&self) -> bool {
@@ -372,12 +378,9 @@ impl State {
             }
             Action::SetAttributes { id, speaker, verdict, now } => {
                 let i = self.position(&id)?;
-                let (speaker, verdict) = (clean_attribute(&speaker), clean_attribute(&verdict));
-                for (what, v) in [("speaker", &speaker), ("verdict", &verdict)] {
-                    if v.chars().count() > MAX_ATTRIBUTE_CP {
-                        return Err(ModelError::AttributeTooLong { what, max: MAX_ATTRIBUTE_CP });
-                    }
-                }
+                let too_long = |what| ModelError::AttributeTooLong { what, max: MAX_ATTRIBUTE_CP };
+                let speaker = fitting_attribute(&speaker).ok_or_else(|| too_long("speaker"))?;
+                let verdict = fitting_attribute(&verdict).ok_or_else(|| too_long("verdict"))?;
                 if self.annotations[i].speaker == speaker && self.annotations[i].verdict == verdict {
                     return Ok(next);
                 }

@@ -150,20 +150,25 @@ pub fn ann_list(props: &AnnListProps) -> Html {
         let posinset = from + i + 1;
         html! { <AnnItem key={a.id.clone()} ann={(*a).clone()} {current} {posinset} {setsize} onactivate={props.onactivate.clone()} /> }
     });
-    // Speakers already used in this document (suggestions), per list.
-    let speakers = use_memo(crate::hooks::ByPtr(props.annotations.clone()), |anns| {
-        // Borrowed while counting: one copy per distinct speaker, not per annotation.
-        let distinct: std::collections::BTreeSet<&str> = anns.0.iter().map(|a| a.speaker.as_str()).filter(|s| !s.is_empty()).collect();
-        Rc::new(distinct.into_iter().map(str::to_string).collect::<Vec<_>>())
-    });
-    let speakers: Rc<Vec<String>> = (*speakers).clone();
-    // Verdicts to filter by: the offered ones, then free-text ones used here.
-    let verdicts = use_memo(crate::hooks::ByPtr(props.annotations.clone()), |anns| {
+    // Speakers already used in this document (suggestions), and the verdicts to
+    // filter by (the offered ones, then free-text ones used here): one pass per list.
+    let choices = use_memo(crate::hooks::ByPtr(props.annotations.clone()), |anns| {
         let offered = |v: &str| VERDICTS.iter().any(|o| o.eq_ignore_ascii_case(v));
-        let own: std::collections::BTreeSet<&str> =
-            anns.0.iter().map(|a| a.verdict.as_str()).filter(|v| !v.is_empty() && !offered(v)).collect();
-        Rc::new(VERDICTS.iter().map(|v| v.to_string()).chain(own.into_iter().map(str::to_string)).collect::<Vec<_>>())
+        // Borrowed while collecting: one copy per distinct value, not per annotation.
+        let (mut speakers, mut own) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+        for a in anns.0.iter() {
+            if !a.speaker.is_empty() {
+                speakers.insert(a.speaker.as_str());
+            }
+            if !a.verdict.is_empty() && !offered(&a.verdict) {
+                own.insert(a.verdict.as_str());
+            }
+        }
+        let verdicts = VERDICTS.iter().map(|v| v.to_string()).chain(own.into_iter().map(str::to_string)).collect::<Vec<_>>();
+        (Rc::new(speakers.into_iter().map(str::to_string).collect::<Vec<_>>()), verdicts)
     });
+    let speakers: Rc<Vec<String>> = choices.0.clone();
+    let verdicts = &choices.1;
     let onverdictchange = {
         let onverdict = props.onverdict.clone();
         Callback::from(move |e: Event| {

@@ -31,12 +31,12 @@ pub struct Marks {
 
 impl Marks {
     /// The marks of the annotations among `anns` (a group's or a paragraph's).
-    pub fn within<'a>(&self, mut anns: impl Iterator<Item = &'a AnnRef>) -> Marks {
-        if self.linked.is_empty() && self.candidate.is_none() {
-            return Marks::default();
-        }
+    pub fn within<'a>(&self, anns: impl Iterator<Item = &'a AnnRef>) -> Marks {
         let mut out = Marks::default();
-        let _ = anns.try_for_each(|a| {
+        if self.linked.is_empty() && self.candidate.is_none() {
+            return out;
+        }
+        for a in anns {
             if self.linked.contains(&a.id) && !out.linked.contains(&a.id) {
                 out.linked.push(a.id.clone());
             }
@@ -44,10 +44,9 @@ impl Marks {
                 out.candidate = Some(a.id.clone());
             }
             if out.linked.len() == self.linked.len() && out.candidate == self.candidate {
-                return Err(());
+                break;
             }
-            Ok(())
-        });
+        }
         out
     }
 }

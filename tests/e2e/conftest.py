@@ -43,6 +43,7 @@ from selenium.common.exceptions import (  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.actions.action_builder import ActionBuilder  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -630,6 +631,15 @@ class App:
 
     def click_button(self, name: str):
         self.click(self.button(name))
+
+    def fill_selected(self, **fields: str):
+        """Types into the Selected annotation panel's fields by accessible name
+        (`Speaker="…"`, `Verdict="…"`), leaving each with Tab (which commits it)."""
+        panel = self.driver.find_element(By.CSS_SELECTOR, 'section[aria-label="Selected annotation"]')
+        for name, value in fields.items():
+            f = panel.find_element(By.CSS_SELECTOR, f'input[aria-label="{name}"]')
+            self.click(f)
+            f.send_keys(value, Keys.TAB)
 
     def activate_item(self, ann_id: str):
         """Clicks the list item's button and waits until it is the current one."""

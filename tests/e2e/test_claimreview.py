@@ -57,11 +57,7 @@ def test_claimreview_has_googles_required_fields_and_expands_as_json_ld(app):
     claim = app.tag(CLAIM, "claim")["id"]
     app.tag(DENIAL, "denial")
     app.activate_item(claim)
-    panel = app.driver.find_element(By.CSS_SELECTOR, 'section[aria-label="Selected annotation"]')
-    for name, value in (("Speaker", "Khawaja Asif"), ("Verdict", "Misleading")):
-        f = panel.find_element(By.CSS_SELECTOR, f'input[aria-label="{name}"]')
-        app.click(f)
-        f.send_keys(value, Keys.TAB)
+    app.fill_selected(Speaker="Khawaja Asif", Verdict="Misleading")
     app.wait(lambda: "Verdict: Misleading" in app.item(claim).text, "the verdict is set")
 
     # Without a Review URL: drafts, and the export says so.

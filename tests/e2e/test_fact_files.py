@@ -11,7 +11,6 @@ import io
 import json
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from test_a11y_keyboard import inject_axe, run_axe
@@ -72,11 +71,7 @@ def test_brat_w3c_and_csv_exports_carry_links_verdicts_and_speakers(app):
     claim = app.tag(CLAIM, "claim")["id"]
     denial = app.tag(DENIAL, "denial")["id"]
     app.activate_item(claim)
-    panel = app.driver.find_element(By.CSS_SELECTOR, 'section[aria-label="Selected annotation"]')
-    for name, value in (("Speaker", "Khawaja Asif"), ("Verdict", "Mostly false")):
-        f = panel.find_element(By.CSS_SELECTOR, f'input[aria-label="{name}"]')
-        app.click(f)
-        f.send_keys(value, Keys.TAB)
+    app.fill_selected(Speaker="Khawaja Asif", Verdict="Mostly false")
     app.wait(lambda: "Verdict: Mostly false" in app.item(claim).text, "verdict set")
     app.activate_item(denial)
     app.press("l")

@@ -17,10 +17,7 @@ def test_annotated_page_is_static_escaped_and_readable(app):
     claim = app.tag(CLAIM, "claim")["id"]
     denial = app.tag(DENIAL, "denial")["id"]
     app.activate_item(claim)
-    panel = app.driver.find_element(By.CSS_SELECTOR, 'section[aria-label="Selected annotation"]')
-    v = panel.find_element(By.CSS_SELECTOR, 'input[aria-label="Verdict"]')
-    app.click(v)
-    v.send_keys("False", Keys.TAB)
+    app.fill_selected(Verdict="False")
     app.wait(lambda: "Verdict: False" in app.item(claim).text, "the verdict is set")
     app.activate_item(denial)
     note = app.driver.find_element(By.ID, "note-editor")

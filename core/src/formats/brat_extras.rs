@@ -20,7 +20,7 @@ use super::field;
 use super::UnknownRelation;
 use crate::anchor::Candidate;
 use crate::links::{Link, LinkKind};
-use crate::model::{clean_attribute, shorten, Annotation, Label, MAX_ATTRIBUTE_CP, VERDICTS};
+use crate::model::{fitting_attribute, shorten, Annotation, Label, MAX_ATTRIBUTE_CP, VERDICTS};
 use crate::native::ImportError;
 use std::collections::{BTreeSet, HashMap};
 
@@ -254,11 +254,8 @@ impl Extras {
             let Some(i) = find(&target, n, "attribute")? else { continue };
             match (name.eq_ignore_ascii_case("verdict"), value) {
                 (true, Some(v)) => {
-                    let v = clean_attribute(&v.replace('_', " "));
-                    if v.chars().count() > MAX_ATTRIBUTE_CP {
-                        return Err(field(at(n), format!("the verdict is longer than {MAX_ATTRIBUTE_CP} characters")));
-                    }
-                    cand[i].verdict = v;
+                    cand[i].verdict = fitting_attribute(&v.replace('_', " "))
+                        .ok_or_else(|| field(at(n), format!("the verdict is longer than {MAX_ATTRIBUTE_CP} characters")))?;
                 }
                 _ => {
                     other_attrs.insert(name);
@@ -267,11 +264,8 @@ impl Extras {
         }
         for (n, target, speaker) in self.speakers {
             let Some(i) = find(&target, n, "speaker comment")? else { continue };
-            let s = clean_attribute(&speaker);
-            if s.chars().count() > MAX_ATTRIBUTE_CP {
-                return Err(field(at(n), format!("the speaker is longer than {MAX_ATTRIBUTE_CP} characters")));
-            }
-            cand[i].speaker = s;
+            cand[i].speaker = fitting_attribute(&speaker)
+                .ok_or_else(|| field(at(n), format!("the speaker is longer than {MAX_ATTRIBUTE_CP} characters")))?;
         }
         if read + left_out > 0 {
             warnings.push(format!("Relations: {read} read as links, {left_out} left out."));

@@ -327,10 +327,9 @@ fn parse_annotation(
             } else if purpose_is(bo, "commenting") && note.is_none() {
                 note = opt_str(bo, "value", &bpath)?;
             } else if purpose_is(bo, "assessing") || purpose_is(bo, "identifying") {
-                let v = crate::model::clean_attribute(opt_str(bo, "value", &bpath)?.unwrap_or(""));
-                if v.chars().count() > crate::model::MAX_ATTRIBUTE_CP {
-                    return Err(field(join(&bpath, "value"), format!("is longer than {} characters", crate::model::MAX_ATTRIBUTE_CP)));
-                }
+                let raw = opt_str(bo, "value", &bpath)?.unwrap_or("");
+                let v = crate::model::fitting_attribute(raw)
+                    .ok_or_else(|| field(join(&bpath, "value"), format!("is longer than {} characters", crate::model::MAX_ATTRIBUTE_CP)))?;
                 *if purpose_is(bo, "assessing") { &mut verdict } else { &mut speaker } = v;
             }
         }
