@@ -219,3 +219,16 @@ fn undo_takes_back_a_details_change_while_it_is_the_latest_change() {
     assert_eq!(u.undo_target(), UndoTarget::History);
     assert_eq!(u.info.as_deref(), Some("Undone: edit the document details"));
 }
+
+#[test]
+fn stored_orphans_keep_their_links_and_unreadable_links_are_counted_not_dropped() {
+    use annotator_core::store::extras::{orphans_from_json, orphans_to_json};
+    let mut o = orphan("o1", "gone text", Label::Denial);
+    o.links = vec![link("c", LinkKind::Denies)];
+    let (back, why) = orphans_from_json(&orphans_to_json(std::slice::from_ref(&o)));
+    assert_eq!((back, why), (vec![o], None));
+    let bad = r#"[{"id": "o2", "label": "claim", "links": [{"to": "c", "type": "refutes"}]}]"#;
+    let (back, why) = orphans_from_json(bad);
+    assert!(back.is_empty());
+    assert_eq!(why.as_deref(), Some("1 orphaned annotations could not be read"));
+}

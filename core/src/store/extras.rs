@@ -70,7 +70,11 @@ pub fn orphans_from_json(raw: &str) -> (Vec<Orphan>, Option<String>) {
                 note: text(v, "note"),
                 speaker: text(v, "speaker"),
                 verdict: text(v, "verdict"),
-                links: v.get("links").and_then(|l| serde_json::from_value(l.clone()).ok()).unwrap_or_default(),
+                // Links that cannot be read make the entry unreadable (counted), never silently dropped.
+                links: match v.get("links") {
+                    None | Some(Value::Null) => Vec::new(),
+                    Some(l) => serde_json::from_value(l.clone()).ok()?,
+                },
                 created: text(v, "created"),
                 modified: text(v, "modified"),
                 start_hint: num(v, "start_hint"),
