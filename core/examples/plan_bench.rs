@@ -102,8 +102,9 @@ fn bench_file(path: &str) -> Result<Vec<(String, f64)>, String> {
         }),
     ));
     // The app's autosave after that edit: what changed (one pass) into the journal's JSON.
-    let known = DocRecord::new((*list).clone());
-    let meta = DocMeta::for_document(&doc, &list, "2026-01-01T00:00:00Z");
+    let plain: Vec<annotator_core::Annotation> = list.iter().map(|a| (**a).clone()).collect();
+    let known = DocRecord::new(plain.clone());
+    let meta = DocMeta::for_document(&doc, &plain, "2026-01-01T00:00:00Z");
     let edited = state
         .apply(Action::Add { id: "saved".into(), start, end, label: Label::Denial, now: "2026-01-01T00:00:01Z".into() })
         .map_err(|e| e.to_string())?;
@@ -116,7 +117,7 @@ fn bench_file(path: &str) -> Result<Vec<(String, f64)>, String> {
     out.push(("autosave_serialise".into(), median_ms(runs * 2, || known.to_json(&meta))));
     out.push(("autosave_bytes".into(), known.to_json(&meta).len() as f64));
     for f in Format::ALL {
-        out.push((format!("export_{}", f.id()), median_ms(runs, || formats::export(f, &doc, &list))));
+        out.push((format!("export_{}", f.id()), median_ms(runs, || formats::export(f, &doc, &plain))));
     }
     Ok(out)
 }

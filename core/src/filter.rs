@@ -88,8 +88,13 @@ impl Filter {
 
     /// The annotations of `anns` this filter shows, in their order. Folds the
     /// query once; O(total length of quotes and notes).
-    pub fn apply<'a>(&self, anns: &'a [Annotation]) -> Vec<&'a Annotation> {
+    pub fn apply<'a, A: std::borrow::Borrow<Annotation>>(&self, anns: &'a [A]) -> Vec<&'a A> {
         let q = fold(self.query.trim());
-        anns.iter().filter(|a| self.shows(a.label) && self.verdict.shows(&a.verdict) && self.query_matches(&q, a)).collect()
+        anns.iter()
+            .filter(|a| {
+                let a: &Annotation = (*a).borrow();
+                self.shows(a.label) && self.verdict.shows(&a.verdict) && self.query_matches(&q, a)
+            })
+            .collect()
     }
 }

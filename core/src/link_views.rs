@@ -47,8 +47,9 @@ impl LinkView<'_> {
 
 /// The links of annotation `id` in both directions (dangling ones left
 /// out): outgoing first (by target id), then incoming in list order.
-pub fn links_of<'a>(annotations: &'a [Annotation], id: &str) -> Vec<LinkView<'a>> {
-    let find = |target: &str| annotations.iter().find(|a| a.id == target);
+pub fn links_of<'a, A: std::borrow::Borrow<Annotation>>(annotations: &'a [A], id: &str) -> Vec<LinkView<'a>> {
+    let all = || annotations.iter().map(|a| a.borrow());
+    let find = |target: &str| all().find(|a| a.id == target);
     let mut out = Vec::new();
     if let Some(this) = find(id) {
         for l in &this.links {
@@ -58,7 +59,7 @@ pub fn links_of<'a>(annotations: &'a [Annotation], id: &str) -> Vec<LinkView<'a>
         }
     }
     // Links first: most annotations have none, and then no id is compared.
-    for a in annotations {
+    for a in all() {
         for l in a.links.iter().filter(|l| l.to == id) {
             if a.id != id {
                 out.push(LinkView { kind: l.kind, outgoing: false, other: a });
@@ -69,7 +70,7 @@ pub fn links_of<'a>(annotations: &'a [Annotation], id: &str) -> Vec<LinkView<'a>
 }
 
 /// The ids linked to `id` in either direction (dangling links left out).
-pub fn linked_ids(annotations: &[Annotation], id: &str) -> HashSet<String> {
+pub fn linked_ids<A: std::borrow::Borrow<Annotation>>(annotations: &[A], id: &str) -> HashSet<String> {
     links_of(annotations, id).into_iter().map(|v| v.other.id.clone()).collect()
 }
 

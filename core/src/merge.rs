@@ -96,15 +96,15 @@ impl DocRecord {
     /// * `rev` is `self.rev + 1`; tombstones are bounded to [`MAX_TOMBSTONES`].
     ///
     /// The app should show the returned annotations (modification times may have moved).
-    pub fn after_edit(&self, current: &[Annotation], now: &str) -> DocRecord {
-        let live: HashSet<&str> = current.iter().map(|a| a.id.as_str()).collect();
+    pub fn after_edit<A: std::borrow::Borrow<Annotation>>(&self, current: &[A], now: &str) -> DocRecord {
+        let live: HashSet<&str> = current.iter().map(|a| a.borrow().id.as_str()).collect();
         let mut deleted = self.deleted.clone();
         for a in &self.annotations {
             if !live.contains(a.id.as_str()) && !deleted_at_or_after(&self.deleted, &a.id, now) {
                 deleted.insert(a.id.clone(), now.to_string());
             }
         }
-        let mut annotations: Vec<Annotation> = current.to_vec();
+        let mut annotations: Vec<Annotation> = current.iter().map(|a| a.borrow().clone()).collect();
         // A local change is the newest version (see `restamp`).
         let known: std::collections::HashMap<&str, &Annotation> = self.annotations.iter().map(|a| (a.id.as_str(), a)).collect();
         for a in &mut annotations {
@@ -126,7 +126,7 @@ impl DocRecord {
     /// costs one comparison pass over the lists ([`crate::history::diff`])
     /// plus work proportional to the change, not a copy of every annotation:
     /// it is what the app writes after each edit (the journal; see [`absorb`](Self::absorb)).
-    pub fn edit_delta(&self, current: &[Annotation], now: &str) -> DocRecord {
+    pub fn edit_delta<A: std::borrow::Borrow<Annotation>>(&self, current: &[A], now: &str) -> DocRecord {
         let mut annotations = Vec::new();
         let mut deleted = BTreeMap::new();
         for change in crate::history::diff(&self.annotations, current) {

@@ -273,7 +273,7 @@ pub fn normalize_selection(index: &TextIndex, a: usize, b: usize) -> Result<(usi
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub doc: Rc<Document>,
-    pub annotations: Rc<Vec<Annotation>>,
+    pub annotations: Rc<Vec<Rc<Annotation>>>,
     /// The id of the annotation the person has selected, if any.
     pub selected: Option<String>,
 }
@@ -317,12 +317,18 @@ impl State {
     /// guarantees they were validated against `doc` (e.g. by the native importer).
     pub fn with_annotations(doc: Rc<Document>, mut annotations: Vec<Annotation>) -> Self {
         annotations.sort_by(text_order);
-        State { doc, annotations: Rc::new(annotations), selected: None }
+        State { doc, annotations: Rc::new(annotations.into_iter().map(Rc::new).collect()), selected: None }
+    }
+
+    /// A copy of the annotations as plain values (for the file writers,
+    /// which take `&[Annotation]`; the list itself shares them by `Rc`).
+    pub fn plain(&self) -> Vec<Annotation> {
+        self.annotations.iter().map(|a| (**a).clone()).collect()
     }
 
     /// The annotation with `id`, if any.
     pub fn get(&self, id: &str) -> Option<&Annotation> {
-        self.annotations.iter().find(|a| a.id == id)
+        self.annotations.iter().find(|a| a.id == id).map(|a| &**a)
     }
 
     /// Number of annotations per label, in [`Label::ALL`] order.
@@ -361,20 +367,20 @@ impl State {
                 let ann = Annotation::new(&id, start, end, &quote, label, &now);
                 let list = Rc::make_mut(&mut next.annotations);
                 let at = list.partition_point(|a| text_order(a, &ann).is_lt());
-                list.insert(at, ann);
+                list.insert(at, Rc::new(ann));
                 next.selected = Some(id);
             }
             Action::Retag { id, label, now } => {
                 let i = self.position(&id)?;
                 let list = Rc::make_mut(&mut next.annotations);
-                list[i].label = label;
-                list[i].modified = now;
+                Rc::make_mut(&mut list[i]).label = label;
+                Rc::make_mut(&mut list[i]).modified = now;
             }
             Action::SetNote { id, note, now } => {
                 let i = self.position(&id)?;
                 let list = Rc::make_mut(&mut next.annotations);
-                list[i].note = note;
-                list[i].modified = now;
+                Rc::make_mut(&mut list[i]).note = note;
+                Rc::make_mut(&mut list[i]).modified = now;
             }
             Action::SetAttributes { id, speaker, verdict, now } => {
                 let i = self.position(&id)?;
@@ -385,16 +391,16 @@ impl State {
                     return Ok(next);
                 }
                 let list = Rc::make_mut(&mut next.annotations);
-                list[i].speaker = speaker;
-                list[i].verdict = verdict;
-                list[i].modified = now;
+                Rc::make_mut(&mut list[i]).speaker = speaker;
+                Rc::make_mut(&mut list[i]).verdict = verdict;
+                Rc::make_mut(&mut list[i]).modified = now;
             }
             Action::Delete { id } => {
                 let i = self.position(&id)?;
                 let list = Rc::make_mut(&mut next.annotations);
                 list.remove(i);
                 for a in list.iter_mut().filter(|a| a.links.iter().any(|l| l.to == id)) {
-                    a.links.retain(|l| l.to != id);
+                    Rc::make_mut(a).links.retain(|l| l.to != id);
                 }
                 if next.selected.as_deref() == Some(id.as_str()) {
                     next.selected = None;
@@ -408,16 +414,16 @@ impl State {
                 }
                 if let Some(links) = with_link(&self.annotations[i].links, &to, kind).map_err(ModelError::Link)? {
                     let list = Rc::make_mut(&mut next.annotations);
-                    list[i].links = links;
-                    list[i].modified = now;
+                    Rc::make_mut(&mut list[i]).links = links;
+                    Rc::make_mut(&mut list[i]).modified = now;
                 }
             }
             Action::Unlink { from, to, now } => {
                 let i = self.position(&from)?;
                 if self.annotations[i].links.iter().any(|l| l.to == to) {
                     let list = Rc::make_mut(&mut next.annotations);
-                    list[i].links.retain(|l| l.to != to);
-                    list[i].modified = now;
+                    Rc::make_mut(&mut list[i]).links.retain(|l| l.to != to);
+                    Rc::make_mut(&mut list[i]).modified = now;
                 }
             }
             Action::Select(sel) => {
@@ -432,14 +438,14 @@ impl State {
                 let mut at: std::collections::HashMap<String, usize> = list.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
                 for ann in incoming {
                     match at.get(&ann.id) {
-                        Some(&i) => list[i] = ann,
+                        Some(&i) => list[i] = Rc::new(ann),
                         None => {
                             at.insert(ann.id.clone(), list.len());
-                            list.push(ann);
+                            list.push(Rc::new(ann));
                         }
                     }
                 }
-                list.sort_by(text_order);
+                list.sort_by(|a, b| text_order(a, b));
                 if let Some(sel) = &next.selected {
                     if !list.iter().any(|a| &a.id == sel) {
                         next.selected = None;

@@ -51,9 +51,9 @@ pub struct AnnRef {
 
 /// For each paragraph, the annotations that touch it (in text order).
 /// Cost: O(n log p + total touches).
-pub fn annotations_by_paragraph(paras: &[Paragraph], anns: &[Annotation]) -> Vec<Vec<AnnRef>> {
+pub fn annotations_by_paragraph<A: std::borrow::Borrow<Annotation>>(paras: &[Paragraph], anns: &[A]) -> Vec<Vec<AnnRef>> {
     let mut out: Vec<Vec<AnnRef>> = vec![Vec::new(); paras.len()];
-    for a in anns {
+    for a in anns.iter().map(|a| a.borrow()) {
         let r = AnnRef { id: Rc::from(a.id.as_str()), start: a.start, end: a.end, label: a.label };
         // first paragraph whose end is past a.start
         let mut i = paras.partition_point(|p| p.end_cp <= a.start);
@@ -71,11 +71,11 @@ pub fn annotations_by_paragraph(paras: &[Paragraph], anns: &[Annotation]) -> Vec
 /// other paragraph keeps its `Rc`, so its component is not re-rendered.
 /// Costs one comparison pass over the lists plus the touched paragraphs.
 /// `None` when more than `max_changes` annotations changed (rebuild instead).
-pub fn update_by_paragraph(
+pub fn update_by_paragraph<A: std::borrow::Borrow<Annotation>, B: std::borrow::Borrow<Annotation>>(
     paras: &[Paragraph],
     prev: &[Rc<Vec<AnnRef>>],
-    old: &[Annotation],
-    new: &[Annotation],
+    old: &[A],
+    new: &[B],
     max_changes: usize,
 ) -> Option<Vec<Rc<Vec<AnnRef>>>> {
     if prev.len() != paras.len() {

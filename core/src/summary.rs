@@ -56,11 +56,11 @@ impl Summary {
 /// Summarises `anns` (any order; e.g. the filtered list) over a text of
 /// `total_cp` code points, with `bins` bins per label. O(n log n): the spans
 /// are sorted by start and merged once to measure their union.
-pub fn summarize(anns: &[Annotation], total_cp: usize, bins: usize) -> Summary {
+pub fn summarize<A: std::borrow::Borrow<Annotation>>(anns: &[A], total_cp: usize, bins: usize) -> Summary {
     let mut counts = [0usize; 3];
     let mut distribution: [Vec<u32>; 3] = [vec![0; bins], vec![0; bins], vec![0; bins]];
     let mut spans: Vec<(usize, usize)> = Vec::with_capacity(anns.len());
-    for a in anns {
+    for a in anns.iter().map(|a| a.borrow()) {
         let l = a.label as usize;
         counts[l] += 1;
         if let Some(b) = Summary::bin_of(a.start, total_cp, bins) {
@@ -119,11 +119,11 @@ pub struct DenialOf {
 
 /// Counts verdicts of claims and speakers of all annotations in `anns`, and
 /// lists the denials with what they deny. O(n log n).
-pub fn fact_check(anns: &[Annotation]) -> FactCheck {
+pub fn fact_check<A: std::borrow::Borrow<Annotation>>(anns: &[A]) -> FactCheck {
     use std::collections::{BTreeMap, HashMap};
-    let by_id: HashMap<&str, &Annotation> = anns.iter().map(|a| (a.id.as_str(), a)).collect();
-    let denials = anns
-        .iter()
+    let all = || anns.iter().map(|a| a.borrow());
+    let by_id: HashMap<&str, &Annotation> = all().map(|a| (a.id.as_str(), a)).collect();
+    let denials = all()
         .filter(|a| a.label == Label::Denial)
         .map(|a| DenialOf {
             id: a.id.clone(),
@@ -140,7 +140,7 @@ pub fn fact_check(anns: &[Annotation]) -> FactCheck {
     let mut verdicts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut speakers: BTreeMap<&str, usize> = BTreeMap::new();
     let mut without = 0;
-    for a in anns {
+    for a in all() {
         if !a.speaker.is_empty() {
             *speakers.entry(a.speaker.as_str()).or_default() += 1;
         }

@@ -48,17 +48,17 @@ fn a_speaker_longer_than_the_limit_is_refused_and_nothing_changes() {
 #[test]
 fn native_files_carry_speaker_and_verdict_and_omit_them_when_empty() {
     let s = r(&app(vec![ann("k", "Kabul", Label::Claim), ann("d", "denied", Label::Denial)]), set("k", "Asif", "False", T1));
-    let json = native::export(&s.model.doc, &s.model.annotations);
+    let json = native::export(&s.model.doc, &s.model.plain());
     assert!(json.contains("\"speaker\": \"Asif\"") && json.contains("\"verdict\": \"False\""));
     assert_eq!(json.matches("\"speaker\"").count(), 1, "an empty speaker is left out");
     let back = native::import(json.as_bytes(), &s.model.doc).unwrap();
-    assert_eq!(back.annotations, *s.model.annotations);
+    assert_eq!(back.annotations, s.model.plain());
 }
 
 #[test]
 fn a_100_kb_speaker_in_a_file_is_refused_with_its_location() {
     let s = app(vec![ann("k", "Kabul", Label::Claim)]);
-    let json = native::export(&s.model.doc, &s.model.annotations);
+    let json = native::export(&s.model.doc, &s.model.plain());
     let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
     v["annotations"][0]["speaker"] = serde_json::Value::String("s".repeat(100_000));
     let e = native::import(v.to_string().as_bytes(), &s.model.doc).unwrap_err().to_string();
@@ -120,7 +120,7 @@ fn the_verdict_filter_shows_one_verdict_or_those_without_and_steps_follow_it() {
     use annotator_core::filter::VerdictFilter;
     let s = app(vec![ann("k", "Kabul", Label::Claim), ann("d", "denied", Label::Denial), ann("c", "the claim", Label::Claim)]);
     let s = run(&s, vec![set("k", "", "False", T1), set("c", "", "false", T2)]);
-    let shown = |s: &annotator_core::app::AppState| s.filter.apply(&s.model.annotations).iter().map(|a| a.id.clone()).collect::<Vec<_>>();
+    let shown = |s: &annotator_core::app::AppState| s.filter.apply(&s.model.plain()).iter().map(|a| a.id.clone()).collect::<Vec<_>>();
     let f = r(&s, AppAction::SetVerdictFilter(VerdictFilter::Is("FALSE".into())));
     assert_eq!(shown(&f), ["k", "c"], "case-insensitive");
     assert!(f.filter.is_active());

@@ -224,7 +224,7 @@ fn to_action(s: &State, op: &Op, step: usize) -> Action {
                 .collect();
             if n > 0 {
                 // Replace one existing annotation too, as an import of a newer file would.
-                let mut old = s.annotations[r % n].clone();
+                let mut old = (*s.annotations[r % n]).clone();
                 old.note = format!("imported {step}");
                 list.push(old);
             }
@@ -257,7 +257,7 @@ proptest! {
             let (s, _) = undo_state(&cur, &mut h).expect("an undo step");
             prop_assert_eq!(&s.annotations, &states[k].annotations);
             let mut sorted = (*s.annotations).clone();
-            sorted.sort_by(text_order);
+            sorted.sort_by(|a, b| text_order(a, b));
             prop_assert_eq!(&sorted, &*s.annotations);
             cur = s;
         }

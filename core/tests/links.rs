@@ -152,10 +152,10 @@ fn default_relations_follow_the_labels() {
 fn native_files_carry_links_and_refuse_bad_ones_with_the_location() {
     let s = run(&three(), vec![select("d"), AppAction::StartLink { now: T1.into() }, select("c")]);
     let doc = doc();
-    let file = native::export(&doc, &s.model.annotations);
+    let file = native::export(&doc, &s.model.plain());
     assert!(file.contains(r#""links": ["#), "{file}");
     let back = native::import(file.as_bytes(), &doc).unwrap();
-    let mut want = s.model.annotations.to_vec();
+    let mut want = s.model.plain();
     want.sort_by(|a, b| a.id.cmp(&b.id));
     let mut got = back.annotations.clone();
     got.sort_by(|a, b| a.id.cmp(&b.id));
@@ -188,7 +188,7 @@ fn exports_leave_out_a_link_to_an_annotation_deleted_meanwhile() {
 #[test]
 fn the_summary_lists_denials_with_what_they_deny() {
     let s = run(&three(), vec![select("d"), AppAction::StartLink { now: T1.into() }, select("c")]);
-    let mut anns = s.model.annotations.to_vec();
+    let mut anns = s.model.plain();
     anns.push(ann("d2", "Islamabad said", Label::Denial));
     let fc = annotator_core::summary::fact_check(&anns);
     let got: Vec<(&str, Vec<(Label, String)>)> = fc.denials.iter().map(|d| (d.quote.as_str(), d.denies.clone())).collect();

@@ -113,7 +113,7 @@ fn an_edit_made_after_the_deletion_brings_the_annotation_back() {
 fn undoing_a_delete_re_creates_the_annotation_even_against_a_copy_holding_the_tombstone() {
     let x = a("x", 0, 5, Label::Claim, T1);
     let v1 = rec(vec![x.clone()], &[], 1);
-    let v2 = v1.after_edit(&[], T2); // delete
+    let v2 = v1.after_edit::<Annotation>(&[], T2); // delete
     assert!(v2.annotations.is_empty() && v2.deleted.contains_key("x"));
     let v3 = v2.after_edit(std::slice::from_ref(&x), T3); // undo: the old x, old `modified`
     assert_eq!(v3.annotations.len(), 1);
@@ -155,7 +155,7 @@ fn tombstones_are_bounded_to_the_latest_5000() {
     assert!(!m.deleted.contains_key("d00999") && m.deleted.contains_key("d01000") && m.deleted.contains_key("d05999"));
     // after_edit bounds them too.
     let big = DocRecord { annotations: vec![a("x", 0, 5, Label::Claim, T1)], deleted: mk(5_000, 0), rev: 0 };
-    assert_eq!(big.after_edit(&[], "2030-01-01T00:00:00Z").deleted.len(), MAX_TOMBSTONES);
+    assert_eq!(big.after_edit::<Annotation>(&[], "2030-01-01T00:00:00Z").deleted.len(), MAX_TOMBSTONES);
 }
 
 #[test]
@@ -418,7 +418,7 @@ fn two_tabs_editing_the_same_document_keep_both_edits_through_storage() {
     slot = w.to_json(&m);
     base_a = w;
     // Tab B, not yet told, deletes x and saves: it re-reads storage first.
-    let local_b = base_b.after_edit(&[], T3);
+    let local_b = base_b.after_edit::<Annotation>(&[], T3);
     let stored = read(&slot);
     assert_ne!(stored.rev, base_b.rev, "B sees that A wrote meanwhile");
     let w = for_write(&local_b, Some(&stored));

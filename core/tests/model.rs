@@ -225,7 +225,7 @@ fn overlapping_and_nested_spans_are_allowed_and_ordered_outer_first() {
         .unwrap();
     let ids: Vec<&str> = s.annotations.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["outer", "inner", "same-start", "overlap"]);
-    assert_sorted(&s.annotations);
+    assert_sorted(&s.plain());
 }
 
 #[test]
@@ -298,7 +298,7 @@ fn merge_replaces_same_id_adds_new_ids_and_keeps_text_order() {
     assert_eq!(s.annotations.len(), 3);
     assert_eq!(s.get("b"), Some(&replaced));
     assert_eq!(s.get("z"), Some(&new));
-    assert_sorted(&s.annotations);
+    assert_sorted(&s.plain());
     assert_eq!(s.selected.as_deref(), Some("b"), "a selection still present survives a merge");
 }
 
@@ -529,7 +529,7 @@ proptest! {
             for w in s.annotations.windows(2) {
                 prop_assert!(text_order(&w[0], &w[1]).is_lt(), "not in text order");
             }
-            let got: BTreeMap<String, Annotation> = s.annotations.iter().map(|a| (a.id.clone(), a.clone())).collect();
+            let got: BTreeMap<String, Annotation> = s.annotations.iter().map(|a| (a.id.clone(), (**a).clone())).collect();
             prop_assert_eq!(got.len(), s.annotations.len(), "ids are unique");
             prop_assert_eq!(&got, &model);
             for a in s.annotations.iter() {

@@ -17,7 +17,7 @@ pub const LIST_WINDOW: usize = 100;
 
 #[derive(Properties)]
 pub struct AnnListProps {
-    pub annotations: Rc<Vec<Annotation>>,
+    pub annotations: Rc<Vec<Rc<Annotation>>>,
     pub filter: Filter,
     pub selected: Option<String>,
     pub counts: [usize; 3],
@@ -61,7 +61,7 @@ impl PartialEq for AnnListProps {
 
 #[derive(Properties, PartialEq)]
 struct AnnItemProps {
-    ann: Annotation,
+    ann: Rc<Annotation>,
     current: bool,
     /// 1-based position in the whole filtered list, and that list's length: the
     /// list renders a window, so assistive technology hears "item 5,001 of 10,000".

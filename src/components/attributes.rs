@@ -35,7 +35,7 @@ pub fn suggestions(p: &SuggestionsProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct AttributesProps {
-    pub ann: Annotation,
+    pub ann: Rc<Annotation>,
     /// Called with (id, speaker, verdict) when either field is committed.
     pub onattrs: Callback<(String, String, String)>,
 }

@@ -28,9 +28,9 @@ pub enum LinkCmd {
 
 #[derive(Properties)]
 pub struct LinksProps {
-    pub annotations: Rc<Vec<Annotation>>,
+    pub annotations: Rc<Vec<Rc<Annotation>>>,
     /// The selected annotation.
-    pub ann: Annotation,
+    pub ann: Rc<Annotation>,
     pub linking: Option<Linking>,
     pub oncmd: Callback<LinkCmd>,
 }
@@ -56,7 +56,7 @@ pub fn links_panel(p: &LinksProps) -> Html {
                 title="Link this annotation to another one (l)">{ "Link…" }</button>
         },
         Some(l) => {
-            let candidate = l.candidate.as_deref().and_then(|id| p.annotations.iter().find(|x| x.id == id));
+            let candidate = l.candidate.as_deref().and_then(|id| p.annotations.iter().find(|x| x.id == id)).map(|x| &**x);
             let kind = l.kind_for(a, candidate);
             let onchange = {
                 let oncmd = p.oncmd.clone();

@@ -13,7 +13,7 @@ const DENIALS_SHOWN: usize = 200;
 
 #[derive(Properties)]
 pub struct SummaryProps {
-    pub annotations: Rc<Vec<Annotation>>,
+    pub annotations: Rc<Vec<Rc<Annotation>>>,
     pub total_cp: usize,
 }
 

@@ -65,7 +65,9 @@ pub fn are_annotation_files(files: &[web_sys::File]) -> bool {
 }
 
 /// Downloads the annotations of `doc` in `format` (two files for brat).
-pub fn export(format: Format, doc: &Document, details: &DocDetails, organisation: &str, annotations: &[Annotation], dispatch: &Dispatch) {
+pub fn export(format: Format, doc: &Document, details: &DocDetails, organisation: &str, shared: &[Rc<Annotation>], dispatch: &Dispatch) {
+    // The writers take plain annotations; an export is rare enough to copy them.
+    let annotations: &[Annotation] = &shared.iter().map(|a| (**a).clone()).collect::<Vec<_>>();
     if format == Format::ClaimReview {
         let missing = formats::claimreview::missing(details, organisation, annotations);
         if !missing.is_empty() {

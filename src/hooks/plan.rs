@@ -15,7 +15,7 @@ pub type Plan = (Rc<Vec<Paragraph>>, Rc<Vec<Rc<Vec<AnnRef>>>>);
 
 struct Cached {
     paragraphs: Rc<Vec<Paragraph>>,
-    shown: Rc<Vec<Annotation>>,
+    shown: Rc<Vec<Rc<Annotation>>>,
     by_para: Rc<Vec<Rc<Vec<AnnRef>>>>,
 }
 
@@ -33,7 +33,7 @@ pub fn use_plan(state: &Handle) -> Plan {
         }
     });
     let cache = use_mut_ref(|| None::<Cached>);
-    let anns: Rc<Vec<Annotation>> = (*shown).clone();
+    let anns: Rc<Vec<Rc<Annotation>>> = (*shown).clone();
     let mut cache = cache.borrow_mut();
     if let Some(c) = cache.as_ref().filter(|c| Rc::ptr_eq(&c.paragraphs, &paras) && Rc::ptr_eq(&c.shown, &anns)) {
         return (paras.clone(), c.by_para.clone());

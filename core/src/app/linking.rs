@@ -68,7 +68,8 @@ impl AppState {
     /// `j`/`k` while linking: the next or previous shown annotation other
     /// than the source becomes the candidate.
     pub(super) fn step_link(&self, linking: &Linking, dir: i32) -> Self {
-        let shown: Vec<&Annotation> = self.filter.apply(&self.model.annotations).into_iter().filter(|a| a.id != linking.from).collect();
+        let shown: Vec<&Annotation> =
+            self.filter.apply(&self.model.annotations).into_iter().map(|a| &**a).filter(|a| a.id != linking.from).collect();
         if shown.is_empty() {
             return self.notice("There is no other annotation to link to.".into());
         }

@@ -98,8 +98,8 @@ pub struct DetailsUndo {
 /// One edit's changes and the annotation list they apply to.
 #[derive(Debug)]
 pub struct LastChange {
-    pub before: Rc<Vec<Annotation>>,
-    pub after: Rc<Vec<Annotation>>,
+    pub before: Rc<Vec<Rc<Annotation>>>,
+    pub after: Rc<Vec<Rc<Annotation>>>,
     pub changes: Vec<Change>,
 }
 
@@ -265,6 +265,6 @@ pub fn describe(a: &Annotation) -> String {
 }
 
 /// Whether two annotation lists hold the same annotations, ignoring `modified`.
-pub fn same_content(a: &[Annotation], b: &[Annotation]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id && x.same_content(y))
+pub fn same_content<A: std::borrow::Borrow<Annotation>, B: std::borrow::Borrow<Annotation>>(a: &[A], b: &[B]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).map(|(x, y)| (x.borrow(), y.borrow())).all(|(x, y)| x.id == y.id && x.same_content(y))
 }

@@ -29,6 +29,7 @@ pub use recorded::{apply_recorded, apply_recorded_change, redo_state, undo_state
 
 use crate::model::Annotation;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use wire::HistoryWire;
@@ -88,8 +89,8 @@ impl Entry {
     /// replayed: forward (redo), every `before` is present and equal (or
     /// absent when `None`); backward (undo), the same for every `after`.
     /// O(n + k) for n annotations and k changes.
-    pub fn applies_to(&self, current: &[Annotation], forward: bool) -> bool {
-        let by_id: HashMap<&str, &Annotation> = current.iter().map(|a| (a.id.as_str(), a)).collect();
+    pub fn applies_to<A: Borrow<Annotation>>(&self, current: &[A], forward: bool) -> bool {
+        let by_id: HashMap<&str, &Annotation> = current.iter().map(|a| a.borrow()).map(|a| (a.id.as_str(), a)).collect();
         self.changes.iter().all(|c| {
             let (from, to) = c.sides(forward);
             match (from, to) {
@@ -169,7 +170,7 @@ impl History {
 
     /// Records the step that turned `old` into `new` (see [`diff`]); `false`
     /// and nothing recorded when they are equal.
-    pub fn record_diff(&mut self, description: &str, old: &[Annotation], new: &[Annotation]) -> bool {
+    pub fn record_diff<A: Borrow<Annotation>, B: Borrow<Annotation>>(&mut self, description: &str, old: &[A], new: &[B]) -> bool {
         self.record(Entry::new(description, diff(old, new)))
     }
 
@@ -227,7 +228,7 @@ impl History {
     /// were changed without being recorded, e.g. in another tab), the history
     /// no longer describes the document: it is cleared and `None` returned,
     /// rather than undoing something else than what the person saw.
-    pub fn undo(&mut self, current: &[Annotation]) -> Option<(Vec<Annotation>, String)> {
+    pub fn undo<A: Borrow<Annotation> + Clone + From<Annotation>>(&mut self, current: &[A]) -> Option<(Vec<A>, String)> {
         let entry = self.undo.pop_back()?;
         if !entry.applies_to(current, false) {
             self.clear();
@@ -242,7 +243,7 @@ impl History {
     /// Redoes the latest undone step: returns the annotations after it and its
     /// description, and moves it back to the undo stack. `None` when there is
     /// nothing to redo; a stale history is cleared as in [`History::undo`].
-    pub fn redo(&mut self, current: &[Annotation]) -> Option<(Vec<Annotation>, String)> {
+    pub fn redo<A: Borrow<Annotation> + Clone + From<Annotation>>(&mut self, current: &[A]) -> Option<(Vec<A>, String)> {
         let entry = self.redo.pop()?;
         if !entry.applies_to(current, true) {
             self.clear();

@@ -75,7 +75,7 @@ pub fn redo_state(state: &State, history: &mut History) -> Option<(State, String
     Some((with_list(state, list), description))
 }
 
-fn with_list(state: &State, list: Vec<Annotation>) -> State {
+fn with_list(state: &State, list: Vec<Rc<Annotation>>) -> State {
     let selected = state.selected.clone().filter(|id| list.iter().any(|a| &a.id == id));
     State { doc: state.doc.clone(), annotations: Rc::new(list), selected }
 }

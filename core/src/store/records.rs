@@ -233,7 +233,13 @@ impl DocStore {
     /// steps 2–4). On error nothing stored and nothing in `self` changed, so
     /// the next save retries. Nothing to save: `Ok` with `wrote == false`.
     /// An invalid tab id ([`valid_tab_id`](super::keys::valid_tab_id)) is an error.
-    pub fn save(&mut self, kv: &mut dyn Kv, meta: &DocMeta, current: &[Annotation], now: &str) -> Result<Saved, String> {
+    pub fn save<A: std::borrow::Borrow<Annotation>>(
+        &mut self,
+        kv: &mut dyn Kv,
+        meta: &DocMeta,
+        current: &[A],
+        now: &str,
+    ) -> Result<Saved, String> {
         if !super::keys::valid_tab_id(&self.tab) {
             // Its journal would be invisible to every reader.
             return Err(format!("“{}” is not a tab id (1 to 32 characters 0-9 a-z)", self.tab));

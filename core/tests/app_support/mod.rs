@@ -187,7 +187,9 @@ pub fn snapshot(s: &AppState) -> Snapshot {
         last_deleted: s.last_deleted.clone(),
         deleted_at_revision: s.deleted_at_revision,
         backups: (*s.backups).clone(),
-        last_change: s.last_change.as_ref().map(|c| ((*c.before).clone(), (*c.after).clone(), c.changes.clone())),
+        last_change: s.last_change.as_ref().map(|c| {
+            (c.before.iter().map(|a| (**a).clone()).collect(), c.after.iter().map(|a| (**a).clone()).collect(), c.changes.clone())
+        }),
         pending_labels: s.pending_labels.as_ref().map(|p| ((*p.files).clone(), p.names.clone(), p.message.clone())),
         save: s.save.clone(),
     }
