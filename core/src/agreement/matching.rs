@@ -115,14 +115,18 @@ fn pair_overlapping(
         let to = sm.partition_point(|&i| mine[i].start < t.end);
         cand.extend(sm[from..to].iter().map(|&i| (i, j)));
     }
-    cand.sort_unstable_by_key(|&(i, j)| {
-        let (a, b) = (mine[i], theirs[j]);
-        let (lo, hi) = if a.key() <= b.key() { (a.key(), b.key()) } else { (b.key(), a.key()) };
-        (a.label != b.label, Reverse(a.shared(&b)), lo, hi, i, j)
-    });
+    let mut keyed: Vec<_> = cand
+        .into_iter()
+        .map(|(i, j)| {
+            let (a, b) = (mine[i], theirs[j]);
+            let (lo, hi) = if a.key() <= b.key() { (a.key(), b.key()) } else { (b.key(), a.key()) };
+            (a.label != b.label, Reverse(a.shared(&b)), lo, hi, i, j)
+        })
+        .collect();
+    keyed.sort_unstable();
     let mut used_m = vec![false; mine.len()];
     let mut used_t = vec![false; theirs.len()];
-    for (i, j) in cand {
+    for (.., i, j) in keyed {
         if !used_m[i] && !used_t[j] {
             used_m[i] = true;
             used_t[j] = true;
