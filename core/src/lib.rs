@@ -2,6 +2,7 @@
 //! annotations, the reducer, the render plan and the file formats, all
 //! testable with plain `cargo test` on the host.
 
+pub mod agreement;
 pub mod anchor;
 pub mod annotation_json;
 pub mod app;

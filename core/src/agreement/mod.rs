@@ -1,0 +1,247 @@
+//! Agreement between two annotators' annotations of the same text: which
+//! units match, where they differ, and the usual figures (precision, recall,
+//! F1, Cohen's κ, Krippendorff's αu).
+//!
+//! The two files are called *mine* and *theirs*; *theirs* is the reference
+//! for precision and recall. A [`Unit`] is a span `[start, end)` in code
+//! points plus a [`Label`]. `None` in a figure means undefined (0/0 and the
+//! like), shown to people as "—".
+//!
+//! # The matching rule ([`match_units`])
+//!
+//! One-to-one (a unit is in at most one pair) and order-free (the input
+//! order never decides anything that can be told apart by content):
+//!
+//! 1. **Exact**: units with the same start, end and label pair up. The files
+//!    are multisets: two identical units in mine and one in theirs make one
+//!    pair and one unmatched unit.
+//! 2. **Same span, other label**: among the units left, units with the same
+//!    start and end pair up. Within one span the labels left on each side are
+//!    sorted and paired in that order.
+//! 3. **Overlap**: among the units left, every pair (mine, theirs) sharing at
+//!    least one code point is a candidate. Candidates are taken greedily, a
+//!    candidate being skipped when one of its units is already paired, in
+//!    this order: same label first, then the longer shared part, then the
+//!    smaller of the two units' `(start, end, label)`, then the larger of
+//!    them. The key is symmetric in the two files and uses only contents, so
+//!    swapping or shuffling the files gives the same pairs (by content);
+//!    among candidates equal in content the input index decides, which
+//!    nobody can see.
+//! 4. Every unit left is **only mine** or **only theirs**.
+//!
+//! Zero-length units share no code point with anything: they can only pair
+//! in steps 1 and 2.
+//!
+//! Candidates of step 3 are found from the units sorted by start (binary
+//! search for the other file's starts inside each unit), so the cost is
+//! `O(n log n + k log k)` for `n` units and `k` overlapping pairs, never all
+//! `n × m` pairs.
+//!
+//! # Counts ([`Counts`]): every pair in exactly one count
+//!
+//! * `exact`: pairs of step 1;
+//! * `overlap`: pairs of step 3 with the same label (the boundaries differ,
+//!   [`DiffKind::Boundaries`]);
+//! * `label_differs`: pairs whose labels differ, from step 2 (same span) or
+//!   step 3 (overlapping span), [`DiffKind::Label`];
+//! * `only_mine`, `only_theirs`: units left unmatched;
+//! * `mine_total`, `theirs_total`: the number of units in each file.
+//!
+//! So `exact + overlap + label_differs + only_mine == mine_total`, and the
+//! same with `only_theirs` and `theirs_total`.
+//!
+//! # Figures ([`Figures`])
+//!
+//! * Exact P/R/F1: `tp = exact`; precision `tp / mine_total`, recall
+//!   `tp / theirs_total`, F1 `2·tp / (mine_total + theirs_total)` (equal to
+//!   `2PR / (P + R)` when both are defined; `None` only when both files are
+//!   empty, 0 when one of them is).
+//! * Overlap P/R/F1: the same with `tp = exact + overlap` (matched pairs with
+//!   the same label).
+//! * Cohen's κ over the labels of all matched pairs (steps 1–3):
+//!   `κ = (po − pe) / (1 − pe)` with `po` the share of pairs with the same
+//!   label and `pe = Σ_label p_mine(label) · p_theirs(label)`; `None` when
+//!   there is no pair or `pe = 1` (both used one and the same label), where
+//!   scikit-learn's `cohen_kappa_score` gives NaN.
+//! * Krippendorff's αu: see [`alpha`].
+//!
+//! Per label ([`Comparison::per_label`], all three labels in [`Label::ALL`]
+//! order): the same counts and P/R/F1 for the units of that label only (in
+//! both files, matched again among themselves), κ `None`, αu the label's
+//! own (category) αu.
+//!
+//! # Differences
+//!
+//! One [`Difference`] per pair that is not exact (steps 2 and 3) and per
+//! unmatched unit, with the union span of the pair, sorted by start, end,
+//! kind (in [`DiffKind`] order), then the indices.
+
+pub mod alpha;
+mod figures;
+mod matching;
+
+pub use alpha::{alpha_u, category_disagreement, AlphaU, Disagreement};
+pub use figures::{cohen_kappa, counts, figures};
+pub use matching::{match_units, Matching};
+
+use crate::model::{Annotation, Label};
+use serde::{Deserialize, Serialize};
+
+/// One annotated span for comparison: `[start, end)` in code points, a label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Unit {
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+}
+
+impl Unit {
+    pub fn new(start: usize, end: usize, label: Label) -> Self {
+        Unit { start, end, label }
+    }
+
+    /// The content key used for every canonical ordering: `(start, end, label)`.
+    pub fn key(&self) -> (usize, usize, Label) {
+        (self.start, self.end, self.label)
+    }
+
+    /// Number of code points shared with `other` (0 when they do not overlap).
+    pub fn shared(&self, other: &Unit) -> usize {
+        self.end.min(other.end).saturating_sub(self.start.max(other.start))
+    }
+}
+
+impl From<&Annotation> for Unit {
+    fn from(a: &Annotation) -> Self {
+        Unit { start: a.start, end: a.end, label: a.label }
+    }
+}
+
+/// What kind of disagreement a [`Difference`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum DiffKind {
+    /// A unit of mine that nothing of theirs matches.
+    OnlyMine,
+    /// A unit of theirs that nothing of mine matches.
+    OnlyTheirs,
+    /// A pair with the same label whose boundaries differ (step 3).
+    Boundaries,
+    /// A pair whose labels differ (step 2, or step 3 with other boundaries too).
+    Label,
+}
+
+/// One disagreement: `mine`/`theirs` are indices into the input slices
+/// (`None` for the side that has nothing); `[start, end)` is the union span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Difference {
+    pub kind: DiffKind,
+    pub mine: Option<usize>,
+    pub theirs: Option<usize>,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// How the units of the two files were matched (see the module doc).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Pairs with the same start, end and label (step 1).
+    pub exact: usize,
+    /// Pairs of overlapping units with the same label and other boundaries (step 3).
+    pub overlap: usize,
+    /// Units of mine left unmatched.
+    pub only_mine: usize,
+    /// Units of theirs left unmatched.
+    pub only_theirs: usize,
+    /// Pairs whose labels differ (step 2 same span, or step 3 overlapping).
+    pub label_differs: usize,
+    /// Units in mine.
+    pub mine_total: usize,
+    /// Units in theirs.
+    pub theirs_total: usize,
+}
+
+/// Counts and the figures derived from them; `None` = undefined.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Figures {
+    pub counts: Counts,
+    pub precision_exact: Option<f64>,
+    pub recall_exact: Option<f64>,
+    pub f1_exact: Option<f64>,
+    pub precision_overlap: Option<f64>,
+    pub recall_overlap: Option<f64>,
+    pub f1_overlap: Option<f64>,
+    pub kappa: Option<f64>,
+    pub alpha_u: Option<f64>,
+}
+
+/// Everything [`compare`] finds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Over all labels.
+    pub overall: Figures,
+    /// One entry per label, in [`Label::ALL`] order.
+    pub per_label: Vec<(Label, Figures)>,
+    /// Disagreements in text order.
+    pub differences: Vec<Difference>,
+    /// Matched `(mine index, theirs index)` pairs of steps 1–3, by mine index.
+    pub pairs: Vec<(usize, usize)>,
+}
+
+/// Compares `mine` with `theirs` (the reference) on a text of `text_len`
+/// code points.
+pub fn compare(mine: &[Unit], theirs: &[Unit], text_len: usize) -> Comparison {
+    let m = match_units(mine, theirs);
+    let alpha = alpha_u(mine, theirs, text_len);
+    let overall = figures(&m, mine, theirs, cohen_kappa(&m, mine, theirs), alpha.overall);
+    let per_label = Label::ALL
+        .iter()
+        .zip(alpha.per_label)
+        .map(|(&label, (_, a))| {
+            let (mu, tu) = (only_label(mine, label), only_label(theirs, label));
+            let lm = match_units(&mu, &tu);
+            (label, figures(&lm, &mu, &tu, None, a))
+        })
+        .collect();
+    Comparison { overall, per_label, differences: differences(&m, mine, theirs), pairs: m.pairs() }
+}
+
+/// The overlap F1 and the overall αu of `a` against `b`, without the rest
+/// (for a table of every pair of annotators).
+pub fn pairwise(a: &[Unit], b: &[Unit], text_len: usize) -> (Option<f64>, Option<f64>) {
+    let c = counts(&match_units(a, b), a, b);
+    (figures::f1(c.exact + c.overlap, c.mine_total, c.theirs_total), alpha_u(a, b, text_len).overall)
+}
+
+/// The units of `label`.
+fn only_label(units: &[Unit], label: Label) -> Vec<Unit> {
+    units.iter().filter(|u| u.label == label).copied().collect()
+}
+
+/// The differences of a matching, in text order.
+pub fn differences(m: &Matching, mine: &[Unit], theirs: &[Unit]) -> Vec<Difference> {
+    let pair = |kind: DiffKind, (i, j): (usize, usize)| {
+        let (a, b) = (mine[i], theirs[j]);
+        Difference { kind, mine: Some(i), theirs: Some(j), start: a.start.min(b.start), end: a.end.max(b.end) }
+    };
+    let mut out: Vec<Difference> = m.same_span.iter().map(|&p| pair(DiffKind::Label, p)).collect();
+    out.extend(m.overlap.iter().map(|&(i, j)| {
+        let kind = if mine[i].label == theirs[j].label { DiffKind::Boundaries } else { DiffKind::Label };
+        pair(kind, (i, j))
+    }));
+    out.extend(m.only_mine.iter().map(|&i| Difference {
+        kind: DiffKind::OnlyMine,
+        mine: Some(i),
+        theirs: None,
+        start: mine[i].start,
+        end: mine[i].end,
+    }));
+    out.extend(m.only_theirs.iter().map(|&j| Difference {
+        kind: DiffKind::OnlyTheirs,
+        mine: None,
+        theirs: Some(j),
+        start: theirs[j].start,
+        end: theirs[j].end,
+    }));
+    out.sort_by_key(|d| (d.start, d.end, d.kind, d.mine, d.theirs));
+    out
+}
