@@ -56,6 +56,7 @@ async fn render(text: &str, anns: Vec<Annotation>) -> web_sys::Element {
         index,
         paragraphs: paras,
         by_para,
+        theirs: None,
         selected: None,
         marks: Default::default(),
         onhighlight: Callback::noop(),

@@ -300,6 +300,9 @@ pub enum Action {
     Select(Option<String>),
     /// Merge validated annotations by id (an import): same id replaces, new ids are added.
     Merge(Vec<Annotation>),
+    /// Settle differences with another annotator in one step: delete
+    /// `deletes` (and the links to them), then merge `upserts` as [`Action::Merge`].
+    Settle { upserts: Vec<Annotation>, deletes: Vec<String> },
 }
 
 /// The order annotations are listed and stored in.
@@ -431,6 +434,13 @@ impl State {
                     self.position(id)?;
                 }
                 next.selected = sel;
+            }
+            Action::Settle { upserts, deletes } => {
+                let mut state = self.clone();
+                for id in deletes {
+                    state = state.apply(Action::Delete { id })?;
+                }
+                return state.apply(Action::Merge(upserts));
             }
             Action::Merge(incoming) => {
                 let list = Rc::make_mut(&mut next.annotations);

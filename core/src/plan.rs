@@ -52,9 +52,18 @@ pub struct AnnRef {
 /// For each paragraph, the annotations that touch it (in text order).
 /// Cost: O(n log p + total touches).
 pub fn annotations_by_paragraph<A: std::borrow::Borrow<Annotation>>(paras: &[Paragraph], anns: &[A]) -> Vec<Vec<AnnRef>> {
+    refs_by_paragraph(
+        paras,
+        anns.iter().map(|a| a.borrow()).map(|a| AnnRef { id: Rc::from(a.id.as_str()), start: a.start, end: a.end, label: a.label }),
+    )
+}
+
+/// [`annotations_by_paragraph`] for spans already made into [`AnnRef`]s
+/// (e.g. another annotator's, under ids of their own).
+pub fn refs_by_paragraph(paras: &[Paragraph], refs: impl IntoIterator<Item = AnnRef>) -> Vec<Vec<AnnRef>> {
     let mut out: Vec<Vec<AnnRef>> = vec![Vec::new(); paras.len()];
-    for a in anns.iter().map(|a| a.borrow()) {
-        let r = AnnRef { id: Rc::from(a.id.as_str()), start: a.start, end: a.end, label: a.label };
+    for r in refs {
+        let a = &r;
         // first paragraph whose end is past a.start
         let mut i = paras.partition_point(|p| p.end_cp <= a.start);
         while i < paras.len() && paras[i].start_cp < a.end {

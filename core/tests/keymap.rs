@@ -253,3 +253,15 @@ fn shift_and_a_digit_key_tags_all_occurrences_whatever_the_layout_prints() {
 fn key_any() -> KeyInput {
     key("x", KeyTarget::Article)
 }
+
+#[test]
+fn while_comparing_escape_closes_the_comparison_unless_a_link_is_being_made() {
+    let comparing = KeyContext { comparing: true, ..ctx() };
+    assert_eq!(cmd(&key("Escape", KeyTarget::Other), comparing), Some(Command::CloseComparison));
+    assert_eq!(cmd(&key("Escape", KeyTarget::Article), comparing), Some(Command::CloseComparison));
+    assert_eq!(cmd(&key("Escape", KeyTarget::Other), KeyContext { linking: true, ..comparing }), Some(Command::CancelLink));
+    assert_eq!(cmd(&key("Escape", KeyTarget::Other), ctx()), Some(Command::Escape));
+    // j/k stay Step: the reducer moves through the differences while comparing.
+    assert_eq!(cmd(&key("j", KeyTarget::Other), comparing), Some(Command::Step(1)));
+    assert_eq!(cmd(&key("Escape", KeyTarget::Typing), comparing), None);
+}

@@ -375,6 +375,8 @@ enum Op {
         from: usize,
         to: usize,
     },
+    /// Deletes (deduplicated) then upserts, in one action.
+    Settle(Vec<usize>, Vec<(usize, usize, usize, usize)>),
 }
 
 fn op_strategy() -> impl Strategy<Value = Op> {
@@ -388,7 +390,9 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         1 => prop::option::of(id.clone()).prop_map(|id| Op::Select { id }),
         1 => prop::collection::vec((id.clone(), 0usize..1000, 0usize..1000, 0usize..3), 0..4).prop_map(Op::Merge),
         3 => (id.clone(), id.clone(), 0usize..4).prop_map(|(from, to, kind)| Op::Link { from, to, kind }),
-        1 => (id.clone(), id).prop_map(|(from, to)| Op::Unlink { from, to }),
+        1 => (id.clone(), id.clone()).prop_map(|(from, to)| Op::Unlink { from, to }),
+        1 => (prop::collection::vec(id.clone(), 0..3), prop::collection::vec((id, 0usize..1000, 0usize..1000, 0usize..3), 0..3))
+            .prop_map(|(d, u)| Op::Settle(d, u)),
     ]
 }
 
@@ -440,6 +444,17 @@ proptest! {
                     Action::Link { from: id_name(*from), to: id_name(*to), kind: LinkKind::ALL[*kind], now: "t4".into() }
                 }
                 Op::Unlink { from, to } => Action::Unlink { from: id_name(*from), to: id_name(*to), now: "t5".into() },
+                Op::Settle(deletes, items) => {
+                    if len == 0 { continue; }
+                    let mut seen = std::collections::HashSet::new();
+                    let upserts: Vec<Annotation> = items.iter().filter(|(id, ..)| seen.insert(*id)).map(|&(id, a, b, l)| {
+                        let (a, b) = (a % len, b % len);
+                        ann(&text, &id_name(id), a.min(b), a.max(b) + 1, label_of(l))
+                    }).collect();
+                    let mut deletes: Vec<String> = deletes.iter().map(|&d| id_name(d)).collect();
+                    deletes.dedup();
+                    Action::Settle { upserts, deletes }
+                }
             };
             // What the reference model expects.
             let expect_ok = match &action {
@@ -451,6 +466,10 @@ proptest! {
                 Action::SetAttributes { id, .. } => model.contains_key(id),
                 Action::Select(sel) => sel.as_ref().is_none_or(|id| model.contains_key(id)),
                 Action::Merge(_) => true,
+                Action::Settle { deletes, .. } => {
+                    let unique: std::collections::BTreeSet<&String> = deletes.iter().collect();
+                    unique.len() == deletes.len() && deletes.iter().all(|d| model.contains_key(d))
+                }
                 Action::Link { from, to, .. } => from != to && model.contains_key(from) && model.contains_key(to),
                 Action::Unlink { from, .. } => model.contains_key(from),
             };
@@ -494,6 +513,17 @@ proptest! {
                         Action::Select(sel) => prop_assert_eq!(&next.selected, &sel),
                         Action::Merge(anns) => {
                             for a in anns {
+                                model.insert(a.id.clone(), a);
+                            }
+                        }
+                        Action::Settle { upserts, deletes } => {
+                            for id in deletes {
+                                model.remove(&id);
+                                for a in model.values_mut() {
+                                    a.links.retain(|l| l.to != id);
+                                }
+                            }
+                            for a in upserts {
                                 model.insert(a.id.clone(), a);
                             }
                         }

@@ -89,9 +89,14 @@ pub fn read_file_bytes(file: web_sys::File, done: impl FnOnce(Result<Vec<u8>, St
     });
 }
 
-/// Scrolls the highlight of annotation `id` to the middle of the view.
+/// Scrolls the highlight of annotation `id` to the middle of the view (an
+/// id `theirs:{n}`: the compared file's `n`th span).
 pub fn scroll_highlight_into_view(id: &str) {
-    let sel = format!("mark[data-ids~=\"{}\"]", id.replace(['"', '\\'], ""));
+    let clean = |s: &str| s.replace(['"', '\\'], "");
+    let sel = match id.strip_prefix(annotator_core::app::compare::THEIRS_PREFIX) {
+        Some(n) => format!("[data-theirs~=\"{}\"]", clean(n)),
+        None => format!("mark[data-ids~=\"{}\"]", clean(id)),
+    };
     if let Ok(Some(el)) = gloo::utils::document().query_selector(&sel) {
         let opts = web_sys::ScrollIntoViewOptions::new();
         opts.set_block(web_sys::ScrollLogicalPosition::Center);

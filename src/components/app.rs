@@ -3,6 +3,7 @@
 
 use super::ann_list::AnnList;
 use super::article::{ArticleView, Marks};
+use super::compare::{CompareCmd, ComparePanel};
 use super::details::DocDetailsForm;
 use super::documents::Documents;
 use super::help::HelpDialog;
@@ -22,6 +23,7 @@ use crate::state::{AppAction, AppState, SaveStatus, Shell};
 use annotator_core::details::DocDetails;
 use annotator_core::formats::{Format, UnknownLabelPolicy};
 use annotator_core::link_views::linked_ids;
+use annotator_core::plan::{refs_by_paragraph, AnnRef};
 use annotator_core::Label;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -107,6 +109,30 @@ pub fn app() -> Html {
         Callback::from(move |format: Format| {
             let details = state.library.get(&state.model.doc.id).map(|m| m.details.clone()).unwrap_or_default();
             files::export(format, &state.model.doc, &details, &state.library.organisation, &state.model.annotations, &state.dispatcher())
+        })
+    };
+    let oncomparefiles = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |f: Vec<web_sys::File>| files::compare_chosen(f, dispatch.clone()))
+    };
+    let oncomparecmd = {
+        let state = state.clone();
+        Callback::from(move |c: CompareCmd| {
+            let action = match c {
+                CompareCmd::Against(i) => AppAction::CompareAgainst(i),
+                CompareCmd::Select(i) => AppAction::SelectDifference(i),
+                CompareCmd::Accept(index) => AppAction::AcceptTheirs { index, new_id: browser::new_id(), now: browser::now_iso() },
+                CompareCmd::Keep(i) => AppAction::KeepMine(i),
+                CompareCmd::AcceptAll(kind) => AppAction::AcceptAllTheirs { kind, id_prefix: browser::new_id(), now: browser::now_iso() },
+                CompareCmd::Close => AppAction::CloseComparison,
+                CompareCmd::Export => {
+                    if let Some(c) = &state.comparing {
+                        files::export_agreement(c, &state.model.doc, &state.dispatcher());
+                    }
+                    return;
+                }
+            };
+            state.dispatch(action);
         })
     };
     let onimport = {
@@ -278,6 +304,16 @@ pub fn app() -> Html {
             Rc::new(Marks { linked, candidate: linking.as_ref().and_then(|l| l.candidate.as_deref()).map(Rc::from) })
         });
     let marks: Rc<Marks> = (*marks).clone();
+    // While comparing: the other annotator's spans per paragraph (ids are their indices).
+    let theirs_anns = state.comparing.as_ref().map(|c| ByPtr(c.theirs().annotations.clone()));
+    let theirs = use_memo((theirs_anns, ByPtr(paragraphs.clone())), |(anns, paras)| {
+        anns.as_ref().map(|anns| {
+            let refs =
+                anns.0.iter().enumerate().map(|(i, a)| AnnRef { id: Rc::from(i.to_string()), start: a.start, end: a.end, label: a.label });
+            Rc::new(refs_by_paragraph(&paras.0, refs).into_iter().map(Rc::new).collect::<Vec<_>>())
+        })
+    });
+    let theirs = (*theirs).clone();
     let orphans: Vec<_> = state.open_orphans().into_iter().cloned().collect();
     html! {
         <div class="app" {ondragover} {ondrop}>
@@ -304,7 +340,7 @@ pub fn app() -> Html {
                     <h2 class="doc-title">{ &doc_title }</h2>
                     <DocDetailsForm doc_id={AttrValue::from(doc.id.clone())} details={doc_details} oncommit={ondetails}
                         organisation={AttrValue::from(state.library.organisation.clone())} {onorganisation} />
-                    <ArticleView index={doc.index.clone()} {paragraphs} {by_para} selected={selected_rc} {marks} {onhighlight}
+                    <ArticleView index={doc.index.clone()} {paragraphs} {by_para} {theirs} selected={selected_rc} {marks} {onhighlight}
                         article_ref={article_ref.clone()} title={AttrValue::from(doc_title.clone())} />
                     <div id="kbd-caret" class="kbd-caret" aria-hidden="true"></div>
                 </main>
@@ -314,6 +350,7 @@ pub fn app() -> Html {
                     <AnnList annotations={state.model.annotations.clone()} filter={state.filter.clone()}
                         selected={state.model.selected.clone()} counts={state.model.counts()} {onactivate} {onnote} {onattrs}
                         {ontoggle} {onquery} {onverdict} edit_note={state.edit_note.clone()} linking={state.linking.clone()} {onlinkcmd} />
+                    <ComparePanel comparing={state.comparing.clone()} onfiles={oncomparefiles} oncmd={oncomparecmd} />
                     <SummaryView annotations={state.model.annotations.clone()} total_cp={doc.index.len_cp()} />
                     <Documents docs={Rc::new(state.library.docs.clone())} current={AttrValue::from(doc.id.clone())} onopen={onopendoc}
                         onrename={onrenamedoc} ondelete={ondeletedoc} {onopenfile} onpaste={send(AppAction::Paste(true))} {onrestoreseed}

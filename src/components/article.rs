@@ -13,6 +13,9 @@ pub struct ArticleProps {
     pub paragraphs: Rc<Vec<Paragraph>>,
     /// Per paragraph, the annotations touching it.
     pub by_para: Rc<Vec<Rc<Vec<AnnRef>>>>,
+    /// While comparing: per paragraph, the other annotator's spans (ids are
+    /// their indices), drawn outlined beside mine.
+    pub theirs: Option<Rc<Vec<Rc<Vec<AnnRef>>>>>,
     pub selected: Option<Rc<str>>,
     /// Annotations marked besides the selected one (links).
     pub marks: Rc<Marks>,
@@ -65,6 +68,8 @@ struct GroupProps {
     /// The annotations touching each paragraph of the group (shared `Rc`s, so
     /// comparing is a pointer check for unchanged paragraphs).
     anns: Vec<Rc<Vec<AnnRef>>>,
+    /// The other annotator's spans per paragraph of the group (empty when not comparing).
+    theirs: Vec<Rc<Vec<AnnRef>>>,
     selected: Option<Rc<str>>,
     marks: Marks,
     onhighlight: Callback<Vec<Rc<str>>>,
@@ -76,8 +81,9 @@ fn paragraph_group(props: &GroupProps) -> Html {
         let p = props.paragraphs.get(props.first + k)?;
         let selected = props.selected.as_ref().filter(|s| anns.iter().any(|a| &a.id == *s)).cloned();
         let marks = props.marks.within(anns.iter());
+        let theirs = props.theirs.get(k).cloned().unwrap_or_default();
         Some(html! {
-            <ParagraphView key={p.start_cp} index={props.index.clone()} para={p.clone()} anns={anns.clone()} {selected} {marks}
+            <ParagraphView key={p.start_cp} index={props.index.clone()} para={p.clone()} anns={anns.clone()} {theirs} {selected} {marks}
                 onhighlight={props.onhighlight.clone()} />
         })
     });
@@ -99,9 +105,11 @@ pub fn article_view(props: &ArticleProps) -> Html {
         let anns: Vec<Rc<Vec<AnnRef>>> = (first..last).map(|i| props.by_para.get(i).cloned().unwrap_or_default()).collect();
         let selected = props.selected.as_ref().filter(|s| anns.iter().any(|v| v.iter().any(|a| &a.id == *s))).cloned();
         let marks = props.marks.within(anns.iter().flat_map(|v| v.iter()));
+        let theirs: Vec<Rc<Vec<AnnRef>>> =
+            props.theirs.as_ref().map(|t| (first..last).map(|i| t.get(i).cloned().unwrap_or_default()).collect()).unwrap_or_default();
         html! {
             <ParagraphGroup key={props.paragraphs[first].start_cp} index={props.index.clone()} paragraphs={props.paragraphs.clone()}
-                {first} {anns} {selected} {marks} onhighlight={props.onhighlight.clone()} />
+                {first} {anns} {theirs} {selected} {marks} onhighlight={props.onhighlight.clone()} />
         }
     });
     html! {

@@ -4,6 +4,7 @@ pub mod ann_list;
 pub mod app;
 pub mod article;
 pub mod attributes;
+pub mod compare;
 pub mod details;
 pub mod documents;
 pub mod help;

@@ -13,6 +13,9 @@ pub struct ParagraphProps {
     pub para: Paragraph,
     /// Annotations touching this paragraph, in text order.
     pub anns: Rc<Vec<AnnRef>>,
+    /// While comparing: the other annotator's spans touching this paragraph
+    /// (ids are their indices), outlined beside mine.
+    pub theirs: Rc<Vec<AnnRef>>,
     /// The selected annotation's id, only when it touches this paragraph.
     pub selected: Option<Rc<str>>,
     /// Linked annotations and the link candidate touching this paragraph.
@@ -24,15 +27,36 @@ pub struct ParagraphProps {
 #[function_component(ParagraphView)]
 pub fn paragraph_view(props: &ParagraphProps) -> Html {
     let text = props.index.text();
-    let segs = segments(&props.index, &props.para, &props.anns);
+    // Mine first, then theirs: a covering index at or past `mine` is theirs.
+    let mine = props.anns.len();
+    let all: std::borrow::Cow<[AnnRef]> = if props.theirs.is_empty() {
+        std::borrow::Cow::Borrowed(&props.anns[..])
+    } else {
+        std::borrow::Cow::Owned(props.anns.iter().chain(props.theirs.iter()).cloned().collect())
+    };
+    let segs = segments(&props.index, &props.para, &all);
     let children = segs.into_iter().map(|seg| {
         // Segment bounds come from the text index's code point boundaries, so
         // `get` always succeeds; a miss would show an empty segment, never panic.
         let slice = text.get(seg.utf8.0..seg.utf8.1).unwrap_or_default();
-        if seg.covering.is_empty() {
-            return html! { <span class="seg" data-s={seg.start_utf16.to_string()}>{ slice }</span> };
+        let theirs: Vec<&AnnRef> = seg.covering.iter().filter(|&&i| i >= mine).map(|&i| &all[i]).collect();
+        let theirs_title = theirs.iter().map(|a| a.label.display()).collect::<Vec<_>>().join(", ");
+        let theirs_ids = (!theirs.is_empty()).then(|| theirs.iter().map(|a| &*a.id).collect::<Vec<_>>().join(" "));
+        let mut theirs_classes: Vec<String> = Vec::new();
+        if let Some(inner) = theirs.last() {
+            theirs_classes.push("theirs".into());
+            theirs_classes.push(format!("theirs-{}", inner.label.as_str()));
         }
-        let covering: Vec<&AnnRef> = seg.covering.iter().map(|&i| &props.anns[i]).collect();
+        let covering: Vec<&AnnRef> = seg.covering.iter().filter(|&&i| i < mine).map(|&i| &all[i]).collect();
+        if covering.is_empty() {
+            if theirs.is_empty() {
+                return html! { <span class="seg" data-s={seg.start_utf16.to_string()}>{ slice }</span> };
+            }
+            return html! {
+                <span class={classes!("seg", theirs_classes)} data-s={seg.start_utf16.to_string()} data-theirs={theirs_ids}
+                    title={format!("Theirs: {theirs_title}")}>{ slice }</span>
+            };
+        }
         let ids: Vec<Rc<str>> = covering.iter().map(|a| a.id.clone()).collect();
         let inner = covering.last().map(|a| a.label).unwrap_or(Label::Claim);
         let outer = covering.first().map(|a| a.label).unwrap_or(inner);
@@ -51,7 +75,11 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
         if is_selected {
             classes.push("selected".into());
         }
+        classes.extend(theirs_classes);
         let mut title = covering.iter().rev().map(|a| a.label.display()).collect::<Vec<_>>().join(" inside ");
+        if !theirs.is_empty() {
+            title.push_str(&format!(" · theirs: {theirs_title}"));
+        }
         if props.marks.linked.iter().any(|l| ids.contains(l)) {
             classes.push("linked".into());
             title.push_str(" · linked to the selected annotation");
@@ -69,7 +97,7 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
         let onhighlight = props.onhighlight.clone();
         let onclick = Callback::from(move |_: MouseEvent| onhighlight.emit(ids.clone()));
         html! {
-            <mark class={classes.join(" ")} data-ids={data_ids} data-s={seg.start_utf16.to_string()}
+            <mark class={classes.join(" ")} data-ids={data_ids} data-theirs={theirs_ids} data-s={seg.start_utf16.to_string()}
                   data-starts={(!starts.is_empty()).then_some(starts)} data-ends={(!ends.is_empty()).then_some(ends)}
                   title={title} {onclick}>{ slice }</mark>
         }

@@ -59,6 +59,30 @@ pub fn import_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
     });
 }
 
+/// "Compare with…": reads other people's files of this text (nothing of mine changes).
+pub fn compare_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
+    if let Some(big) = files.iter().find(|f| f.size() > native::MAX_FILE_BYTES as f64) {
+        let e = ImportError::TooLarge { bytes: big.size() as usize, max: native::MAX_FILE_BYTES };
+        dispatch.dispatch(AppAction::Notice(format!("Could not compare with {}: {e} Your annotations are unchanged.", big.name())));
+        return;
+    }
+    read_files(files, move |res| match res {
+        Ok(files) => dispatch.dispatch(AppAction::CompareFiles { files, now: browser::now_iso() }),
+        Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not compare with {e} Your annotations are unchanged."))),
+    });
+}
+
+/// Downloads the agreement figures and remaining differences of a comparison as CSV.
+pub fn export_agreement(c: &annotator_core::app::compare::Comparing, doc: &Document, dispatch: &Dispatch) {
+    let csv = annotator_core::app::compare_csv::agreement_csv(c);
+    let stem = doc.name.rsplit_once('.').map_or(doc.name.as_str(), |(s, _)| s);
+    let name = format!("{}-agreement.csv", if stem.is_empty() { "document" } else { stem });
+    match download::download_text(&name, formats::csv::MIME, &csv) {
+        Ok(()) => dispatch.dispatch(AppAction::Info(format!("Agreement exported to {name}."))),
+        Err(e) => dispatch.dispatch(AppAction::Notice(format!("The download of {name} failed: {e}."))),
+    }
+}
+
 /// Whether dropped files are annotation files (imported) rather than a text (opened).
 pub fn are_annotation_files(files: &[web_sys::File]) -> bool {
     files.iter().map(|f| f.name().to_ascii_lowercase()).any(|n| n.ends_with(".ann") || n.ends_with(".json") || n.ends_with(".jsonld"))

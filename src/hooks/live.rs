@@ -28,6 +28,8 @@ pub struct Live {
     /// A link is being made, and whether `j`/`k` chose where it goes.
     pub linking: bool,
     pub link_candidate: bool,
+    /// Another person's file is being compared.
+    pub comparing: bool,
     /// Reports back and reaches storage.
     pub ctx: Option<Ctx>,
 }
@@ -46,6 +48,7 @@ pub fn use_live(state: &Handle, article: &NodeRef, ctx: &Ctx) -> Rc<RefCell<Live
         l.undo_library = Some(state.undo_target()).filter(|t| *t != UndoTarget::History);
         l.linking = state.linking.is_some();
         l.link_candidate = state.linking.as_ref().is_some_and(|k| k.candidate.is_some());
+        l.comparing = state.comparing.is_some();
         l.ctx = Some(ctx.clone());
     }
     live

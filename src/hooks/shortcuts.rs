@@ -44,6 +44,7 @@ fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, onta
         Command::StartLink => dispatch.dispatch(AppAction::StartLink { now: browser::now_iso() }),
         Command::FinishLink => dispatch.dispatch(AppAction::FinishLink { now: browser::now_iso() }),
         Command::CancelLink => dispatch.dispatch(AppAction::CancelLink),
+        Command::CloseComparison => dispatch.dispatch(AppAction::CloseComparison),
         Command::EditNote => dispatch.dispatch(AppAction::EditNote),
         Command::Caret { key, ctrl, shift } => {
             let index = live.borrow().index.clone();
@@ -90,6 +91,7 @@ pub fn use_shortcuts(live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, ontagall
                     undoable_deletion: l.undo_library.is_some(),
                     linking: l.linking,
                     link_candidate: l.link_candidate,
+                    comparing: l.comparing,
                 }
             };
             if let Some(s) = shortcut(&keys::key_input(e), ctx) {

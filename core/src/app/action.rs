@@ -2,6 +2,7 @@
 
 use super::selection::SelectionRead;
 use super::state::Opened;
+use crate::agreement::DiffKind;
 use crate::details::DocDetails;
 use crate::filter::VerdictFilter;
 use crate::formats::RelationMap;
@@ -152,6 +153,31 @@ pub enum AppAction {
         id_prefix: String,
         now: String,
     },
+    /// "Compare with…": other people's files of this text (name, bytes).
+    CompareFiles {
+        files: Vec<(String, Vec<u8>)>,
+        now: String,
+    },
+    /// Show the differences against the `n`th compared file.
+    CompareAgainst(usize),
+    /// Select the `n`th remaining difference (a click in "Differences").
+    SelectDifference(usize),
+    /// "Accept theirs" on the `n`th remaining difference (one undo step).
+    AcceptTheirs {
+        index: usize,
+        new_id: String,
+        now: String,
+    },
+    /// "Keep mine" on the `n`th remaining difference.
+    KeepMine(usize),
+    /// "Accept all theirs" for one kind of difference (one undo step).
+    AcceptAllTheirs {
+        kind: DiffKind,
+        id_prefix: String,
+        now: String,
+    },
+    /// "Close comparison" (or Escape while comparing).
+    CloseComparison,
     /// The details of document `doc_id` were stored (the library holds
     /// them): `before` is what they were; `undone` when this was Undo.
     DetailsSaved {

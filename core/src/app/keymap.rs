@@ -47,6 +47,9 @@ pub struct KeyContext {
     pub linking: bool,
     /// …and `j`/`k` chose the annotation it would go to: Enter links it.
     pub link_candidate: bool,
+    /// Another person's file is being compared: Escape closes the comparison
+    /// (`j`/`k` then move through the differences: the reducer knows).
+    pub comparing: bool,
 }
 
 /// A key that moves the keyboard caret in the article.
@@ -95,6 +98,8 @@ pub enum Command {
     FinishLink,
     /// Escape while linking.
     CancelLink,
+    /// Escape while comparing (and not linking).
+    CloseComparison,
 }
 
 /// A command and whether the key's default action must be cancelled.
@@ -178,6 +183,7 @@ pub fn shortcut(input: &KeyInput, ctx: KeyContext) -> Option<Shortcut> {
     match key {
         "Delete" | "Backspace" => run(Command::DeleteSelected),
         "l" if !ctx.linking => run(Command::StartLink),
+        "Escape" if ctx.comparing => Some(Shortcut { command: Command::CloseComparison, prevent_default: false }),
         "Escape" => Some(Shortcut { command: Command::Escape, prevent_default: false }),
         "j" => Some(Shortcut { command: Command::Step(1), prevent_default: false }),
         "k" => Some(Shortcut { command: Command::Step(-1), prevent_default: false }),

@@ -14,6 +14,8 @@
 //! effects (storage, downloads, files, URL, caret geometry) at the edge.
 
 pub mod action;
+pub mod compare;
+pub mod compare_csv;
 mod edits;
 pub mod import;
 pub mod keymap;

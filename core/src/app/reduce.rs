@@ -12,7 +12,8 @@ impl AppState {
     /// The next state after `action`; `None` when nothing changes.
     pub fn reduce(&self, action: AppAction) -> Option<AppState> {
         let next = self.reduce_action(action)?;
-        Some(if next.linking.is_some() { next.with_live_linking() } else { next })
+        let next = if next.linking.is_some() { next.with_live_linking() } else { next };
+        Some(next.with_live_comparison())
     }
 
     fn reduce_action(&self, action: AppAction) -> Option<AppState> {
@@ -23,6 +24,11 @@ impl AppState {
                 AppAction::Step(dir) => return Some(self.step_link(linking, *dir)),
                 AppAction::ClickHighlight(ids) => return Some(self.pick_highlight(linking, ids)),
                 _ => {}
+            }
+        }
+        if self.comparing.is_some() {
+            if let AppAction::Step(dir) = action {
+                return Some(self.step_difference(dir));
             }
         }
         Some(match action {
@@ -117,6 +123,7 @@ impl AppState {
                 next.paste_open = false;
                 next.pending_labels = None;
                 next.linking = None;
+                next.comparing = None;
                 next.last_change = None;
                 next.save = SaveStatus::Loaded;
                 next
@@ -181,6 +188,13 @@ impl AppState {
             AppAction::CancelLink => self.cancel_link()?,
             AppAction::Unlink { from, to, now } => self.unlink(from, to, now)?,
             AppAction::TagAll { label, selection, id_prefix, now } => self.tag_all(label, &selection, &id_prefix, now),
+            AppAction::CompareFiles { files, now } => self.compare_files(files, &now),
+            AppAction::CompareAgainst(i) => self.compare_against(i)?,
+            AppAction::SelectDifference(i) => self.select_difference(i)?,
+            AppAction::AcceptTheirs { index, new_id, now } => self.accept_theirs(index, &new_id, &now)?,
+            AppAction::KeepMine(i) => self.keep_mine(i)?,
+            AppAction::AcceptAllTheirs { kind, id_prefix, now } => self.accept_all(kind, &id_prefix, &now)?,
+            AppAction::CloseComparison => self.close_comparison()?,
             AppAction::DetailsSaved { doc_id, before, undone } => {
                 let mut next = self.clone();
                 next.library_step += 1;

@@ -8,6 +8,7 @@
 //! DOM; the app's effects do, and report back with actions.
 
 pub use super::action::AppAction;
+use super::compare::Comparing;
 pub use super::linking::Linking;
 use crate::anchor::Orphan;
 use crate::details::DocDetails;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub save: SaveStatus,
     /// A link being made (`l`), if any.
     pub linking: Option<Linking>,
+    /// Other people's files being compared with mine ("Compare with…").
+    pub comparing: Option<Rc<Comparing>>,
     /// The last change of a document's details, while it can be undone.
     pub details_undo: Option<DetailsUndo>,
     /// Counts document deletions and details changes: of the two, Undo takes the later.
@@ -153,6 +156,7 @@ impl PartialEq for AppState {
             && self.pending_labels == other.pending_labels
             && self.save == other.save
             && self.linking == other.linking
+            && self.comparing == other.comparing
             && self.details_undo == other.details_undo
             && self.library_step == other.library_step
     }
@@ -195,6 +199,7 @@ impl AppState {
             pending_labels: None,
             save: SaveStatus::Loaded,
             linking: None,
+            comparing: None,
             details_undo: None,
             library_step: 0,
             deleted_step: 0,

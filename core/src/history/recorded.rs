@@ -36,7 +36,7 @@ pub fn apply_recorded_change(
                 .chain(state.annotations.iter().filter(|a| a.links.iter().any(|l| &l.to == id)).map(|a| a.id.clone()))
                 .collect(),
         ),
-        Action::Select(_) | Action::Merge(_) => None,
+        Action::Select(_) | Action::Merge(_) | Action::Settle { .. } => None,
     };
     let next = state.apply(action)?;
     if Rc::ptr_eq(&state.annotations, &next.annotations) {

@@ -1,0 +1,189 @@
+//! "Compare with…" in the reducer: reading a colleague's file, the figures,
+//! stepping through differences, accepting theirs (one undo step each),
+//! keeping mine, accepting all of a kind, closing, and bad files.
+
+mod app_support;
+
+use annotator_core::agreement::DiffKind;
+use annotator_core::app::compare_csv::{agreement_csv, HEADER};
+use annotator_core::app::state::AppAction;
+use annotator_core::app::AppState;
+use annotator_core::model::{Annotation, Document, Label};
+use annotator_core::native;
+use app_support::*;
+
+fn mine() -> AppState {
+    app(vec![
+        ann("a", "Kabul denied", Label::Denial),
+        ann("b", "the claim", Label::Claim),
+        ann("c", "1,463", Label::Statistic),
+        ann("d", "Islamabad said", Label::Claim),
+    ])
+}
+
+fn theirs() -> Vec<Annotation> {
+    vec![
+        ann("t1", "Kabul denied", Label::Denial),    // exact
+        ann("t2", "the claim;", Label::Claim),       // boundaries differ (b)
+        ann("t3", "1,463", Label::Claim),            // label differs (c)
+        ann("t4", "were injured", Label::Statistic), // only theirs; d is only mine
+    ]
+}
+
+fn file_of(anns: &[Annotation]) -> (String, Vec<u8>) {
+    ("colleague.json".into(), native::export(&doc(), anns).into_bytes())
+}
+
+fn compared() -> AppState {
+    r(&mine(), AppAction::CompareFiles { files: vec![file_of(&theirs())], now: T1.into() })
+}
+
+fn kinds(s: &AppState) -> Vec<DiffKind> {
+    let c = s.comparing.as_ref().expect("comparing");
+    c.remaining.iter().map(|&i| c.result.differences[i].kind).collect()
+}
+
+#[test]
+fn a_colleague_file_gives_figures_and_differences_in_text_order_without_changing_mine() {
+    let before = mine();
+    let s = compared();
+    assert_eq!(s.model.annotations, before.model.annotations, "comparing changes nothing of mine");
+    assert_eq!(s.revision, before.revision);
+    let c = s.comparing.as_ref().unwrap();
+    let n = &c.result.overall.counts;
+    assert_eq!((n.exact, n.only_mine, n.only_theirs, n.label_differs), (1, 1, 1, 1), "{n:?}");
+    assert_eq!(n.overlap, 1, "the boundary difference is matched by overlap: {n:?}");
+    assert_eq!(kinds(&s), vec![DiffKind::Boundaries, DiffKind::OnlyMine, DiffKind::Label, DiffKind::OnlyTheirs]);
+    assert!(s.info.as_deref().unwrap().contains("4 differences"), "{:?}", s.info);
+    // Exact F1: 1 exact pair of 4 + 4 → 2·1/8.
+    assert!((c.result.overall.f1_exact.unwrap() - 0.25).abs() < 1e-9);
+}
+
+#[test]
+fn j_and_k_step_through_differences_and_select_mine() {
+    let s = r(&compared(), AppAction::Step(1));
+    let c = s.comparing.as_ref().unwrap();
+    assert_eq!(c.current, Some(0));
+    assert_eq!(s.model.selected.as_deref(), Some("b"), "the first difference is my “the claim”");
+    assert_eq!(s.scroll_to.as_ref().map(|t| t.0.as_str()), Some("b"));
+    let s = run(&s, vec![AppAction::Step(1), AppAction::Step(1), AppAction::Step(1)]);
+    assert_eq!(s.comparing.as_ref().unwrap().current, Some(3));
+    assert_eq!(s.scroll_to.as_ref().map(|t| t.0.as_str()), Some("theirs:3"), "only theirs scrolls to their span");
+    let s = r(&s, AppAction::Step(1));
+    assert_eq!(s.comparing.as_ref().unwrap().current, Some(0), "wraps");
+    let s = r(&s, AppAction::Step(-1));
+    assert_eq!(s.comparing.as_ref().unwrap().current, Some(3));
+}
+
+#[test]
+fn accepting_theirs_is_one_undo_step_and_the_figures_follow() {
+    let s = compared();
+    // Boundaries: my “the claim” becomes their “the claim;”.
+    let s1 = r(&s, AppAction::AcceptTheirs { index: 0, new_id: "n1".into(), now: T2.into() });
+    let b = s1.model.get("b").unwrap();
+    assert_eq!(b.quote, "the claim;");
+    assert_eq!(kinds(&s1), vec![DiffKind::OnlyMine, DiffKind::Label, DiffKind::OnlyTheirs]);
+    assert_eq!(s1.comparing.as_ref().unwrap().result.overall.counts.exact, 2);
+    assert!(s1.revision > s.revision, "autosaved like any edit");
+    let undone = r(&s1, AppAction::Undo);
+    assert_eq!(undone.model.get("b").unwrap().quote, "the claim");
+    assert_eq!(kinds(&undone).len(), 4, "undo brings the difference back");
+    // Label: my statistic becomes their claim; only theirs: added; only mine: deleted.
+    let s2 = run(
+        &s1,
+        vec![
+            AppAction::AcceptTheirs { index: 1, new_id: "n1".into(), now: T2.into() },
+            AppAction::AcceptTheirs { index: 1, new_id: "n2".into(), now: T2.into() },
+            AppAction::AcceptTheirs { index: 0, new_id: "n3".into(), now: T2.into() },
+        ],
+    );
+    assert_eq!(s2.model.get("c").unwrap().label, Label::Claim);
+    assert_eq!(s2.model.get("n2").map(|a| a.quote.as_str()), Some("were injured"));
+    assert!(s2.model.get("d").is_none());
+    assert!(kinds(&s2).is_empty());
+    let f = &s2.comparing.as_ref().unwrap().result.overall;
+    assert_eq!(f.f1_exact, Some(1.0));
+    assert_eq!(f.alpha_u, Some(1.0));
+}
+
+#[test]
+fn keep_mine_sets_a_difference_aside_and_accept_all_settles_a_kind_in_one_step() {
+    let s = r(&compared(), AppAction::KeepMine(1));
+    assert_eq!(kinds(&s), vec![DiffKind::Boundaries, DiffKind::Label, DiffKind::OnlyTheirs]);
+    assert!(s.model.get("d").is_some(), "keeping mine changes nothing");
+    let s = r(&s, AppAction::AcceptAllTheirs { kind: DiffKind::OnlyTheirs, id_prefix: "all".into(), now: T2.into() });
+    assert_eq!(s.model.get("all").map(|a| a.label), Some(Label::Statistic));
+    assert_eq!(kinds(&s), vec![DiffKind::Boundaries, DiffKind::Label], "kept stays kept after a change");
+    let undone = r(&s, AppAction::Undo);
+    assert!(undone.model.get("all").is_none());
+}
+
+#[test]
+fn escape_closes_the_comparison_and_keeps_my_work_as_it_is() {
+    let s = r(&compared(), AppAction::AcceptTheirs { index: 1, new_id: "n".into(), now: T2.into() });
+    let closed = r(&s, AppAction::CloseComparison);
+    assert!(closed.comparing.is_none());
+    assert_eq!(closed.model.annotations, s.model.annotations);
+    assert!(closed.model.get("d").is_none());
+}
+
+#[test]
+fn my_own_file_agrees_fully_and_is_not_an_error() {
+    let m = mine();
+    let own = m.model.plain();
+    let s = r(&m, AppAction::CompareFiles { files: vec![file_of(&own)], now: T1.into() });
+    let c = s.comparing.as_ref().unwrap();
+    assert!(c.remaining.is_empty());
+    assert_eq!(c.result.overall.f1_overlap, Some(1.0));
+    assert_eq!(c.result.overall.alpha_u, Some(1.0));
+    assert!(s.notice.is_none(), "{:?}", s.notice);
+}
+
+#[test]
+fn bad_files_are_refused_with_a_message_and_change_nothing() {
+    let m = mine();
+    let empty = r(&m, AppAction::CompareFiles { files: vec![("empty.json".into(), b"  \n".to_vec())], now: T1.into() });
+    assert!(empty.comparing.is_none());
+    assert!(empty.notice.as_deref().unwrap().contains("empty.json is empty"), "{:?}", empty.notice);
+    let other = Document::new("Other", "other.txt", "A completely different text about weather in Oslo.");
+    let mut a = Annotation::new("x", 2, 12, "completely", Label::Claim, T0);
+    a.quote = "completely".into();
+    let file = ("other.json".to_string(), native::export(&other, &[a]).into_bytes());
+    let s = r(&m, AppAction::CompareFiles { files: vec![file], now: T1.into() });
+    assert!(s.comparing.is_none());
+    assert!(s.notice.as_deref().unwrap().contains("could be placed in this text"), "{:?}", s.notice);
+    assert_eq!(s.model.annotations, m.model.annotations);
+    let junk = r(&m, AppAction::CompareFiles { files: vec![("junk.json".into(), b"{ not json".to_vec())], now: T1.into() });
+    assert!(junk.comparing.is_none() && junk.notice.as_deref().unwrap().contains("junk.json"), "{:?}", junk.notice);
+}
+
+#[test]
+fn three_files_give_a_pairwise_table_and_differences_against_a_chosen_one() {
+    let m = mine();
+    let own = m.model.plain();
+    let files = vec![file_of(&theirs()), ("me-again.json".into(), native::export(&doc(), &own).into_bytes())];
+    let s = r(&m, AppAction::CompareFiles { files, now: T1.into() });
+    let c = s.comparing.as_ref().unwrap();
+    assert_eq!(c.pairwise.len(), 3);
+    assert_eq!(c.pairwise[0][2], (Some(1.0), Some(1.0)), "mine against my own copy");
+    assert_eq!(c.pairwise[0][1], c.pairwise[1][0], "symmetric");
+    assert_eq!(kinds(&s).len(), 4);
+    let s = r(&s, AppAction::CompareAgainst(1));
+    assert!(kinds(&s).is_empty());
+    assert_eq!(s.comparing.as_ref().unwrap().theirs().name, "me-again.json");
+}
+
+#[test]
+fn the_agreement_csv_has_a_row_per_label_and_per_remaining_difference() {
+    let s = r(&compared(), AppAction::KeepMine(1));
+    let csv = agreement_csv(s.comparing.as_ref().unwrap());
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], HEADER);
+    let cols = HEADER.split(',').count();
+    assert!(lines.iter().all(|l| l.split(',').count() >= cols), "{csv}");
+    assert!(lines[1].starts_with("figures,all,4,4,1,1,1,1,1,0.2500,0.2500,0.2500,"), "{}", lines[1]);
+    assert_eq!(lines.iter().filter(|l| l.starts_with("figures,")).count(), 4);
+    let diffs: Vec<&&str> = lines.iter().filter(|l| l.starts_with("difference,")).collect();
+    assert_eq!(diffs.len(), 3, "the kept one is not a remaining difference");
+    assert!(diffs[0].contains("boundaries differ") && diffs[0].contains("the claim;"), "{}", diffs[0]);
+}
