@@ -55,6 +55,11 @@
 //! zero-length ones), or both coders covering the whole continuum with units
 //! of length 1. (dkpro gives 0 or 1 there; "undefined" is the honest answer.)
 //!
+//! On Krippendorff's (2004: 254) example this gives αu(c) = 0.7286, αu(k) = 1
+//! and overall 0.85867, exactly dkpro's 0.8586654051841702; the book prints
+//! 0.8591 because it divides the disagreements rounded to 4 decimals
+//! (1 − 0.0144 / (0.0532 + 0.0490)).
+//!
 //! All sums run in an order fixed by the contents (sorted positions), so
 //! swapping the coders or shuffling their units gives bit-identical results.
 
