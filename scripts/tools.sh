@@ -74,6 +74,11 @@ ensure_test_tools() {
     log "pip install -r tests/e2e/requirements.txt"
     python3 -m pip install -q -r "$ROOT/tests/e2e/requirements.txt"
   fi
+  # scikit-learn, the reference the agreement figures are cross-checked against (tests/crosscheck).
+  if ! python3 -c 'import sklearn' 2>/dev/null; then
+    log "pip install -r tests/crosscheck/requirements.txt"
+    python3 -m pip install -q -r "$ROOT/tests/crosscheck/requirements.txt"
+  fi
   # axe-core (npm) for the accessibility check of the end-to-end tests
   # (tests/e2e/test_a11y_keyboard.py injects .tools/node_modules/axe-core/axe.min.js).
   local axe_version="4.14.1"
