@@ -62,7 +62,7 @@ fn agreement(c: &Comparing, cmd: &Callback<CompareCmd>) -> Html {
             html! { <tr><th scope="row">{ n }</th>{ for cells }</tr> }
         });
         html! {
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="group" aria-label="Pairwise agreement (scrolls sideways)">
                 <table class="pairwise" aria-label="Pairwise agreement">
                     <caption>{ "Pairwise agreement: F1 (overlap) and αu" }</caption>
                     <thead><tr><td></td>{ for head }</tr></thead>
@@ -97,7 +97,7 @@ fn agreement(c: &Comparing, cmd: &Callback<CompareCmd>) -> Html {
             <h3>{ format!("Agreement: mine and {name}") }</h3>
             <p class="hint">{ format!("{} mine, {} theirs", r.overall.counts.mine_total, r.overall.counts.theirs_total) }
                 if orphans > 0 { { format!("; {orphans} of theirs could not be placed in this text") } }</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="group" aria-label="Agreement figures (scrolls sideways)">
                 <table class="figures">
                     <caption>{ format!("Mine against {name}, all labels and per label") }</caption>
                     <thead><tr>
