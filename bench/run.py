@@ -75,6 +75,7 @@ WINDOW = (1280, 1000)
 EDITS = 20
 OPEN_INPUT = 'input[type=file][aria-label="Open text file"]'
 IMPORT_INPUT = 'input[type=file][aria-label="Import annotations"]'
+COMPARE_INPUT = 'input[type=file][aria-label^="Compare with"]'
 FORMAT_FILES = {"native": 1, "w3c": 1, "brat": 2, "csv": 1}
 
 # Targets of issue 4 (headless Chromium), used to mark the table.
@@ -872,6 +873,69 @@ def list_downloads(d: Path) -> dict:
     return {p.name: p.stat().st_size for p in d.iterdir() if p.is_file()}
 
 
+JS_WAIT_COMPARE = r"""
+const [maxFrames, done] = arguments;
+const B = window.__bench;
+const cond = () => B.change && (document.querySelector('[role=region][aria-label="Agreement"]') || B.notice());
+B.untilPainted(cond, maxFrames, r => B.raf2().then(t2 => {
+  const items = document.querySelectorAll('ol[aria-label="Differences"] > li').length;
+  const head = document.getElementById('differences-h');
+  done({...r, t2, change: B.change, notice: B.notice(), info: B.info(), items, heading: head ? head.textContent : null});
+}));
+"""
+
+
+def colleague_file(ann_path: Path, out: Path) -> tuple[Path, dict]:
+    """A second annotator's file of the same text, made from the workload's: of every
+    20 annotations, one is left out (only mine), one relabelled (label differs), one
+    a code point shorter (boundaries differ) and one gets a differently labelled twin
+    (only theirs); the rest are the same. Links are left out."""
+    data = json.loads(ann_path.read_text(encoding="utf-8"))
+    text = data["document"]["text"]
+    labels = ["claim", "denial", "statistic"]
+    anns, made = [], {"left_out": 0, "relabelled": 0, "shortened": 0, "twins": 0}
+    for i, a in enumerate(data["annotations"]):
+        a = {k: v for k, v in a.items() if k != "links"}
+        k = i % 20
+        if k == 0:
+            made["left_out"] += 1
+            continue
+        if k == 1:
+            a["label"] = labels[(labels.index(a["label"]) + 1) % 3]
+            made["relabelled"] += 1
+        if k == 2 and a["end"] - a["start"] > 1:
+            a["end"] -= 1
+            a["quote"] = text[a["start"]:a["end"]]
+            made["shortened"] += 1
+        anns.append(a)
+        if k == 3:
+            anns.append({**a, "id": a["id"] + "-twin", "label": labels[(labels.index(a["label"]) + 2) % 3]})
+            made["twins"] += 1
+    out.write_text(json.dumps({**data, "annotations": anns}, ensure_ascii=False), encoding="utf-8")
+    made["count"] = len(anns)
+    return out, made
+
+
+def step_compare(s: Session, ann_path: Path, workdir: Path, timeout: float) -> dict:
+    """Compare with…: the workload's annotations (already imported) against a
+    colleague's file of about the same size: file chosen → figures and
+    differences painted."""
+    if not s.driver.find_elements(By.CSS_SELECTOR, COMPARE_INPUT):
+        return {"status": "n/a: no Compare with input"}
+    path, made = colleague_file(ann_path, workdir / "colleague.annotations.json")
+    s.js("window.__bench.armChange(arguments[0]);", s.driver.find_element(By.CSS_SELECTOR, COMPARE_INPUT).get_attribute("aria-label"))
+    m0 = s.cdp_metrics()
+    s.driver.find_element(By.CSS_SELECTOR, COMPARE_INPUT).send_keys(str(path))
+    r = s.js_async(JS_WAIT_COMPARE, int(timeout * 60), timeout=timeout + 10)
+    cdp = Session.cdp_delta(m0, s.cdp_metrics())
+    if not r or not r.get("ok") or not r.get("change"):
+        return {"status": "timeout: no Agreement region", "raw": r}
+    if r.get("notice"):
+        return {"status": f"error: {r['notice'][:200]}"}
+    return {"status": "ok", "ms": round(r["t2"] - r["change"]["t"], 1), "theirs": made, "differences": r.get("heading"),
+            "items_rendered": r.get("items"), "main_thread_ms": cdp}
+
+
 def step_export(s: Session, timeout: float) -> dict:
     buttons = [b for b in s.driver.find_elements(By.CSS_SELECTOR, "button") if b.text.strip() == "Export"]
     if not buttons:
@@ -979,6 +1043,13 @@ def run_workload(name: str, base: str, wl: dict, budget: Budget, workdir: Path, 
                     res["export"] = {"status": f"error: {type(e).__name__}: {str(e)[:200]}"}
             else:
                 res["export"] = {"status": "skipped: time budget"}
+            if budget.ok(30):
+                try:
+                    res["compare"] = step_compare(s, wl["ann_path"], Path(tempfile.mkdtemp(prefix="bench-compare-")), opts.import_timeout)
+                except (TimeoutException, WebDriverException) as e:
+                    res["compare"] = {"status": f"error: {type(e).__name__}: {str(e)[:200]}"}
+            else:
+                res["compare"] = {"status": "skipped: time budget"}
             res["memory_after_edits"] = step_memory(s)
         return res
     except TimeoutException as e:
@@ -1264,6 +1335,17 @@ def render_table(res: dict) -> str:
             e = wl(b, k).get("export")
             if e and e.get("status"):
                 row("6 export", k, "", [e["status"] if x == b else "" for x in bnames])
+    for k in keys:
+        cells = []
+        for b in bnames:
+            c = wl(b, k).get("compare") or {}
+            if c.get("status") == "ok":
+                chk = b == "chromium" and "/10000" in k
+                cells.append(f"{fmt_ms(c['ms'], 1000 if chk else None)} (file chosen → figures and differences painted; "
+                             f"theirs {c['theirs']['count']:,}; {c.get('differences')})")
+            else:
+                cells.append(c.get("status", "n/a"))
+        row("7 compare with a colleague's file", k, "≤ 1000 ms", cells)
     host = res.get("host") or {}
     if host:
         lines += ["", "Host (native, `core/examples/plan_bench.rs`, ms; wasm is typically 1.5–3× slower):", ""]

@@ -72,7 +72,7 @@ pub fn app() -> Html {
         };
         dispatch.dispatch(AppAction::Tag { label, selection: read, new_id: browser::new_id(), now: browser::now_iso() });
         if let Some(end) = range_end {
-            selection::clear_selection();
+            browser::after_next_paint(selection::clear_selection);
             // Tagged from the keyboard (the article has focus): the caret
             // waits at the end of the span, where the next one may start.
             if let Some(article) = article_ref.cast::<web_sys::Element>().filter(browser::has_focus) {

@@ -47,6 +47,9 @@ fn figure_row(name: &str, f: &Figures) -> Html {
     }
 }
 
+/// Differences listed at once (a window around the selected one).
+const WINDOW: usize = 100;
+
 const KINDS: [DiffKind; 4] = [DiffKind::OnlyMine, DiffKind::OnlyTheirs, DiffKind::Boundaries, DiffKind::Label];
 
 fn agreement(c: &Comparing, cmd: &Callback<CompareCmd>) -> Html {
@@ -132,13 +135,19 @@ fn differences(c: &Comparing, cmd: &Callback<CompareCmd>) -> Html {
             <button type="button" onclick={send(CompareCmd::AcceptAll(k))}>{ format!("Accept all theirs: {} ({n})", kind_name(k)) }</button>
         })
     });
-    let items = c.remaining.iter().enumerate().map(|(pos, &i)| {
+    // A window of the list around the selected difference (j/k reach all of
+    // them): thousands of differences never become thousands of list items.
+    let n = c.remaining.len();
+    let from = c.current.map_or(0, |x| x.saturating_sub(WINDOW / 2)).min(n.saturating_sub(WINDOW));
+    let to = (from + WINDOW).min(n);
+    let items = c.remaining[from..to].iter().enumerate().map(|(k, &i)| {
+        let pos = from + k;
         let d = &c.result.differences[i];
         let current = c.current == Some(pos);
         let text = describe_difference(c, d);
         html! {
             <li key={i} class={classes!("difference", current.then_some("current"))} aria-current={current.then_some("true")}
-                data-kind={kind_name(d.kind)}>
+                aria-posinset={(pos + 1).to_string()} aria-setsize={n.to_string()} data-kind={kind_name(d.kind)}>
                 <button type="button" class="diff-show" onclick={send(CompareCmd::Select(pos))}>{ text }</button>
                 <span class="diff-actions">
                     <button type="button" onclick={send(CompareCmd::Accept(pos))}>{ "Accept theirs" }</button>
@@ -155,7 +164,8 @@ fn differences(c: &Comparing, cmd: &Callback<CompareCmd>) -> Html {
                 if kept > 0 { { format!(" {kept} kept as mine.") } }</p>
             <p class="actions">{ for bulk }</p>
             if c.remaining.is_empty() { <p>{ "No differences left." }</p> }
-            <ol class="diff-list" aria-label="Differences">{ for items }</ol>
+            if n > WINDOW { <p class="hint">{ format!("Showing {}–{to} of {n}.", from + 1) }</p> }
+            <ol class="diff-list" aria-label="Differences" start={(from + 1).to_string()}>{ for items }</ol>
         </section>
     }
 }
