@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -93,6 +94,11 @@ def test_compare_read_step_settle_undo_and_export(app, seed_text, tmp_path):
     app.press("j")
     app.wait(lambda: differences(app)[1]["current"] == "true", "j moves to the second")
     assert "BBC Urdu" in differences(app)[1]["text"]
+    shot = os.environ.get("E2E_COMPARE_SCREENSHOT")
+    if shot:  # the README's picture of a comparison
+        app.js("document.querySelector('[role=region][aria-label=\"Agreement\"]').scrollIntoView({block: 'start'});"
+               "document.querySelector('article#article [data-theirs]').scrollIntoView({block: 'center'});")
+        app.driver.save_screenshot(shot)
 
     # Accept theirs on the label difference: my BBC Urdu becomes a claim, one undo step.
     app.click(diff_button(app, 1, "Accept theirs"))
