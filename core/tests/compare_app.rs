@@ -187,3 +187,35 @@ fn the_agreement_csv_has_a_row_per_label_and_per_remaining_difference() {
     assert_eq!(diffs.len(), 3, "the kept one is not a remaining difference");
     assert!(diffs[0].contains("boundaries differ") && diffs[0].contains("the claim;"), "{}", diffs[0]);
 }
+
+#[test]
+fn fifty_thousand_annotations_each_side_give_a_result() {
+    // 50,000 words of 5 code points and a space: one annotation per word, theirs every
+    // tenth relabelled and every tenth shifted by one word.
+    let text: String = (0..50_000).map(|i| format!("w{:04} ", i % 10_000)).collect();
+    let doc = std::rc::Rc::new(Document::new("Big", "big.txt", &text));
+    let word = |i: usize, label: Label| {
+        let s = i * 6;
+        Annotation::new(&format!("m{i}"), s, s + 5, &text[s..s + 5], label, T0)
+    };
+    let mine: Vec<Annotation> = (0..50_000).map(|i| word(i, Label::ALL[i % 3])).collect();
+    let theirs: Vec<Annotation> = (0..50_000)
+        .map(|i| match i % 10 {
+            0 => word(i, Label::ALL[(i + 1) % 3]),
+            5 => word((i + 1) % 50_000, Label::ALL[i % 3]),
+            _ => word(i, Label::ALL[i % 3]),
+        })
+        .enumerate()
+        .map(|(i, a)| Annotation { id: format!("t{i}"), ..a })
+        .collect();
+    let state =
+        AppState::new(annotator_core::State::with_annotations(doc.clone(), mine), Default::default(), vec![], None, Default::default());
+    let file = ("big.json".to_string(), native::export(&doc, &theirs).into_bytes());
+    let s = r(&state, AppAction::CompareFiles { files: vec![file], now: T1.into() });
+    let c = s.comparing.as_ref().unwrap_or_else(|| panic!("a result, not an error: {:?}", s.notice));
+    let n = &c.result.overall.counts;
+    assert_eq!(n.mine_total, 50_000);
+    assert_eq!(n.exact + n.overlap + n.label_differs + n.only_mine, 50_000, "{n:?}");
+    assert!(n.label_differs >= 5_000, "{n:?}");
+    assert!(c.remaining.len() >= 10_000, "{}", c.remaining.len());
+}

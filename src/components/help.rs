@@ -23,6 +23,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("j / k, Alt+↓ / Alt+↑", "Select the next / previous annotation (in text order)"),
     ("Enter", "Edit the note of the selected annotation (Ctrl+Enter saves, Escape leaves)"),
     ("l", "Link the selected annotation to another: click the other one, or choose it with j / k and press Enter; Escape cancels"),
+    ("j / k while comparing", "Move to the next / previous difference with the compared file; Escape closes the comparison"),
     ("← → (with the article focused)", "Move the caret by character; with Ctrl: by word"),
     ("↑ ↓", "Move the caret by line"),
     ("Home / End", "Move the caret to the start / end of the line"),

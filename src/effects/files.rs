@@ -67,7 +67,13 @@ pub fn compare_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
         return;
     }
     read_files(files, move |res| match res {
-        Ok(files) => dispatch.dispatch(AppAction::CompareFiles { files, now: browser::now_iso() }),
+        Ok(files) => {
+            // Big files take a moment: say so in this frame, compare in the next.
+            let names = files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+            dispatch.dispatch(AppAction::Info(format!("Comparing with {names}…")));
+            let dispatch = dispatch.clone();
+            browser::after_next_paint(move || dispatch.dispatch(AppAction::CompareFiles { files, now: browser::now_iso() }));
+        }
         Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not compare with {e} Your annotations are unchanged."))),
     });
 }
