@@ -698,6 +698,8 @@ def step_first_render(s: Session, base: str, runs: int) -> dict:
 
 
 def step_memory(s: Session) -> dict:
+    import limit  # noqa: E402  (bench/limit.py, beside this file)
+
     if s.name == "chromium":
         try:
             s.driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
@@ -715,7 +717,46 @@ def step_memory(s: Session) -> dict:
         out["js_heap_note"] = "n/a: performance.memory is Chromium-only"
     if out["js_heap_used"] is not None and out["wasm_memory"] is not None:
         out["total"] = out["js_heap_used"] + out["wasm_memory"]
+    proc = getattr(s.service, "process", None)
+    r = limit.renderer_pss(proc.pid if proc is not None else None)
+    if r:
+        out["renderer_pss"] = r["pss"]
     return out
+
+
+def step_limit(name: str, base: str, wl: dict, workdir: Path, dist: Path, n_edits: int) -> dict:
+    """The plain-DOM limit page for this workload, in a fresh browser of the same kind
+    (see bench/limit.py): navigation → painted, memory, scroll, adding spans."""
+    import limit  # noqa: E402
+
+    page = limit.install(dist, wl["ann_path"])
+    s = Session(name, workdir)
+    try:
+        s.driver.get(base + page)
+        r = s.js_async(limit.JS_WAIT_LIMIT, timeout=130)
+        if not r or r.get("timeout"):
+            return {"status": "timeout: the limit page was not painted", "raw": r}
+        out = {"status": "ok", "nav_to_painted_ms": round(r["painted"], 1), "built_ms": round(r["built"], 1), "count": r["count"]}
+        out["memory"] = step_memory(s)
+        try:
+            out["scroll"] = s.js_async(JS_SCROLL, timeout=60)
+        except (TimeoutException, WebDriverException) as e:
+            out["scroll"] = {"status": f"error: {type(e).__name__}"}
+        samples = []
+        for i in range(n_edits):
+            sel = s.js_async(limit.JS_LIMIT_SELECT, (i + 0.5) / n_edits, timeout=20)
+            if not sel or sel.get("error"):
+                continue
+            ActionChains(s.driver).send_keys("1").perform()
+            e = s.js_async(limit.JS_LIMIT_EDIT_RESULT, timeout=15)
+            if e and not e.get("timeout"):
+                samples.append(e["ms"])
+        out["add_ms"] = summary(samples)
+        return out
+    except (TimeoutException, WebDriverException) as e:
+        return {"status": f"error: {type(e).__name__}: {str(e)[:200]}"}
+    finally:
+        s.quit()
 
 
 def step_open_text(s: Session, path: Path, len16: int, timeout: float) -> dict:
@@ -1051,6 +1092,9 @@ def run_workload(name: str, base: str, wl: dict, budget: Budget, workdir: Path, 
             else:
                 res["compare"] = {"status": "skipped: time budget"}
             res["memory_after_edits"] = step_memory(s)
+            s.quit()
+            res["limit"] = (step_limit(name, base, wl, workdir, opts.dist, opts.edits) if budget.ok(60)
+                            else {"status": "skipped: time budget"})
         return res
     except TimeoutException as e:
         res["status"] = f"timeout: {str(e).strip()[:200]}"
@@ -1346,6 +1390,42 @@ def render_table(res: dict) -> str:
             else:
                 cells.append(c.get("status", "n/a"))
         row("7 compare with a colleague's file", k, "≤ 1000 ms", cells)
+    # 8: the plain-DOM limit page of the same workload and the app's ratios to it.
+    def ratio(app, lim, target):
+        if app is None or lim in (None, 0):
+            return "n/a"
+        r = app / lim
+        return f"{r:.2f}×" + ("" if target is None else (" ✅" if r <= target else " ❌"))
+
+    def mib(v):
+        return "n/a" if v is None else f"{v / 2**20:,.0f} MB"
+
+    for k in keys:
+        if not any((wl(b, k).get("limit") or {}).get("status") == "ok" for b in bnames):
+            continue
+        cells = {m: [] for m in ("open", "add", "memory", "scroll")}
+        for b in bnames:
+            w, lim = wl(b, k), wl(b, k).get("limit") or {}
+            if lim.get("status") != "ok":
+                for m in cells:
+                    cells[m].append(lim.get("status", "n/a"))
+                continue
+            app_open = w.get("open_to_painted_ms")
+            cells["open"].append(f"limit {fmt_ms(lim['nav_to_painted_ms'])}, app {fmt_ms(app_open)}: "
+                                 f"{ratio(app_open, lim['nav_to_painted_ms'], 1.5)}")
+            app_add = (((w.get("edits") or {}).get("add") or {}).get("latency_ms") or {}).get("median")
+            lim_add = (lim.get("add_ms") or {}).get("median")
+            cells["add"].append(f"limit {fmt_ms(lim_add)}, app {fmt_ms(app_add)}: {ratio(app_add, lim_add, None)}")
+            app_pss = (w.get("memory") or {}).get("renderer_pss")
+            lim_pss = (lim.get("memory") or {}).get("renderer_pss")
+            cells["memory"].append(f"limit {mib(lim_pss)}, app {mib(app_pss)}: {ratio(app_pss, lim_pss, 1.3)}")
+            app_sc = (w.get("scroll") or {}).get("max_frame_ms")
+            lim_sc = (lim.get("scroll") or {}).get("max_frame_ms")
+            cells["scroll"].append(f"limit {fmt_ms(lim_sc)}, app {fmt_ms(app_sc, 50)}")
+        row("8 open + import → painted, app ÷ `<mark>` limit page", k, "≤ 1.5×", cells["open"])
+        row("8 add one span, key → painted (median), app ÷ limit", k, "≤ 16.7 ms", cells["add"])
+        row("8 renderer memory (PSS) after GC, app ÷ limit", k, "≤ 1.3×", cells["memory"])
+        row("8 scroll top to bottom, longest frame", k, "≤ 50 ms", cells["scroll"])
     host = res.get("host") or {}
     if host:
         lines += ["", "Host (native, `core/examples/plan_bench.rs`, ms; wasm is typically 1.5–3× slower):", ""]
@@ -1356,6 +1436,10 @@ def render_table(res: dict) -> str:
         for f, r in host.items():
             if isinstance(r, dict) and "error" not in r:
                 lines.append(f"| {Path(f).name} | " + " | ".join(f"{r.get(c, 'n/a')}" for c in cols) + " |")
+    lines.append("")
+    lines.append("The `<mark>` limit page (bench/limit.py) holds the same text and spans as plain `<mark>` elements built with one "
+                 "innerHTML (adding a span re-renders its paragraph), measured in a fresh browser of the same kind in the same run; "
+                 "renderer memory is the PSS of the page's renderer process after a GC (Chromium; Firefox without the GC).")
     lines.append("")
     lines.append("Edit latency = keydown event timeStamp → end of the first frame showing the change "
                  "(counts and the paragraph's DOM changed), i.e. a message posted from that frame's "
@@ -1450,6 +1534,7 @@ def main(argv=None) -> int:
         log(f"{dist}: {res['meta']['wasm']['error']}: rebuild it (was another build writing the same target dir?)")
         write(res, out_dir)
         return 2
+    opts.dist = dist
     server, base = make_server(dist)
     servers = [server]
     opts.embedded_dists = {}
