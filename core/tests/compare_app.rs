@@ -219,3 +219,24 @@ fn fifty_thousand_annotations_each_side_give_a_result() {
     assert!(n.label_differs >= 5_000, "{n:?}");
     assert!(c.remaining.len() >= 10_000, "{}", c.remaining.len());
 }
+
+#[test]
+fn w3c_and_brat_files_are_compared_as_two_people() {
+    use annotator_core::formats::{export, Format};
+    let files: Vec<(String, Vec<u8>)> = [Format::W3c, Format::Brat]
+        .into_iter()
+        .flat_map(|f| export(f, &doc(), &theirs()))
+        .map(|f| (format!("bob-{}", f.file_name), f.contents.into_bytes()))
+        .collect();
+    assert_eq!(files.len(), 4, "W3C, brat .ann, .txt and .conf: {:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    let s = r(&mine(), AppAction::CompareFiles { files, now: T1.into() });
+    let c = s.comparing.as_ref().unwrap_or_else(|| panic!("{:?}", s.notice));
+    assert_eq!(c.others.len(), 2, "the .ann and its .txt are one person; the .conf is not one");
+    assert!(s.info.as_deref().is_some_and(|i| !i.contains("conf")), "{:?}", s.info);
+    assert!(c.others.iter().any(|o| o.name.ends_with(".ann")));
+    assert_eq!(c.pairwise[1][2], (Some(1.0), Some(1.0)), "the two files hold the same spans");
+    for i in 0..2 {
+        let s = if i == c.against { s.clone() } else { r(&s, AppAction::CompareAgainst(i)) };
+        assert_eq!(kinds(&s), vec![DiffKind::Boundaries, DiffKind::OnlyMine, DiffKind::Label, DiffKind::OnlyTheirs]);
+    }
+}

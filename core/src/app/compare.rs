@@ -122,14 +122,16 @@ fn pairwise_table(mine: &[Rc<Annotation>], others: &[Other], text_len: usize) ->
 }
 
 /// Groups chosen files into people: a brat `.ann` with the `.txt` of the
-/// same stem, every other file alone (a lone `.txt` is not annotations).
+/// same stem, every other file alone (a lone `.txt` is not annotations; a
+/// brat `.conf` is left aside).
 fn people(files: Files) -> (Vec<Files>, Vec<String>) {
     let stem = |n: &str| n.rsplit_once('.').map_or(n.to_string(), |(s, _)| s.to_string());
     let lower = |n: &str| n.to_ascii_lowercase();
     let txts: Files = files.iter().filter(|(n, _)| lower(n).ends_with(".txt")).cloned().collect();
     let mut groups = Vec::new();
     let mut used_txt = BTreeSet::new();
-    for (name, bytes) in files.into_iter().filter(|(n, _)| !lower(n).ends_with(".txt")) {
+    // brat's annotation.conf describes labels, it holds no annotations.
+    for (name, bytes) in files.into_iter().filter(|(n, _)| !lower(n).ends_with(".txt") && !lower(n).ends_with(".conf")) {
         let mut group = vec![(name.clone(), bytes)];
         if lower(&name).ends_with(".ann") {
             if let Some(t) = txts.iter().find(|(t, _)| stem(t) == stem(&name)).or(if txts.len() == 1 { txts.first() } else { None }) {
