@@ -155,3 +155,28 @@ def test_a_file_for_another_text_is_refused_and_an_empty_one_too(app, tmp_path):
     inp.send_keys(str(empty))
     app.wait(lambda: "empty.json is empty" in (app.notice() or ""), "an empty file is said to be empty")
     assert len(app.items()) == 1
+
+
+def test_two_files_at_once_give_a_pairwise_table_and_a_choice_of_file(app, seed_text, tmp_path):
+    for quote, label in MINE[:2]:
+        app.tag(quote, label)
+    first = colleague_file(seed_text, tmp_path)
+    second = tmp_path / "second.annotations.json"
+    data = json.loads(first.read_text(encoding="utf-8"))
+    data["annotations"] = data["annotations"][:2]  # the two I tagged too
+    second.write_text(json.dumps(data), encoding="utf-8")
+    inp = app.driver.find_element(By.CSS_SELECTOR, 'input[type=file][aria-label^="Compare with"]')
+    inp.send_keys(f"{first}\n{second}")
+    app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, 'table[aria-label="Pairwise agreement"]'), "the pairwise table")
+    rows = app.js("""return Array.from(document.querySelectorAll('table[aria-label="Pairwise agreement"] tbody tr'))
+        .map(tr => Array.from(tr.children).map(c => c.textContent.trim()));""")
+    assert [r[0] for r in rows] == ["Mine", "colleague.annotations.json", "second.annotations.json"], rows
+    assert rows[0][3] == "F1 1.000 · αu 1.000", rows  # mine and the second file hold the same two spans
+    assert rows[1][3] == rows[2][2] != "F1 1.000 · αu 1.000", rows
+    assert len(differences(app)) == 3, "against the first file: three of theirs are not mine"
+    select = app.driver.find_element(By.XPATH, "//label[contains(., 'Differences against')]/select")
+    app.click(select)
+    select.find_elements(By.TAG_NAME, "option")[1].click()
+    app.wait(lambda: differences(app) == [], "no differences against the second file")
+    assert "second.annotations.json" in app.js(
+        "return document.querySelector('[role=region][aria-label=\"Agreement\"] h3').textContent")
