@@ -94,39 +94,6 @@ const t0 = performance.now();
 })();
 """
 
-JS_LIMIT_SELECT = r"""
-const [frac, done] = arguments;
-const B = window.__bench;
-const paras = document.querySelectorAll('#article .para');
-const n = paras.length;
-let para = null, m = null;
-for (let k = 0; k < n && !para; k++) {
-  const p = paras[(Math.floor(frac * n) + k) % n];
-  const t = p.textContent;
-  const r = /(?:^|\s)([A-Za-z][\x21-\x7e]*\s+[A-Za-z][\x21-\x7e]*)(?=\s)/.exec(t);
-  if (t.length > 60 && r) { para = p; m = r; }
-}
-if (!para) return done({error: 'no paragraph with two ASCII words'});
-para.scrollIntoView({block: 'center'});
-B.raf2().then(() => {
-  const start = m.index + m[0].length - m[1].length, end = start + m[1].length;
-  const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
-  let off = 0, s = null, e = null;
-  while (walker.nextNode()) {
-    const node = walker.currentNode, len = node.data.length;
-    if (!s && start >= off && start < off + len) s = [node, start - off];
-    if (!e && end > off && end <= off + len) e = [node, end - off];
-    off += len;
-  }
-  if (!s || !e) return done({error: 'could not map the selection'});
-  const range = document.createRange();
-  range.setStart(s[0], s[1]); range.setEnd(e[0], e[1]);
-  const sel = getSelection(); sel.removeAllRanges(); sel.addRange(range);
-  B.lastEdit = null;
-  done({text: range.toString()});
-});
-"""
-
 JS_LIMIT_EDIT_RESULT = r"""
 const done = arguments[arguments.length - 1];
 const t0 = performance.now();

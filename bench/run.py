@@ -798,9 +798,11 @@ def step_limit(name: str, base: str, wl: dict, workdir: Path, dist: Path, n_edit
             out["scroll"] = {"status": f"error: {type(e).__name__}"}
         samples = []
         for i in range(n_edits):
-            sel = s.js_async(limit.JS_LIMIT_SELECT, (i + 0.5) / n_edits, timeout=20)
+            # The app's own selection script: the limit page has an #article of .para blocks too.
+            sel = s.js_async(JS_SELECT_AND_ARM, (i + 0.5) / n_edits, timeout=20)
             if not sel or sel.get("error"):
                 continue
+            s.js("window.__bench.lastEdit = null;")
             ActionChains(s.driver).send_keys("1").perform()
             e = s.js_async(limit.JS_LIMIT_EDIT_RESULT, timeout=15)
             if e and not e.get("timeout"):

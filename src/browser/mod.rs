@@ -104,6 +104,16 @@ pub fn scroll_highlight_into_view(id: &str) {
     }
 }
 
+/// The files chosen in the file input of `e` (a `change` event); the input is
+/// emptied so that choosing the same file again is a change too.
+pub fn take_chosen_files(e: &web_sys::Event) -> Vec<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return Vec::new() };
+    let files = input.files().map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect()).unwrap_or_default();
+    input.set_value("");
+    files
+}
+
 /// Moves keyboard focus to the element of `node` (a refusal leaves focus where it was).
 pub fn focus(node: &yew::NodeRef) {
     if let Some(el) = node.cast::<web_sys::HtmlElement>() {

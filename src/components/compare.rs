@@ -175,14 +175,10 @@ pub fn compare_panel(props: &CompareProps) -> Html {
     let onchange = {
         let onfiles = props.onfiles.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
-            if let Some(list) = input.files() {
-                let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-                if !files.is_empty() {
-                    onfiles.emit(files);
-                }
+            let files = crate::browser::take_chosen_files(&e);
+            if !files.is_empty() {
+                onfiles.emit(files);
             }
-            input.set_value("");
         })
     };
     html! {

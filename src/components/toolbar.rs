@@ -80,15 +80,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     let onimport = props.onimport.clone();
     let onchange = Callback::from(move |e: Event| {
-        let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
-        if let Some(list) = input.files() {
-            let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-            if !files.is_empty() {
-                onimport.emit(files);
-            }
+        let files = crate::browser::take_chosen_files(&e);
+        if !files.is_empty() {
+            onimport.emit(files);
         }
-        // Allow choosing the same file again.
-        input.set_value("");
     });
     let onformat = {
         let format = format.clone();

@@ -45,12 +45,17 @@ fn read_files(files: Vec<web_sys::File>, done: impl Fn(Result<Read, String>) + '
     }
 }
 
+/// "name: too large …" for the first file over the import bound, read before reading any.
+fn too_large(files: &[web_sys::File]) -> Option<String> {
+    let big = files.iter().find(|f| f.size() > native::MAX_FILE_BYTES as f64)?;
+    Some(format!("{}: {}", big.name(), ImportError::TooLarge { bytes: big.size() as usize, max: native::MAX_FILE_BYTES }))
+}
+
 /// Imports the chosen annotation files into the open document: they are
 /// read here, checked and merged by the reducer.
 pub fn import_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
-    if let Some(big) = files.iter().find(|f| f.size() > native::MAX_FILE_BYTES as f64) {
-        let e = ImportError::TooLarge { bytes: big.size() as usize, max: native::MAX_FILE_BYTES };
-        dispatch.dispatch(AppAction::Notice(format!("Could not import {}: {e} Nothing was changed.", big.name())));
+    if let Some(why) = too_large(&files) {
+        dispatch.dispatch(AppAction::Notice(format!("Could not import {why} Nothing was changed.")));
         return;
     }
     read_files(files, move |res| match res {
@@ -61,9 +66,8 @@ pub fn import_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
 
 /// "Compare with…": reads other people's files of this text (nothing of mine changes).
 pub fn compare_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
-    if let Some(big) = files.iter().find(|f| f.size() > native::MAX_FILE_BYTES as f64) {
-        let e = ImportError::TooLarge { bytes: big.size() as usize, max: native::MAX_FILE_BYTES };
-        dispatch.dispatch(AppAction::Notice(format!("Could not compare with {}: {e} Your annotations are unchanged.", big.name())));
+    if let Some(why) = too_large(&files) {
+        dispatch.dispatch(AppAction::Notice(format!("Could not compare with {why} Your annotations are unchanged.")));
         return;
     }
     read_files(files, move |res| match res {
