@@ -232,8 +232,10 @@ const cond = () => {
 };
 B.untilPainted(cond, maxFrames, r => B.raf2().then(t2 => {
   const c = B.counts();
+  const lts = B.longtasks.filter(x => x.start + x.dur >= B.change.t).map(x => x.dur);
   done({...r, t2, change: B.change, counts: c, marks: document.querySelectorAll('#article mark.hl').length,
-        notice: B.notice(), info: B.info()});
+        notice: B.notice(), info: B.info(), longest_task: lts.length ? Math.max(...lts) : 0,
+        longtask_supported: !!B.longtaskSupported});
 }));
 """
 
@@ -858,6 +860,7 @@ def step_import(s: Session, path: Path, n: int, timeout: float) -> dict:
         "marks": r.get("marks"),
         "main_thread_ms": cdp,
         "counts": r.get("counts"),
+        "longest_task_ms": r.get("longest_task") if r.get("longtask_supported") else None,
         "info": r.get("info") or None,
         "notice": r.get("notice") or None,
     }
@@ -1372,6 +1375,13 @@ def render_table(res: dict) -> str:
                              f"layout {fmt_ms(mt['LayoutDuration'])} (all tasks {fmt_ms(mt['TaskDuration'])})"
                              if isinstance(mt, dict) else "n/a")
             row("1 import: main thread (CDP)", k, "", cells)
+        cells = []
+        for b in bnames:
+            imp = wl(b, k).get("import") or {}
+            lt = imp.get("longest_task_ms")
+            cells.append(fmt_ms(lt, 200 if "/10000" in k else None) if lt is not None else
+                         ("n/a (no Long Tasks API)" if imp.get("status") == "ok" else imp.get("status", "n/a")))
+        row("1 import: longest task", k, "≤ 200 ms", cells)
     for k in keys:
         if not any(wl(b, k).get("edits") for b in bnames):
             continue
