@@ -336,6 +336,7 @@ enum Op {
     Resolve(usize, usize),
 }
 
+#[derive(Clone)]
 struct Leaf {
     rev: String,
     ancestors: BTreeSet<String>,
@@ -383,8 +384,8 @@ impl Replica {
     }
 }
 
-/// Runs the history; returns each replica's resolved annotations at the end.
-fn run(skews: &[u64], ops: &[(Op, u64)]) -> Result<Vec<Vec<Annotation>>, TestCaseError> {
+/// Runs the history, checking after each step; returns the replicas.
+fn run(skews: &[u64], ops: &[(Op, u64)]) -> Result<Vec<Replica>, TestCaseError> {
     let mut reps: Vec<Replica> = (skews.iter().enumerate())
         .map(|(i, s)| Replica {
             clock: Hlc::start(&format!("r{i}")).unwrap(),
@@ -423,11 +424,8 @@ fn run(skews: &[u64], ops: &[(Op, u64)]) -> Result<Vec<Vec<Annotation>>, TestCas
                 rep.write_on(id, None, remote, hash());
             }
             Op::Sync(from, to) => {
-                let got: Vec<(&'static str, Leaf)> = (reps[from].leaves.iter())
-                    .flat_map(|(id, ls)| {
-                        ls.iter().map(|l| (*id, Leaf { rev: l.rev.clone(), ancestors: l.ancestors.clone(), remote: l.remote.clone() }))
-                    })
-                    .collect();
+                let got: Vec<(&'static str, Leaf)> =
+                    reps[from].leaves.iter().flat_map(|(id, ls)| ls.iter().map(|l| (*id, l.clone()))).collect();
                 let theirs = reps[from].record.clone();
                 let rep = &mut reps[to];
                 for (id, leaf) in got {
@@ -454,7 +452,7 @@ fn run(skews: &[u64], ops: &[(Op, u64)]) -> Result<Vec<Vec<Annotation>>, TestCas
             prop_assert_eq!(rep.resolved(), rep.record.annotations.clone(), "after {:?}", op);
         }
     }
-    Ok(reps.iter().map(Replica::resolved).collect())
+    Ok(reps)
 }
 
 fn ops_strategy() -> impl Strategy<Value = (Vec<u64>, Vec<(Op, u64)>)> {
@@ -475,7 +473,8 @@ proptest! {
     /// Random histories on 2–3 replicas with skewed clocks: after every
     /// step each replica's resolved annotations are those of the two-tab
     /// merge of what it has seen (times = clock order), and once everything
-    /// is replicated everywhere all replicas agree.
+    /// is replicated everywhere all replicas agree and, once resolved,
+    /// hold at most one live leaf per annotation.
     #[test]
     fn the_resolver_agrees_with_the_two_tab_merge((skews, mut ops) in ops_strategy()) {
         let n = skews.len();
@@ -487,7 +486,10 @@ proptest! {
                 ops.push((Op::Resolve(r, i), 0));
             }
         }
-        let views = run(&skews, &ops)?;
-        prop_assert!(views.windows(2).all(|w| w[0] == w[1]), "replicated everywhere, all agree");
+        let reps = run(&skews, &ops)?;
+        prop_assert!(reps.windows(2).all(|w| w[0].resolved() == w[1].resolved()), "replicated everywhere, all agree");
+        for leaves in reps.iter().flat_map(|r| r.leaves.values()) {
+            prop_assert!(leaves.iter().filter(|l| !l.remote.is_deleted()).count() <= 1, "resolved: no conflict left");
+        }
     }
 }

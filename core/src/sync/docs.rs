@@ -8,24 +8,27 @@
 //!    never a `:`), so everything after the second `:` is the annotation id,
 //!    verbatim: any id of 1 to [`MAX_ANNOTATION_ID_CP`] code points (the
 //!    rule of files) round-trips, with no escaping; others are refused. The
-//!    prefix also keeps `_id` off CouchDB's reserved leading `_`, and lists
-//!    one document's annotations as one key range of `_all_docs`
-//!    (`ann:{doc}:` to `ann:{doc}:\u{10FFFF}`).
+//!    prefix also keeps `_id` off CouchDB's reserved leading `_`, and makes
+//!    one document's annotations one key range of `_all_docs`: from
+//!    `ann:{doc}:` up to, not including, `ann:{doc};` (`;` follows `:`).
 //! 2. **An annotation**: the native annotation object
 //!    ([`crate::annotation_json`]: `id`, `start`, `end`, `quote`, `label`,
 //!    `note`, `speaker`, `verdict`, `links`, `created`, `modified`) at the
 //!    top level, plus `_id`, `"type": "annotation"` and `hlc` (the
 //!    [`Hlc`] string of its last edit).
 //! 3. **A document**: `_id`, `"type": "document"`, `hlc`, `meta` (the
-//!    library's [`DocMeta::to_value`] object; its `id` is the one in `_id`)
-//!    and `text`.
+//!    library's [`DocMeta::to_value`] object, read back by
+//!    [`DocMeta::from_value`], which tidies titles and names; its `id` is
+//!    the one in `_id`) and `text`.
 //! 4. **A deletion** of either: `{"_id": …, "_deleted": true, "hlc": …}`,
 //!    written on top of the revision it deletes; CouchDB keeps the fields of
 //!    a deleted revision, so the time of the deletion stays known.
 //! 5. **Reading** ([`from_couch`]): a document whose `_id` is outside the two
 //!    prefixes, or that is live without the matching `type`, was not written
 //!    by this app: [`CouchError::Foreign`], to be skipped and counted. One of
-//!    ours with a bad `_id` or field is refused with the field's path. CouchDB's
+//!    ours is refused for a bad `_id` part ([`CouchError::DocId`],
+//!    [`CouchError::AnnotationId`]) or a bad field ([`CouchError::Field`],
+//!    with its path). CouchDB's
 //!    own fields (`_rev`, `_conflicts`, `_revisions`, …) and unknown fields
 //!    are ignored. Offsets are checked as in stored records without their
 //!    text (`start < end`, the quote `end - start` code points long); against

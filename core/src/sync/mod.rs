@@ -20,11 +20,14 @@
 //!
 //! # The replica's side, step by step
 //!
-//! 1. Start: `clock = Hlc::start(replica)` once per browser profile (a
-//!    random id of `[0-9a-z]`, kept), then the largest clock seen so far.
-//! 2. Local edit or deletion: `clock = clock.tick(now)`; write
-//!    `to_couch(doc, &ann, &clock)` (or `tombstone`) with the `_rev` of
-//!    the revision it replaces.
+//! 1. Start: a replica is one running page (tab), with a fresh random id
+//!    of `[0-9a-z]` each time it starts — two tabs sharing an id could stamp
+//!    two events alike — and `clock = Hlc::start(id)`.
+//! 2. Local edit or deletion of a document whose leaves the clock has
+//!    received (step 3): `clock = clock.tick(now)`; write
+//!    `to_couch(doc, &ann, &clock)` (or `tombstone`) with the `_rev` of the
+//!    revision CouchDB shows. So the edit is later than every version it
+//!    could have seen.
 //! 3. A document changed (changes feed with `style=all_docs`, which lists
 //!    every leaf): read its leaves (`open_revs=all`), `clock =
 //!    clock.recv(leaf.hlc(), now)` for each, and when there is more than
@@ -37,7 +40,7 @@
 //! # Compared with the two-tab merge
 //!
 //! The surviving annotations are those of [`crate::merge::merge`] when each
-//! `modified` is replaced by the `hlc` (the property tests replay random
+//! `modified` and deletion time is in the order of the `hlc`s (the property tests replay random
 //! histories both ways). The differences, and why:
 //!
 //! * **Time**: the `hlc`, not `modified`, decides. `modified` stays the
