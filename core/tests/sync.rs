@@ -250,6 +250,20 @@ fn a_later_deletion_beats_the_live_revision_couchdb_would_show() {
     assert_eq!(rev_order("10-a", "9-b"), std::cmp::Ordering::Greater);
 }
 
+#[test]
+fn a_document_conflict_is_resolved_by_the_same_rule() {
+    let text = "Kabul denied the claim.";
+    let (old, new) =
+        (DocMeta::new(text, "Old title", "", "2024-05-01T10:00:00Z"), DocMeta::new(text, "New title", "", "2024-05-01T10:00:00Z"));
+    let doc = |m: &DocMeta, h: &Hlc| Remote::Document { meta: m.clone(), text: text.into(), hlc: h.clone() };
+    let revs = vec![("4-a".to_string(), doc(&old, &hlc(10, 0, "a"))), ("2-b".to_string(), doc(&new, &hlc(10, 1, "b")))];
+    let res = resolve(&revs).unwrap();
+    assert_eq!((res.winner_rev.as_str(), res.delete_revs.as_slice()), ("2-b", ["4-a".to_string()].as_slice()));
+    assert_eq!(res.writes[0]["_id"], json!(format!("doc:{}", old.id)));
+    let other = ("1-c".to_string(), gone("x", &hlc(1, 0, "a")));
+    assert!(matches!(resolve(&[revs[0].clone(), other]), Err(ResolveError::MixedIds { .. })));
+}
+
 /// Revisions of one annotation: unique revs, clocks from a small pool so
 /// equal clocks (identical revisions, closing tombstones) occur.
 fn revs_strategy() -> impl Strategy<Value = Vec<(String, Remote)>> {
