@@ -22,6 +22,7 @@ pub mod occurrences;
 pub mod plan;
 pub mod store;
 pub mod summary;
+pub mod sync;
 pub mod text_index;
 pub mod textfile;
 pub mod time;
