@@ -240,3 +240,19 @@ fn w3c_and_brat_files_are_compared_as_two_people() {
         assert_eq!(kinds(&s), vec![DiffKind::Boundaries, DiffKind::OnlyMine, DiffKind::Label, DiffKind::OnlyTheirs]);
     }
 }
+
+#[test]
+fn accepting_their_span_when_i_already_have_it_removes_mine_instead_of_doubling_it() {
+    // Their file holds “the claim;” twice; mine has it once (exact) and “the claim” as a
+    // denial, which pairs with their second copy (label differs). Accepting theirs would
+    // make a second “the claim;” claim: mine is removed instead.
+    let m = app(vec![ann("o", "the claim;", Label::Claim), ann("m", "the claim", Label::Denial)]);
+    let file = file_of(&[ann("t1", "the claim;", Label::Claim), ann("t2", "the claim;", Label::Claim)]);
+    let s = r(&m, AppAction::CompareFiles { files: vec![file], now: T1.into() });
+    assert_eq!(kinds(&s), vec![DiffKind::Label]);
+    let s = r(&s, AppAction::AcceptTheirs { index: 0, new_id: "n".into(), now: T2.into() });
+    assert!(s.model.get("m").is_none() && s.model.get("o").is_some(), "{:?}", s.model.annotations);
+    assert_eq!(s.model.annotations.len(), 1);
+    let undone = r(&s, AppAction::Undo);
+    assert!(undone.model.get("m").is_some());
+}

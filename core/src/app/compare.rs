@@ -338,6 +338,12 @@ impl AppState {
                     (a.note, a.speaker, a.verdict) = (t.note.clone(), t.speaker.clone(), t.verdict.clone());
                     upserts.push(a);
                 }
+                // Another of mine already is their span: mine goes, never a second copy.
+                (Some(m), Some(t))
+                    if self.model.annotations.iter().any(|o| o.id != m.id && (o.start, o.end, o.label) == (t.start, t.end, t.label)) =>
+                {
+                    deletes.push(m.id.clone())
+                }
                 (Some(m), Some(t)) => {
                     let mut a = (**m).clone();
                     (a.start, a.end, a.quote, a.label, a.modified) = (t.start, t.end, t.quote.clone(), t.label, now.to_string());
