@@ -17,6 +17,7 @@ pub mod link_views;
 pub mod links;
 pub mod merge;
 pub mod model;
+pub mod model_apply;
 pub mod native;
 pub mod occurrences;
 pub mod plan;
