@@ -86,23 +86,50 @@ fn advance_block(pv: &mut u64, mv: &mut u64, eq: u64, h_in: i64, last: u64) -> i
 /// (edit distance between `pattern` and each prefix of `text`).
 /// `steps` is increased by the number of block steps done.
 pub(super) fn find_ends(text: &[u32], pattern: &[u32], alpha: usize, k: usize, anchored: bool, steps: &mut u64) -> Vec<(usize, usize)> {
+    find_ends_with(text, &Peq::new(pattern, alpha), k, anchored, steps)
+}
+
+/// A pattern prepared for [`find_ends_with`]: its match masks per alphabet
+/// id, in blocks of 64 pattern code points (built once per pattern).
+pub(super) struct Peq {
+    m: usize,
+    nb: usize,
+    /// `words[c * nb + b]`: bit r set when `pattern[b * 64 + r] == c`.
+    words: Vec<u64>,
+}
+
+impl Peq {
+    pub(super) fn new(pattern: &[u32], alpha: usize) -> Peq {
+        let m = pattern.len();
+        let nb = m.div_ceil(W).max(1);
+        let mut words = vec![0u64; alpha * nb];
+        for (i, &c) in pattern.iter().enumerate() {
+            if (c as usize) < alpha {
+                words[c as usize * nb + i / W] |= 1u64 << (i % W);
+            }
+        }
+        Peq { m, nb, words }
+    }
+
+    /// Length of the pattern (code points).
+    pub(super) fn pattern_len(&self) -> usize {
+        self.m
+    }
+}
+
+/// [`find_ends`] with the pattern prepared once.
+pub(super) fn find_ends_with(text: &[u32], peq: &Peq, k: usize, anchored: bool, steps: &mut u64) -> Vec<(usize, usize)> {
     // Horizontal delta entering the top row: 0 lets a match start anywhere
     // (D[0][j] = 0); +1 makes it start at text position 0 (D[0][j] = j).
     let h_top = i64::from(anchored);
-    let m = pattern.len();
+    let m = peq.m;
     if m == 0 {
         return Vec::new();
     }
     let k = k.min(m) as i64;
-    let nb = m.div_ceil(W);
+    let nb = peq.nb;
     let bmax = nb - 1;
-    // peq[c * nb + b]: bit r set when pattern[b * 64 + r] == c.
-    let mut peq = vec![0u64; alpha * nb];
-    for (i, &c) in pattern.iter().enumerate() {
-        if (c as usize) < alpha {
-            peq[c as usize * nb + i / W] |= 1u64 << (i % W);
-        }
-    }
+    let peq = &peq.words;
     let mut out = Vec::new();
     if nb == 1 {
         // One block: everything in registers.
