@@ -34,8 +34,35 @@ pub(super) fn similarity(a: &[char], b: &[char], cells: &mut u64) -> f64 {
     (1.0 - d as f64 / a.len() as f64).max(0.0)
 }
 
-/// Levenshtein distance with two rows (for short strings only).
+/// Levenshtein distance between two short strings: bit-parallel (Myers'
+/// step with every alignment starting at the beginning of both) when `a`
+/// fits one 64-bit word, else with two rows. `cells` counts the cells of the
+/// table the distance stands for.
 fn levenshtein(a: &[char], b: &[char], cells: &mut u64) -> usize {
+    *cells += (a.len() * b.len()) as u64;
+    if a.is_empty() || a.len() > W {
+        return levenshtein_rows(a, b);
+    }
+    // masks: each distinct code point of `a` with the bits of its positions, sorted.
+    let mut masks: Vec<(char, u64)> = Vec::with_capacity(a.len());
+    for (i, &c) in a.iter().enumerate() {
+        match masks.iter_mut().find(|m| m.0 == c) {
+            Some(m) => m.1 |= 1 << i,
+            None => masks.push((c, 1 << i)),
+        }
+    }
+    masks.sort_unstable_by_key(|m| m.0);
+    let last = 1u64 << (a.len() - 1);
+    let (mut pv, mut mv, mut d) = (!0u64, 0u64, a.len() as i64);
+    for c in b {
+        let eq = masks.binary_search_by_key(c, |m| m.0).map_or(0, |i| masks[i].1);
+        d += advance_block(&mut pv, &mut mv, eq, 1, last);
+    }
+    d as usize
+}
+
+/// Levenshtein distance with two rows.
+fn levenshtein_rows(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
@@ -46,7 +73,6 @@ fn levenshtein(a: &[char], b: &[char], cells: &mut u64) -> usize {
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    *cells += (a.len() * b.len()) as u64;
     prev[b.len()]
 }
 
@@ -254,4 +280,27 @@ fn alphabet_of(text: &str, pattern: &str) -> (Vec<u32>, Vec<u32>, usize) {
         .collect();
     let p: Vec<u32> = pattern.chars().map(|c| id_of.get(&c).copied().unwrap_or(NONE)).collect();
     (t, p, id_of.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{levenshtein, levenshtein_rows};
+    use proptest::prelude::*;
+
+    fn short(max: usize) -> impl Strategy<Value = Vec<char>> {
+        prop::collection::vec(prop::sample::select(vec!['a', 'b', 'c', ' ', '𝐀', 'é']), 0..max)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// The bit-parallel distance is the two-row dynamic program's, for
+        /// every length up to one word and past it.
+        #[test]
+        fn bit_parallel_levenshtein_equals_the_dynamic_program(a in short(80), b in short(80)) {
+            let mut cells = 0;
+            prop_assert_eq!(levenshtein(&a, &b, &mut cells), levenshtein_rows(&a, &b));
+            prop_assert_eq!(cells, (a.len() * b.len()) as u64);
+        }
+    }
 }

@@ -200,7 +200,8 @@ pub struct AnchorWork {
     pub searched_bytes: u64,
     /// Myers block steps: one per text code point per active 64-row block.
     pub myers_steps: u64,
-    /// Cells of the small context-similarity tables (≤ 64 × 64 each).
+    /// Cells of the small context-similarity tables (≤ 64 × 64 each; computed
+    /// a column of up to 64 at a time).
     pub context_cells: u64,
     /// Approximate searches of the whole text (Myers passes, or indexed searches).
     pub fuzzy_searches: u64,
