@@ -109,6 +109,17 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 }
 
 fn main() {
+    // `ANCHOR_BENCH_ONLY=5` runs scenario 5 alone (for profiling).
+    if std::env::var("ANCHOR_BENCH_ONLY").as_deref() == Ok("5") {
+        let mut rng = Rng(0x2545f4914f6cdd1d);
+        let text = big_text(&mut rng, 1_000_000);
+        let ix = TextIndex::new(text.as_str());
+        let changed = changed_quotes(&mut rng, &ix, 10_000);
+        let (t, (_, _, report)) = best_of(1, || anchor_all(&ix, changed.clone()));
+        println!("5. 10,000 quotes with 1-2 edits, hints off:  {:>8.1} ms  ({report})", ms(t));
+        println!("   work: {:?}", report.work);
+        return;
+    }
     let mut rng = Rng(0x2545f4914f6cdd1d);
     let text = big_text(&mut rng, 1_000_000);
     let doc = Document::new("Bench", "bench", &text);

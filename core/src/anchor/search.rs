@@ -28,10 +28,9 @@
 use super::anchorer::Anchorer;
 use super::fuzzy::{find_ends_with, local_minima, Peq};
 use super::placement::{better, nearest_ends, nearness, score_value, Scored};
-use super::seeds::{self, PieceTable};
+use super::seeds::{self, Piece, PieceTable};
 use super::{MAX_SCORED, NEAR_WINDOW_CP};
 use std::collections::HashMap;
-use std::ops::Range;
 
 /// One approximate search: the quote prepared, its error bound and what it is scored with.
 pub(super) struct Query<'q> {
@@ -54,6 +53,14 @@ struct Zone {
     done: usize,
     /// Level to explore next (edits + 1).
     want: usize,
+}
+
+/// The levels zones are explored at (fewer distinct levels, fewer piece choices).
+const LEVELS: [usize; 11] = [0, 1, 2, 3, 4, 6, 8, 11, 16, 22, 32];
+
+/// The first level of [`LEVELS`] at least `e`, at most `k` (`e ≤ k`).
+fn round_up(e: usize, k: usize) -> usize {
+    LEVELS.iter().copied().find(|&l| l >= e).unwrap_or(e).min(k)
 }
 
 /// Band edges around the old position, in units of `band_unit`.
@@ -105,7 +112,7 @@ impl Anchorer<'_> {
             }
             let Some(best) = best else {
                 for z in zones.iter_mut().filter(|z| z.done <= k) {
-                    z.want = (2 * z.done + 1).min(k + 1);
+                    z.want = round_up(2 * z.done, k) + 1;
                 }
                 continue;
             };
@@ -117,7 +124,7 @@ impl Anchorer<'_> {
                 let bound = (0..=k).rev().find(|&e| score_value(e, m, None, None, z.near) >= best.score).unwrap_or(0);
                 let need = bound.max(most);
                 if z.done <= need {
-                    z.want = need + 1;
+                    z.want = round_up(need, k) + 1;
                     settled = false;
                 }
             }
@@ -207,8 +214,9 @@ impl Anchorer<'_> {
         for e in levels {
             let todo: Vec<usize> = (0..zones.len()).filter(|&i| zones[i].want > zones[i].done && zones[i].want - 1 == e).collect();
             let size: usize = todo.iter().map(|&i| zones[i].b - zones[i].a + 1).sum();
+            let wanted: Vec<(usize, usize)> = todo.iter().map(|&i| (zones[i].a, zones[i].b)).collect();
             let seeds = match table.choose(e + 1) {
-                Some(p) if self.forced || p.1 <= size => Some(self.seed_windows(q, &p.0, e, lo, hi)),
+                Some(p) if self.forced || p.1 <= size => Some(self.seed_windows(q, &p.0, e, &wanted)),
                 _ => None,
             };
             for i in todo {
@@ -234,22 +242,28 @@ impl Anchorer<'_> {
         }
     }
 
-    /// The windows of ends (sorted, disjoint, inside `lo + 1..=hi`) that
-    /// hold every end of a match with at most `e` edits, from the
-    /// occurrences of `pieces`; windows closer than a Myers warm-up are joined.
-    fn seed_windows(&mut self, q: &Query, pieces: &[(usize, usize, Range<usize>)], e: usize, lo: usize, hi: usize) -> Vec<(usize, usize)> {
+    /// The windows of ends (sorted, disjoint, each meeting one of the
+    /// `wanted` ranges of ends, sorted) that hold every end there of a match
+    /// with at most `e` edits, from the occurrences of `pieces`; windows
+    /// closer than a Myers warm-up are joined.
+    fn seed_windows(&mut self, q: &Query, pieces: &[Piece], e: usize, wanted: &[(usize, usize)]) -> Vec<(usize, usize)> {
         let Some(g) = self.grams.clone() else { return Vec::new() };
         let m = q.pattern.len();
         let mut iv: Vec<(usize, usize)> = Vec::new();
-        for (a, _, r) in pieces {
-            let (a, pos) = (*a, g.positions(r.clone()));
+        for piece in pieces {
+            let pos = g.positions(piece.range.clone());
             self.work.indexed_positions += pos.len() as u64;
+            let (part, lead) = (&q.pattern[piece.part.clone()], piece.at - piece.part.start);
             for &t in pos {
-                let end = t as usize + m - a;
-                let (wa, wb) = (end.saturating_sub(e).max(lo + 1), (end + e).min(hi));
-                if wa <= wb {
-                    iv.push((wa, wb));
+                // Where the whole part would start; it must be there verbatim.
+                let Some(s) = (t as usize).checked_sub(lead) else { continue };
+                let end = s + m - piece.part.start;
+                let (wa, wb) = (end.saturating_sub(e), end + e);
+                let z = wanted.partition_point(|z| z.1 < wa);
+                if z == wanted.len() || wanted[z].0 > wb || self.ids.get(s..s + part.len()) != Some(part) {
+                    continue;
                 }
+                iv.push((wa.max(wanted[0].0), wb.min(wanted[wanted.len() - 1].1)));
             }
         }
         iv.sort_unstable();

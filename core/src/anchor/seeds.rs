@@ -16,26 +16,37 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
-/// `n` disjoint pieces of a quote `(offset, length, index range)` and their
-/// occurrences in all.
-pub(super) type Pieces = (Vec<(usize, usize, Range<usize>)>, usize);
+/// One part of a quote: `part` (pattern offsets), looked up through its
+/// window starting at offset `at`, whose occurrences are `range` of the index.
+pub(super) struct Piece {
+    pub(super) part: Range<usize>,
+    pub(super) at: usize,
+    pub(super) range: Range<usize>,
+}
+
+/// `n` disjoint pieces of a quote and the occurrences of their windows in all.
+pub(super) type Pieces = (Vec<Piece>, usize);
 
 /// A quote's pieces for each number of pieces asked for, chosen once.
 pub(super) struct PieceTable {
     g: Rc<GramIndex>,
     pattern: Vec<u32>,
     chosen: RefCell<HashMap<usize, Option<Rc<Pieces>>>>,
+    /// Index ranges of the pieces `(offset, length)` looked up so far.
+    ranges: RefCell<HashMap<(usize, usize), Range<usize>>>,
 }
 
 impl PieceTable {
     pub(super) fn new(g: Rc<GramIndex>, pattern: &[u32]) -> PieceTable {
-        PieceTable { g, pattern: pattern.to_vec(), chosen: RefCell::new(HashMap::new()) }
+        PieceTable { g, pattern: pattern.to_vec(), chosen: RefCell::default(), ranges: RefCell::default() }
     }
 
     /// `n` disjoint pieces occurring rarely: the quote cut into `n` equal
-    /// parts, from each the part itself or, when it is longer than the
-    /// index's `q`, the rarest of a few of its `q`-long windows. `None` when
-    /// the quote is shorter than `n`.
+    /// parts, each looked up whole or, when it is longer than the index's
+    /// `q`, through the rarest of up to 4 of its `q`-long windows starting
+    /// at multiples of `q / 2` (shared between numbers of pieces; each
+    /// occurrence of the window is then checked against the whole part).
+    /// `None` when the quote is shorter than `n`.
     pub(super) fn choose(&self, n: usize) -> Option<Rc<Pieces>> {
         if let Some(c) = self.chosen.borrow().get(&n) {
             return c.clone();
@@ -47,19 +58,29 @@ impl PieceTable {
             for i in 0..n {
                 let (s, t) = (i * m / n, (i + 1) * m / n);
                 let l = (t - s).min(q);
-                let last = t - l;
-                let (a, r) = (0..4)
-                    .map(|j| s + (last - s) * j / 3)
-                    .map(|a| (a, self.g.range(&self.pattern[a..a + l])))
-                    .min_by_key(|(_, r)| r.len())
-                    .unwrap_or((s, 0..0));
+                let step = (q / 2).max(1);
+                let grid: Vec<usize> = (s.div_ceil(step) * step..=t - l).step_by(step).collect();
+                let offsets: Vec<usize> = match grid.len() {
+                    0 => vec![s],
+                    1 => grid,
+                    g => {
+                        let c = g.min(4);
+                        (0..c).map(|j| grid[j * (g - 1) / (c - 1)]).collect()
+                    }
+                };
+                let (a, r) = offsets.into_iter().map(|a| (a, self.lookup(a, l))).min_by_key(|(_, r)| r.len()).unwrap_or((s, 0..0));
                 total += r.len();
-                pieces.push((a, l, r));
+                pieces.push(Piece { part: s..t, at: a, range: r });
             }
             Rc::new((pieces, total))
         });
         self.chosen.borrow_mut().insert(n, out.clone());
         out
+    }
+
+    fn lookup(&self, a: usize, l: usize) -> Range<usize> {
+        let mut ranges = self.ranges.borrow_mut();
+        ranges.entry((a, l)).or_insert_with(|| self.g.range(&self.pattern[a..a + l])).clone()
     }
 }
 
