@@ -84,40 +84,23 @@ impl Anchorer<'_> {
             self.explore(q, table, lo, hi, &mut zones, &mut found);
             found.sort_unstable();
             found.dedup_by_key(|e| e.0);
-            for &(end, errors) in &found {
-                if let std::collections::hash_map::Entry::Vacant(v) = placed.entry(end) {
-                    v.insert(self.place(q.rev_peq, lo, end, errors, q.prefix, q.suffix, q.hint));
-                }
-            }
             if zones.iter().all(|z| z.done > k) {
                 // Everything is known: choose as the reference does.
-                let mut best: Option<Scored> = None;
-                for (end, _) in nearest_ends(found.clone(), hint_end, MAX_SCORED) {
-                    if let Some(sc) = placed[&end] {
-                        if best.is_none_or(|b| better(&sc, &b).is_gt()) {
-                            best = Some(sc);
-                        }
-                    }
-                }
-                return best;
+                let kept = nearest_ends(found.clone(), hint_end, MAX_SCORED);
+                return self.first_best(q, lo, &kept, &zones, &mut placed);
             }
             // The best known (the first in text order among equals).
-            let mut best: Option<Scored> = None;
-            for &(end, _) in &found {
-                if let Some(sc) = placed[&end] {
-                    if best.is_none_or(|b| better(&sc, &b).is_gt()) {
-                        best = Some(sc);
-                    }
-                }
-            }
-            let Some(best) = best else {
+            let Some(best) = self.first_best(q, lo, &found, &zones, &mut placed) else {
                 for z in zones.iter_mut().filter(|z| z.done <= k) {
                     z.want = round_up(2 * z.done, k) + 1;
                 }
                 continue;
             };
-            let equals: Vec<(usize, Scored)> =
-                found.iter().filter_map(|&(end, _)| placed[&end].filter(|sc| better(sc, &best).is_eq()).map(|sc| (end, sc))).collect();
+            // (Every placement that can equal the best has been scored.)
+            let equals: Vec<(usize, Scored)> = found
+                .iter()
+                .filter_map(|&(end, _)| placed.get(&end).copied().flatten().filter(|sc| better(sc, &best).is_eq()).map(|sc| (end, sc)))
+                .collect();
             let most = equals.iter().map(|e| e.1.errors).max().unwrap_or(0);
             let mut settled = true;
             for z in zones.iter_mut().filter(|z| z.done <= k) {
@@ -144,6 +127,39 @@ impl Anchorer<'_> {
                 z.want = k + 1;
             }
         }
+    }
+
+    /// The first of `ends` (in their order) whose placement no other's
+    /// beats, as the reference's loop finds it. A placement is scored only
+    /// when its bound (edits and zone) could reach the best score found so
+    /// far; scores are kept in `placed`.
+    fn first_best(
+        &mut self,
+        q: &Query,
+        lo: usize,
+        ends: &[(usize, usize)],
+        zones: &[Zone],
+        placed: &mut HashMap<usize, Option<Scored>>,
+    ) -> Option<Scored> {
+        let m = q.pattern.len();
+        let bound = |(end, errors): (usize, usize)| score_value(errors, m, None, None, zones[zones.partition_point(|z| z.b < end)].near);
+        let mut order: Vec<(f64, usize)> = ends.iter().enumerate().map(|(i, &e)| (bound(e), i)).collect();
+        order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut top: Option<Scored> = None;
+        for (ub, i) in order {
+            if top.is_some_and(|t| ub < t.score) {
+                break;
+            }
+            let (end, errors) = ends[i];
+            let sc = *placed.entry(end).or_insert_with(|| self.place(q.rev_peq, lo, end, errors, q.prefix, q.suffix, q.hint));
+            if let Some(sc) = sc {
+                if top.is_none_or(|t| better(&sc, &t).is_gt()) {
+                    top = Some(sc);
+                }
+            }
+        }
+        let top = top?;
+        ends.iter().filter(|&&e| bound(e) >= top.score).find_map(|e| placed[&e.0].filter(|sc| better(sc, &top).is_eq()))
     }
 
     /// Whether a placement inside `[lo, hi)` can have both known context
