@@ -21,12 +21,13 @@ pub(super) struct GramIndex {
     q: usize,
     keys: Vec<u64>,
     pos: Vec<u32>,
-    /// Bits of a key used by `radix`, and `radix[t]`: the first key whose
-    /// top `radix_bits` bits are at least `t` (a direct table over the
-    /// sorted keys, so short pieces need no binary search at all).
-    radix_bits: usize,
-    radix: Vec<u32>,
+    /// Every 64th key: a binary search runs over these (small enough to stay
+    /// in cache), then inside one block of 64 keys.
+    samples: Vec<u64>,
 }
+
+/// Keys per sample.
+const BLOCK: usize = 64;
 
 impl GramIndex {
     /// Indexes `ids` (alphabet ids below `alpha`): one sort of the text's positions.
@@ -45,18 +46,8 @@ impl GramIndex {
         pairs.sort_unstable();
         let keys: Vec<u64> = pairs.iter().map(|p| p.0).collect();
         let pos = pairs.into_iter().map(|p| p.1).collect();
-        // About one key per radix slot, at most 2^20 slots.
-        let radix_bits = ((usize::BITS - ids.len().leading_zeros()) as usize).clamp(1, 20).min(bits * q);
-        let shift = bits * q - radix_bits;
-        let mut radix = Vec::with_capacity((1 << radix_bits) + 1);
-        let mut i = 0;
-        for t in 0..=(1u64 << radix_bits) {
-            while i < keys.len() && keys[i] >> shift < t {
-                i += 1;
-            }
-            radix.push(i as u32);
-        }
-        GramIndex { bits, q, keys, pos, radix_bits, radix }
+        let samples = keys.iter().step_by(BLOCK).copied().collect();
+        GramIndex { bits, q, keys, pos, samples }
     }
 
     /// Longest string looked up directly (code points).
@@ -76,17 +67,19 @@ impl GramIndex {
         let free = self.bits * (self.q - l);
         let lo_key = packed << free;
         let hi_key = lo_key | ((1u64 << free) - 1);
-        let shift = self.bits * self.q - self.radix_bits;
-        let (blo, bhi) = ((lo_key >> shift) as usize, (hi_key >> shift) as usize);
-        let (a, b) = (self.radix[blo] as usize, self.radix[bhi + 1] as usize);
-        if free >= shift {
-            // The piece fixes at most the radix bits: whole slots.
-            return a..b;
+        self.first_at_least(lo_key)..hi_key.checked_add(1).map_or(self.keys.len(), |k| self.first_at_least(k))
+    }
+
+    /// The number of keys below `x`.
+    fn first_at_least(&self, x: u64) -> usize {
+        // samples[j - 1] < x <= samples[j]: the answer is in block j - 1, after its first key.
+        let j = self.samples.partition_point(|&s| s < x);
+        if j == 0 {
+            return 0;
         }
-        let keys = &self.keys[a..b];
-        let lo = keys.partition_point(|&k| k < lo_key);
-        let hi = lo + keys[lo..].partition_point(|&k| k <= hi_key);
-        a + lo..a + hi
+        let lo = (j - 1) * BLOCK + 1;
+        let hi = (j * BLOCK).min(self.keys.len());
+        lo + self.keys[lo..hi].partition_point(|&k| k < x)
     }
 
     /// Text positions (code points) in a range, in no particular order.
