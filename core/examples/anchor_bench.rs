@@ -1,4 +1,4 @@
-//! Re-anchoring time for 1,000 annotations on a ~1 MB text.
+//! Re-anchoring time for 1,000 and 10,000 annotations on a ~1 MB text.
 //!
 //! `cargo run --release --example anchor_bench` (from `core/`).
 //!
@@ -13,7 +13,12 @@
 //!    so every one needs a search of the whole text;
 //! 4. **all orphans** (worst case): every quote reversed, so it is made of
 //!    the text's own characters but occurs nowhere, and every candidate runs
-//!    the exact and the approximate (Myers) search over the whole text.
+//!    the exact and the approximate (Myers) search over the whole text;
+//! 5. **10,000 changed quotes**: 10,000 annotations on the unchanged text,
+//!    none of which anchors exactly: every quote has one or two edits
+//!    (a character replaced, inserted or deleted) and its position hint is
+//!    off by 1 to 40,000 code points either way (so most hints lie outside
+//!    the near window and the quote must be found in the whole text).
 
 use annotator_core::anchor::{anchor_all, Candidate};
 use annotator_core::formats::{import_w3c, w3c, ImportOptions};
@@ -104,6 +109,17 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 }
 
 fn main() {
+    // `ANCHOR_BENCH_ONLY=5` runs scenario 5 alone (for profiling).
+    if std::env::var("ANCHOR_BENCH_ONLY").as_deref() == Ok("5") {
+        let mut rng = Rng(0x2545f4914f6cdd1d);
+        let text = big_text(&mut rng, 1_000_000);
+        let ix = TextIndex::new(text.as_str());
+        let changed = changed_quotes(&mut Rng(0x5eed_0005_f00d_cafe), &ix, 10_000);
+        let (t, (_, _, report)) = best_of(1, || anchor_all(&ix, changed.clone()));
+        println!("5. 10,000 quotes with 1-2 edits, hints off:  {:>8.1} ms  ({report})", ms(t));
+        println!("   work: {:?}", report.work);
+        return;
+    }
     let mut rng = Rng(0x2545f4914f6cdd1d);
     let text = big_text(&mut rng, 1_000_000);
     let doc = Document::new("Bench", "bench", &text);
@@ -195,6 +211,56 @@ fn main() {
     let (t, (_, _, report)) = best_of(1, || anchor_all(&new, strangers.clone()));
     println!("4. reversed quotes, all orphans (worst case):{:>8.1} ms  ({report})", ms(t));
     println!("   work: {:?}", report.work);
+
+    // 5. 10,000 changed quotes with stale hints.
+    let changed = changed_quotes(&mut Rng(0x5eed_0005_f00d_cafe), &doc.index, 10_000);
+    let (t, (_, _, report)) = best_of(1, || anchor_all(old, changed.clone()));
+    println!("5. 10,000 quotes with 1-2 edits, hints off:  {:>8.1} ms  ({report})", ms(t));
+    println!("   work: {:?}", report.work);
+}
+
+/// `count` candidates on `ix`: quotes of 10-210 code points with one or two
+/// edits each, their context from the text, their position hint moved by
+/// 1 to 40,000 code points.
+fn changed_quotes(rng: &mut Rng, ix: &TextIndex, count: usize) -> Vec<Candidate> {
+    let n = ix.len_cp();
+    (0..count)
+        .map(|i| {
+            let s = ix.grapheme_ceil(rng.below(n - 400));
+            let e = ix.grapheme_ceil(s + 10 + rng.below(200));
+            let a = Annotation {
+                id: format!("c{i}"),
+                start: s,
+                end: e,
+                quote: ix.slice_cp(s, e).unwrap_or("").to_string(),
+                label: Label::ALL[i % 3],
+                note: String::new(),
+                speaker: String::new(),
+                verdict: String::new(),
+                links: Vec::new(),
+                created: "2024-01-01T00:00:00Z".into(),
+                modified: "2024-01-01T00:00:00Z".into(),
+            };
+            let mut c = Candidate::from_annotation(&a, Some(ix));
+            let mut q: Vec<char> = c.quote.chars().collect();
+            for _ in 0..1 + rng.below(2) {
+                let at = rng.below(q.len());
+                match rng.below(3) {
+                    0 => q[at] = if q[at] == 'x' { 'y' } else { 'x' },
+                    1 => q.insert(at, 'q'),
+                    _ => {
+                        q.remove(at);
+                    }
+                }
+            }
+            c.quote = q.into_iter().collect();
+            let off = 1 + rng.below(40_000);
+            let hint = if rng.below(2) == 0 { s.saturating_sub(off) } else { s + off };
+            c.start_hint = Some(hint);
+            c.end_hint = Some(hint + c.quote.chars().count());
+            c
+        })
+        .collect()
 }
 
 fn ms(d: Duration) -> f64 {

@@ -1,35 +1,42 @@
 //! The anchoring steps for one candidate on a prepared text.
 
-use super::fuzzy::{find_ends, local_minima, similarity, NONE};
+use super::fuzzy::{find_ends, local_minima, Peq, NONE};
+use super::grams::GramIndex;
+use super::placement::{better, nearest_ends, Scored};
+use super::search::Query;
+use super::seeds::{self, PieceTable};
 use super::{
     max_errors, AnchorWork, Anchoring, Candidate, CONTEXT_ACCEPT, MAX_CONTEXT_COMPARED, MAX_SCORED, NEAR_WINDOW_CP, UNIQUE_QUOTE_MIN_CP,
 };
 use crate::text_index::TextIndex;
 use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Texts shorter than this (code points) are never indexed: a pass over
+/// them costs less than the index.
+const MIN_INDEXED_CP: usize = 1 << 15;
+/// Searches of the whole text after which the text is indexed (the index
+/// costs about as much as this many passes).
+const INDEX_AFTER_PASSES: u32 = 24;
 
 /// The current text prepared for anchoring many candidates: its code points
-/// and a dense id per distinct code point (the Myers alphabet), built once.
+/// and a dense id per distinct code point (the Myers alphabet), built once;
+/// the substring index too, once enough candidates have needed a search of
+/// the whole text.
 pub struct Anchorer<'a> {
-    index: &'a TextIndex,
-    chars: Vec<char>,
+    pub(super) index: &'a TextIndex,
+    pub(super) chars: Vec<char>,
     /// `ids[i]` is the alphabet id of `chars[i]`.
-    ids: Vec<u32>,
+    pub(super) ids: Vec<u32>,
     id_of: HashMap<char, u32>,
-    work: AnchorWork,
-}
-
-/// One scored placement of a quote.
-#[derive(Clone, Copy, Debug)]
-struct Scored {
-    start: usize,
-    end: usize,
-    errors: usize,
-    score: f64,
-    /// Best similarity among the known context sides; `None` if no context is known.
-    context: Option<f64>,
-    distance: usize,
-    /// Every known context side matches exactly.
-    perfect_context: bool,
+    pub(super) work: AnchorWork,
+    pub(super) grams: Option<Rc<GramIndex>>,
+    /// Searches of the whole text so far (until the index is built).
+    passes: u32,
+    /// Tests: index at once and always search through it.
+    pub(super) forced: bool,
+    /// Width of the innermost distance band around the old position.
+    pub(super) band_unit: usize,
 }
 
 impl<'a> Anchorer<'a> {
@@ -44,7 +51,35 @@ impl<'a> Anchorer<'a> {
                 *id_of.entry(*c).or_insert(next)
             })
             .collect();
-        Anchorer { index, chars, ids, id_of, work: AnchorWork::default() }
+        Anchorer { index, chars, ids, id_of, work: AnchorWork::default(), grams: None, passes: 0, forced: false, band_unit: 256 }
+    }
+
+    /// For tests: an anchorer that indexes the text at once and always
+    /// takes the indexed searches (whatever they cost), with distance bands
+    /// `band_unit` code points wide near the old position. Gives the same
+    /// results as [`Anchorer::new`].
+    #[doc(hidden)]
+    pub fn new_indexed(index: &'a TextIndex, band_unit: usize) -> Self {
+        let mut a = Anchorer::new(index);
+        a.forced = true;
+        a.band_unit = band_unit.max(1);
+        a.build_index();
+        a
+    }
+
+    fn build_index(&mut self) {
+        self.grams = Some(Rc::new(GramIndex::new(&self.ids, self.alphabet())));
+    }
+
+    /// Counts a search of the whole text; whether the index is there.
+    fn whole_text_pass(&mut self) -> bool {
+        if self.grams.is_none() {
+            self.passes += 1;
+            if self.chars.len() >= MIN_INDEXED_CP && self.passes > INDEX_AFTER_PASSES {
+                self.build_index();
+            }
+        }
+        self.grams.is_some()
     }
 
     /// Work done so far by this anchorer.
@@ -52,17 +87,29 @@ impl<'a> Anchorer<'a> {
         self.work
     }
 
-    fn alphabet(&self) -> usize {
+    pub(super) fn alphabet(&self) -> usize {
         self.id_of.len()
     }
 
     /// Alphabet ids of `s`; code points absent from the text get `NONE`.
-    fn to_ids(&self, s: &[char]) -> Vec<u32> {
+    pub(super) fn to_ids(&self, s: &[char]) -> Vec<u32> {
         s.iter().map(|c| self.id_of.get(c).copied().unwrap_or(NONE)).collect()
     }
 
     /// Anchors one candidate (see the module documentation for the steps).
     pub fn anchor(&mut self, c: &Candidate) -> Anchoring {
+        self.anchor_with(c, true)
+    }
+
+    /// [`Anchorer::anchor`] without the substring index: every search that
+    /// leaves the old position's neighbourhood is a pass over the whole text
+    /// (the reference the indexed searches are tested against).
+    #[doc(hidden)]
+    pub fn anchor_reference(&mut self, c: &Candidate) -> Anchoring {
+        self.anchor_with(c, false)
+    }
+
+    fn anchor_with(&mut self, c: &Candidate, fast: bool) -> Anchoring {
         let len = self.chars.len();
         let quote: Vec<char> = c.quote.chars().collect();
         let m = quote.len();
@@ -86,12 +133,13 @@ impl<'a> Anchorer<'a> {
         let prefix = tail(&c.prefix, MAX_CONTEXT_COMPARED);
         let suffix = head(&c.suffix, MAX_CONTEXT_COMPARED);
         let hint = c.start_hint;
+        let pattern = self.to_ids(&quote);
 
         // 2. Exact quote search: near the old position first, then everywhere.
         if let Some(h) = hint {
             let lo = h.saturating_sub(NEAR_WINDOW_CP);
             let hi = h.saturating_add(m).saturating_add(NEAR_WINDOW_CP).min(len);
-            let near = self.occurrences(&c.quote, lo, hi);
+            let near = self.exact_search(&c.quote, &pattern, lo, hi, fast && self.grams.is_some());
             let best = near.iter().map(|&s| self.score(&prefix, &suffix, s, s + m, 0, m, hint)).max_by(better);
             if let Some(b) = best {
                 if b.perfect_context {
@@ -99,7 +147,8 @@ impl<'a> Anchorer<'a> {
                 }
             }
         }
-        let occurrences = self.occurrences(&c.quote, 0, len);
+        let indexed = fast && self.whole_text_pass();
+        let occurrences = self.exact_search(&c.quote, &pattern, 0, len, indexed);
         let n_occ = occurrences.len();
         if n_occ > 0 {
             let kept = nearest(occurrences, hint, MAX_SCORED);
@@ -126,7 +175,6 @@ impl<'a> Anchorer<'a> {
                 },
             };
         }
-        let pattern = self.to_ids(&quote);
         // Every quote code point that never occurs in the text costs an edit.
         let absent = pattern.iter().filter(|&&c| c == NONE).count();
         if absent > k {
@@ -135,6 +183,10 @@ impl<'a> Anchorer<'a> {
             };
         }
         let rev_pattern: Vec<u32> = pattern.iter().rev().copied().collect();
+        let alpha = self.alphabet();
+        let (peq, rev_peq) = (Peq::new(&pattern, alpha), Peq::new(&rev_pattern, alpha));
+        let mut table = self.grams.clone().filter(|_| fast).map(|g| PieceTable::new(g, &pattern));
+        let query = Query { pattern: &pattern, peq: &peq, rev_peq: &rev_peq, k, prefix: &prefix, suffix: &suffix, hint };
         // 3a. Near the old position first: a match there whose prefix and
         // suffix both still match exactly is taken without searching the
         // whole text (a heuristic, unlike the exact pass above: a far match with fewer edits
@@ -143,7 +195,12 @@ impl<'a> Anchorer<'a> {
             if !prefix.is_empty() || !suffix.is_empty() {
                 let lo = h.saturating_sub(NEAR_WINDOW_CP);
                 let hi = h.saturating_add(m).saturating_add(NEAR_WINDOW_CP).min(len);
-                if let Some(b) = self.best_fuzzy(&pattern, &rev_pattern, lo, hi, k, &prefix, &suffix, hint) {
+                let near = match &table {
+                    Some(t) if self.could_be_perfect(&prefix, &suffix, lo, hi) => self.best_fuzzy_fast(&query, t, lo, hi),
+                    Some(_) => None,
+                    None => self.best_fuzzy(&pattern, &rev_peq, lo, hi, k, &prefix, &suffix, hint),
+                };
+                if let Some(b) = near {
                     if b.perfect_context && b.errors > 0 {
                         return Anchoring::Fuzzy { start: b.start, end: b.end, errors: b.errors };
                     }
@@ -152,7 +209,13 @@ impl<'a> Anchorer<'a> {
         }
         // 3b. The whole text.
         self.work.fuzzy_searches += 1;
-        let best = self.best_fuzzy(&pattern, &rev_pattern, 0, len, k, &prefix, &suffix, hint);
+        if table.is_none() && fast && self.whole_text_pass() {
+            table = self.grams.clone().map(|g| PieceTable::new(g, &pattern));
+        }
+        let best = match &table {
+            Some(t) => self.best_fuzzy_fast(&query, t, 0, len),
+            None => self.best_fuzzy(&pattern, &rev_peq, 0, len, k, &prefix, &suffix, hint),
+        };
         match best {
             Some(b) if b.context.is_none_or(|ctx| ctx >= CONTEXT_ACCEPT) => {
                 if b.errors == 0 && b.end - b.start == m {
@@ -174,12 +237,14 @@ impl<'a> Anchorer<'a> {
     }
 
     /// The best-scoring approximate match (at most `k` edits) of `pattern`
-    /// lying inside code points `[lo, hi)`, widened to grapheme boundaries.
+    /// lying inside code points `[lo, hi)`, widened to grapheme boundaries:
+    /// one Myers pass over the whole range (the reference for
+    /// [`Anchorer::best_fuzzy_fast`]).
     #[allow(clippy::too_many_arguments)]
     fn best_fuzzy(
         &mut self,
         pattern: &[u32],
-        rev_pattern: &[u32],
+        rev_peq: &Peq,
         lo: usize,
         hi: usize,
         k: usize,
@@ -198,18 +263,25 @@ impl<'a> Anchorer<'a> {
         let ends = nearest_ends(ends, hint.map(|h| h.saturating_add(m)), MAX_SCORED);
         let mut best: Option<Scored> = None;
         for (end, errors) in ends {
-            let start = self.match_start(rev_pattern, end, errors).max(lo);
-            // Never cut a grapheme cluster: widen to cluster boundaries.
-            let (s, e) = (self.index.grapheme_floor(start), self.index.grapheme_ceil(end));
-            if s >= e {
-                continue;
-            }
-            let sc = self.score(prefix, suffix, s, e, errors, m, hint);
+            let Some(sc) = self.place(rev_peq, lo, end, errors, prefix, suffix, hint) else { continue };
             if best.is_none_or(|b| better(&sc, &b).is_gt()) {
                 best = Some(sc);
             }
         }
         best
+    }
+
+    /// Starts of every occurrence of `quote` (alphabet ids `pattern`) lying
+    /// inside code points `[lo, hi)`, ascending: through the index when
+    /// `indexed` and the index finds few candidate positions, else by a scan.
+    fn exact_search(&mut self, quote: &str, pattern: &[u32], lo: usize, hi: usize, indexed: bool) -> Vec<usize> {
+        match self.grams.clone().filter(|_| indexed) {
+            Some(g) => {
+                let all = seeds::occurrences(&g, &self.ids, pattern, &mut self.work.indexed_positions);
+                all.into_iter().filter(|&s| s >= lo && s + pattern.len() <= hi).collect()
+            }
+            None => self.occurrences(quote, lo, hi),
+        }
     }
 
     /// Start positions (code points) of every occurrence of `quote` lying
@@ -232,64 +304,6 @@ impl<'a> Anchorer<'a> {
         self.work.searched_bytes += (b_hi - b_lo) as u64;
         out
     }
-
-    /// Start of the approximate match ending at `end` with `errors` edits:
-    /// the reversed pattern is matched against the reversed text before `end`.
-    /// Among several starts, the one giving a length closest to the pattern's wins.
-    fn match_start(&mut self, rev_pattern: &[u32], end: usize, errors: usize) -> usize {
-        let m = rev_pattern.len();
-        let from = end.saturating_sub(m + errors);
-        let window: Vec<u32> = self.ids[from..end].iter().rev().copied().collect();
-        let alpha = self.alphabet();
-        let hits = find_ends(&window, rev_pattern, alpha, errors, true, &mut self.work.myers_steps);
-        hits.iter()
-            .filter(|h| h.1 <= errors)
-            .map(|h| end - h.0)
-            .min_by_key(|&s| ((end - s).abs_diff(m), std::cmp::Reverse(end - s)))
-            .unwrap_or(end.saturating_sub(m))
-    }
-
-    /// Hypothesis-style score of placing the quote at `[start, end)`:
-    /// weights 50 quote, 20 prefix, 20 suffix, 2 position, normalised to 0..1.
-    #[allow(clippy::too_many_arguments)]
-    fn score(
-        &mut self,
-        prefix: &[char],
-        suffix: &[char],
-        start: usize,
-        end: usize,
-        errors: usize,
-        m: usize,
-        hint: Option<usize>,
-    ) -> Scored {
-        let len = self.chars.len();
-        let quote_score = 1.0 - errors as f64 / m.max(1) as f64;
-        let p = (!prefix.is_empty()).then(|| {
-            let window = &self.chars[start.saturating_sub(prefix.len())..start];
-            similarity(prefix, window, &mut self.work.context_cells)
-        });
-        let s = (!suffix.is_empty()).then(|| {
-            let window = &self.chars[end..(end + suffix.len()).min(len)];
-            similarity(suffix, window, &mut self.work.context_cells)
-        });
-        let distance = hint.map_or(0, |h| start.abs_diff(h));
-        // Nearness counts within the near window (not relative to the whole
-        // text, where it would vanish in a long document): a copy of the
-        // passage a section away must lose to the one where the quote was.
-        let pos = if hint.is_some() && len > 0 { 1.0 - distance.min(NEAR_WINDOW_CP) as f64 / NEAR_WINDOW_CP as f64 } else { 1.0 };
-        let raw = 50.0 * quote_score + 20.0 * p.unwrap_or(1.0) + 20.0 * s.unwrap_or(1.0) + 6.0 * pos;
-        let context = match (p, s) {
-            (None, None) => None,
-            (a, b) => Some(a.unwrap_or(0.0).max(b.unwrap_or(0.0))),
-        };
-        let perfect_context = p.unwrap_or(1.0) >= 1.0 && s.unwrap_or(1.0) >= 1.0;
-        Scored { start, end, errors, score: raw / 96.0, context, distance, perfect_context }
-    }
-}
-
-/// Orders scored placements: higher score, then nearer the old position, then earlier.
-fn better(a: &Scored, b: &Scored) -> std::cmp::Ordering {
-    a.score.partial_cmp(&b.score).unwrap_or(std::cmp::Ordering::Equal).then(b.distance.cmp(&a.distance)).then(b.start.cmp(&a.start))
 }
 
 fn times(n: usize) -> String {
@@ -316,16 +330,6 @@ fn nearest(mut v: Vec<usize>, hint: Option<usize>, max: usize) -> Vec<usize> {
     if v.len() > max {
         let h = hint.unwrap_or(0);
         v.sort_by_key(|&s| s.abs_diff(h));
-        v.truncate(max);
-    }
-    v
-}
-
-/// Keeps the `max` best ends: fewest errors, then nearest `hint`.
-fn nearest_ends(mut v: Vec<(usize, usize)>, hint: Option<usize>, max: usize) -> Vec<(usize, usize)> {
-    if v.len() > max {
-        let h = hint.unwrap_or(0);
-        v.sort_by_key(|&(e, err)| (err, e.abs_diff(h)));
         v.truncate(max);
     }
     v

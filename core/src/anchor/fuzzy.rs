@@ -34,8 +34,35 @@ pub(super) fn similarity(a: &[char], b: &[char], cells: &mut u64) -> f64 {
     (1.0 - d as f64 / a.len() as f64).max(0.0)
 }
 
-/// Levenshtein distance with two rows (for short strings only).
+/// Levenshtein distance between two short strings: bit-parallel (Myers'
+/// step with every alignment starting at the beginning of both) when `a`
+/// fits one 64-bit word, else with two rows. `cells` counts the cells of the
+/// table the distance stands for.
 fn levenshtein(a: &[char], b: &[char], cells: &mut u64) -> usize {
+    *cells += (a.len() * b.len()) as u64;
+    if a.is_empty() || a.len() > W {
+        return levenshtein_rows(a, b);
+    }
+    // masks: each distinct code point of `a` with the bits of its positions, sorted.
+    let mut masks: Vec<(char, u64)> = Vec::with_capacity(a.len());
+    for (i, &c) in a.iter().enumerate() {
+        match masks.iter_mut().find(|m| m.0 == c) {
+            Some(m) => m.1 |= 1 << i,
+            None => masks.push((c, 1 << i)),
+        }
+    }
+    masks.sort_unstable_by_key(|m| m.0);
+    let last = 1u64 << (a.len() - 1);
+    let (mut pv, mut mv, mut d) = (!0u64, 0u64, a.len() as i64);
+    for c in b {
+        let eq = masks.binary_search_by_key(c, |m| m.0).map_or(0, |i| masks[i].1);
+        d += advance_block(&mut pv, &mut mv, eq, 1, last);
+    }
+    d as usize
+}
+
+/// Levenshtein distance with two rows.
+fn levenshtein_rows(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
@@ -46,7 +73,6 @@ fn levenshtein(a: &[char], b: &[char], cells: &mut u64) -> usize {
         }
         std::mem::swap(&mut prev, &mut cur);
     }
-    *cells += (a.len() * b.len()) as u64;
     prev[b.len()]
 }
 
@@ -86,23 +112,50 @@ fn advance_block(pv: &mut u64, mv: &mut u64, eq: u64, h_in: i64, last: u64) -> i
 /// (edit distance between `pattern` and each prefix of `text`).
 /// `steps` is increased by the number of block steps done.
 pub(super) fn find_ends(text: &[u32], pattern: &[u32], alpha: usize, k: usize, anchored: bool, steps: &mut u64) -> Vec<(usize, usize)> {
+    find_ends_with(text, &Peq::new(pattern, alpha), k, anchored, steps)
+}
+
+/// A pattern prepared for [`find_ends_with`]: its match masks per alphabet
+/// id, in blocks of 64 pattern code points (built once per pattern).
+pub(super) struct Peq {
+    m: usize,
+    nb: usize,
+    /// `words[c * nb + b]`: bit r set when `pattern[b * 64 + r] == c`.
+    words: Vec<u64>,
+}
+
+impl Peq {
+    pub(super) fn new(pattern: &[u32], alpha: usize) -> Peq {
+        let m = pattern.len();
+        let nb = m.div_ceil(W).max(1);
+        let mut words = vec![0u64; alpha * nb];
+        for (i, &c) in pattern.iter().enumerate() {
+            if (c as usize) < alpha {
+                words[c as usize * nb + i / W] |= 1u64 << (i % W);
+            }
+        }
+        Peq { m, nb, words }
+    }
+
+    /// Length of the pattern (code points).
+    pub(super) fn pattern_len(&self) -> usize {
+        self.m
+    }
+}
+
+/// [`find_ends`] with the pattern prepared once.
+pub(super) fn find_ends_with(text: &[u32], peq: &Peq, k: usize, anchored: bool, steps: &mut u64) -> Vec<(usize, usize)> {
     // Horizontal delta entering the top row: 0 lets a match start anywhere
     // (D[0][j] = 0); +1 makes it start at text position 0 (D[0][j] = j).
     let h_top = i64::from(anchored);
-    let m = pattern.len();
+    let m = peq.m;
     if m == 0 {
         return Vec::new();
     }
     let k = k.min(m) as i64;
-    let nb = m.div_ceil(W);
+    let nb = peq.nb;
     let bmax = nb - 1;
-    // peq[c * nb + b]: bit r set when pattern[b * 64 + r] == c.
-    let mut peq = vec![0u64; alpha * nb];
-    for (i, &c) in pattern.iter().enumerate() {
-        if (c as usize) < alpha {
-            peq[c as usize * nb + i / W] |= 1u64 << (i % W);
-        }
-    }
+    let peq = &peq.words;
     let mut out = Vec::new();
     if nb == 1 {
         // One block: everything in registers.
@@ -227,4 +280,27 @@ fn alphabet_of(text: &str, pattern: &str) -> (Vec<u32>, Vec<u32>, usize) {
         .collect();
     let p: Vec<u32> = pattern.chars().map(|c| id_of.get(&c).copied().unwrap_or(NONE)).collect();
     (t, p, id_of.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{levenshtein, levenshtein_rows};
+    use proptest::prelude::*;
+
+    fn short(max: usize) -> impl Strategy<Value = Vec<char>> {
+        prop::collection::vec(prop::sample::select(vec!['a', 'b', 'c', ' ', '𝐀', 'é']), 0..max)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// The bit-parallel distance is the two-row dynamic program's, for
+        /// every length up to one word and past it.
+        #[test]
+        fn bit_parallel_levenshtein_equals_the_dynamic_program(a in short(80), b in short(80)) {
+            let mut cells = 0;
+            prop_assert_eq!(levenshtein(&a, &b, &mut cells), levenshtein_rows(&a, &b));
+            prop_assert_eq!(cells, (a.len() * b.len()) as u64);
+        }
+    }
 }

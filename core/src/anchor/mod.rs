@@ -25,13 +25,30 @@
 //! O(window) per annotation that merely shifted; only annotations that do not
 //! anchor nearby (and orphans) pay for a pass over the whole text.
 //!
+//! **Indexed searches.** Once an import has needed a few dozen searches of
+//! the whole text (and the text is long), the text is indexed once: its
+//! positions sorted by the code points that start there. Exact searches then
+//! look the quote up instead of scanning; approximate searches take, for a
+//! level of `e` edits, `e + 1` disjoint pieces of the quote (one of which any
+//! match with at most `e` edits holds verbatim) and run Myers only in the
+//! windows their occurrences allow, zone by zone around the old position,
+//! raising a zone's level until no match it could still hold can outscore
+//! the best one found (module `search` states the rule). The result is
+//! always exactly that of the pass over the whole text, which
+//! [`Anchorer::anchor_reference`] keeps available; property tests compare
+//! the two.
+//!
 //! Everything is measured in **code points**. The text is turned into a
 //! vector of code points once per [`Anchorer`] (once per import), never per
 //! annotation. Anchored annotations always satisfy `text[start..end] == quote`.
 
 mod anchorer;
 mod fuzzy;
+mod grams;
 mod orphan;
+mod placement;
+mod search;
+mod seeds;
 
 pub use anchorer::Anchorer;
 pub use fuzzy::{approx_match_ends, approx_search, prefix_edit_distances, ApproxMatch};
@@ -183,10 +200,13 @@ pub struct AnchorWork {
     pub searched_bytes: u64,
     /// Myers block steps: one per text code point per active 64-row block.
     pub myers_steps: u64,
-    /// Cells of the small context-similarity tables (≤ 64 × 64 each).
+    /// Cells of the small context-similarity tables (≤ 64 × 64 each; computed
+    /// a column of up to 64 at a time).
     pub context_cells: u64,
-    /// Approximate (Myers) passes over the whole text.
+    /// Approximate searches of the whole text (Myers passes, or indexed searches).
     pub fuzzy_searches: u64,
+    /// Text positions taken from the substring index (exact occurrences and seeds).
+    pub indexed_positions: u64,
 }
 
 /// What an import's anchoring did, in counts and per annotation.
