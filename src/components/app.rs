@@ -70,16 +70,26 @@ pub fn app() -> Html {
             selection::SelectionRead::Range { start_utf16, end_utf16 } => Some(start_utf16.max(end_utf16)),
             _ => None,
         };
-        dispatch.dispatch(AppAction::Tag { label, selection: read, new_id: browser::new_id(), now: browser::now_iso() });
+        dispatch.dispatch(AppAction::Tag { label, selection: read.clone(), new_id: browser::new_id(), now: browser::now_iso() });
         if let Some(end) = range_end {
-            browser::after_next_paint(selection::clear_selection);
-            // Tagged from the keyboard (the article has focus): the caret
-            // waits at the end of the span, where the next one may start.
-            if let Some(article) = article_ref.cast::<web_sys::Element>().filter(browser::has_focus) {
-                browser::after_next_paint(move || {
-                    crate::browser::caret::set_selection(&article, end, end);
-                });
-            }
+            // After the tag's frame is painted (clearing it in that frame costs
+            // time), and only if the selection is still the one tagged: a new
+            // selection made since is left alone.
+            let focused = article_ref.cast::<web_sys::Element>().filter(browser::has_focus);
+            let article_ref = article_ref.clone();
+            browser::after_next_paint(move || {
+                if selection::read_in(&article_ref) != read {
+                    return;
+                }
+                match focused {
+                    // Tagged from the keyboard (the article has focus): the caret
+                    // waits at the end of the span, where the next one may start.
+                    Some(article) => {
+                        crate::browser::caret::set_selection(&article, end, end);
+                    }
+                    None => selection::clear_selection(),
+                }
+            });
         }
     });
     // Tag every occurrence of the selected text (Shift+1/2/3 or the toolbar's menu).
