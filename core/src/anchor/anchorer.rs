@@ -37,6 +37,8 @@ pub struct Anchorer<'a> {
     pub(super) forced: bool,
     /// Width of the innermost distance band around the old position.
     pub(super) band_unit: usize,
+    /// A buffer of match ends reused by the indexed searches.
+    pub(super) scratch: Vec<(usize, usize)>,
 }
 
 impl<'a> Anchorer<'a> {
@@ -51,7 +53,18 @@ impl<'a> Anchorer<'a> {
                 *id_of.entry(*c).or_insert(next)
             })
             .collect();
-        Anchorer { index, chars, ids, id_of, work: AnchorWork::default(), grams: None, passes: 0, forced: false, band_unit: 256 }
+        Anchorer {
+            index,
+            chars,
+            ids,
+            id_of,
+            work: AnchorWork::default(),
+            grams: None,
+            passes: 0,
+            forced: false,
+            band_unit: 256,
+            scratch: Vec::new(),
+        }
     }
 
     /// For tests: an anchorer that indexes the text at once and always
@@ -136,10 +149,11 @@ impl<'a> Anchorer<'a> {
         let pattern = self.to_ids(&quote);
 
         // 2. Exact quote search: near the old position first, then everywhere.
+        let mut everywhere = None;
         if let Some(h) = hint {
             let lo = h.saturating_sub(NEAR_WINDOW_CP);
             let hi = h.saturating_add(m).saturating_add(NEAR_WINDOW_CP).min(len);
-            let near = self.exact_search(&c.quote, &pattern, lo, hi, fast && self.grams.is_some());
+            let near = self.exact_search(&c.quote, &pattern, lo, hi, fast && self.grams.is_some(), &mut everywhere);
             let best = near.iter().map(|&s| self.score(&prefix, &suffix, s, s + m, 0, m, hint)).max_by(better);
             if let Some(b) = best {
                 if b.perfect_context {
@@ -148,7 +162,7 @@ impl<'a> Anchorer<'a> {
             }
         }
         let indexed = fast && self.whole_text_pass();
-        let occurrences = self.exact_search(&c.quote, &pattern, 0, len, indexed);
+        let occurrences = self.exact_search(&c.quote, &pattern, 0, len, indexed, &mut everywhere);
         let n_occ = occurrences.len();
         if n_occ > 0 {
             let kept = nearest(occurrences, hint, MAX_SCORED);
@@ -273,12 +287,21 @@ impl<'a> Anchorer<'a> {
 
     /// Starts of every occurrence of `quote` (alphabet ids `pattern`) lying
     /// inside code points `[lo, hi)`, ascending: through the index when
-    /// `indexed` and the index finds few candidate positions, else by a scan.
-    fn exact_search(&mut self, quote: &str, pattern: &[u32], lo: usize, hi: usize, indexed: bool) -> Vec<usize> {
+    /// `indexed`, else by a scan. `everywhere` keeps the quote's occurrences
+    /// in the whole text once the index has found them.
+    fn exact_search(
+        &mut self,
+        quote: &str,
+        pattern: &[u32],
+        lo: usize,
+        hi: usize,
+        indexed: bool,
+        everywhere: &mut Option<Vec<usize>>,
+    ) -> Vec<usize> {
         match self.grams.clone().filter(|_| indexed) {
             Some(g) => {
-                let all = seeds::occurrences(&g, &self.ids, pattern, &mut self.work.indexed_positions);
-                all.into_iter().filter(|&s| s >= lo && s + pattern.len() <= hi).collect()
+                let all = everywhere.get_or_insert_with(|| seeds::occurrences(&g, &self.ids, pattern, &mut self.work.indexed_positions));
+                all.iter().copied().filter(|&s| s >= lo && s + pattern.len() <= hi).collect()
             }
             None => self.occurrences(quote, lo, hi),
         }

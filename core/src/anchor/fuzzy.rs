@@ -7,6 +7,12 @@ use std::collections::HashMap;
 /// ends the ones with that run's lowest error count.
 pub(super) fn local_minima(ends: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    local_minima_into(ends, 0, &mut out);
+    out
+}
+
+/// [`local_minima`], each end moved by `offset`, appended to `out`.
+pub(super) fn local_minima_into(ends: &[(usize, usize)], offset: usize, out: &mut Vec<(usize, usize)>) {
     let mut i = 0;
     while i < ends.len() {
         let mut j = i + 1;
@@ -15,10 +21,9 @@ pub(super) fn local_minima(ends: &[(usize, usize)]) -> Vec<(usize, usize)> {
         }
         let run = &ends[i..j];
         let min = run.iter().map(|e| e.1).min().unwrap_or(0);
-        out.extend(run.iter().filter(|e| e.1 == min));
+        out.extend(run.iter().filter(|e| e.1 == min).map(|e| (e.0 + offset, e.1)));
         i = j;
     }
-    out
 }
 
 /// Similarity of two short strings: 1 − Levenshtein distance / length of `a`
@@ -145,18 +150,24 @@ impl Peq {
 
 /// [`find_ends`] with the pattern prepared once.
 pub(super) fn find_ends_with(text: &[u32], peq: &Peq, k: usize, anchored: bool, steps: &mut u64) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    find_ends_into(text, peq, k, anchored, steps, &mut out);
+    out
+}
+
+/// [`find_ends_with`], appending to `out` (so one buffer serves many passes).
+pub(super) fn find_ends_into(text: &[u32], peq: &Peq, k: usize, anchored: bool, steps: &mut u64, out: &mut Vec<(usize, usize)>) {
     // Horizontal delta entering the top row: 0 lets a match start anywhere
     // (D[0][j] = 0); +1 makes it start at text position 0 (D[0][j] = j).
     let h_top = i64::from(anchored);
     let m = peq.m;
     if m == 0 {
-        return Vec::new();
+        return;
     }
     let k = k.min(m) as i64;
     let nb = peq.nb;
     let bmax = nb - 1;
     let peq = &peq.words;
-    let mut out = Vec::new();
     if nb == 1 {
         // One block: everything in registers.
         let last = 1u64 << (m - 1);
@@ -168,7 +179,7 @@ pub(super) fn find_ends_with(text: &[u32], peq: &Peq, k: usize, anchored: bool, 
             }
         }
         *steps += text.len() as u64;
-        return out;
+        return;
     }
     let mut last = vec![1u64 << (W - 1); nb];
     last[bmax] = 1u64 << ((m - 1) % W);
@@ -213,7 +224,6 @@ pub(super) fn find_ends_with(text: &[u32], peq: &Peq, k: usize, anchored: bool, 
         }
     }
     *steps += done;
-    out
 }
 
 /// An approximate occurrence: `[start, end)` in code points, with `errors` edits.

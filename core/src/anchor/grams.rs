@@ -67,7 +67,16 @@ impl GramIndex {
         let free = self.bits * (self.q - l);
         let lo_key = packed << free;
         let hi_key = lo_key | ((1u64 << free) - 1);
-        self.first_at_least(lo_key)..hi_key.checked_add(1).map_or(self.keys.len(), |k| self.first_at_least(k))
+        let a = self.first_at_least(lo_key);
+        // The end is usually near: gallop from the start, then bisect.
+        let keys = &self.keys;
+        let (mut b, mut step) = (a, 1);
+        while b + step <= keys.len() && keys[b + step - 1] <= hi_key {
+            b += step;
+            step *= 2;
+        }
+        let top = (b + step).min(keys.len());
+        a..b + keys[b..top].partition_point(|&k| k <= hi_key)
     }
 
     /// The number of keys below `x`.

@@ -48,6 +48,8 @@ mod grams;
 mod orphan;
 mod placement;
 mod search;
+#[cfg(test)]
+mod search_tests;
 mod seeds;
 
 pub use anchorer::Anchorer;

@@ -26,7 +26,7 @@
 //! where everything is known and the reference's choice is made as it does.
 
 use super::anchorer::Anchorer;
-use super::fuzzy::{find_ends_with, local_minima, Peq};
+use super::fuzzy::{find_ends_into, local_minima_into, Peq};
 use super::placement::{better, nearest_ends, nearness, score_value, Scored};
 use super::seeds::{self, Piece, PieceTable};
 use super::{MAX_SCORED, NEAR_WINDOW_CP};
@@ -231,10 +231,9 @@ impl Anchorer<'_> {
             let todo: Vec<usize> = (0..zones.len()).filter(|&i| zones[i].want > zones[i].done && zones[i].want - 1 == e).collect();
             let size: usize = todo.iter().map(|&i| zones[i].b - zones[i].a + 1).sum();
             let wanted: Vec<(usize, usize)> = todo.iter().map(|&i| (zones[i].a, zones[i].b)).collect();
-            let seeds = match table.choose(e + 1) {
-                Some(p) if self.forced || p.1 <= size => Some(self.seed_windows(q, &p.0, e, &wanted)),
-                _ => None,
-            };
+            // Seeds pay when their positions are fewer than half the zones' length.
+            let chosen = table.choose(e + 1, if self.forced { usize::MAX } else { size / 2 });
+            let seeds = chosen.map(|p| self.seed_windows(q, &p.0, e, &wanted));
             for i in todo {
                 let (a, b) = (zones[i].a, zones[i].b);
                 let windows: Vec<(usize, usize)> = match &seeds {
@@ -262,18 +261,32 @@ impl Anchorer<'_> {
     /// `wanted` ranges of ends, sorted) that hold every end there of a match
     /// with at most `e` edits, from the occurrences of `pieces`; windows
     /// closer than a Myers warm-up are joined.
-    fn seed_windows(&mut self, q: &Query, pieces: &[Piece], e: usize, wanted: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    pub(super) fn seed_windows(&mut self, q: &Query, pieces: &[Piece], e: usize, wanted: &[(usize, usize)]) -> Vec<(usize, usize)> {
         let Some(g) = self.grams.clone() else { return Vec::new() };
         let m = q.pattern.len();
         let mut iv: Vec<(usize, usize)> = Vec::new();
+        let mut near: Vec<u32> = Vec::new();
         for piece in pieces {
-            let pos = g.positions(piece.range.clone());
-            self.work.indexed_positions += pos.len() as u64;
+            let mut pos = g.positions(piece.range.clone());
             let (part, lead) = (&q.pattern[piece.part.clone()], piece.at - piece.part.start);
+            // A piece end = t − lead + shift, with t its window's position.
+            let shift = m - piece.part.start;
+            if piece.sorted {
+                // Positions ascending: only those whose ends can meet a wanted range.
+                near.clear();
+                for &(za, zb) in wanted {
+                    let from = (za.saturating_sub(e) + lead).saturating_sub(shift);
+                    let to = (zb + e + lead).saturating_sub(shift);
+                    let i = pos.partition_point(|&t| (t as usize) < from);
+                    near.extend(pos[i..].iter().take_while(|&&t| t as usize <= to));
+                }
+                pos = &near;
+            }
+            self.work.indexed_positions += pos.len() as u64;
             for &t in pos {
                 // Where the whole part would start; it must be there verbatim.
                 let Some(s) = (t as usize).checked_sub(lead) else { continue };
-                let end = s + m - piece.part.start;
+                let end = s + shift;
                 let (wa, wb) = (end.saturating_sub(e), end + e);
                 let z = wanted.partition_point(|z| z.1 < wa);
                 if z == wanted.len() || wanted[z].0 > wb || self.ids.get(s..s + part.len()) != Some(part) {
@@ -307,15 +320,19 @@ impl Anchorer<'_> {
             // Ends from `a` on have their exact edit count once the pass starts
             // m + k before them (a match with at most k edits is at most m + k long).
             let w0 = lo.max(a.saturating_sub(m + k));
-            let ends: Vec<(usize, usize)> = find_ends_with(&self.ids[w0..b], q.peq, k, false, &mut self.work.myers_steps)
-                .into_iter()
-                .map(|(j, err)| (j + w0, err))
-                .filter(|e| e.0 >= a)
-                .collect();
-            let left_open = a > lo + 1 && ends.first().is_some_and(|e| e.0 == a);
-            let right_open = b < hi && ends.last().is_some_and(|e| e.0 == b);
+            // Ends relative to w0, kept from `a` on (one buffer for every pass).
+            let mut ends = std::mem::take(&mut self.scratch);
+            ends.clear();
+            find_ends_into(&self.ids[w0..b], q.peq, k, false, &mut self.work.myers_steps, &mut ends);
+            let first = ends.partition_point(|e| e.0 + w0 < a);
+            let kept = &ends[first..];
+            let left_open = a > lo + 1 && kept.first().is_some_and(|e| e.0 + w0 == a);
+            let right_open = b < hi && kept.last().is_some_and(|e| e.0 + w0 == b);
             if !left_open && !right_open {
-                found.extend(local_minima(&ends));
+                local_minima_into(kept, w0, found);
+            }
+            self.scratch = ends;
+            if !left_open && !right_open {
                 return;
             }
             let grow = (b - a + 1).max(64);

@@ -22,16 +22,24 @@ pub(super) struct Piece {
     pub(super) part: Range<usize>,
     pub(super) at: usize,
     pub(super) range: Range<usize>,
+    /// The window is `q` long: its positions are ascending.
+    pub(super) sorted: bool,
 }
 
 /// `n` disjoint pieces of a quote and the occurrences of their windows in all.
 pub(super) type Pieces = (Vec<Piece>, usize);
 
+/// Quotes up to this long (code points) may take their pieces at any
+/// offsets (one index look-up per offset).
+const SHORT_QUOTE: usize = 32;
+
 /// A quote's pieces for each number of pieces asked for, chosen once.
 pub(super) struct PieceTable {
     g: Rc<GramIndex>,
     pattern: Vec<u32>,
-    chosen: RefCell<HashMap<usize, Option<Rc<Pieces>>>>,
+    /// For each number of pieces: the pieces, or a lower bound of their
+    /// occurrences when that exceeded the budget of an earlier call.
+    chosen: RefCell<HashMap<usize, Result<Rc<Pieces>, usize>>>,
     /// Index ranges of the pieces `(offset, length)` looked up so far.
     ranges: RefCell<HashMap<(usize, usize), Range<usize>>>,
 }
@@ -41,18 +49,67 @@ impl PieceTable {
         PieceTable { g, pattern: pattern.to_vec(), chosen: RefCell::default(), ranges: RefCell::default() }
     }
 
-    /// `n` disjoint pieces occurring rarely: the quote cut into `n` equal
-    /// parts, each looked up whole or, when it is longer than the index's
-    /// `q`, through the rarest of up to 4 of its `q`-long windows starting
-    /// at multiples of `q / 2` (shared between numbers of pieces; each
-    /// occurrence of the window is then checked against the whole part).
-    /// `None` when the quote is shorter than `n`.
-    pub(super) fn choose(&self, n: usize) -> Option<Rc<Pieces>> {
-        if let Some(c) = self.chosen.borrow().get(&n) {
-            return c.clone();
-        }
+    /// `n` disjoint pieces occurring rarely. When the quote is short and a
+    /// `n`-th of it is shorter than the index's `q`: the `n` windows of that
+    /// length, at any offsets, occurring least in all. Otherwise the quote cut into `n`
+    /// equal parts, each looked up through the rarest of up to 4 of its
+    /// `q`-long windows starting at multiples of `q / 2` (shared between
+    /// numbers of pieces; each occurrence of the window is then checked
+    /// against the whole part). `None` when the quote is shorter than `n`
+    /// or the pieces occur more than `budget` times in all.
+    pub(super) fn choose(&self, n: usize, budget: usize) -> Option<Rc<Pieces>> {
         let (m, q) = (self.pattern.len(), self.g.q());
-        let out = (n >= 1 && n <= m).then(|| {
+        if n == 0 || n > m {
+            return None;
+        }
+        match self.chosen.borrow().get(&n) {
+            Some(Ok(p)) => return (p.1 <= budget).then(|| p.clone()),
+            Some(Err(lower)) if *lower > budget => return None,
+            _ => {}
+        }
+        let out = if m / n < q && m <= SHORT_QUOTE { Ok(self.short_pieces(n, m / n)) } else { self.parts(n, budget) };
+        let out = out.map(Rc::new);
+        self.chosen.borrow_mut().insert(n, out.clone());
+        out.ok().filter(|p| p.1 <= budget)
+    }
+
+    /// `n` pieces `l` long (`n · l ≤ m`, `l < q`) at any offsets, disjoint,
+    /// with the fewest occurrences in all (a dynamic program over the counts
+    /// of every window of that length).
+    fn short_pieces(&self, n: usize, l: usize) -> Pieces {
+        let m = self.pattern.len();
+        let count: Vec<usize> = (0..=m - l).map(|a| self.lookup(a, l).len()).collect();
+        // best[j * w + i]: fewest occurrences of j windows inside pattern[..i].
+        let w = m + 1;
+        let mut best = vec![usize::MAX; (n + 1) * w];
+        best[..w].fill(0);
+        for j in 1..=n {
+            for i in j * l..=m {
+                let take = best[(j - 1) * w + i - l].saturating_add(count[i - l]);
+                best[j * w + i] = best[j * w + i - 1].min(take);
+            }
+        }
+        let total = best[n * w + m];
+        let mut pieces = Vec::with_capacity(n);
+        let (mut j, mut i) = (n, m);
+        while j > 0 {
+            if i > j * l && best[j * w + i] == best[j * w + i - 1] {
+                i -= 1;
+            } else {
+                pieces.push(Piece { part: i - l..i, at: i - l, range: self.lookup(i - l, l), sorted: false });
+                i -= l;
+                j -= 1;
+            }
+        }
+        (pieces, total)
+    }
+
+    /// The quote cut into `n` equal parts, each looked up through the
+    /// rarest of up to 4 of its windows; `Err` with the occurrences counted
+    /// so far once they exceed `budget`.
+    fn parts(&self, n: usize, budget: usize) -> Result<Pieces, usize> {
+        let (m, q) = (self.pattern.len(), self.g.q());
+        {
             let mut pieces = Vec::with_capacity(n);
             let mut total = 0;
             for i in 0..n {
@@ -69,13 +126,16 @@ impl PieceTable {
                     }
                 };
                 let (a, r) = offsets.into_iter().map(|a| (a, self.lookup(a, l))).min_by_key(|(_, r)| r.len()).unwrap_or((s, 0..0));
-                total += r.len();
-                pieces.push(Piece { part: s..t, at: a, range: r });
+                // Positions of a full-length window are found by bisection: free.
+                let sorted = l == q;
+                total += if sorted { 0 } else { r.len() };
+                if total > budget {
+                    return Err(total);
+                }
+                pieces.push(Piece { part: s..t, at: a, range: r, sorted });
             }
-            Rc::new((pieces, total))
-        });
-        self.chosen.borrow_mut().insert(n, out.clone());
-        out
+            Ok((pieces, total))
+        }
     }
 
     fn lookup(&self, a: usize, l: usize) -> Range<usize> {
