@@ -72,24 +72,27 @@ pub fn app() -> Html {
         };
         dispatch.dispatch(AppAction::Tag { label, selection: read.clone(), new_id: browser::new_id(), now: browser::now_iso() });
         if let Some(end) = range_end {
-            // After the tag's frame is painted (clearing it in that frame costs
-            // time), and only if the selection is still the one tagged: a new
-            // selection made since is left alone.
-            let focused = article_ref.cast::<web_sys::Element>().filter(browser::has_focus);
-            let article_ref = article_ref.clone();
-            browser::after_next_paint(move || {
-                if selection::read_in(&article_ref) != read {
-                    return;
-                }
-                match focused {
-                    // Tagged from the keyboard (the article has focus): the caret
-                    // waits at the end of the span, where the next one may start.
-                    Some(article) => {
+            match article_ref.cast::<web_sys::Element>().filter(browser::has_focus) {
+                // Tagged from the keyboard (the article has focus): the caret
+                // waits at the end of the span, where the next one may start.
+                Some(article) => {
+                    selection::clear_selection();
+                    browser::after_next_paint(move || {
                         crate::browser::caret::set_selection(&article, end, end);
-                    }
-                    None => selection::clear_selection(),
+                    });
                 }
-            });
+                // Otherwise the selection goes after the tag's frame is painted
+                // (clearing it in that frame costs time), and only if it is still
+                // the one tagged: a selection made since is left alone.
+                None => {
+                    let article_ref = article_ref.clone();
+                    browser::after_next_paint(move || {
+                        if selection::read_in(&article_ref) == read {
+                            selection::clear_selection();
+                        }
+                    });
+                }
+            }
         }
     });
     // Tag every occurrence of the selected text (Shift+1/2/3 or the toolbar's menu).
