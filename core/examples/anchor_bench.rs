@@ -129,19 +129,7 @@ fn main() {
         .map(|i| {
             let s = old.grapheme_ceil(rng.below(n - 400));
             let e = old.grapheme_ceil(s + 10 + rng.below(200));
-            Annotation {
-                id: format!("a{i}"),
-                start: s,
-                end: e,
-                quote: old.slice_cp(s, e).unwrap_or("").to_string(),
-                label: Label::ALL[i % 3],
-                note: String::new(),
-                speaker: String::new(),
-                verdict: String::new(),
-                links: Vec::new(),
-                created: "2024-01-01T00:00:00Z".into(),
-                modified: "2024-01-01T00:00:00Z".into(),
-            }
+            Annotation::new(&format!("a{i}"), s, e, old.slice_cp(s, e).unwrap_or(""), Label::ALL[i % 3], "2024-01-01T00:00:00Z")
         })
         .collect();
     let w3c_file = w3c::export(&doc, &anns);
@@ -228,19 +216,7 @@ fn changed_quotes(rng: &mut Rng, ix: &TextIndex, count: usize) -> Vec<Candidate>
         .map(|i| {
             let s = ix.grapheme_ceil(rng.below(n - 400));
             let e = ix.grapheme_ceil(s + 10 + rng.below(200));
-            let a = Annotation {
-                id: format!("c{i}"),
-                start: s,
-                end: e,
-                quote: ix.slice_cp(s, e).unwrap_or("").to_string(),
-                label: Label::ALL[i % 3],
-                note: String::new(),
-                speaker: String::new(),
-                verdict: String::new(),
-                links: Vec::new(),
-                created: "2024-01-01T00:00:00Z".into(),
-                modified: "2024-01-01T00:00:00Z".into(),
-            };
+            let a = Annotation::new(&format!("c{i}"), s, e, ix.slice_cp(s, e).unwrap_or(""), Label::ALL[i % 3], "2024-01-01T00:00:00Z");
             let mut c = Candidate::from_annotation(&a, Some(ix));
             let mut q: Vec<char> = c.quote.chars().collect();
             for _ in 0..1 + rng.below(2) {

@@ -102,7 +102,7 @@ fn bench_file(path: &str) -> Result<Vec<(String, f64)>, String> {
         }),
     ));
     // The app's autosave after that edit: what changed (one pass) into the journal's JSON.
-    let plain: Vec<annotator_core::Annotation> = list.iter().map(|a| (**a).clone()).collect();
+    let plain = state.plain();
     let known = DocRecord::new(plain.clone());
     let meta = DocMeta::for_document(&doc, &plain, "2026-01-01T00:00:00Z");
     let edited = state

@@ -396,6 +396,20 @@ fn op_strategy() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// The annotations of a generated merge: one per id (the first), spans
+/// folded into the text of `len` code points.
+fn merged(text: &str, len: usize, items: &[(usize, usize, usize, usize)]) -> Vec<Annotation> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .iter()
+        .filter(|(id, ..)| seen.insert(*id))
+        .map(|&(id, a, b, l)| {
+            let (a, b) = (a % len, b % len);
+            ann(text, &id_name(id), a.min(b), a.max(b) + 1, label_of(l))
+        })
+        .collect()
+}
+
 fn id_name(i: usize) -> String {
     format!("id{i}")
 }
@@ -433,12 +447,7 @@ proptest! {
                 Op::Select { id } => Action::Select(id.map(id_name)),
                 Op::Merge(items) => {
                     if len == 0 { continue; }
-                    let mut seen = std::collections::HashSet::new();
-                    let anns: Vec<Annotation> = items.iter().filter(|(id, ..)| seen.insert(*id)).map(|&(id, a, b, l)| {
-                        let (a, b) = (a % len, b % len);
-                        ann(&text, &id_name(id), a.min(b), a.max(b) + 1, label_of(l))
-                    }).collect();
-                    Action::Merge(anns)
+                    Action::Merge(merged(&text, len, items))
                 }
                 Op::Link { from, to, kind } => {
                     Action::Link { from: id_name(*from), to: id_name(*to), kind: LinkKind::ALL[*kind], now: "t4".into() }
@@ -446,11 +455,7 @@ proptest! {
                 Op::Unlink { from, to } => Action::Unlink { from: id_name(*from), to: id_name(*to), now: "t5".into() },
                 Op::Settle(deletes, items) => {
                     if len == 0 { continue; }
-                    let mut seen = std::collections::HashSet::new();
-                    let upserts: Vec<Annotation> = items.iter().filter(|(id, ..)| seen.insert(*id)).map(|&(id, a, b, l)| {
-                        let (a, b) = (a % len, b % len);
-                        ann(&text, &id_name(id), a.min(b), a.max(b) + 1, label_of(l))
-                    }).collect();
+                    let upserts = merged(&text, len, items);
                     let mut deletes: Vec<String> = deletes.iter().map(|&d| id_name(d)).collect();
                     deletes.dedup();
                     Action::Settle { upserts, deletes }

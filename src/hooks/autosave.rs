@@ -63,11 +63,7 @@ fn save_now(
         // with any edit made since `st` was taken; an annotation stored but
         // not shown would otherwise read as a deletion at the next save.
         let merged = store.borrow().known.clone();
-        let base = DocRecord {
-            annotations: st.model.annotations.iter().map(|a| (**a).clone()).collect(),
-            deleted: merged.deleted.clone(),
-            rev: merged.rev,
-        };
+        let base = DocRecord { annotations: st.model.plain(), deleted: merged.deleted.clone(), rev: merged.rev };
         ctx.dispatch.dispatch(AppAction::ExternalRecord { base: Rc::new(base), merged: Rc::new(merged), now: now.clone() });
     }
     if saved.wrote {
