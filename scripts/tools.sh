@@ -46,6 +46,17 @@ ensure_build_tools() {
     # Not --locked: one locked dependency of the CLI is missing from the registry.
     cargo install --force wasm-bindgen-cli --version "$wbg"
   fi
+  # PouchDB (npm, pinned): the browser side of team sync. Its dist/pouchdb.min.js is copied into
+  # the build by index.html and loaded only when a person turns sync on (never committed).
+  local pouchdb_version="9.0.0"
+  if ! grep -q "\"version\": \"$pouchdb_version\"" "$TOOLS/node_modules/pouchdb/package.json" 2>/dev/null \
+      || [ ! -f "$TOOLS/node_modules/pouchdb/dist/pouchdb.min.js" ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    log "npm install pouchdb@$pouchdb_version into .tools/"
+    mkdir -p "$TOOLS"
+    [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
+    npm install --silent --ignore-scripts --prefix "$TOOLS" "pouchdb@$pouchdb_version" >/dev/null
+  fi
   if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
     command -v npm >/dev/null || apt_install nodejs npm
     log "npm install binaryen@$BINARYEN_VERSION (wasm-opt) into .tools/"
@@ -89,6 +100,16 @@ ensure_test_tools() {
     mkdir -p "$TOOLS"
     [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
     npm install --silent --prefix "$TOOLS" "axe-core@$axe_version" >/dev/null
+  fi
+  # pouchdb-server (npm, pinned): the CouchDB-compatible server the team-sync tests and the
+  # benchmark start on 127.0.0.1 (tests/e2e/sync_server.py). Its native leveldown ships prebuilt.
+  local pouchdb_server_version="4.2.0"
+  if ! grep -q "\"version\": \"$pouchdb_server_version\"" "$TOOLS/node_modules/pouchdb-server/package.json" 2>/dev/null; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    log "npm install pouchdb-server@$pouchdb_server_version into .tools/"
+    mkdir -p "$TOOLS"
+    [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
+    npm install --silent --ignore-scripts --prefix "$TOOLS" "pouchdb-server@$pouchdb_server_version" >/dev/null
   fi
   export CHROMEDRIVER=/usr/bin/chromedriver
   export GECKODRIVER="$(command -v geckodriver)"

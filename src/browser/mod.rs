@@ -7,6 +7,7 @@ pub mod keys;
 pub mod offline;
 pub mod selection;
 pub mod storage;
+pub mod team;
 pub mod url;
 
 /// Current time as an RFC 3339 string (UTC, milliseconds).

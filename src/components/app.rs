@@ -13,12 +13,13 @@ use super::notices::Notices;
 use super::orphans::OrphanList;
 use super::paste_dialog::PasteDialog;
 use super::summary::SummaryView;
+use super::team::TeamPanel;
 use super::toolbar::Toolbar;
 use crate::browser::{self, selection};
 use crate::effects::session::{seed_document, seed_meta, Session};
-use crate::effects::{files, library, Ctx};
+use crate::effects::{files, library, team, Ctx};
 use crate::hooks::ByPtr;
-use crate::hooks::{autosave::use_autosave, live::use_live, plan::use_plan, shortcuts::use_shortcuts, sync::use_sync};
+use crate::hooks::{autosave::use_autosave, live::use_live, plan::use_plan, shortcuts::use_shortcuts, sync::use_sync, team::use_team};
 use crate::state::{AppAction, AppState, SaveStatus, Shell};
 use annotator_core::details::DocDetails;
 use annotator_core::formats::{Format, UnknownLabelPolicy};
@@ -107,6 +108,8 @@ pub fn app() -> Html {
     use_shortcuts(&live, &ontag, &ontagall);
     use_autosave(&state, &live, &ctx);
     use_sync(&live, &ctx);
+    let team_ref = use_mut_ref(team::Team::default);
+    use_team(&state, &team_ref, &ctx);
     use_effect_with(state.scroll_to.clone(), |target| {
         if let Some((id, _)) = target {
             crate::browser::scroll_highlight_into_view(id);
@@ -267,6 +270,30 @@ pub fn app() -> Html {
         let (state, ctx) = (state.clone(), ctx.clone());
         Callback::from(move |(title, text): (String, String)| library::open_pasted(&ctx, title, text, state.library.clone()))
     };
+    let onteamconnect = {
+        let (team_ref, ctx) = (team_ref.clone(), ctx.clone());
+        Callback::from(move |(url, db, user, password): (String, String, String, String)| {
+            team::connect(&team_ref, &ctx, url, db, user, password)
+        })
+    };
+    let onteamdisconnect = {
+        let (team_ref, ctx) = (team_ref.clone(), ctx.clone());
+        Callback::from(move |_: ()| team::disconnect(&team_ref, &ctx))
+    };
+    let onteamtoggle = {
+        let (team_ref, ctx) = (team_ref.clone(), ctx.clone());
+        Callback::from(move |open: bool| team::set_open(&team_ref, &ctx, open))
+    };
+    let onshare = {
+        let (team_ref, ctx, state, onopendoc) = (team_ref.clone(), ctx.clone(), state.clone(), onopendoc.clone());
+        Callback::from(move |id: String| {
+            team::share(&team_ref, &ctx, &id, &state.model.doc.id);
+            if id != state.model.doc.id {
+                onopendoc.emit(id);
+            }
+        })
+    };
+    let shared = Rc::new(state.team.settings.as_ref().map(|s| s.shared.clone()).unwrap_or_default());
     let undo_delete = state.last_deleted.clone().map(|removed| {
         let (state, ctx) = (state.clone(), ctx.clone());
         Callback::from(move |_: MouseEvent| library::undo_delete(&ctx, removed.clone(), &state.library))
@@ -365,9 +392,10 @@ pub fn app() -> Html {
                         {ontoggle} {onquery} {onverdict} edit_note={state.edit_note.clone()} linking={state.linking.clone()} {onlinkcmd} />
                     <ComparePanel comparing={state.comparing.clone()} onfiles={oncomparefiles} oncmd={oncomparecmd} />
                     <SummaryView annotations={state.model.annotations.clone()} total_cp={doc.index.len_cp()} />
+                    <TeamPanel view={state.team.clone()} onconnect={onteamconnect} ondisconnect={onteamdisconnect} ontoggle={onteamtoggle} />
                     <Documents docs={Rc::new(state.library.docs.clone())} current={AttrValue::from(doc.id.clone())} onopen={onopendoc}
                         onrename={onrenamedoc} ondelete={ondeletedoc} {onopenfile} onpaste={send(AppAction::Paste(true))} {onrestoreseed}
-                        {seed_listed} {onexportall} {onimportbackup} />
+                        {seed_listed} {onexportall} {onimportbackup} {shared} team_running={state.team.status.running()} {onshare} />
                     <p class="hint">{ "Select text, then press 1 (Claim), 2 (Denial) or 3 (Statistic). Pick an annotation to retag it with 1–3, link it to another with l, or remove it with Delete; Escape deselects; ? lists every shortcut." }</p>
                 </aside>
             </div>

@@ -1,6 +1,7 @@
 //! The library: every document with its title, size, counts per label and
-//! last change; open, rename, delete (with confirmation), open a text file,
-//! paste a text, restore the sample article, and whole-library backup.
+//! last change; open, rename, delete (with confirmation), share with the
+//! team, open a text file, paste a text, restore the sample article, and
+//! whole-library backup.
 
 use annotator_core::library::DocMeta;
 use annotator_core::Label;
@@ -20,6 +21,14 @@ pub struct DocumentsProps {
     pub seed_listed: bool,
     pub onexportall: Callback<()>,
     pub onimportbackup: Callback<web_sys::File>,
+    /// Ids of the documents shared with the team (marked "Shared").
+    #[prop_or_default]
+    pub shared: Rc<std::collections::BTreeSet<String>>,
+    /// Team sync runs: unshared documents offer "Share with team".
+    #[prop_or_default]
+    pub team_running: bool,
+    #[prop_or_default]
+    pub onshare: Callback<String>,
 }
 
 fn file_input(cb: Callback<web_sys::File>) -> Callback<Event> {
@@ -130,6 +139,7 @@ pub fn documents(props: &DocumentsProps) -> Html {
         let current = d.id == props.current.as_str();
         let id = d.id.clone();
         let onopen = { let (c, id) = (props.onopen.clone(), id.clone()); Callback::from(move |_| c.emit(id.clone())) };
+        let onshare = { let (c, id) = (props.onshare.clone(), id.clone()); Callback::from(move |_| c.emit(id.clone())) };
         let counts = Label::ALL.iter().map(|l| format!("{} {}", d.counts[*l as usize], l.as_str())).collect::<Vec<_>>().join(", ");
         let body = if renaming.as_deref() == Some(d.id.as_str()) {
             let (onrename, renaming2, id2) = (props.onrename.clone(), renaming.clone(), id.clone());
@@ -176,7 +186,11 @@ pub fn documents(props: &DocumentsProps) -> Html {
                     if !d.details.is_empty() {
                         <span class="doc-source" title={d.details.describe()}>{ d.details.describe() }</span>
                     }
+                    if props.shared.contains(&d.id) { <span class="doc-shared">{ "Shared" }</span> }
                     <span class="doc-actions">
+                        if props.team_running && !props.shared.contains(&d.id) {
+                            <button type="button" aria-label={format!("Share with team: “{}”", d.title)} onclick={onshare}>{ "Share with team" }</button>
+                        }
                         <button type="button" aria-label={format!("Rename “{}”", d.title)} onclick={Callback::from(move |_| r.set(Some(id_r.clone())))}>{ "Rename" }</button>
                         <button type="button" aria-label={format!("Delete document “{}”", d.title)} onclick={Callback::from(move |_| c.set(Some(id_c.clone())))}>{ "Delete document" }</button>
                     </span>

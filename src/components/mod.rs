@@ -16,6 +16,7 @@ pub mod paragraph;
 pub mod paste_dialog;
 pub mod relation_choice;
 pub mod summary;
+pub mod team;
 pub mod theme;
 pub mod toolbar;
 pub mod update_banner;

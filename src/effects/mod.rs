@@ -6,11 +6,13 @@
 //!   record and journals, the library's write guard) and opening documents;
 //! * [`library`] — document operations: open, add, rename, delete and undo
 //!   it, restore the sample, export and restore the whole library;
-//! * [`files`] — reading chosen or dropped files, imports and exports.
+//! * [`files`] — reading chosen or dropped files, imports and exports;
+//! * [`team`] — team sync: connecting, replication, records in and out.
 
 pub mod files;
 pub mod library;
 pub mod session;
+pub mod team;
 
 use crate::state::Dispatch;
 

@@ -4,13 +4,15 @@
 //! * [`plan`] — the memoised render plan (paragraphs and the annotations touching each);
 //! * [`autosave`] — saving after the frame that shows a change;
 //! * [`sync`] — other tabs' writes, back/forward and the `#doc=` link;
-//! * [`shortcuts`] — page-wide keys (the pure keymap in core) and the keyboard caret.
+//! * [`shortcuts`] — page-wide keys (the pure keymap in core) and the keyboard caret;
+//! * [`team`] — team sync: resumed on start, the open document's changes sent.
 
 pub mod autosave;
 pub mod live;
 pub mod plan;
 pub mod shortcuts;
 pub mod sync;
+pub mod team;
 
 use std::rc::Rc;
 

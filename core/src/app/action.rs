@@ -2,6 +2,7 @@
 
 use super::selection::SelectionRead;
 use super::state::Opened;
+use super::team::TeamView;
 use crate::agreement::DiffKind;
 use crate::details::DocDetails;
 use crate::filter::VerdictFilter;
@@ -153,6 +154,14 @@ pub enum AppAction {
         id_prefix: String,
         now: String,
     },
+    /// Team sync: the team's versions of annotations of document `doc`
+    /// (`None`: deleted), shown if `doc` is open ([`crate::app::team`]).
+    TeamChanges {
+        doc: String,
+        changes: Vec<(String, Option<Annotation>)>,
+    },
+    /// The "Team sync" panel's state.
+    Team(Rc<TeamView>),
     /// "Compare with…": other people's files of this text (name, bytes).
     CompareFiles {
         files: Vec<(String, Vec<u8>)>,

@@ -23,6 +23,8 @@ mod linking;
 mod reduce;
 pub mod selection;
 pub mod state;
+pub mod team;
+mod team_apply;
 
 pub use action::AppAction;
 pub use linking::{describe_link, Linking};

@@ -188,6 +188,8 @@ impl AppState {
             AppAction::CancelLink => self.cancel_link()?,
             AppAction::Unlink { from, to, now } => self.unlink(from, to, now)?,
             AppAction::TagAll { label, selection, id_prefix, now } => self.tag_all(label, &selection, &id_prefix, now),
+            AppAction::TeamChanges { doc, changes } => self.team_changes(&doc, changes)?,
+            AppAction::Team(view) => self.with(|n| n.team = view),
             AppAction::CompareFiles { files, now } => self.compare_files(files, &now),
             AppAction::CompareAgainst(i) => self.compare_against(i)?,
             AppAction::SelectDifference(i) => self.select_difference(i)?,

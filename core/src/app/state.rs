@@ -10,6 +10,7 @@
 pub use super::action::AppAction;
 use super::compare::Comparing;
 pub use super::linking::Linking;
+use super::team::TeamView;
 use crate::anchor::Orphan;
 use crate::details::DocDetails;
 use crate::filter::Filter;
@@ -84,6 +85,8 @@ pub struct AppState {
     pub library_step: u64,
     /// `library_step` of the last document deletion.
     pub deleted_step: u64,
+    /// The "Team sync" panel.
+    pub team: Rc<TeamView>,
 }
 
 /// A change of document details that Undo can take back.
@@ -202,6 +205,7 @@ impl AppState {
             comparing: None,
             details_undo: None,
             library_step: 0,
+            team: Rc::new(TeamView::default()),
             deleted_step: 0,
         }
     }

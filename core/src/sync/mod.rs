@@ -37,6 +37,9 @@
 //!    older deleted leaf, and an edit stamped below the deletion would lose to it.
 //! 4. Skip (and count) what [`from_couch`] calls foreign.
 //!
+//! [`replica`] does these steps for a page, and [`connect`] checks a
+//! server, a person and a database before anything is stored.
+//!
 //! # Compared with the two-tab merge
 //!
 //! The surviving annotations are those of [`crate::merge::merge`] when each
@@ -56,10 +59,13 @@
 //! * **Per document**: each annotation is resolved on its own; there is no
 //!   record-wide `rev` counter (CouchDB's `_rev` does that job).
 
+pub mod connect;
 pub mod docs;
 pub mod hlc;
+pub mod replica;
 pub mod resolve;
 
 pub use docs::{deletion, document_to_couch, from_couch, rev_of, to_couch, tombstone, CouchError, CouchId, Remote};
 pub use hlc::{Hlc, HlcError};
+pub use replica::{Changed, Received, Reconciled, Replica};
 pub use resolve::{resolve, Resolution, ResolveError};

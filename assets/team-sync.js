@@ -1,0 +1,187 @@
+// Team sync's bridge to PouchDB (loaded with pouchdb.min.js only when a person turns sync on;
+// src/browser/team.rs calls it). It only moves documents and reports what replication does;
+// every decision (who wins a conflict, what to write, what to show) is the app's, in Rust
+// (annotator_core::sync). Strings cross the boundary as JSON.
+(function () {
+  "use strict";
+
+  // Every request carries the browser's CouchDB session cookie; no password is kept here.
+  function withCookie(url, opts) {
+    opts = opts || {};
+    opts.credentials = "include";
+    return PouchDB.fetch(url, opts);
+  }
+
+  var running = null; // { local, sync, feed, queue, timer }
+
+  function message(err) {
+    if (!err) return "";
+    return String(err.message || err.reason || err.name || err);
+  }
+
+  // One HTTP request (the connection checks): resolves {status, body} as JSON; rejects with
+  // the network error's message.
+  function request(method, url, body) {
+    var opts = {
+      method: method,
+      credentials: "include",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+    };
+    if (body !== undefined && body !== null) opts.body = body;
+    return fetch(url, opts).then(
+      function (r) {
+        return r.text().then(function (t) {
+          return JSON.stringify({ status: r.status, body: t });
+        });
+      },
+      function (e) {
+        throw message(e) || "network error";
+      }
+    );
+  }
+
+  // The leaves of each changed document: the one the feed gave, or all of them (a conflict,
+  // or a deletion: CouchDB may show an older deleted leaf than the newest one).
+  function leavesOf(local, change) {
+    var doc = change.doc;
+    if (doc && change.changes.length <= 1 && !doc._deleted && !doc._conflicts) {
+      return Promise.resolve({ id: change.id, leaves: [doc] });
+    }
+    return local.get(change.id, { open_revs: "all" }).then(
+      function (rows) {
+        var leaves = [];
+        rows.forEach(function (r) {
+          if (r.ok) leaves.push(r.ok);
+        });
+        return { id: change.id, leaves: leaves };
+      },
+      function () {
+        return { id: change.id, leaves: doc ? [doc] : [] };
+      }
+    );
+  }
+
+  function flush(state, onBatch) {
+    state.timer = null;
+    var batch = state.queue.splice(0, state.queue.length);
+    if (!batch.length) return;
+    Promise.all(
+      batch.map(function (c) {
+        return leavesOf(state.local, c);
+      })
+    ).then(function (items) {
+      if (running === state) onBatch(JSON.stringify(items), false);
+    });
+  }
+
+  // Starts live two-way replication between the local copy `localName` (IndexedDB) and the
+  // database at `dbUrl`, and a feed of the local copy from its start. `onBatch(json, initial)`
+  // gets [{id, leaves}]: first all the copy holds (initial = true), then changes in batches; `onStatus(kind, detail)` gets "active", "paused" (detail:
+  // the error while offline, else ""), "denied", "error" and "feed-error".
+  function start(localName, dbUrl, onBatch, onStatus) {
+    stop();
+    var local = new PouchDB(localName, { auto_compaction: true });
+    var remote = new PouchDB(dbUrl, { skip_setup: true, fetch: withCookie });
+    var state = { local: local, queue: [], timer: null, sync: null, feed: null };
+    running = state;
+    // First everything the copy holds, as one batch (flagged initial), then live changes.
+    local
+      .changes({ since: 0, include_docs: true, conflicts: true, style: "all_docs" })
+      .then(function (res) {
+        return Promise.all(res.results.map(function (c) { return leavesOf(local, c); })).then(function (items) {
+          if (running !== state) return;
+          onBatch(JSON.stringify(items), true);
+          state.feed = local
+            .changes({ live: true, since: res.last_seq, include_docs: true, conflicts: true, style: "all_docs" })
+            .on("change", function (c) {
+              state.queue.push(c);
+              if (!state.timer) state.timer = setTimeout(function () { flush(state, onBatch); }, 30);
+            })
+            .on("error", function (e) {
+              if (running === state) onStatus("feed-error", message(e));
+            });
+        });
+      })
+      .catch(function (e) {
+        if (running === state) onStatus("feed-error", message(e));
+      });
+    state.sync = local
+      .sync(remote, {
+        live: true,
+        retry: true,
+        batch_size: 500,
+        back_off_function: function (delay) {
+          return delay === 0 ? 500 : Math.min(delay * 2, 4000);
+        },
+      })
+      .on("active", function () {
+        if (running === state) onStatus("active", "");
+      })
+      .on("paused", function (err) {
+        if (running === state) onStatus("paused", err ? message(err) || "offline" : "");
+      })
+      .on("denied", function (err) {
+        if (running === state) onStatus("denied", message(err));
+      })
+      .on("error", function (err) {
+        if (running === state) onStatus("error", (err && err.status ? err.status + " " : "") + message(err));
+      });
+    return true;
+  }
+
+  function stop() {
+    var state = running;
+    running = null;
+    if (!state) return;
+    if (state.timer) clearTimeout(state.timer);
+    if (state.feed) state.feed.cancel();
+    if (state.sync) state.sync.cancel();
+  }
+
+  // Writes documents to the local copy (replication sends them). A document without `_rev`
+  // goes on top of the revision the copy shows (a deleted one is extended, as CouchDB does);
+  // one with `_rev` (closing a conflicting leaf) is written as given, and if that leaf is no
+  // longer a leaf (another tab or person closed it) there is nothing to do. A write that lost
+  // a race with another tab is tried again on the new revision. Resolves {written, errors}.
+  function write(docsJson) {
+    var state = running;
+    if (!state) return Promise.reject("team sync is off");
+    var jobs = JSON.parse(docsJson).map(function (d) {
+      return { doc: d, closing: !!d._rev };
+    });
+    var written = 0;
+    var errors = [];
+    function attempt(list, tries) {
+      var keys = list.filter(function (j) { return !j.closing; }).map(function (j) { return j.doc._id; });
+      var revs = keys.length ? state.local.allDocs({ keys: keys }) : Promise.resolve({ rows: [] });
+      return revs.then(function (res) {
+        var current = {};
+        res.rows.forEach(function (row) {
+          if (row.value && !row.value.deleted) current[row.id] = row.value.rev;
+        });
+        list.forEach(function (j) {
+          if (j.closing) return;
+          delete j.doc._rev;
+          if (current[j.doc._id]) j.doc._rev = current[j.doc._id];
+        });
+        return state.local.bulkDocs(list.map(function (j) { return j.doc; }));
+      }).then(function (results) {
+        var again = [];
+        results.forEach(function (r, i) {
+          if (r.ok) written++;
+          else if (r.status === 409 && list[i].closing) { /* already closed */ }
+          else if (r.status === 409 && tries > 0) again.push(list[i]);
+          else errors.push(r.id + ": " + message(r));
+        });
+        if (again.length) return attempt(again, tries - 1);
+      });
+    }
+    return attempt(jobs, 3).then(function () {
+      return JSON.stringify({ written: written, errors: errors });
+    }, function (e) {
+      throw message(e);
+    });
+  }
+
+  globalThis.annotatorTeam = { request: request, start: start, stop: stop, write: write };
+})();

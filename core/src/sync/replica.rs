@@ -1,0 +1,302 @@
+//! One running page's side of team sync, pure: what it knows of the shared
+//! database, what to write for an edit, what to show for what arrived.
+//!
+//! The browser part (PouchDB, its local database and its replication) only
+//! moves documents; every decision is here, with time and ids passed in.
+//!
+//! # The rules
+//!
+//! 1. **What is known** ([`Replica::winner`]): for every CouchDB `_id` seen,
+//!    the winner of its leaves by [`resolve`] (edit or deletion).
+//! 2. **Receiving** ([`Replica::receive`]): the leaves of each changed `_id`
+//!    advance the clock ([`Hlc::recv`]), are resolved, and the resolution's
+//!    closing tombstones are returned for writing. A record this app did not
+//!    write is skipped and counted; one with a bad field is reported by
+//!    location. Only changed winners are returned, so a page's own writes
+//!    coming back change nothing.
+//! 3. **Sending** ([`Replica::send_changes`]): for each annotation changed
+//!    between two lists of the open document, the new version (or its
+//!    absence) is written with a fresh clock value — unless the known winner
+//!    already says the same (it came from the team: nothing to echo).
+//! 4. **Catching up** ([`Replica::reconcile`]), when a shared document is
+//!    opened or sync starts: what this browser stored (its annotations and
+//!    tombstones) and what the database holds are joined by the two-tab
+//!    merge rule ([`crate::merge::merge`]: later `modified` wins, a deletion
+//!    counts at its time, which for a shared deletion is its clock's wall
+//!    time). Whatever the join holds that the database does not is written;
+//!    what the join holds that the page does not is shown.
+//! 5. **Documents** ([`Replica::share`]): a shared text is one `doc:{id}`
+//!    record (text, title, details), written again when its details change.
+
+use crate::library::DocMeta;
+use crate::merge::{merge, DocRecord};
+use crate::model::Annotation;
+use crate::sync::docs::{deletion, document_to_couch, from_couch, rev_of, to_couch, CouchError, CouchId, Remote};
+use crate::sync::hlc::{Hlc, HlcError};
+use crate::sync::resolve::resolve;
+use serde_json::Value;
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, HashMap};
+
+/// One changed `_id` as the changes feed gives it: its leaf revisions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Changed {
+    pub id: String,
+    pub leaves: Vec<Value>,
+}
+
+/// What [`Replica::receive`] found in a batch.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Received {
+    /// Closing tombstones to write (`_bulk_docs`), so conflicts do not pile up.
+    pub writes: Vec<Value>,
+    /// Changed winners of annotations: `(document id, annotation or None for deleted)`, by annotation id.
+    pub annotations: BTreeMap<String, BTreeMap<String, Option<Annotation>>>,
+    /// Changed live documents (texts and their library entries).
+    pub documents: Vec<(DocMeta, String)>,
+    /// Records this app did not write (skipped).
+    pub foreign: usize,
+    /// Records of this app that could not be read, for people.
+    pub errors: Vec<String>,
+}
+
+/// What [`Replica::reconcile`] decided for one document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reconciled {
+    /// Records to write: this browser's newer work.
+    pub writes: Vec<Value>,
+    /// The annotations to show, when they differ from this browser's.
+    pub show: Option<Vec<Annotation>>,
+}
+
+/// A page's view of the shared database (rules 1–5).
+#[derive(Clone, Debug)]
+pub struct Replica {
+    clock: Hlc,
+    known: HashMap<CouchId, Remote>,
+}
+
+impl Replica {
+    /// A replica with the fresh id `replica` (see [`Hlc::start`]).
+    pub fn new(replica: &str) -> Result<Replica, HlcError> {
+        Ok(Replica { clock: Hlc::start(replica)?, known: HashMap::new() })
+    }
+
+    /// The known winner of `id` (rule 1).
+    pub fn winner(&self, id: &CouchId) -> Option<&Remote> {
+        self.known.get(id)
+    }
+
+    /// How many `_id`s are known.
+    pub fn known_len(&self) -> usize {
+        self.known.len()
+    }
+
+    /// The shared documents known live, with their texts.
+    pub fn documents(&self) -> Vec<(&DocMeta, &str)> {
+        let mut docs: Vec<_> = self
+            .known
+            .values()
+            .filter_map(|r| match r {
+                Remote::Document { meta, text, .. } => Some((meta, text.as_str())),
+                _ => None,
+            })
+            .collect();
+        docs.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        docs
+    }
+
+    fn tick(&mut self, now_ms: u64) -> Result<Hlc, HlcError> {
+        self.clock = self.clock.tick(now_ms)?;
+        Ok(self.clock.clone())
+    }
+
+    /// Rule 2: takes in a batch from the changes feed.
+    pub fn receive(&mut self, batch: &[Changed], now_ms: u64) -> Received {
+        let mut out = Received::default();
+        for changed in batch {
+            let mut revs: Vec<(String, Remote)> = Vec::with_capacity(changed.leaves.len());
+            let mut foreign = false;
+            for leaf in &changed.leaves {
+                match from_couch(leaf) {
+                    Ok(r) => revs.push((rev_of(leaf).unwrap_or_default().to_string(), r)),
+                    Err(CouchError::Foreign { .. }) => foreign = true,
+                    Err(e) => out.errors.push(e.to_string()),
+                }
+            }
+            if foreign && revs.is_empty() {
+                out.foreign += 1;
+                continue;
+            }
+            for (_, r) in &revs {
+                if let Ok(c) = self.clock.recv(r.hlc(), now_ms) {
+                    self.clock = c;
+                }
+            }
+            let Ok(resolution) = resolve(&revs) else { continue };
+            out.writes.extend(resolution.writes);
+            let winner = resolution.winner;
+            let id = winner.couch_id();
+            if self.known.get(&id) == Some(&winner) {
+                continue;
+            }
+            match &winner {
+                Remote::Annotation { doc, ann, .. } => {
+                    out.annotations.entry(doc.clone()).or_default().insert(ann.id.clone(), Some(ann.clone()));
+                }
+                Remote::Deleted { id: CouchId::Annotation { doc, ann }, .. } => {
+                    out.annotations.entry(doc.clone()).or_default().insert(ann.clone(), None);
+                }
+                Remote::Document { meta, text, .. } => out.documents.push((meta.clone(), text.clone())),
+                Remote::Deleted { .. } => {}
+            }
+            self.known.insert(id, winner);
+        }
+        out
+    }
+
+    /// Whether the known winner of annotation `ann_id` of `doc` already says `now`.
+    fn says(&self, id: &CouchId, now: Option<&Annotation>) -> bool {
+        match (self.known.get(id), now) {
+            (Some(Remote::Annotation { ann, .. }), Some(a)) => ann.same_content(a),
+            (Some(Remote::Deleted { .. }) | None, None) => true,
+            _ => false,
+        }
+    }
+
+    /// Writes one annotation's new state (or deletion), remembering it as known.
+    fn write(&mut self, doc: &str, ann_id: &str, now: Option<&Annotation>, now_ms: u64) -> Result<Option<Value>, String> {
+        let id = CouchId::annotation(doc, ann_id).map_err(|e| e.to_string())?;
+        if self.says(&id, now) {
+            return Ok(None);
+        }
+        let hlc = self.tick(now_ms).map_err(|e| e.to_string())?;
+        let (body, remote) = match now {
+            Some(a) => {
+                (to_couch(doc, a, &hlc).map_err(|e| e.to_string())?, Remote::Annotation { doc: doc.to_string(), ann: a.clone(), hlc })
+            }
+            None => (deletion(&id, &hlc), Remote::Deleted { id: id.clone(), hlc }),
+        };
+        self.known.insert(id, remote);
+        Ok(Some(body))
+    }
+
+    /// Rule 3: the records to write for the changes from `before` to `after`
+    /// (the open document `doc`'s annotations), and the errors of those that
+    /// cannot be shared.
+    pub fn send_changes<A: Borrow<Annotation>, B: Borrow<Annotation>>(
+        &mut self,
+        doc: &str,
+        before: &[A],
+        after: &[B],
+        now_ms: u64,
+    ) -> (Vec<Value>, Vec<String>) {
+        let (mut writes, mut errors) = (Vec::new(), Vec::new());
+        for change in crate::history::diff(before, after) {
+            let Some(ann_id) = change.id().map(str::to_string) else { continue };
+            match self.write(doc, &ann_id, change.after.as_ref(), now_ms) {
+                Ok(Some(w)) => writes.push(w),
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        (writes, errors)
+    }
+
+    /// The shared state of document `doc` as a record: live winners, and
+    /// deletions at their clock's wall time.
+    pub fn record_of(&self, doc: &str) -> DocRecord {
+        let mut annotations = Vec::new();
+        let mut deleted = BTreeMap::new();
+        for r in self.known.values() {
+            match r {
+                Remote::Annotation { doc: d, ann, .. } if d == doc => annotations.push(ann.clone()),
+                Remote::Deleted { id: CouchId::Annotation { doc: d, ann }, hlc } if d == doc => {
+                    deleted.insert(ann.clone(), iso_from_ms(hlc.wall_ms()));
+                }
+                _ => {}
+            }
+        }
+        let mut record = DocRecord::new(annotations);
+        record.deleted = deleted;
+        record
+    }
+
+    /// Rule 4: joins this browser's record of `doc` with the shared one.
+    pub fn reconcile(&mut self, doc: &str, local: &DocRecord, now_ms: u64) -> (Reconciled, Vec<String>) {
+        let shared = self.record_of(doc);
+        let joined = merge(local, &shared);
+        let mut out = Reconciled::default();
+        let mut errors = Vec::new();
+        let live: HashMap<&str, &Annotation> = joined.annotations.iter().map(|a| (a.id.as_str(), a)).collect();
+        let mut ids: Vec<&str> = live.keys().copied().collect();
+        ids.extend(joined.deleted.keys().map(String::as_str).filter(|id| !live.contains_key(id)));
+        ids.sort_unstable();
+        for ann_id in ids {
+            // A deletion only the local side knows, of an annotation never shared, needs no record.
+            let now = live.get(ann_id).copied();
+            if now.is_none() && !shared.annotations.iter().any(|a| a.id == ann_id) {
+                continue;
+            }
+            match self.write(doc, ann_id, now, now_ms) {
+                Ok(Some(w)) => out.writes.push(w),
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        let same = joined.annotations.len() == local.annotations.len()
+            && joined.annotations.iter().zip(&local.annotations).all(|(a, b)| a.id == b.id && a.same_content(b));
+        if !same {
+            out.show = Some(joined.annotations);
+        }
+        (out, errors)
+    }
+
+    /// Rule 5: the record of a shared text, written at a fresh clock value.
+    pub fn share(&mut self, meta: &DocMeta, text: &str, now_ms: u64) -> Result<Option<Value>, String> {
+        let id = CouchId::document(&meta.id).map_err(|e| e.to_string())?;
+        if let Some(Remote::Document { meta: m, text: t, .. }) = self.known.get(&id) {
+            if t == text && m.title == meta.title && m.details == meta.details {
+                return Ok(None);
+            }
+        }
+        let hlc = self.tick(now_ms).map_err(|e| e.to_string())?;
+        let body = document_to_couch(meta, text, &hlc).map_err(|e| e.to_string())?;
+        self.known.insert(id, Remote::Document { meta: meta.clone(), text: text.to_string(), hlc });
+        Ok(Some(body))
+    }
+}
+
+/// Milliseconds since 1970 as an RFC 3339 UTC timestamp with milliseconds.
+pub fn iso_from_ms(ms: u64) -> String {
+    let (secs, milli) = (ms / 1000, ms % 1000);
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{milli:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_from_ms;
+    use crate::time::parse_timestamp;
+
+    #[test]
+    fn iso_from_ms_round_trips() {
+        assert_eq!(iso_from_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_from_ms(1_714_557_600_123), "2024-05-01T10:00:00.123Z");
+        assert_eq!(iso_from_ms(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        for ms in [1u64, 86_399_999, 4_102_444_800_000, 1_709_164_800_000] {
+            let (s, n) = parse_timestamp(&iso_from_ms(ms)).unwrap();
+            assert_eq!(s as u64 * 1000 + u64::from(n / 1_000_000), ms);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! The "Team sync" panel: the connection form, the status line and the
+//! alert. What happens is in `crate::effects::team`.
+
+use annotator_core::app::team::{TeamStatus, TeamView};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TeamPanelProps {
+    pub view: Rc<TeamView>,
+    /// Server URL, database, user name, password.
+    pub onconnect: Callback<(String, String, String, String)>,
+    pub ondisconnect: Callback<()>,
+    pub ontoggle: Callback<bool>,
+}
+
+fn value(r: &NodeRef) -> String {
+    r.cast::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default()
+}
+
+#[function_component(TeamPanel)]
+pub fn team_panel(props: &TeamPanelProps) -> Html {
+    let (url, db, user, password) = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
+    let view = &props.view;
+    let running = view.status.running();
+    let busy = view.status == TeamStatus::Connecting;
+    let ontoggle = {
+        let (cb, open) = (props.ontoggle.clone(), view.open);
+        Callback::from(move |_| cb.emit(!open))
+    };
+    let onsubmit = {
+        let (cb, url, db, user, password) = (props.onconnect.clone(), url.clone(), db.clone(), user.clone(), password.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            cb.emit((value(&url), value(&db), value(&user), value(&password)));
+            // The password goes to the server once and is not kept, not even in the form.
+            if let Some(p) = password.cast::<web_sys::HtmlInputElement>() {
+                p.set_value("");
+            }
+        })
+    };
+    let ondisconnect = {
+        let cb = props.ondisconnect.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let s = view.settings.clone().unwrap_or_default();
+    let status = view.status.text();
+    html! {
+        <div class="team-sync">
+            <button type="button" class="team-toggle" aria-expanded={view.open.to_string()} aria-controls="team-sync" onclick={ontoggle}>
+                { "Team sync" }
+            </button>
+            if view.open {
+                <section id="team-sync" class="team-panel" role="region" aria-label="Team sync">
+                    <form class="team-form" {onsubmit}>
+                        <label>{ "Server URL" }
+                            <input ref={url} type="url" name="url" value={s.url.clone()} placeholder="https://couch.example.org" disabled={running || busy} required=true />
+                        </label>
+                        <label>{ "Database" }
+                            <input ref={db} type="text" name="db" value={s.db.clone()} placeholder="desk" disabled={running || busy} required=true autocapitalize="none" spellcheck="false" />
+                        </label>
+                        <label>{ "User name" }
+                            <input ref={user} type="text" name="user" value={s.user.clone()} autocomplete="username" disabled={running || busy} autocapitalize="none" spellcheck="false" />
+                        </label>
+                        <label>{ "Password" }
+                            <input ref={password} type="password" name="password" autocomplete="current-password" disabled={running || busy} />
+                        </label>
+                        if running {
+                            <button type="button" onclick={ondisconnect}>{ "Disconnect" }</button>
+                        } else {
+                            <button type="submit" disabled={busy}>{ "Connect" }</button>
+                        }
+                    </form>
+                    <p id="sync-status" role="status" class={classes!("sync-status", format!("sync-{:?}", view.status).to_lowercase())}>{ status }</p>
+                    <p id="sync-error" role="alert" class="sync-error">{ view.error.clone().unwrap_or_default() }</p>
+                    if view.foreign > 0 {
+                        <p class="hint">{ format!("{} record(s) in this database were not written by this app and were skipped.", view.foreign) }</p>
+                    }
+                    <p class="hint">{ "Documents you share (Documents → Share with team) sync with everyone in this database; the others stay in this browser. Your password is sent to the server only to sign in, and never stored." }</p>
+                </section>
+            }
+        </div>
+    }
+}
