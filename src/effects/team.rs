@@ -300,16 +300,19 @@ fn on_batch(team: &TeamRef, ctx: &Ctx, run: u64, json: &str, initial: bool) {
     if !received.documents.is_empty() {
         take_documents(team, ctx, received.documents);
     }
+    // The open document's changes are shown once it has caught up; before
+    // that, catching up shows them (the replica knows them now).
     let open = team.borrow().last.as_ref().map(|(d, _)| d.clone());
+    let caught_up = open.is_some() && team.borrow().reconciled == open;
     for (doc, changes) in received.annotations {
-        if Some(&doc) == open.as_ref() && team.borrow().reconciled.as_ref() == Some(&doc) {
+        if caught_up && Some(&doc) == open.as_ref() {
             ctx.dispatch.dispatch(AppAction::TeamChanges { doc, changes: changes.into_iter().collect() });
         }
     }
     if initial {
         team.borrow_mut().ready = true;
-        catch_up(team, ctx);
     }
+    catch_up(team, ctx);
 }
 
 /// Shared documents that arrived: added to the list (text stored) and marked shared.

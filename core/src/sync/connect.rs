@@ -4,7 +4,8 @@
 //! # The checks, in order (each refusal is one [`Refused`] variant)
 //!
 //! 1. **The form** ([`Settings::new`]): the server URL is `https://…`, or
-//!    `http://` to this machine (`127.0.0.1`, `localhost`, `[::1]`) only,
+//!    `http://` to this machine (`127.0.0.1`, `localhost`: what the page's
+//!    Content-Security-Policy allows) only,
 //!    with no user name or password in it; the database name follows
 //!    CouchDB's rule (a lowercase letter, then lowercase letters, digits and
 //!    `_$()+-/`, at most 238 characters); a user name and a password are
@@ -95,7 +96,7 @@ impl fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 fn is_loopback_host(host: &str) -> bool {
-    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+    matches!(host, "127.0.0.1" | "localhost")
 }
 
 /// Step 1 for the URL: the tidied URL (no trailing `/`).
