@@ -118,7 +118,7 @@
         if (running === state) onStatus("active", "");
       })
       .on("paused", function (err) {
-        if (running === state) onStatus("paused", err ? message(err) || "offline" : "");
+        if (running === state) onStatus("paused", err ? (err.status ? err.status + " " : "") + (message(err) || "offline") : "");
       })
       .on("denied", function (err) {
         if (running === state) onStatus("denied", message(err));

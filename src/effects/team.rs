@@ -227,7 +227,7 @@ fn on_status(team: &TeamRef, ctx: &Ctx, run: u64, kind: &str, detail: &str) {
             v.status = TeamStatus::Synced;
             v.error = None;
         }),
-        "paused" => set_view(team, ctx, |v| v.status = TeamStatus::Offline),
+        "paused" if !(detail.starts_with("401") || detail.starts_with("403")) => set_view(team, ctx, |v| v.status = TeamStatus::Offline),
         "denied" => set_view(team, ctx, |v| v.error = Some(format!("The server refused a change: {detail}."))),
         _ if detail.starts_with("401") || detail.starts_with("403") => {
             bridge::stop();

@@ -10,8 +10,9 @@
 //!    edit), and it is saved in this browser like any edit.
 
 use super::state::AppState;
-use crate::model::{shorten, Annotation};
+use crate::model::{shorten, text_order, Annotation, State};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 impl AppState {
     /// Rules 1–3 of the module documentation.
@@ -30,28 +31,32 @@ impl AppState {
                 }
             }
         }
+        // Unchanged annotations keep their `Rc` (the view and the history diff skip them by pointer).
         let mut changed = false;
-        let mut list: Vec<Annotation> = Vec::with_capacity(self.model.annotations.len() + by_id.len());
+        let mut list: Vec<Rc<Annotation>> = Vec::with_capacity(self.model.annotations.len() + by_id.len());
         for a in self.model.annotations.iter() {
             match by_id.remove(&a.id) {
-                None => list.push((**a).clone()),
+                None => list.push(a.clone()),
                 Some(None) => changed = true,
+                Some(Some(v)) if v.same_content(a) && v == **a => list.push(a.clone()),
                 Some(Some(v)) => {
-                    changed |= !v.same_content(a);
-                    list.push(v);
+                    changed = true;
+                    list.push(Rc::new(v));
                 }
             }
         }
         for v in by_id.into_values().flatten() {
             changed = true;
-            list.push(v);
+            list.push(Rc::new(v));
         }
         if !changed && refused.is_empty() {
             return None;
         }
         let mut next = self.clone();
         if changed {
-            next.model = self.model_with(list);
+            list.sort_by(|a, b| text_order(a, b));
+            let selected = self.model.selected.clone().filter(|id| list.iter().any(|a| &a.id == id));
+            next.model = State { doc: self.model.doc.clone(), annotations: Rc::new(list), selected };
             next.last_change = None;
             next.revision += 1;
             next.announce = "Updated with the team's changes".into();
