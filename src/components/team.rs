@@ -47,7 +47,7 @@ pub fn team_panel(props: &TeamPanelProps) -> Html {
     let status = view.status.text();
     html! {
         <div class="team-sync">
-            <button type="button" class="team-toggle" aria-expanded={view.open.to_string()} aria-controls="team-sync" onclick={ontoggle}>
+            <button type="button" class="team-toggle" aria-expanded={view.open.to_string()} aria-controls={view.open.then_some("team-sync")} onclick={ontoggle}>
                 { "Team sync" }
             </button>
             if view.open {

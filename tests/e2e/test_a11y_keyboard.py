@@ -669,6 +669,9 @@ def test_axe_no_serious_violations(app, theme):
     # Open the summary (chart) so it is checked too.
     for s in app.driver.find_elements(By.CSS_SELECTOR, "details.summary:not([open]) > summary"):
         app.click(s)
+    # The Team sync panel (its form, status line and alert) is checked too.
+    app.click(app.driver.find_element(By.CSS_SELECTOR, "button.team-toggle"))
+    app.wait(lambda: app.driver.find_elements(By.CSS_SELECTOR, 'section[aria-label="Team sync"] form'), "Team sync panel open")
 
     Select(app.driver.find_element(By.CSS_SELECTOR, 'select[aria-label="Colour theme"]')).select_by_value(theme)
     app.wait(lambda: app.js("return document.documentElement.getAttribute('data-theme')") == theme, f"data-theme={theme}")
