@@ -218,8 +218,12 @@ def check_csp(app) -> dict[str, list[str]]:
     assert d.get("object-src") == ["'none'"] and d.get("base-uri") == ["'none'"], d
     assert "'wasm-unsafe-eval'" in d.get("script-src", []), d
     allowed = re.compile(r"^('self'|'none'|'wasm-unsafe-eval'|'sha256-[A-Za-z0-9+/]+=*'|data:|blob:)$")
+    # Team sync talks to a team's CouchDB: connect-src (and only it) also allows https servers and
+    # plain http on this machine, exactly these. Scripts, styles and everything else stay the app's own.
+    team_sync = ["https:", "http://127.0.0.1:*", "http://localhost:*"]
+    assert [s for s in d.get("connect-src", []) if s != "'self'"] == team_sync, d
     for name, sources in d.items():
-        bad = [s for s in sources if not allowed.match(s)]
+        bad = [s for s in sources if not allowed.match(s) and not (name == "connect-src" and s in team_sync)]
         assert not bad, f"{name} allows {bad}: only the app's own files (no remote hosts, no unsafe-*)"
     return d
 
@@ -281,6 +285,16 @@ def test_single_file_works_from_file_url(new_app, seed_text):
     assert app.js("return window.__cspViolations;") == [], "CSP violations during normal use"
     assert csp_console_errors(app) == []
     assert_csp_enforced(app)
+
+    # Team sync needs PouchDB, which a file:// page cannot load: Connect says so, and asks nothing of anyone.
+    app.click(app.driver.find_element(By.CSS_SELECTOR, "button.team-toggle"))
+    form = app.wait(lambda: app.driver.find_element(By.CSS_SELECTOR, 'section[aria-label="Team sync"] form'), "Team sync panel")
+    for name, value in [("url", "http://127.0.0.1:9"), ("db", "desk"), ("user", "alice"), ("password", "pw")]:
+        form.find_element(By.NAME, name).send_keys(value)
+    app.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    app.wait(lambda: "needs the served app" in app.driver.find_element(By.ID, "sync-error").text, "Connect refuses in the single file")
+    assert app.driver.find_element(By.ID, "sync-status").text == "Not connected"
+    assert app.js("return performance.getEntriesByType('resource').map((e) => e.name);") == []
 
 
 # --------------------------------------------------------------------------- sub-path
