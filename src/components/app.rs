@@ -225,7 +225,11 @@ pub fn app() -> Html {
     };
     let ondeletedoc = {
         let (state, ctx) = (state.clone(), ctx.clone());
-        Callback::from(move |id: String| library::delete(&ctx, &id, &state.model.doc.id, &state.library, state.last_deleted.clone()))
+        let team_ref = team_ref.clone();
+        Callback::from(move |id: String| {
+            team::forget(&team_ref, &ctx, &id);
+            library::delete(&ctx, &id, &state.model.doc.id, &state.library, state.last_deleted.clone())
+        })
     };
     let ondetails = {
         let (state, ctx) = (state.clone(), ctx.clone());

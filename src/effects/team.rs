@@ -60,6 +60,18 @@ fn save_settings(team: &TeamRef, ctx: &Ctx) {
     set_view(team, ctx, |v| v.settings = Some(s));
 }
 
+/// A shared document was deleted from this browser's list: it stays with
+/// the team, and is not added here again unless shared again.
+pub fn forget(team: &TeamRef, ctx: &Ctx, id: &str) {
+    let changed = {
+        let mut t = team.borrow_mut();
+        t.settings.as_mut().is_some_and(|s| s.shared.remove(id) && s.left.insert(id.to_string()))
+    };
+    if changed {
+        save_settings(team, ctx);
+    }
+}
+
 /// Opens or closes the panel.
 pub fn set_open(team: &TeamRef, ctx: &Ctx, open: bool) {
     set_view(team, ctx, |v| v.open = open);
@@ -321,7 +333,7 @@ fn take_documents(team: &TeamRef, ctx: &Ctx, docs: Vec<(DocMeta, String)>) {
     {
         let mut t = team.borrow_mut();
         if let Some(s) = t.settings.as_mut() {
-            for (meta, _) in &docs {
+            for (meta, _) in docs.iter().filter(|(m, _)| !s.left.contains(&m.id)) {
                 newly_shared |= s.shared.insert(meta.id.clone());
             }
         }
@@ -334,7 +346,8 @@ fn take_documents(team: &TeamRef, ctx: &Ctx, docs: Vec<(DocMeta, String)>) {
         let library = team.borrow().library.clone().unwrap_or_default();
         let mut added = Vec::new();
         let mut updated = Vec::new();
-        for (meta, text) in docs {
+        let left = team.borrow().settings.as_ref().map(|s| s.left.clone()).unwrap_or_default();
+        for (meta, text) in docs.into_iter().filter(|(m, _)| !left.contains(&m.id)) {
             if let Some(mine) = library.get(&meta.id) {
                 // The team renamed it or changed its details: take them.
                 if mine.title != meta.title || mine.details != meta.details {
@@ -430,6 +443,7 @@ fn share_open(team: &TeamRef, ctx: &Ctx, doc_id: &str) {
         let mut t = team.borrow_mut();
         let Some(s) = t.settings.as_mut() else { return };
         s.shared.insert(doc_id.to_string());
+        s.left.remove(doc_id);
     }
     save_settings(team, ctx);
     let (team, ctx) = (team.clone(), ctx.clone());

@@ -21,7 +21,7 @@
 //!    "not a member"; 404 is no such database.
 //!
 //! No password is kept: [`Settings`] holds the URL, the database, the user
-//! name and which documents are shared; CouchDB's session cookie does the rest.
+//! name, which documents are shared and which shared ones were deleted here; CouchDB's session cookie does the rest.
 
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -46,6 +46,9 @@ pub struct Settings {
     pub on: bool,
     /// Ids of the documents shared with the team from this browser or by others.
     pub shared: BTreeSet<String>,
+    /// Shared documents this person deleted from their list: not added again
+    /// when the team's copy arrives (sharing it again takes it off).
+    pub left: BTreeSet<String>,
 }
 
 /// Why connecting was refused (one variant per check).
@@ -158,7 +161,7 @@ impl Settings {
         if user.is_empty() != password.is_empty() {
             return Err(Refused::HalfCredentials);
         }
-        Ok(Settings { url, db, user, on: false, shared: BTreeSet::new() })
+        Ok(Settings { url, db, user, on: false, shared: BTreeSet::new(), left: BTreeSet::new() })
     }
 
     /// The database's URL (`/` in the name escaped as CouchDB wants).
@@ -176,7 +179,7 @@ impl Settings {
     }
 
     pub fn to_json(&self) -> String {
-        json!({ "url": self.url, "db": self.db, "user": self.user, "on": self.on, "shared": self.shared }).to_string()
+        json!({ "url": self.url, "db": self.db, "user": self.user, "on": self.on, "shared": self.shared, "left": self.left }).to_string()
     }
 
     /// Reads stored settings; `None` for anything that is not what [`Settings::to_json`] writes.
@@ -186,15 +189,12 @@ impl Settings {
         let db = check_db(v.get("db")?.as_str()?).ok()?;
         let user = v.get("user")?.as_str()?.to_string();
         let on = v.get("on").and_then(Value::as_bool).unwrap_or(false);
-        let shared = v
-            .get("shared")?
-            .as_array()?
-            .iter()
-            .filter_map(Value::as_str)
-            .filter(|id| crate::library::valid_doc_id(id))
-            .map(str::to_string)
-            .collect();
-        Some(Settings { url, db, user, on, shared })
+        let ids = |key: &str| -> BTreeSet<String> {
+            let list = v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            list.iter().filter_map(Value::as_str).filter(|id| crate::library::valid_doc_id(id)).map(str::to_string).collect()
+        };
+        v.get("shared")?.as_array()?;
+        Some(Settings { url, db, user, on, shared: ids("shared"), left: ids("left") })
     }
 }
 
@@ -264,6 +264,7 @@ mod tests {
     fn settings_round_trip_and_never_hold_a_password() {
         let mut s = Settings::new("http://127.0.0.1:5984/", "desk", "alice", "secret").unwrap();
         s.shared.insert("0123456789abcdef".into());
+        s.left.insert("fedcba9876543210".into());
         s.on = true;
         let json = s.to_json();
         assert!(!json.contains("secret"));
