@@ -27,6 +27,9 @@ where a step is supported) through the app's own user paths, and measures:
    head script that wraps ``WebAssembly.instantiate(Streaming)`` (the moment
    the instance exists, just before trunk's glue runs the app's start
    function) and watches for ``#article`` with a MutationObserver.
+9. team sync (bench/sync.py): A shares the 1 MB text with 10,000 annotations
+   through a local pouchdb-server, B's first sync, one change A → B.
+   ``--only sync`` (``BENCH_ONLY=sync``) runs this step alone.
 
 Prints a markdown table and writes ``results.json``. Every wait is bounded;
 a step that cannot run says why ("n/a: ...", "timeout: ...", "skipped: ...").
@@ -1518,6 +1521,10 @@ def render_table(res: dict) -> str:
         row("8 add one span, key → painted (median), app ÷ limit", k, "≤ 16.7 ms", cells["add"])
         row("8 renderer memory (PSS) after GC, app ÷ limit", k, "≤ 1.3×", cells["memory"])
         row("8 scroll top to bottom, longest frame", k, "≤ 50 ms", cells["scroll"])
+    import sync  # noqa: E402  (bench/sync.py: step 9, team sync)
+
+    for r in sync.table_rows(res, bnames, fmt_ms):
+        row(*r)
     host = res.get("host") or {}
     if host:
         lines += ["", "Host (native, `core/examples/plan_bench.rs`, ms; wasm is typically 1.5–3× slower):", ""]
@@ -1538,6 +1545,8 @@ def render_table(res: dict) -> str:
                  "requestAnimationFrame. Open-to-painted = in-page durations summed (navigation → app ready, "
                  "file chosen → text shown, file chosen → all highlights painted and listed), WebDriver gaps excluded. "
                  "✅/❌ only on the Chromium cells that issue 4 sets a target for.")
+    if any(res["browsers"][b].get("sync") for b in bnames):
+        lines += ["", sync.NOTE]
     return "\n".join(lines) + "\n"
 
 
@@ -1590,9 +1599,13 @@ def main(argv=None) -> int:
     ap.add_argument("--edit-timeout", type=float, default=20)
     ap.add_argument("--export-timeout", type=float, default=60)
     ap.add_argument("--host-json", default=None, help="output of plan_bench --json to include")
+    ap.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
+                    help="run only these steps (comma-separated; known: sync)")
     ap.add_argument("--embedded", action="append", default=[], metavar="SIZE=DIST",
                     help="a build whose default article is the generated text SIZE (repeatable)")
     opts = ap.parse_args(argv)
+    if set(opts.only.split(",")) - {"sync", ""}:
+        ap.error(f"--only/BENCH_ONLY: unknown step in {opts.only!r} (known: sync)")
     opts.sizes = [x for x in opts.sizes.split(",") if x]
     opts.counts = [int(x) for x in opts.counts.split(",") if x]
     dist = Path(opts.dist)
@@ -1667,7 +1680,21 @@ def main(argv=None) -> int:
             share = 0.65 if (i == 0 and len(browsers) > 1) else 1.0
             budget = Budget(total.left() * share)
             log(f"{b}: {budget.left():.0f} s budget")
-            res["browsers"][b] = browser_run(b, base, manifest, opts, budget, workdir)
+            if opts.only:
+                skipped = {"status": f"skipped: BENCH_ONLY={opts.only}"}
+                res["browsers"][b] = {"workloads": {}, "first_render": skipped, "cold_start": skipped}
+            else:
+                res["browsers"][b] = browser_run(b, base, manifest, opts, budget, workdir)
+            if not opts.only or "sync" in opts.only.split(","):
+                import sync  # noqa: E402  (bench/sync.py: step 9, team sync)
+
+                log(f"{b}: team sync (budget left {budget.left():.0f} s)")
+                sr = (sync.step_sync(b, base, manifest, opts, budget, workdir, sys.modules[__name__]) if budget.ok(90)
+                      else {"status": "skipped: time budget (BENCH_ONLY=sync runs it alone)"})
+                res["browsers"][b]["sync"] = sr
+                res["browsers"][b].setdefault("version", sr.get("version"))
+                res["browsers"][b].setdefault("user_agent", sr.get("user_agent"))
+                log(f"{b}: team sync → {sr.get('status')}")
             write(res, out_dir)
     finally:
         sessions_done.set()

@@ -15,6 +15,8 @@
 #                                     first build takes a few minutes) and measure import/edits/scroll/
 #                                     memory/export there; for when the "Open text file" step is missing
 #   BENCH_SEED=1                      workload seed
+#   BENCH_ONLY=sync                   run only these browser steps (known: sync = Team sync, bench/sync.py,
+#                                     with a local pouchdb-server); also skips the native timings
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
 # A binaryen already on this machine (e.g. /opt/binaryen) saves the npm install.
@@ -67,7 +69,7 @@ done
 
 HOST_JSON="$OUT/host.json"
 rm -f "$HOST_JSON"
-if [ "${BENCH_SKIP_HOST:-0}" != 1 ]; then
+if [ "${BENCH_SKIP_HOST:-0}" != 1 ] && [ -z "${BENCH_ONLY:-}" ]; then
   log "native model timings (cargo run --release --example plan_bench)"
   files=()
   for f in "$WL"/ann-*-10000.annotations.json "$WL"/ann-seed-*.annotations.json; do [ -f "$f" ] && files+=("$f"); done
@@ -83,6 +85,6 @@ budget="${BENCH_BUDGET_S:-600}"
 log "browser benchmark (budget ${budget} s)"
 export SE_OFFLINE=true
 timeout --kill-after=30 $((budget + 300)) python3 "$ROOT/bench/run.py" --dist "$DIST" --workloads "$WL" --out "$OUT" \
-  --budget "$budget" --host-json "$HOST_JSON" ${embedded_args[@]+"${embedded_args[@]}"} \
+  --budget "$budget" --host-json "$HOST_JSON" --only "${BENCH_ONLY:-}" ${embedded_args[@]+"${embedded_args[@]}"} \
   --browsers "${BENCH_BROWSERS:-chromium,firefox}" --sizes "${BENCH_SIZES:-50k,1m,5m}" --counts "${BENCH_COUNTS:-100,1000,10000}"
 log "done in $(( $(date +%s) - started )) s: $OUT/results.md, $OUT/results.json"
