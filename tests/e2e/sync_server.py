@@ -8,6 +8,7 @@ scripts that want a throwaway desk to sync with::
         server.stop()                     # the app now sees the server gone
         server.restart()                  # same port, same data dir: data kept
         server.conflicts()                # ids in `desk` with _conflicts
+        server.reset_db()                 # `desk` empty again (members kept)
 
 Run ``python3 tests/e2e/sync_server.py`` for a self-test that starts a server, seeds it,
 checks what is described below, restarts it, checks that the data persisted and stops.
@@ -340,6 +341,13 @@ class SyncServer:
         for name, pw in USERS.items():
             put(f"/_users/org.couchdb.user:{name}", {"_id": f"org.couchdb.user:{name}", "name": name,
                                                      "password": pw, "roles": [], "type": "user"})
+        self.admin("PUT", f"/{DB}/_security",
+                   {"admins": {"names": [], "roles": []}, "members": {"names": list(MEMBERS), "roles": []}})
+
+    def reset_db(self):
+        """`desk` deleted and made again, empty, with its members (users stay)."""
+        self.admin("DELETE", f"/{DB}", ok=(200, 202, 404))
+        self.admin("PUT", f"/{DB}")
         self.admin("PUT", f"/{DB}/_security",
                    {"admins": {"names": [], "roles": []}, "members": {"names": list(MEMBERS), "roles": []}})
 
