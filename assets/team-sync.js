@@ -61,8 +61,18 @@
     );
   }
 
+  // A change after a quiet spell is passed on within 30 ms; while changes stream in (a first
+  // sync, a large import elsewhere) they are passed on every 300 ms, so the app shows and stores
+  // a few large batches rather than many small ones.
+  function schedule(state, onBatch) {
+    if (state.timer) return;
+    var streaming = Date.now() - state.lastFlush < 400;
+    state.timer = setTimeout(function () { flush(state, onBatch); }, streaming ? 300 : 30);
+  }
+
   function flush(state, onBatch) {
     state.timer = null;
+    state.lastFlush = Date.now();
     var batch = state.queue.splice(0, state.queue.length);
     if (!batch.length) return;
     Promise.all(
@@ -82,7 +92,7 @@
     stop();
     var local = new PouchDB(localName, { auto_compaction: true });
     var remote = new PouchDB(dbUrl, { skip_setup: true, fetch: withCookie });
-    var state = { local: local, queue: [], timer: null, sync: null, feed: null };
+    var state = { local: local, queue: [], timer: null, lastFlush: 0, sync: null, feed: null };
     running = state;
     // First everything the copy holds, as one batch (flagged initial), then live changes.
     local
@@ -95,7 +105,7 @@
             .changes({ live: true, since: res.last_seq, include_docs: true, conflicts: true, style: "all_docs" })
             .on("change", function (c) {
               state.queue.push(c);
-              if (!state.timer) state.timer = setTimeout(function () { flush(state, onBatch); }, 30);
+              schedule(state, onBatch);
             })
             .on("error", function (e) {
               if (running === state) onStatus("feed-error", message(e));
@@ -109,7 +119,7 @@
       .sync(remote, {
         live: true,
         retry: true,
-        batch_size: 500,
+        batch_size: 1000,
         back_off_function: function (delay) {
           return delay === 0 ? 500 : Math.min(delay * 2, 4000);
         },

@@ -681,16 +681,15 @@ fn share_writes_a_document_once_and_again_only_when_it_changes() {
     assert!(me.share(&DocMeta { id: "bad id".into(), ..meta }, TEXT, BASE).is_err());
 }
 
-// ------------------------------------------------------------- known bugs
+// ------------------------------------------------------------- regressions
 
-/// KNOWN BUG (fails on purpose; surfaced by `Replica::receive`, made in
-/// `sync::docs::from_couch` / `CouchError::Field`'s message): an error
-/// about the annotation object as a whole (here start > end) has an empty
-/// path, and the message reads "In the shared record “ann:d1:x”, : start
-/// 20 must be less than end 16." (a stray ", :"). Input: the record of
-/// `to_couch("d1", x, hlc)` with `"start": 20, "end": 16`.
+/// Regression (found by these tests): an error about the annotation object
+/// as a whole (here start > end) has an empty path, and the message read
+/// "In the shared record “ann:d1:x”, : start 20 must be less than end 16."
+/// (a stray ", :"). Input: the record of `to_couch("d1", x, hlc)` with
+/// `"start": 20, "end": 16`.
 #[test]
-fn known_bug_an_error_without_a_field_path_reads_comma_colon() {
+fn an_error_without_a_field_path_reads_without_a_stray_colon() {
     let mut me = Replica::new("me").unwrap();
     let mut bad = to_couch(DOC, &ann_at("x", "the claim", Label::Claim, BASE), &hlc(BASE, 0, "b")).unwrap();
     (bad["start"], bad["end"]) = (json!(20), json!(16));

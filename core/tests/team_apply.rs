@@ -158,18 +158,18 @@ fn identical_versions_change_nothing() {
     assert!(team(&next, vec![("b", Some(later))]).is_none(), "the same version again: nothing");
 }
 
-// ------------------------------------------------------------- known bugs
+// ------------------------------------------------------------- regressions
 
-/// KNOWN BUG (fails on purpose; team_apply.rs, the notice format): when a
-/// batch refuses some versions but applies others, the notice still ends
-/// with "Nothing else changed.", which is false — the other changes of the
+/// Regression (found by these tests): when a batch refuses some versions
+/// but applies others, the notice ended with "Nothing else changed.", which
+/// was false — the other changes of the
 /// same batch were applied (rule 2: "nothing else is held back"). Input:
 /// `TeamChanges { doc: <open>, changes: [("bad", quote "the clam" over
 /// "the claim"), ("g", a valid new annotation)] }` gives "1 shared
 /// annotation did not fit this text and was not applied (“bad”). Nothing
 /// else changed." while "g" was added.
 #[test]
-fn known_bug_the_notice_says_nothing_else_changed_when_other_changes_were_applied() {
+fn the_notice_does_not_deny_the_other_changes_applied() {
     let s = start();
     let mut bad = ann("bad", "the claim", Label::Claim);
     bad.quote = "the clam".into();

@@ -65,12 +65,13 @@ impl AppState {
             refused.sort();
             let ids: Vec<String> = refused.iter().take(5).map(|id| format!("“{}”", shorten(id, 30))).collect();
             next.notice = Some(format!(
-                "{} shared annotation{} did not fit this text and {} not applied ({}{}). Nothing else changed.",
+                "{} shared annotation{} did not fit this text and {} not applied ({}{}).{}",
                 refused.len(),
                 if refused.len() == 1 { "" } else { "s" },
                 if refused.len() == 1 { "was" } else { "were" },
                 ids.join(", "),
-                if refused.len() > 5 { ", …" } else { "" }
+                if refused.len() > 5 { ", …" } else { "" },
+                if changed { " The team's other changes are shown." } else { " Nothing else changed." }
             ));
         }
         Some(next)

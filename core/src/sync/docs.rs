@@ -94,6 +94,9 @@ impl fmt::Display for CouchError {
             CouchError::AnnotationId(a) => {
                 write!(f, "The annotation id “{}” cannot be shared: it must be 1 to {MAX_ANNOTATION_ID_CP} characters.", shorten(a, 40))
             }
+            CouchError::Field { id, path, message } if path.is_empty() => {
+                write!(f, "In the shared record “{}”: {message}.", shorten(id, 60))
+            }
             CouchError::Field { id, path, message } => write!(f, "In the shared record “{}”, {path}: {message}.", shorten(id, 60)),
         }
     }
