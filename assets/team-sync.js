@@ -148,49 +148,27 @@
     if (state.sync) state.sync.cancel();
   }
 
-  // Writes documents to the local copy (replication sends them). A document without `_rev`
-  // goes on top of the revision the copy shows (a deleted one is extended, as CouchDB does);
-  // one with `_rev` (closing a conflicting leaf) is written as given, and if that leaf is no
-  // longer a leaf (another tab or person closed it) there is nothing to do. A write that lost
-  // a race with another tab is tried again on the new revision. Resolves {written, errors}.
+  // Writes documents to the local copy (replication sends them). Each names its own revision
+  // and its parent (`_rev`, `_revisions`), as the app decided (annotator_core::sync::replica,
+  // rule 6), so it is stored as given (`new_edits: false`, the way replication writes): an edit
+  // made before a newer revision was seen becomes its sibling, never its silent replacement.
+  // Resolves {written, errors} as JSON.
   function write(docsJson) {
     var state = running;
     if (!state) return Promise.reject("team sync is off");
-    var jobs = JSON.parse(docsJson).map(function (d) {
-      return { doc: d, closing: !!d._rev };
-    });
-    var written = 0;
-    var errors = [];
-    function attempt(list, tries) {
-      var keys = list.filter(function (j) { return !j.closing; }).map(function (j) { return j.doc._id; });
-      var revs = keys.length ? state.local.allDocs({ keys: keys }) : Promise.resolve({ rows: [] });
-      return revs.then(function (res) {
-        var current = {};
-        res.rows.forEach(function (row) {
-          if (row.value && !row.value.deleted) current[row.id] = row.value.rev;
+    var docs = JSON.parse(docsJson);
+    return state.local.bulkDocs(docs, { new_edits: false }).then(
+      function (results) {
+        var errors = [];
+        (results || []).forEach(function (r) {
+          if (r && r.error) errors.push((r.id || "") + ": " + message(r));
         });
-        list.forEach(function (j) {
-          if (j.closing) return;
-          delete j.doc._rev;
-          if (current[j.doc._id]) j.doc._rev = current[j.doc._id];
-        });
-        return state.local.bulkDocs(list.map(function (j) { return j.doc; }));
-      }).then(function (results) {
-        var again = [];
-        results.forEach(function (r, i) {
-          if (r.ok) written++;
-          else if (r.status === 409 && list[i].closing) { /* already closed */ }
-          else if (r.status === 409 && tries > 0) again.push(list[i]);
-          else errors.push(r.id + ": " + message(r));
-        });
-        if (again.length) return attempt(again, tries - 1);
-      });
-    }
-    return attempt(jobs, 3).then(function () {
-      return JSON.stringify({ written: written, errors: errors });
-    }, function (e) {
-      throw message(e);
-    });
+        return JSON.stringify({ written: docs.length - errors.length, errors: errors });
+      },
+      function (e) {
+        throw message(e);
+      }
+    );
   }
 
   globalThis.annotatorTeam = { request: request, start: start, stop: stop, write: write };

@@ -108,23 +108,26 @@ impl Db {
     }
 
     /// Writes one document as the page's glue (`assets/team-sync.js`) does:
-    /// without `_rev` on top of the revision CouchDB shows (a deleted one is
-    /// extended, as CouchDB does); with `_rev` (a closing tombstone) on that
-    /// revision if it is still a leaf, else refused (409) and skipped.
-    /// Revision ids are `{pos}-{hash of parent and body}`, deterministic like
-    /// CouchDB's, so two replicas writing the same tombstone on the same leaf
-    /// make the same revision. Returns whether something was written.
+    /// with `new_edits: false`, the revision the record names (`_rev`) as a
+    /// child of the one its `_revisions` names (none: a new tree). A
+    /// revision already held is not written again (CouchDB ignores it).
+    /// Returns whether something was written.
     fn put(&mut self, doc: &Value) -> bool {
         let id = doc["_id"].as_str().unwrap().to_string();
-        let parent = match rev_of(doc) {
-            Some(rev) if self.leaves(&id).iter().any(|(r, _)| r == rev) => Some(rev.to_string()),
-            Some(_) => return false,
-            None => self.shown(&id),
-        };
+        let rev = rev_of(doc).expect("every write names its revision").to_string();
+        let start = doc["_revisions"]["start"].as_u64().expect("_revisions.start");
+        let ids = doc["_revisions"]["ids"].as_array().expect("_revisions.ids");
+        assert_eq!(rev, format!("{start}-{}", ids[0].as_str().unwrap()), "_rev is the first of _revisions");
+        let parent = ids.get(1).map(|h| format!("{}-{}", start - 1, h.as_str().unwrap()));
+        if let Some(p) = &parent {
+            assert!(self.docs.get(&id).is_some_and(|revs| revs.contains_key(p)), "the parent {p} of {id} is held");
+        }
+        if self.docs.get(&id).is_some_and(|revs| revs.contains_key(&rev)) {
+            return false;
+        }
         let mut body = doc.clone();
         body.as_object_mut().unwrap().remove("_rev");
-        let pos = parent.as_deref().map_or(0, |p| p.split('-').next().unwrap().parse::<u64>().unwrap()) + 1;
-        let rev = format!("{pos}-{:016x}", fnv(&format!("{parent:?}\n{body}")));
+        body.as_object_mut().unwrap().remove("_revisions");
         self.docs.entry(id.clone()).or_default().insert(rev, Rev { parent, body });
         self.changed.insert(id);
         true
@@ -262,7 +265,7 @@ impl Sim {
                 prop_assert!(errors.is_empty(), "{:?}", errors);
                 prop_assert_eq!(writes.len(), 1, "one edit, one write: {:?}", writes);
                 for w in &writes {
-                    prop_assert!(rev_of(w).is_none());
+                    prop_assert!(rev_of(w).is_some() && w.get("_revisions").is_some(), "an edit names its revision and parent: {}", w);
                     self.events.entry(w["_id"].as_str().unwrap().to_string()).or_default().push(from_couch(w).unwrap());
                     node.db.put(w);
                 }
@@ -503,7 +506,7 @@ fn reconcile_writes_a_newer_local_edit_and_shows_nothing() {
     assert_eq!(out.show, None);
     assert_eq!(out.writes.len(), 1);
     let written = from_couch(&out.writes[0]).unwrap();
-    assert!(rev_of(&out.writes[0]).is_none());
+    assert!(rev_of(&out.writes[0]).is_some_and(|r| r.starts_with("2-")), "a child of the shared revision: {}", out.writes[0]);
     assert!(written.hlc() > &h, "written later than everything received");
     assert_eq!(written, shared_live(&mine, written.hlc().clone()));
     assert_eq!(me.winner(&cid("x")), Some(&written));
@@ -696,4 +699,41 @@ fn an_error_without_a_field_path_reads_without_a_stray_colon() {
     let got = me.receive(&[changed(vec![with_rev(bad, "1-a")])], BASE);
     assert_eq!(got.errors.len(), 1);
     assert!(!got.errors[0].contains(", :"), "{}", got.errors[0]);
+}
+
+/// Rule 6 (regression of a risk found while writing these tests): an edit
+/// made after a newer revision reached the page's copy but before its feed
+/// passed it to the replica must not replace that revision unseen. The edit
+/// is written as a sibling of the revision the replica knows, and the
+/// highest clock wins — here the other person's, whose clock is ahead.
+#[test]
+fn an_edit_made_before_a_newer_revision_was_seen_becomes_its_sibling_and_the_later_clock_wins() {
+    let (mut mine, mut theirs) = (Replica::new("a").unwrap(), Replica::new("b").unwrap());
+    let (mut my_db, mut their_db) = (Db::default(), Db::default());
+    let x = ann_at("x", "the claim", Label::Claim, BASE);
+    let (w, _) = mine.send_changes(DOC, &[] as &[Annotation], std::slice::from_ref(&x), BASE);
+    w.iter().for_each(|w| assert!(my_db.put(w)));
+    their_db.pull(&my_db);
+    let batch: Vec<Changed> = their_db.changed.iter().map(|id| Changed { id: id.clone(), leaves: their_db.leaf_bodies(id) }).collect();
+    their_db.changed.clear();
+    theirs.receive(&batch, BASE + 100_000);
+    my_db.changed.clear();
+    // They retag x (their clock is 100 s ahead); it reaches my copy, not yet my replica.
+    let mut x_theirs = x.clone();
+    x_theirs.label = Label::Statistic;
+    let (w, _) = theirs.send_changes(DOC, std::slice::from_ref(&x), std::slice::from_ref(&x_theirs), BASE + 100_000);
+    w.iter().for_each(|w| assert!(their_db.put(w)));
+    my_db.pull(&their_db);
+    // I retag x too, a second later by my clock.
+    let mut x_mine = x.clone();
+    x_mine.label = Label::Denial;
+    let (w, _) = mine.send_changes(DOC, std::slice::from_ref(&x), std::slice::from_ref(&x_mine), BASE + 1_000);
+    w.iter().for_each(|w| assert!(my_db.put(w)));
+    let id = cid("x").to_string();
+    assert_eq!(my_db.live_leaves(&id), 2, "my edit is a sibling of theirs, not a child");
+    // My feed runs: their later clock wins; my sibling is closed.
+    let got = mine.receive(&[Changed { id: id.clone(), leaves: my_db.leaf_bodies(&id) }], BASE + 1_000);
+    assert_eq!(got.annotations[DOC]["x"].as_ref().map(|a| a.label), Some(Label::Statistic));
+    got.writes.iter().for_each(|w| assert!(my_db.put(w)));
+    assert_eq!(my_db.live_leaves(&id), 1, "the conflict is closed");
 }

@@ -27,6 +27,17 @@
 //!    what the join holds that the page does not is shown.
 //! 5. **Documents** ([`Replica::share`]): a shared text is one `doc:{id}`
 //!    record (text, title, details), written again when its details change.
+//! 6. **Where a write goes in the revision tree**: every record written
+//!    (an edit, a deletion, a closing tombstone) names its own revision and
+//!    its parent (`_rev` and `_revisions`, written with `new_edits: false`,
+//!    as replication writes): an edit's parent is the winner this replica
+//!    knows, a closing tombstone's the leaf it closes. So an edit made
+//!    before a newer revision reached the replica becomes a *sibling* of it,
+//!    and rule 1 picks between them by clock, instead of silently replacing
+//!    a revision it never saw. Revision ids are `{generation}-{32 hex}`: for
+//!    an edit a hash of its clock value (unique: the replica id is in it),
+//!    for a closing tombstone a hash of the leaf and the winner's clock, so
+//!    two replicas closing the same leaf write the same revision.
 
 use crate::library::DocMeta;
 use crate::merge::{merge, DocRecord};
@@ -48,7 +59,7 @@ pub struct Changed {
 /// What [`Replica::receive`] found in a batch.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Received {
-    /// Closing tombstones to write (`_bulk_docs`), so conflicts do not pile up.
+    /// Closing tombstones to write (`_bulk_docs` with `new_edits: false`, rule 6), so conflicts do not pile up.
     pub writes: Vec<Value>,
     /// Changed winners of annotations: `(document id, annotation or None for deleted)`, by annotation id.
     pub annotations: BTreeMap<String, BTreeMap<String, Option<Annotation>>>,
@@ -74,12 +85,14 @@ pub struct Reconciled {
 pub struct Replica {
     clock: Hlc,
     known: HashMap<CouchId, Remote>,
+    /// The revision id of each known winner (rule 6).
+    revs: HashMap<CouchId, String>,
 }
 
 impl Replica {
     /// A replica with the fresh id `replica` (see [`Hlc::start`]).
     pub fn new(replica: &str) -> Result<Replica, HlcError> {
-        Ok(Replica { clock: Hlc::start(replica)?, known: HashMap::new() })
+        Ok(Replica { clock: Hlc::start(replica)?, known: HashMap::new(), revs: HashMap::new() })
     }
 
     /// The known winner of `id` (rule 1).
@@ -104,6 +117,13 @@ impl Replica {
             .collect();
         docs.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         docs
+    }
+
+    /// Rule 6 for this replica's own write of `id` at `hlc`: a child of the known winner.
+    fn stamp(&mut self, id: &CouchId, body: &mut Value, hlc: &Hlc) {
+        let parent = self.revs.get(id).cloned();
+        let rev = set_revision(body, parent.as_deref(), &format!("{id}\n{hlc}"));
+        self.revs.insert(id.clone(), rev);
     }
 
     fn tick(&mut self, now_ms: u64) -> Result<Hlc, HlcError> {
@@ -134,9 +154,15 @@ impl Replica {
                 }
             }
             let Ok(resolution) = resolve(&revs) else { continue };
-            out.writes.extend(resolution.writes);
             let winner = resolution.winner;
             let id = winner.couch_id();
+            let hlc = winner.hlc().to_string();
+            for loser in &resolution.delete_revs {
+                let mut body = serde_json::json!({ "_id": id.to_string(), "_deleted": true, "hlc": hlc });
+                set_revision(&mut body, Some(loser), &format!("{loser}\n{hlc}"));
+                out.writes.push(body);
+            }
+            self.revs.insert(id.clone(), resolution.winner_rev);
             if self.known.get(&id) == Some(&winner) {
                 continue;
             }
@@ -171,12 +197,13 @@ impl Replica {
             return Ok(None);
         }
         let hlc = self.tick(now_ms).map_err(|e| e.to_string())?;
-        let (body, remote) = match now {
+        let (mut body, remote) = match now {
             Some(a) => {
                 (to_couch(doc, a, &hlc).map_err(|e| e.to_string())?, Remote::Annotation { doc: doc.to_string(), ann: a.clone(), hlc })
             }
             None => (deletion(&id, &hlc), Remote::Deleted { id: id.clone(), hlc }),
         };
+        self.stamp(&id, &mut body, remote.hlc());
         self.known.insert(id, remote);
         Ok(Some(body))
     }
@@ -261,10 +288,29 @@ impl Replica {
             }
         }
         let hlc = self.tick(now_ms).map_err(|e| e.to_string())?;
-        let body = document_to_couch(meta, text, &hlc).map_err(|e| e.to_string())?;
+        let mut body = document_to_couch(meta, text, &hlc).map_err(|e| e.to_string())?;
+        self.stamp(&id, &mut body, &hlc);
         self.known.insert(id, Remote::Document { meta: meta.clone(), text: text.to_string(), hlc });
         Ok(Some(body))
     }
+}
+
+/// Sets `_rev` and `_revisions` of `body`: a new revision, child of
+/// `parent` (none: a new tree), whose hash is made from `seed` (rule 6).
+/// Returns the new revision id.
+fn set_revision(body: &mut Value, parent: Option<&str>, seed: &str) -> String {
+    let fnv = |basis: u64| seed.bytes().fold(basis, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = format!("{:016x}{:016x}", fnv(0xcbf2_9ce4_8422_2325), fnv(0x6c62_272e_07bb_0142));
+    let parent = parent.and_then(|p| p.split_once('-')).and_then(|(n, h)| Some((n.parse::<u64>().ok()?, h.to_string())));
+    let generation = parent.as_ref().map_or(1, |(n, _)| n + 1);
+    let mut ids = vec![Value::String(hash.clone())];
+    ids.extend(parent.map(|(_, h)| Value::String(h)));
+    let rev = format!("{generation}-{hash}");
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("_rev".into(), Value::String(rev.clone()));
+        obj.insert("_revisions".into(), serde_json::json!({ "start": generation, "ids": ids }));
+    }
+    rev
 }
 
 /// Milliseconds since 1970 as an RFC 3339 UTC timestamp with milliseconds.
