@@ -84,7 +84,7 @@
     });
   }
 
-  // Starts live two-way replication between the local copy `localName` (IndexedDB) and the
+  // Starts live replication both ways between the local copy `localName` (IndexedDB) and the
   // database at `dbUrl`, and a feed of the local copy from its start. `onBatch(json, initial)`
   // gets [{id, leaves}]: first all the copy holds (initial = true), then changes in batches; `onStatus(kind, detail)` gets "active", "paused" (detail:
   // the error while offline, else ""), "denied", "error" and "feed-error".
@@ -115,27 +115,61 @@
       .catch(function (e) {
         if (running === state) onStatus("feed-error", message(e));
       });
-    state.sync = local
-      .sync(remote, {
-        live: true,
-        retry: true,
-        batch_size: 1000,
-        back_off_function: function (delay) {
-          return delay === 0 ? 500 : Math.min(delay * 2, 4000);
-        },
-      })
-      .on("active", function () {
-        if (running === state) onStatus("active", "");
-      })
-      .on("paused", function (err) {
-        if (running === state) onStatus("paused", err ? (err.status ? err.status + " " : "") + (message(err) || "offline") : "");
-      })
-      .on("denied", function (err) {
-        if (running === state) onStatus("denied", message(err));
-      })
-      .on("error", function (err) {
-        if (running === state) onStatus("error", (err && err.status ? err.status + " " : "") + message(err));
-      });
+    // Two replications (push and pull), each reporting its own state, since PouchDB's combined
+    // sync does not pass on a failed request while idle (a server gone during a long poll).
+    // "offline" lasts until that direction works again (a change, or idle without error).
+    var dirs = { push: "pending", pull: "pending" };
+    var lastError = "";
+    function report() {
+      if (running !== state) return;
+      if (dirs.push === "offline" || dirs.pull === "offline") onStatus("paused", lastError || "offline");
+      else if (dirs.push === "idle" && dirs.pull === "idle") onStatus("paused", "");
+      else onStatus("active", "");
+    }
+    function failed(dir, err) {
+      lastError = (err && err.status ? err.status + " " : "") + (message(err) || "offline");
+      dirs[dir] = "offline";
+      report();
+    }
+    var opts = {
+      live: true,
+      retry: true,
+      batch_size: 1000,
+      back_off_function: function (delay) {
+        return delay === 0 ? 500 : Math.min(delay * 2, 4000);
+      },
+    };
+    state.sync = [
+      ["push", local.replicate.to(remote, opts)],
+      ["pull", local.replicate.from(remote, opts)],
+    ].map(function (pair) {
+      var dir = pair[0];
+      return pair[1]
+        .on("active", function () {
+          if (dirs[dir] !== "offline") {
+            dirs[dir] = "active";
+            report();
+          }
+        })
+        .on("change", function () {
+          dirs[dir] = "active";
+          report();
+        })
+        .on("paused", function (err) {
+          if (err) return failed(dir, err);
+          dirs[dir] = "idle";
+          report();
+        })
+        .on("requestError", function (err) {
+          failed(dir, err);
+        })
+        .on("denied", function (err) {
+          if (running === state) onStatus("denied", message(err));
+        })
+        .on("error", function (err) {
+          if (running === state) onStatus("error", (err && err.status ? err.status + " " : "") + message(err));
+        });
+    });
     return true;
   }
 
@@ -145,7 +179,7 @@
     if (!state) return;
     if (state.timer) clearTimeout(state.timer);
     if (state.feed) state.feed.cancel();
-    if (state.sync) state.sync.cancel();
+    if (state.sync) state.sync.forEach(function (r) { r.cancel(); });
   }
 
   // Writes documents to the local copy (replication sends them). Each names its own revision
