@@ -151,14 +151,27 @@ fn annotation_strategy() -> impl Strategy<Value = Annotation> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
+    /// Rules 2 and 2b: an annotation's record holds everything but its
+    /// links; each link is a record of its own, and both read back.
     #[test]
     fn an_annotation_reads_back_from_its_couch_document(a in annotation_strategy(), h in hlc_strategy(), doc in "[0-9a-f]{16}|[A-Za-z0-9_-]{1,64}") {
         let v = to_couch(&doc, &a, &h).unwrap();
         prop_assert_eq!(v["_id"].as_str().unwrap(), format!("ann:{doc}:{}", a.id));
+        prop_assert!(v.get("links").is_none(), "links are records of their own");
         let through_text: Value = serde_json::from_str(&v.to_string()).unwrap();
-        let want = Remote::Annotation { doc: doc.clone(), ann: a.clone(), hlc: h.clone() };
+        let bare = Annotation { links: Vec::new(), ..a.clone() };
+        let want = Remote::Annotation { doc: doc.clone(), ann: bare, hlc: h.clone() };
         prop_assert_eq!(from_couch(&through_text), Ok(want.clone()));
         prop_assert_eq!(want.to_couch(), v);
+        for link in &a.links {
+            let lv = link_to_couch(&doc, &a.id, link, &h).unwrap();
+            let id = CouchId::link(&doc, &a.id, &link.to).unwrap();
+            prop_assert_eq!(lv["_id"].as_str().unwrap(), id.to_string());
+            prop_assert_eq!(CouchId::parse(&id.to_string()), Ok(id.clone()));
+            let back: Value = serde_json::from_str(&lv.to_string()).unwrap();
+            prop_assert_eq!(from_couch(&back), Ok(Remote::Link { doc: doc.clone(), from: a.id.clone(), link: link.clone(), hlc: h.clone() }));
+            prop_assert_eq!(from_couch(&deletion(&id, &h)), Ok(Remote::Deleted { id, hlc: h.clone() }));
+        }
         let t = tombstone(&doc, &a.id, &h).unwrap();
         prop_assert_eq!(from_couch(&t), Ok(Remote::Deleted { id: CouchId::annotation(&doc, &a.id).unwrap(), hlc: h }));
     }
@@ -506,4 +519,39 @@ proptest! {
             prop_assert!(leaves.iter().filter(|l| !l.remote.is_deleted()).count() <= 1, "resolved: no conflict left");
         }
     }
+}
+
+/// Rule 1 for links: ids holding `:` (imported ids may) round-trip, because
+/// the source id's length is in the `_id`.
+#[test]
+fn link_ids_with_colons_round_trip() {
+    for (from, to) in [("a", "b"), ("a:b", "c"), ("a", "b:c"), ("x:1:y", "é:2"), ("::", ":")] {
+        let id = CouchId::link("d1", from, to).unwrap();
+        assert_eq!(CouchId::parse(&id.to_string()), Ok(id.clone()), "{id}");
+    }
+    for bad in ["link:d1:a:b", "link:d1:9:a:b", "link:d1:1:ab", "link:d 1:1:a:b", "link:d1:1:a:"] {
+        assert!(!matches!(CouchId::parse(bad), Ok(CouchId::Link { .. })), "{bad} read as a link");
+    }
+}
+
+/// Rule 5 for links: a link record that does not match its `_id`, points
+/// to its own annotation, or has no known kind is refused by field.
+#[test]
+fn bad_link_records_are_refused_by_field() {
+    let h = hlc(1_700_000_000_000, 0, "a");
+    let good = link_to_couch("d1", "a", &Link { to: "b".into(), kind: LinkKind::Denies }, &h).unwrap();
+    assert!(from_couch(&good).is_ok());
+    let with = |key: &str, v: Value| {
+        let mut x = good.clone();
+        x[key] = v;
+        x
+    };
+    for (doc, path) in [(with("from", json!("z")), "from"), (with("to", json!("z")), "to"), (with("kind", json!("likes")), "kind")] {
+        match from_couch(&doc) {
+            Err(CouchError::Field { path: p, .. }) => assert_eq!(p, path),
+            other => panic!("{doc}: {other:?}"),
+        }
+    }
+    let own = json!({"_id": CouchId::link("d1", "a", "a").unwrap().to_string(), "type": "link", "hlc": h.to_string(), "from": "a", "to": "a", "kind": "denies"});
+    assert!(matches!(from_couch(&own), Err(CouchError::Field { path, .. }) if path == "to"));
 }

@@ -7,10 +7,10 @@
 //! a shared text is written once and again only when it changes.
 
 use annotator_core::library::DocMeta;
+use annotator_core::links::{Link, LinkKind};
 use annotator_core::merge::DocRecord;
 use annotator_core::model::{text_order, Annotation, Label};
 use annotator_core::sync::replica::iso_from_ms;
-use annotator_core::sync::resolve::rev_order;
 use annotator_core::sync::*;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -78,10 +78,6 @@ fn is_deleted(body: &Value) -> bool {
     body.get("_deleted") == Some(&Value::Bool(true))
 }
 
-fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
 impl Db {
     /// The leaf revisions of `id`: those no other revision has as parent.
     fn leaves(&self, id: &str) -> Vec<(String, Value)> {
@@ -97,14 +93,6 @@ impl Db {
 
     fn live_leaves(&self, id: &str) -> usize {
         self.leaves(id).iter().filter(|(_, b)| !is_deleted(b)).count()
-    }
-
-    /// The leaf CouchDB shows: a live one before a deleted one, then the greatest revision.
-    fn shown(&self, id: &str) -> Option<String> {
-        self.leaves(id)
-            .into_iter()
-            .max_by(|a, b| (!is_deleted(&a.1)).cmp(&!is_deleted(&b.1)).then_with(|| rev_order(&a.0, &b.0)))
-            .map(|(rev, _)| rev)
     }
 
     /// Writes one document as the page's glue (`assets/team-sync.js`) does:
@@ -736,4 +724,64 @@ fn an_edit_made_before_a_newer_revision_was_seen_becomes_its_sibling_and_the_lat
     assert_eq!(got.annotations[DOC]["x"].as_ref().map(|a| a.label), Some(Label::Statistic));
     got.writes.iter().for_each(|w| assert!(my_db.put(w)));
     assert_eq!(my_db.live_leaves(&id), 1, "the conflict is closed");
+}
+
+/// Rules 1 and 3 with links: one person links x to y while another retags
+/// x at the same time; both edits are kept, since a link is a record of its
+/// own. Removing the link later deletes just that record.
+#[test]
+fn a_link_and_a_retag_made_at_once_are_both_kept() {
+    let (mut a, mut b) = (Replica::new("a").unwrap(), Replica::new("b").unwrap());
+    let (mut a_db, mut b_db) = (Db::default(), Db::default());
+    let x = ann_at("x", "the claim", Label::Claim, BASE);
+    let y = ann_at("y", "were injured", Label::Statistic, BASE);
+    let start = vec![x.clone(), y.clone()];
+    let (w, e) = a.send_changes(DOC, &[] as &[Annotation], &start, BASE);
+    assert!(e.is_empty() && w.len() == 2);
+    w.iter().for_each(|w| assert!(a_db.put(w)));
+    let feed = |r: &mut Replica, db: &mut Db, now: u64| {
+        let batch: Vec<Changed> = db.changed.iter().map(|id| Changed { id: id.clone(), leaves: db.leaf_bodies(id) }).collect();
+        db.changed.clear();
+        let got = r.receive(&batch, now);
+        got.writes.iter().for_each(|w| {
+            db.put(w);
+        });
+        got
+    };
+    b_db.pull(&a_db);
+    a_db.changed.clear();
+    feed(&mut b, &mut b_db, BASE);
+    // Offline from each other: a links x → y; b retags x.
+    let mut x_linked = x.clone();
+    x_linked.links = vec![Link { to: "y".into(), kind: LinkKind::Supports }];
+    x_linked.modified = iso_from_ms(BASE + 1_000);
+    let (w, _) = a.send_changes(DOC, &start, &[x_linked.clone(), y.clone()], BASE + 1_000);
+    assert_eq!(w.len(), 1, "only the link's record (x's own fields did not change): {w:?}");
+    assert!(w[0]["_id"].as_str().unwrap().starts_with("link:") && w[0]["kind"] == "supports");
+    w.iter().for_each(|w| assert!(a_db.put(w)));
+    let mut x_retagged = x.clone();
+    x_retagged.label = Label::Denial;
+    x_retagged.modified = iso_from_ms(BASE + 2_000);
+    let (w, _) = b.send_changes(DOC, &start, &[x_retagged.clone(), y.clone()], BASE + 2_000);
+    w.iter().for_each(|w| assert!(b_db.put(w)));
+    // Heal.
+    a_db.pull(&b_db);
+    b_db.pull(&a_db);
+    let got_a = feed(&mut a, &mut a_db, BASE + 3_000);
+    let got_b = feed(&mut b, &mut b_db, BASE + 3_000);
+    for (who, r, got) in [("a", &a, &got_a), ("b", &b, &got_b)] {
+        let shown = r.annotation(DOC, "x").unwrap();
+        assert_eq!(shown.label, Label::Denial, "{who}: the later retag");
+        assert_eq!(shown.links, vec![Link { to: "y".into(), kind: LinkKind::Supports }], "{who}: and the link");
+        assert!(got.annotations[DOC].contains_key("x"), "{who} is told x changed");
+    }
+    // a removes the link: one deletion, of the link record only.
+    let (w, _) = a.send_changes(DOC, &[a.annotation(DOC, "x").unwrap(), y.clone()], &[x_retagged.clone(), y.clone()], BASE + 4_000);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0]["_id"].as_str().unwrap().starts_with("link:") && w[0]["_deleted"] == true);
+    w.iter().for_each(|w| assert!(a_db.put(w)));
+    b_db.pull(&a_db);
+    feed(&mut b, &mut b_db, BASE + 4_000);
+    assert_eq!(b.annotation(DOC, "x").unwrap().links, vec![]);
+    assert_eq!(b.annotation(DOC, "x").unwrap().label, Label::Denial);
 }

@@ -11,11 +11,19 @@
 //!    prefix also keeps `_id` off CouchDB's reserved leading `_`, and makes
 //!    one document's annotations one key range of `_all_docs`: from
 //!    `ann:{doc}:` up to, not including, `ann:{doc};` (`;` follows `:`).
+//!    A link is `link:{doc}:{n}:{from}:{to}`, `n` the number of code points
+//!    of the source annotation's id `from` (ids may hold `:`), so the target
+//!    `to` is the rest, verbatim.
 //! 2. **An annotation**: the native annotation object
 //!    ([`crate::annotation_json`]: `id`, `start`, `end`, `quote`, `label`,
-//!    `note`, `speaker`, `verdict`, `links`, `created`, `modified`) at the
-//!    top level, plus `_id`, `"type": "annotation"` and `hlc` (the
-//!    [`Hlc`] string of its last edit).
+//!    `note`, `speaker`, `verdict`, `created`, `modified`) at the top level,
+//!    **without** `links`, plus `_id`, `"type": "annotation"` and `hlc` (the
+//!    [`Hlc`] string of its last edit). A `links` field read is ignored.
+//!
+//!    **A link** (rule 2b): `_id`, `"type": "link"`, `hlc`, `from`, `to`
+//!    (the ids its `_id` names) and `kind` (`denies`, `supports`,
+//!    `contradicts`, `repeats`). One record per link, so adding a link and
+//!    editing its annotation elsewhere at the same time are both kept.
 //! 3. **A document**: `_id`, `"type": "document"`, `hlc`, `meta` (the
 //!    library's [`DocMeta::to_value`] object, read back by
 //!    [`DocMeta::from_value`], which tidies titles and names; its `id` is
@@ -23,7 +31,7 @@
 //! 4. **A deletion** of either: `{"_id": …, "_deleted": true, "hlc": …}`,
 //!    written on top of the revision it deletes; CouchDB keeps the fields of
 //!    a deleted revision, so the time of the deletion stays known.
-//! 5. **Reading** ([`from_couch`]): a document whose `_id` is outside the two
+//! 5. **Reading** ([`from_couch`]): a document whose `_id` is outside the three
 //!    prefixes, or that is live without the matching `type`, was not written
 //!    by this app: [`CouchError::Foreign`], to be skipped and counted. One of
 //!    ours is refused for a bad `_id` part ([`CouchError::DocId`],
@@ -37,6 +45,7 @@
 use crate::annotation_json::{parse_annotation, strict_label, Annotations, Check, MAX_ANNOTATION_ID_CP};
 use crate::json_fields::ImportError;
 use crate::library::{valid_doc_id, DocMeta, MAX_ID_LEN};
+use crate::links::{Link, LinkKind};
 use crate::model::{shorten, Annotation};
 use crate::sync::hlc::Hlc;
 use serde_json::{json, Map, Value};
@@ -46,6 +55,8 @@ use std::fmt;
 pub const TYPE_ANNOTATION: &str = "annotation";
 /// `type` of a text's document.
 pub const TYPE_DOCUMENT: &str = "document";
+/// `type` of a link's document.
+pub const TYPE_LINK: &str = "link";
 
 /// What a CouchDB `_id` of this app names (rule 1).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -54,6 +65,8 @@ pub enum CouchId {
     Annotation { doc: String, ann: String },
     /// `doc:{doc}`.
     Document { doc: String },
+    /// `link:{doc}:{n}:{from}:{to}`: the link from annotation `from` to `to`.
+    Link { doc: String, from: String, to: String },
 }
 
 /// One revision of one of this app's CouchDB documents, read.
@@ -63,6 +76,8 @@ pub enum Remote {
     Annotation { doc: String, ann: Annotation, hlc: Hlc },
     /// A live document: its library entry and its text, last edited at `hlc`.
     Document { meta: DocMeta, text: String, hlc: Hlc },
+    /// A live link of document `doc` from annotation `from`, made or changed at `hlc`.
+    Link { doc: String, from: String, link: Link, hlc: Hlc },
     /// A deletion of `id` at `hlc`.
     Deleted { id: CouchId, hlc: Hlc },
 }
@@ -114,6 +129,14 @@ impl CouchId {
         Ok(CouchId::Annotation { doc: doc.to_string(), ann: ann.to_string() })
     }
 
+    /// The id of the link from annotation `from` to `to` of document `doc`, checked (rule 1).
+    pub fn link(doc: &str, from: &str, to: &str) -> Result<CouchId, CouchError> {
+        for ann in [from, to] {
+            CouchId::annotation(doc, ann)?;
+        }
+        Ok(CouchId::Link { doc: doc.to_string(), from: from.to_string(), to: to.to_string() })
+    }
+
     /// The id of document `doc`, checked (rule 1).
     pub fn document(doc: &str) -> Result<CouchId, CouchError> {
         check_doc(doc)?;
@@ -125,6 +148,15 @@ impl CouchId {
         if let Some(rest) = id.strip_prefix("ann:") {
             let (doc, ann) = rest.split_once(':').ok_or_else(|| CouchError::DocId(rest.to_string()))?;
             CouchId::annotation(doc, ann)
+        } else if let Some(rest) = id.strip_prefix("link:") {
+            let bad = || CouchError::DocId(rest.to_string());
+            let (doc, rest) = rest.split_once(':').ok_or_else(bad)?;
+            let (n, rest) = rest.split_once(':').ok_or_else(bad)?;
+            let n: usize = n.parse().map_err(|_| bad())?;
+            let cut = rest.char_indices().nth(n).map(|(i, _)| i).ok_or_else(bad)?;
+            let (from, to) = (&rest[..cut], &rest[cut..]);
+            let to = to.strip_prefix(':').ok_or_else(bad)?;
+            CouchId::link(doc, from, to)
         } else if let Some(doc) = id.strip_prefix("doc:") {
             CouchId::document(doc)
         } else {
@@ -135,7 +167,7 @@ impl CouchId {
     /// The document (text) this id belongs to.
     pub fn doc(&self) -> &str {
         match self {
-            CouchId::Annotation { doc, .. } | CouchId::Document { doc } => doc,
+            CouchId::Annotation { doc, .. } | CouchId::Document { doc } | CouchId::Link { doc, .. } => doc,
         }
     }
 }
@@ -145,6 +177,7 @@ impl fmt::Display for CouchId {
         match self {
             CouchId::Annotation { doc, ann } => write!(f, "ann:{doc}:{ann}"),
             CouchId::Document { doc } => write!(f, "doc:{doc}"),
+            CouchId::Link { doc, from, to } => write!(f, "link:{doc}:{}:{from}:{to}", from.chars().count()),
         }
     }
 }
@@ -163,6 +196,7 @@ impl Remote {
         match self {
             Remote::Annotation { doc, ann, .. } => CouchId::Annotation { doc: doc.clone(), ann: ann.id.clone() },
             Remote::Document { meta, .. } => CouchId::Document { doc: meta.id.clone() },
+            Remote::Link { doc, from, link, .. } => CouchId::Link { doc: doc.clone(), from: from.clone(), to: link.to.clone() },
             Remote::Deleted { id, .. } => id.clone(),
         }
     }
@@ -170,7 +204,7 @@ impl Remote {
     /// The clock of the edit or deletion.
     pub fn hlc(&self) -> &Hlc {
         match self {
-            Remote::Annotation { hlc, .. } | Remote::Document { hlc, .. } | Remote::Deleted { hlc, .. } => hlc,
+            Remote::Annotation { hlc, .. } | Remote::Document { hlc, .. } | Remote::Link { hlc, .. } | Remote::Deleted { hlc, .. } => hlc,
         }
     }
 
@@ -187,6 +221,7 @@ impl Remote {
                 annotation_body(&CouchId::Annotation { doc: doc.clone(), ann: ann.id.clone() }, ann, hlc)
             }
             Remote::Document { meta, text, hlc } => document_body(meta, text, hlc),
+            Remote::Link { doc, from, link, hlc } => link_body(doc, from, link, hlc),
             Remote::Deleted { id, hlc } => deletion(id, hlc),
         }
     }
@@ -208,10 +243,22 @@ fn annotation_body(id: &CouchId, ann: &Annotation, hlc: &Hlc) -> Value {
         },
         _ => Map::new(),
     };
+    obj.remove("links");
     obj.insert("_id".into(), Value::String(id.to_string()));
     obj.insert("type".into(), Value::String(TYPE_ANNOTATION.into()));
     obj.insert("hlc".into(), Value::String(hlc.to_string()));
     Value::Object(obj)
+}
+
+/// The CouchDB document of the link `link` from annotation `from` of document `doc_id` (rule 2b).
+pub fn link_to_couch(doc_id: &str, from: &str, link: &Link, hlc: &Hlc) -> Result<Value, CouchError> {
+    CouchId::link(doc_id, from, &link.to)?;
+    Ok(link_body(doc_id, from, link, hlc))
+}
+
+fn link_body(doc: &str, from: &str, link: &Link, hlc: &Hlc) -> Value {
+    let id = CouchId::Link { doc: doc.to_string(), from: from.to_string(), to: link.to.clone() };
+    json!({ "_id": id.to_string(), "type": TYPE_LINK, "hlc": hlc.to_string(), "from": from, "to": link.to, "kind": link.kind.as_str() })
 }
 
 /// The CouchDB document of a text and its library entry (rule 3).
@@ -251,6 +298,7 @@ pub fn from_couch(v: &Value) -> Result<Remote, CouchError> {
     let want_type = match id {
         CouchId::Annotation { .. } => TYPE_ANNOTATION,
         CouchId::Document { .. } => TYPE_DOCUMENT,
+        CouchId::Link { .. } => TYPE_LINK,
     };
     if !deleted && obj.get("type").and_then(Value::as_str) != Some(want_type) {
         return Err(foreign(raw_id));
@@ -270,11 +318,25 @@ pub fn from_couch(v: &Value) -> Result<Remote, CouchError> {
     match id {
         CouchId::Annotation { doc, ann: ann_id } => {
             let ann = parse_annotation(v, "", Check::Length(None), &mut strict_label).map_err(at)?;
-            let Some(ann) = ann else { return Err(bad("label", "is missing".into())) };
+            let Some(mut ann) = ann else { return Err(bad("label", "is missing".into())) };
+            ann.links.clear(); // links are records of their own (rule 2b)
             if ann.id != ann_id {
                 return Err(bad("id", format!("“{}” is not the annotation named by the record's id", shorten(&ann.id, 40))));
             }
             Ok(Remote::Annotation { doc, ann, hlc })
+        }
+        CouchId::Link { doc, from, to } => {
+            for (key, want) in [("from", &from), ("to", &to)] {
+                if obj.get(key).and_then(Value::as_str) != Some(want.as_str()) {
+                    return Err(bad(key, format!("is not “{}”, the annotation named by the record's id", shorten(want, 40))));
+                }
+            }
+            if from == to {
+                return Err(bad("to", "a link cannot point to its own annotation".into()));
+            }
+            let kind = obj.get("kind").and_then(Value::as_str).and_then(LinkKind::parse);
+            let Some(kind) = kind else { return Err(bad("kind", "must be denies, supports, contradicts or repeats".into())) };
+            Ok(Remote::Link { doc, from, link: Link { to, kind }, hlc })
         }
         CouchId::Document { doc } => {
             let meta = DocMeta::from_value(obj.get("meta").unwrap_or(&Value::Null), "meta").map_err(at)?;

@@ -12,8 +12,9 @@
 //!   clock past its stamp ([`Hlc::recv`]), so an edit made after seeing a
 //!   revision is later than it, whatever the machines' clocks say.
 //! * [`docs`]: one annotation is one CouchDB document `ann:{doc}:{ann}`, one
-//!   text is `doc:{doc}`; a deletion is a `_deleted` revision that keeps its
-//!   `hlc` ([`to_couch`], [`tombstone`], [`from_couch`]).
+//!   link `link:{doc}:{n}:{from}:{to}`, one text `doc:{doc}`; a deletion is a
+//!   `_deleted` revision that keeps its `hlc` ([`to_couch`],
+//!   [`link_to_couch`], [`tombstone`], [`from_couch`]).
 //! * [`resolve`](mod@resolve): among one document's leaf revisions the highest `hlc`
 //!   wins, edit or deletion; the live losers are closed with tombstones
 //!   so CouchDB shows our winner and conflicts do not pile up.
@@ -65,7 +66,7 @@ pub mod hlc;
 pub mod replica;
 pub mod resolve;
 
-pub use docs::{deletion, document_to_couch, from_couch, rev_of, to_couch, tombstone, CouchError, CouchId, Remote};
+pub use docs::{deletion, document_to_couch, from_couch, link_to_couch, rev_of, to_couch, tombstone, CouchError, CouchId, Remote};
 pub use hlc::{Hlc, HlcError};
 pub use replica::{Changed, Received, Reconciled, Replica};
 pub use resolve::{resolve, Resolution, ResolveError};

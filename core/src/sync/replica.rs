@@ -7,17 +7,24 @@
 //! # The rules
 //!
 //! 1. **What is known** ([`Replica::winner`]): for every CouchDB `_id` seen,
-//!    the winner of its leaves by [`resolve`] (edit or deletion).
+//!    the winner of its leaves by [`resolve`] (edit or deletion). An
+//!    annotation as shown is its record's winner with the live winners of
+//!    its link records (`link:…` from it) as its links, in target order
+//!    ([`Replica::annotation`]).
 //! 2. **Receiving** ([`Replica::receive`]): the leaves of each changed `_id`
 //!    advance the clock ([`Hlc::recv`]), are resolved, and the resolution's
 //!    closing tombstones are returned for writing. A record this app did not
 //!    write is skipped and counted; one with a bad field is reported by
-//!    location. Only changed winners are returned, so a page's own writes
-//!    coming back change nothing.
+//!    location. The annotations whose record or links changed winner are
+//!    returned as now shown, so a page's own writes coming back change
+//!    nothing. A link whose annotation is not known yet shows nothing.
 //! 3. **Sending** ([`Replica::send_changes`]): for each annotation changed
-//!    between two lists of the open document, the new version (or its
-//!    absence) is written with a fresh clock value — unless the known winner
-//!    already says the same (it came from the team: nothing to echo).
+//!    between two lists of the open document, what differs from the known
+//!    winners is written with a fresh clock value: the annotation's record
+//!    if its fields changed (or its deletion), one record per link added or
+//!    retyped, a deletion per link removed (all of them when the annotation
+//!    is deleted). What the known winners already say is not written (it
+//!    came from the team: nothing to echo).
 //! 4. **Catching up** ([`Replica::reconcile`]), when a shared document is
 //!    opened or sync starts: what this browser stored (its annotations and
 //!    tombstones) and what the database holds are joined by the two-tab
@@ -40,14 +47,15 @@
 //!    two replicas closing the same leaf write the same revision.
 
 use crate::library::DocMeta;
+use crate::links::Link;
 use crate::merge::{merge, DocRecord};
 use crate::model::Annotation;
-use crate::sync::docs::{deletion, document_to_couch, from_couch, rev_of, to_couch, CouchError, CouchId, Remote};
+use crate::sync::docs::{document_to_couch, from_couch, rev_of, CouchError, CouchId, Remote};
 use crate::sync::hlc::{Hlc, HlcError};
 use crate::sync::resolve::resolve;
 use serde_json::Value;
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// One changed `_id` as the changes feed gives it: its leaf revisions.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,17 +95,58 @@ pub struct Replica {
     known: HashMap<CouchId, Remote>,
     /// The revision id of each known winner (rule 6).
     revs: HashMap<CouchId, String>,
+    /// The targets of the live links from each annotation: `(doc, from)` → `to`s.
+    links_from: HashMap<(String, String), BTreeSet<String>>,
 }
 
 impl Replica {
     /// A replica with the fresh id `replica` (see [`Hlc::start`]).
     pub fn new(replica: &str) -> Result<Replica, HlcError> {
-        Ok(Replica { clock: Hlc::start(replica)?, known: HashMap::new(), revs: HashMap::new() })
+        Ok(Replica { clock: Hlc::start(replica)?, known: HashMap::new(), revs: HashMap::new(), links_from: HashMap::new() })
     }
 
     /// The known winner of `id` (rule 1).
     pub fn winner(&self, id: &CouchId) -> Option<&Remote> {
         self.known.get(id)
+    }
+
+    /// Annotation `ann` of `doc` as shown (rule 1): `None` when it is
+    /// deleted or not known.
+    pub fn annotation(&self, doc: &str, ann: &str) -> Option<Annotation> {
+        let id = CouchId::Annotation { doc: doc.to_string(), ann: ann.to_string() };
+        let Some(Remote::Annotation { ann: a, .. }) = self.known.get(&id) else { return None };
+        let mut a = a.clone();
+        a.links = self.links_of(doc, ann).into_values().collect();
+        Some(a)
+    }
+
+    /// The live links from annotation `from` of `doc`, in target order.
+    fn links_of(&self, doc: &str, from: &str) -> BTreeMap<String, Link> {
+        let Some(tos) = self.links_from.get(&(doc.to_string(), from.to_string())) else { return BTreeMap::new() };
+        tos.iter()
+            .filter_map(|to| {
+                let id = CouchId::Link { doc: doc.to_string(), from: from.to_string(), to: to.clone() };
+                match self.known.get(&id) {
+                    Some(Remote::Link { link, .. }) => Some((to.clone(), link.clone())),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    /// Records `remote` as the known winner of `id`, keeping the link index.
+    fn set_known(&mut self, id: CouchId, remote: Remote) {
+        if let CouchId::Link { doc, from, to } = &id {
+            let key = (doc.clone(), from.clone());
+            if remote.is_deleted() {
+                if let Some(set) = self.links_from.get_mut(&key) {
+                    set.remove(to);
+                }
+            } else {
+                self.links_from.entry(key).or_default().insert(to.clone());
+            }
+        }
+        self.known.insert(id, remote);
     }
 
     /// How many `_id`s are known.
@@ -134,6 +183,8 @@ impl Replica {
     /// Rule 2: takes in a batch from the changes feed.
     pub fn receive(&mut self, batch: &[Changed], now_ms: u64) -> Received {
         let mut out = Received::default();
+        // Annotations whose record or links changed winner: (doc, ann id).
+        let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
         for changed in batch {
             let mut revs: Vec<(String, Remote)> = Vec::with_capacity(changed.leaves.len());
             let mut foreign = false;
@@ -166,46 +217,79 @@ impl Replica {
             if self.known.get(&id) == Some(&winner) {
                 continue;
             }
-            match &winner {
-                Remote::Annotation { doc, ann, .. } => {
-                    out.annotations.entry(doc.clone()).or_default().insert(ann.id.clone(), Some(ann.clone()));
+            match &id {
+                CouchId::Annotation { doc, ann } | CouchId::Link { doc, from: ann, .. } => {
+                    touched.insert((doc.clone(), ann.clone()));
                 }
-                Remote::Deleted { id: CouchId::Annotation { doc, ann }, .. } => {
-                    out.annotations.entry(doc.clone()).or_default().insert(ann.clone(), None);
-                }
-                Remote::Document { meta, text, .. } => out.documents.push((meta.clone(), text.clone())),
-                Remote::Deleted { .. } => {}
+                CouchId::Document { .. } => {}
             }
-            self.known.insert(id, winner);
+            if let Remote::Document { meta, text, .. } = &winner {
+                out.documents.push((meta.clone(), text.clone()));
+            }
+            self.set_known(id, winner);
+        }
+        for (doc, ann) in touched {
+            let id = CouchId::Annotation { doc: doc.clone(), ann: ann.clone() };
+            if self.known.contains_key(&id) {
+                let shown = self.annotation(&doc, &ann);
+                out.annotations.entry(doc).or_default().insert(ann, shown);
+            }
         }
         out
     }
 
-    /// Whether the known winner of annotation `ann_id` of `doc` already says `now`.
-    fn says(&self, id: &CouchId, now: Option<&Annotation>) -> bool {
-        match (self.known.get(id), now) {
-            (Some(Remote::Annotation { ann, .. }), Some(a)) => ann.same_content(a),
-            (Some(Remote::Deleted { .. }) | None, None) => true,
-            _ => false,
-        }
+    /// Writes record `id` as `remote` (an edit or a deletion at a fresh
+    /// clock value), remembering it as known.
+    fn put(&mut self, id: CouchId, remote: impl FnOnce(Hlc) -> Remote, now_ms: u64) -> Result<Value, String> {
+        let hlc = self.tick(now_ms).map_err(|e| e.to_string())?;
+        let remote = remote(hlc);
+        let mut body = remote.to_couch();
+        self.stamp(&id, &mut body, remote.hlc());
+        self.set_known(id, remote);
+        Ok(body)
     }
 
-    /// Writes one annotation's new state (or deletion), remembering it as known.
-    fn write(&mut self, doc: &str, ann_id: &str, now: Option<&Annotation>, now_ms: u64) -> Result<Option<Value>, String> {
+    /// Writes what differs between annotation `ann_id` as known and `now`
+    /// (rule 3): its record, and one record per link added, retyped or removed.
+    fn write(&mut self, doc: &str, ann_id: &str, now: Option<&Annotation>, now_ms: u64) -> Result<Vec<Value>, String> {
         let id = CouchId::annotation(doc, ann_id).map_err(|e| e.to_string())?;
-        if self.says(&id, now) {
-            return Ok(None);
-        }
-        let hlc = self.tick(now_ms).map_err(|e| e.to_string())?;
-        let (mut body, remote) = match now {
-            Some(a) => {
-                (to_couch(doc, a, &hlc).map_err(|e| e.to_string())?, Remote::Annotation { doc: doc.to_string(), ann: a.clone(), hlc })
-            }
-            None => (deletion(&id, &hlc), Remote::Deleted { id: id.clone(), hlc }),
+        let mut out = Vec::new();
+        let known = match self.known.get(&id) {
+            Some(Remote::Annotation { ann, .. }) => Some(ann.clone()),
+            _ => None,
         };
-        self.stamp(&id, &mut body, remote.hlc());
-        self.known.insert(id, remote);
-        Ok(Some(body))
+        let fields_differ = match (&known, now) {
+            (Some(k), Some(a)) => !Annotation { links: Vec::new(), ..a.clone() }.same_content(k),
+            (None, None) => false,
+            _ => true,
+        };
+        if fields_differ {
+            let (d, a) = (doc.to_string(), now.map(|a| Annotation { links: Vec::new(), ..a.clone() }));
+            let deleted = id.clone();
+            out.push(self.put(
+                id.clone(),
+                move |hlc| match a {
+                    Some(ann) => Remote::Annotation { doc: d, ann, hlc },
+                    None => Remote::Deleted { id: deleted, hlc },
+                },
+                now_ms,
+            )?);
+        }
+        let had = self.links_of(doc, ann_id);
+        let want: BTreeMap<String, Link> = now.map(|a| a.links.iter().map(|l| (l.to.clone(), l.clone())).collect()).unwrap_or_default();
+        for (to, link) in &want {
+            if had.get(to) != Some(link) {
+                let lid = CouchId::link(doc, ann_id, to).map_err(|e| e.to_string())?;
+                let (d, f, l) = (doc.to_string(), ann_id.to_string(), link.clone());
+                out.push(self.put(lid, move |hlc| Remote::Link { doc: d, from: f, link: l, hlc }, now_ms)?);
+            }
+        }
+        for to in had.keys().filter(|to| !want.contains_key(*to)) {
+            let lid = CouchId::link(doc, ann_id, to).map_err(|e| e.to_string())?;
+            let gone = lid.clone();
+            out.push(self.put(lid, move |hlc| Remote::Deleted { id: gone, hlc }, now_ms)?);
+        }
+        Ok(out)
     }
 
     /// Rule 3: the records to write for the changes from `before` to `after`
@@ -222,8 +306,7 @@ impl Replica {
         for change in crate::history::diff(before, after) {
             let Some(ann_id) = change.id().map(str::to_string) else { continue };
             match self.write(doc, &ann_id, change.after.as_ref(), now_ms) {
-                Ok(Some(w)) => writes.push(w),
-                Ok(None) => {}
+                Ok(w) => writes.extend(w),
                 Err(e) => errors.push(e),
             }
         }
@@ -237,7 +320,7 @@ impl Replica {
         let mut deleted = BTreeMap::new();
         for r in self.known.values() {
             match r {
-                Remote::Annotation { doc: d, ann, .. } if d == doc => annotations.push(ann.clone()),
+                Remote::Annotation { doc: d, ann, .. } if d == doc => annotations.extend(self.annotation(doc, &ann.id)),
                 Remote::Deleted { id: CouchId::Annotation { doc: d, ann }, hlc } if d == doc => {
                     deleted.insert(ann.clone(), iso_from_ms(hlc.wall_ms()));
                 }
@@ -259,15 +342,15 @@ impl Replica {
         let mut ids: Vec<&str> = live.keys().copied().collect();
         ids.extend(joined.deleted.keys().map(String::as_str).filter(|id| !live.contains_key(id)));
         ids.sort_unstable();
+        let shared_live: HashSet<&str> = shared.annotations.iter().map(|a| a.id.as_str()).collect();
         for ann_id in ids {
             // A deletion only the local side knows, of an annotation never shared, needs no record.
             let now = live.get(ann_id).copied();
-            if now.is_none() && !shared.annotations.iter().any(|a| a.id == ann_id) {
+            if now.is_none() && !shared_live.contains(ann_id) {
                 continue;
             }
             match self.write(doc, ann_id, now, now_ms) {
-                Ok(Some(w)) => out.writes.push(w),
-                Ok(None) => {}
+                Ok(w) => out.writes.extend(w),
                 Err(e) => errors.push(e),
             }
         }

@@ -92,6 +92,7 @@ pub fn rev_order(a: &str, b: &str) -> Ordering {
 pub fn remote_order(a: &Remote, b: &Remote) -> Ordering {
     a.hlc().cmp(b.hlc()).then_with(|| b.is_deleted().cmp(&a.is_deleted())).then_with(|| match (a, b) {
         (Remote::Annotation { ann: x, .. }, Remote::Annotation { ann: y, .. }) => version_cmp(x, y),
+        (Remote::Link { link: x, .. }, Remote::Link { link: y, .. }) => x.kind.cmp(&y.kind),
         (Remote::Document { meta: m, text: t, .. }, Remote::Document { meta: n, text: u, .. }) => {
             t.cmp(u).then_with(|| m.to_value().to_string().cmp(&n.to_value().to_string()))
         }
