@@ -348,6 +348,21 @@ def test_live_share_tag_retag_and_a_shared_text_file(new_app, server, tmp_path):
     assert f"doc:{SEED_ID}" in {d["_id"] for d in server.docs()}
     print(f"\n[sync] a tag reached the other browser in {reached:.1f}s")
 
+    # A link is a record of its own: A links a new statistic to X while B notes X; both arrive.
+    y = a.tag(STAT, "statistic")
+    a.activate_item(y["id"])
+    a.press("l")
+    a.wait(lambda: "Linking from Statistic" in a.info(), "l starts a link in A")
+    a.click(a.item(x["id"]).find_element(By.TAG_NAME, "button"))
+    edit_note(b, x["id"], "noted by B")
+    links = lambda app: (stored_live(app).get(y["id"]) or {}).get("links") or []  # noqa: E731
+    for who, app in (("A", a), ("B", b)):
+        app.wait(lambda: [l["to"] for l in links(app)] == [x["id"]], f"{who} stores the link {y['id']} → {x['id']}", timeout=LIVE)
+        app.wait(lambda: (stored_live(app).get(x["id"]) or {}).get("note") == "noted by B", f"{who} stores B's note on X",
+                 timeout=LIVE)
+    assert any(d["_id"].startswith(f"link:{SEED_ID}:") for d in server.docs()), "the link is a record on the server"
+    assert "links" not in server_annotations(server)[y["id"]], "the annotation's record holds no links"
+
     # A text file, annotated before it is shared: B gets its text and the annotation.
     text = "Field note\nThe river rose 2 metres overnight, the mayor said.\nNobody was hurt.\n"
     doc = open_text_file(a, write_text(tmp_path / "field-note.txt", text), text)
