@@ -18,6 +18,21 @@ wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
 
+# npm package NAME@VERSION into .tools/ unless that version (and the file FILE inside it, if given)
+# is already there. Extra arguments go to npm (e.g. --ignore-scripts).
+npm_pin() {
+  local name="$1" version="$2" file="${3:-}"; shift 3 || shift $#
+  local dir="$TOOLS/node_modules/$name"
+  if grep -q "\"version\": \"$version\"" "$dir/package.json" 2>/dev/null && { [ -z "$file" ] || [ -f "$dir/$file" ]; }; then
+    return 0
+  fi
+  command -v npm >/dev/null || apt_install nodejs npm
+  log "npm install $name@$version into .tools/"
+  mkdir -p "$TOOLS"
+  [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
+  npm install --silent "$@" --prefix "$TOOLS" "$name@$version" >/dev/null
+}
+
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_install() {
@@ -48,15 +63,7 @@ ensure_build_tools() {
   fi
   # PouchDB (npm, pinned): the browser side of team sync. Its dist/pouchdb.min.js is copied into
   # the build by index.html and loaded only when a person turns sync on (never committed).
-  local pouchdb_version="9.0.0"
-  if ! grep -q "\"version\": \"$pouchdb_version\"" "$TOOLS/node_modules/pouchdb/package.json" 2>/dev/null \
-      || [ ! -f "$TOOLS/node_modules/pouchdb/dist/pouchdb.min.js" ]; then
-    command -v npm >/dev/null || apt_install nodejs npm
-    log "npm install pouchdb@$pouchdb_version into .tools/"
-    mkdir -p "$TOOLS"
-    [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
-    npm install --silent --ignore-scripts --prefix "$TOOLS" "pouchdb@$pouchdb_version" >/dev/null
-  fi
+  npm_pin pouchdb 9.0.0 dist/pouchdb.min.js --ignore-scripts
   if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
     command -v npm >/dev/null || apt_install nodejs npm
     log "npm install binaryen@$BINARYEN_VERSION (wasm-opt) into .tools/"
@@ -92,25 +99,10 @@ ensure_test_tools() {
   fi
   # axe-core (npm) for the accessibility check of the end-to-end tests
   # (tests/e2e/test_a11y_keyboard.py injects .tools/node_modules/axe-core/axe.min.js).
-  local axe_version="4.14.1"
-  if ! grep -q "\"version\": \"$axe_version\"" "$TOOLS/node_modules/axe-core/package.json" 2>/dev/null \
-      || [ ! -f "$TOOLS/node_modules/axe-core/axe.min.js" ]; then
-    command -v npm >/dev/null || apt_install nodejs npm
-    log "npm install axe-core@$axe_version into .tools/"
-    mkdir -p "$TOOLS"
-    [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
-    npm install --silent --prefix "$TOOLS" "axe-core@$axe_version" >/dev/null
-  fi
+  npm_pin axe-core 4.14.1 axe.min.js
   # pouchdb-server (npm, pinned): the CouchDB-compatible server the team-sync tests and the
   # benchmark start on 127.0.0.1 (tests/e2e/sync_server.py). Its native leveldown ships prebuilt.
-  local pouchdb_server_version="4.2.0"
-  if ! grep -q "\"version\": \"$pouchdb_server_version\"" "$TOOLS/node_modules/pouchdb-server/package.json" 2>/dev/null; then
-    command -v npm >/dev/null || apt_install nodejs npm
-    log "npm install pouchdb-server@$pouchdb_server_version into .tools/"
-    mkdir -p "$TOOLS"
-    [ -f "$TOOLS/package.json" ] || echo '{"private":true}' > "$TOOLS/package.json"
-    npm install --silent --ignore-scripts --prefix "$TOOLS" "pouchdb-server@$pouchdb_server_version" >/dev/null
-  fi
+  npm_pin pouchdb-server 4.2.0 "" --ignore-scripts
   export CHROMEDRIVER=/usr/bin/chromedriver
   export GECKODRIVER="$(command -v geckodriver)"
 }

@@ -34,13 +34,13 @@ import shutil
 import time
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from conftest import TIMEOUT, norm_ws
 from sync_server import DB, USERS, SyncServer
 from test_documents import SEED_ID, open_doc, open_text_file, write_text
+from test_two_tabs import edit_note
 
 CLAIM = "He had also dismissed the possibility of negotiations with the TTP."
 DENIAL = "a claim denied by Kabul"
@@ -234,15 +234,6 @@ def delete(app, ann_id: str):
     app.activate_item(ann_id)
     app.press(Keys.DELETE)
     app.wait(lambda: ann_id not in labels(app), f"{ann_id} deleted")
-
-
-def edit_note(app, ann_id: str, note: str):
-    app.activate_item(ann_id)
-    editor = app.driver.find_element(By.ID, "note-editor")
-    app.click(editor)
-    editor.send_keys(note)
-    ActionChains(app.driver).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
-    app.wait(lambda: note in next((i["text"] for i in app.items() if i["id"] == ann_id), ""), f"note {note!r} on {ann_id}")
 
 
 def stored_live(app, doc_id: str = SEED_ID) -> dict:
