@@ -553,3 +553,34 @@ def test_two_tabs_of_one_profile_tag_offline_then_the_other_person_gets_both(new
     wait_no_conflicts(server)
     assert {k: v["label"] for k, v in server_annotations(server).items()} == want
     no_problems(problems)
+
+
+# --------------------------------------------------------------------------- 6. bad input
+
+
+def test_records_not_ours_are_counted_and_a_misfit_annotation_is_reported(app, server, seed_text):
+    """The database holds records this app did not write (skipped, counted in the panel) and an
+    annotation of the shared article whose quote is not the text at its offsets (not applied, an
+    alert names it); everything else arrives, and nothing of mine is lost."""
+    mine = app.tag(STAT, "statistic")
+    start = seed_text.index(CLAIM)
+    good = {"id": "from-elsewhere", "start": start, "end": start + len(CLAIM), "quote": CLAIM, "label": "claim",
+            "note": "", "created": "2026-01-01T00:00:00Z", "modified": "2026-01-01T00:00:00Z"}
+    misfit = dict(good, id="misfit", quote=CLAIM[::-1])  # as long as the span, but not its text
+    for i, ann in enumerate((good, misfit)):
+        body = dict(ann, _id=f"ann:{SEED_ID}:{ann['id']}", type="annotation", hlc=f"1767225600000-00000{i}-other")
+        server.admin("PUT", f"/{DB}/{body['_id']}", body)
+    server.admin("PUT", f"/{DB}/design-notes", {"title": "a record some other tool wrote"})
+    server.admin("PUT", f"/{DB}/ann-like", {"type": "annotation", "start": 1})
+    fill_and_connect(app, server.url, "alice", USERS["alice"])
+    connect_done(app, "A")
+    share(app, SEED_ID)
+    app.wait(lambda: labels(app).get("from-elsewhere") == "claim", "the team's good annotation arrives")
+    app.wait(lambda: "misfit" in (app.notice() or ""), f"an alert names the misfit annotation (alert {app.notice()!r})")
+    assert "did not fit this text" in app.notice()
+    assert "misfit" not in labels(app) and labels(app).get(mine["id"]) == "statistic", labels(app)
+    app.wait(lambda: "2 record(s)" in app.driver.find_element(By.CSS_SELECTOR, 'section[aria-label="Team sync"]').text,
+             "the panel counts the 2 records this app did not write")
+    # My own annotation went to the team; the misfit stays on the server untouched (it is not mine to fix).
+    app.wait(lambda: mine["id"] in server_annotations(server), "my annotation reaches the server")
+    assert server_annotations(server)["misfit"]["quote"] == misfit["quote"]
