@@ -13,9 +13,11 @@ use web_sys::{Element, Node};
 /// `u16` in `article`, using the `data-u16` of paragraphs and `data-s` of
 /// segments: a binary search over paragraphs, then a scan of one paragraph.
 pub fn dom_position(article: &Element, u16: u32) -> Option<(Node, u32)> {
-    // Paragraphs sit in groups (`div.pgroup`); both carry `data-u16`.
-    let group = last_starting_at_or_before(article, u16)?;
-    let para = if group.class_name() == "pgroup" { last_starting_at_or_before(&group, u16)? } else { group };
+    // Paragraphs sit in groups (`div.pgroup`) in blocks (`div.pblock`); all carry `data-u16`.
+    let mut para = last_starting_at_or_before(article, u16)?;
+    while matches!(para.class_name().as_str(), "pblock" | "pgroup") {
+        para = last_starting_at_or_before(&para, u16)?;
+    }
     let segs = para.children();
     let mut best: Option<(Element, u32)> = None;
     for i in 0..segs.length() {

@@ -58,6 +58,8 @@ impl Marks {
 /// article's few hundred groups' props, one group and one paragraph, not
 /// every paragraph.
 const GROUP: usize = 32;
+/// Groups per block (one `div.pblock`, see [`article_view`]).
+const BLOCK: usize = 4;
 
 #[derive(Properties, PartialEq)]
 struct GroupProps {
@@ -99,22 +101,36 @@ fn paragraph_group(props: &GroupProps) -> Html {
 #[function_component(ArticleView)]
 pub fn article_view(props: &ArticleProps) -> Html {
     let n = props.paragraphs.len();
-    let groups = (0..n.div_ceil(GROUP)).map(|g| {
-        let first = g * GROUP;
-        let last = (first + GROUP).min(n);
-        let anns: Vec<Rc<Vec<AnnRef>>> = (first..last).map(|i| props.by_para.get(i).cloned().unwrap_or_default()).collect();
-        let selected = props.selected.as_ref().filter(|s| anns.iter().any(|v| v.iter().any(|a| &a.id == *s))).cloned();
-        let marks = props.marks.within(anns.iter().flat_map(|v| v.iter()));
-        let theirs: Vec<Rc<Vec<AnnRef>>> =
-            props.theirs.as_ref().map(|t| (first..last).map(|i| t.get(i).cloned().unwrap_or_default()).collect()).unwrap_or_default();
+    let groups: Vec<Html> = (0..n.div_ceil(GROUP))
+        .map(|g| {
+            let first = g * GROUP;
+            let last = (first + GROUP).min(n);
+            let anns: Vec<Rc<Vec<AnnRef>>> = (first..last).map(|i| props.by_para.get(i).cloned().unwrap_or_default()).collect();
+            let selected = props.selected.as_ref().filter(|s| anns.iter().any(|v| v.iter().any(|a| &a.id == *s))).cloned();
+            let marks = props.marks.within(anns.iter().flat_map(|v| v.iter()));
+            let theirs: Vec<Rc<Vec<AnnRef>>> =
+                props.theirs.as_ref().map(|t| (first..last).map(|i| t.get(i).cloned().unwrap_or_default()).collect()).unwrap_or_default();
+            html! {
+                <ParagraphGroup key={props.paragraphs[first].start_cp} index={props.index.clone()} paragraphs={props.paragraphs.clone()}
+                    {first} {anns} {theirs} {selected} {marks} onhighlight={props.onhighlight.clone()} />
+            }
+        })
+        .collect();
+    // Groups go by BLOCK into a block of their own (`div.pblock`): the unit the
+    // browser skips while off screen is then BLOCK groups in Firefox, which
+    // otherwise spends a third of a second in one scroll frame over ~200 groups,
+    // while Chromium still skips the groups inside a block it shows.
+    let blocks = groups.chunks(BLOCK).enumerate().map(|(b, chunk)| {
+        let first = props.paragraphs.get(b * BLOCK * GROUP);
         html! {
-            <ParagraphGroup key={props.paragraphs[first].start_cp} index={props.index.clone()} paragraphs={props.paragraphs.clone()}
-                {first} {anns} {theirs} {selected} {marks} onhighlight={props.onhighlight.clone()} />
+            <div class="pblock" key={first.map(|p| p.start_cp).unwrap_or(b)} data-u16={first.map(|p| p.start_utf16.to_string())}>
+                { for chunk.iter().cloned() }
+            </div>
         }
     });
     html! {
         <article id="article" ref={props.article_ref.clone()} aria-label={props.title.clone()} tabindex="0">
-            { for groups }
+            { for blocks }
         </article>
     }
 }
