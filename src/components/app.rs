@@ -65,37 +65,43 @@ pub fn app() -> Html {
     };
 
     // Tag (or retag) from a button or key: read the DOM selection now.
-    let ontag = use_callback((dispatch.clone(), article_ref.clone()), |label: Label, (dispatch, article_ref)| {
-        let read = selection::read_in(article_ref);
-        let range_end = match read {
-            selection::SelectionRead::Range { start_utf16, end_utf16 } => Some(start_utf16.max(end_utf16)),
-            _ => None,
-        };
-        dispatch.dispatch(AppAction::Tag { label, selection: read.clone(), new_id: browser::new_id(), now: browser::now_iso() });
-        if let Some(end) = range_end {
-            match article_ref.cast::<web_sys::Element>().filter(browser::has_focus) {
-                // Tagged from the keyboard (the article has focus): the caret
-                // waits at the end of the span, where the next one may start.
-                Some(article) => {
-                    selection::clear_selection();
-                    browser::after_next_paint(move || {
-                        crate::browser::caret::set_selection(&article, end, end);
-                    });
-                }
-                // Otherwise the selection goes after the tag's frame is painted
-                // (clearing it in that frame costs time), and only if it is still
-                // the one tagged: a selection made since is left alone.
-                None => {
-                    let article_ref = article_ref.clone();
-                    browser::after_next_paint(move || {
-                        if selection::read_in(&article_ref) == read {
-                            selection::clear_selection();
-                        }
-                    });
+    let ontag =
+        use_callback((dispatch.clone(), article_ref.clone(), ByPtr(live.clone())), |label: Label, (dispatch, article_ref, live)| {
+            let read = selection::read_in(article_ref);
+            let range_end = match read {
+                selection::SelectionRead::Range { start_utf16, end_utf16 } => Some(start_utf16.max(end_utf16)),
+                _ => None,
+            };
+            dispatch.dispatch(AppAction::Tag { label, selection: read.clone(), new_id: browser::new_id(), now: browser::now_iso() });
+            if let Some(end) = range_end {
+                match article_ref.cast::<web_sys::Element>().filter(browser::has_focus) {
+                    // Tagged from the keyboard (the article has focus): the caret
+                    // waits at the end of the span, where the next one may start.
+                    Some(article) => {
+                        selection::clear_selection();
+                        live.0.borrow_mut().pending_caret = Some(end);
+                        let live = live.0.clone();
+                        browser::after_next_paint(move || {
+                            // Unless a key already placed it (shortcuts).
+                            if live.borrow_mut().pending_caret.take() == Some(end) {
+                                crate::browser::caret::set_selection(&article, end, end);
+                            }
+                        });
+                    }
+                    // Otherwise the selection goes after the tag's frame is painted
+                    // (clearing it in that frame costs time), and only if it is still
+                    // the one tagged: a selection made since is left alone.
+                    None => {
+                        let article_ref = article_ref.clone();
+                        browser::after_next_paint(move || {
+                            if selection::read_in(&article_ref) == read {
+                                selection::clear_selection();
+                            }
+                        });
+                    }
                 }
             }
-        }
-    });
+        });
     // Tag every occurrence of the selected text (Shift+1/2/3 or the toolbar's menu).
     let ontagall = use_callback((dispatch.clone(), article_ref.clone()), |label: Label, (dispatch, article_ref)| {
         let read = selection::read_in(article_ref);

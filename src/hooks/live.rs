@@ -18,6 +18,10 @@ pub struct Live {
     pub article: NodeRef,
     /// Where `[` marked the start of a selection (UTF-16 document offset).
     pub mark_start: Option<u32>,
+    /// Where the caret goes after a tag from the keyboard (UTF-16 document
+    /// offset), until the frame after the tag places it; a caret key pressed
+    /// sooner places it first, so it never works from a cleared selection.
+    pub pending_caret: Option<u32>,
     /// A dialog is open (it handles its own keys).
     pub dialog_open: bool,
     pub doc: Option<Rc<Document>>,

@@ -18,6 +18,11 @@ fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, onta
     let Some(ctx) = live.borrow().ctx.clone() else { return };
     let dispatch = &ctx.dispatch;
     let article = live.borrow().article.cast::<Element>();
+    // A keyboard tag's caret not placed yet (its frame is still to come): place it now.
+    let pending = live.borrow_mut().pending_caret.take();
+    if let (Some(at), Some(article)) = (pending, article.as_ref()) {
+        caret::set_selection(article, at, at);
+    }
     match command {
         Command::UndoDeletion => {
             let (target, lib) = {
