@@ -238,10 +238,11 @@ pub fn share(team: &TeamRef, ctx: &Ctx, id: &str, open_id: &str) {
 /// The open document or its annotations changed: send what changed (rule
 /// 3), and the document's record if its details changed.
 pub fn on_model(team: &TeamRef, ctx: &Ctx, doc: &Document, list: &Rc<Vec<Rc<Annotation>>>, library: &Rc<Library>) {
-    let previous = {
+    let (previous, library_changed) = {
         let mut t = team.borrow_mut();
+        let changed = !t.library.as_ref().is_some_and(|l| Rc::ptr_eq(l, library));
         t.library = Some(library.clone());
-        t.last.replace((doc.id.clone(), list.clone()))
+        (t.last.replace((doc.id.clone(), list.clone())), changed)
     };
     let running = {
         let t = team.borrow();
@@ -257,13 +258,16 @@ pub fn on_model(team: &TeamRef, ctx: &Ctx, doc: &Document, list: &Rc<Vec<Rc<Anno
     }
     let Some((_, before)) = previous else { return };
     let meta = library.get(&doc.id);
-    let (mut writes, mut errors) = {
+    // Only what changed: the annotations (a new list), the document's record (a new library).
+    let (mut writes, mut errors) = if Rc::ptr_eq(&before, list) {
+        (Vec::new(), Vec::new())
+    } else {
         let mut t = team.borrow_mut();
         let Some(replica) = t.replica.as_mut() else { return };
         replica.send_changes(&doc.id, &before, list, browser::now_ms())
     };
     let shared = team.borrow().settings.as_ref().is_some_and(|s| s.shared.contains(&doc.id));
-    if let Some(meta) = meta.filter(|_| shared) {
+    if let Some(meta) = meta.filter(|_| shared && library_changed) {
         let mut t = team.borrow_mut();
         if let Some(replica) = t.replica.as_mut() {
             match replica.share(meta, doc.text(), browser::now_ms()) {
