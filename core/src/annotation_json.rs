@@ -209,7 +209,7 @@ fn parse_links(v: Option<&Value>, id: &str, path: &str) -> Result<Vec<Link>, Imp
         }
         out.push(Link { to: to.to_string(), kind });
     }
-    out.sort();
+    crate::sorting::sort(&mut out);
     Ok(out)
 }
 

@@ -21,6 +21,7 @@ pub mod model_apply;
 pub mod native;
 pub mod occurrences;
 pub mod plan;
+pub mod sorting;
 pub mod store;
 pub mod summary;
 pub mod sync;

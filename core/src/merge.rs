@@ -77,7 +77,7 @@ pub struct DocRecord {
 impl DocRecord {
     /// A record of `annotations` (sorted into text order), no tombstones, `rev` 0.
     pub fn new(mut annotations: Vec<Annotation>) -> Self {
-        annotations.sort_by(text_order);
+        crate::sorting::sort_by(&mut annotations, text_order);
         DocRecord { annotations, deleted: BTreeMap::new(), rev: 0 }
     }
 
@@ -111,7 +111,7 @@ impl DocRecord {
             let (k, t) = (known.get(a.id.as_str()).copied(), deleted.get(&a.id));
             restamp(a, k, t, now);
         }
-        annotations.sort_by(text_order);
+        crate::sorting::sort_by(&mut annotations, text_order);
         prune_tombstones(&mut deleted);
         DocRecord { annotations, deleted, rev: self.rev + 1 }
     }
@@ -144,7 +144,7 @@ impl DocRecord {
                 (None, None) => {}
             }
         }
-        annotations.sort_by(text_order);
+        crate::sorting::sort_by(&mut annotations, text_order);
         DocRecord { annotations, deleted, rev: self.rev + 1 }
     }
 
@@ -384,7 +384,7 @@ fn prune_tombstones(deleted: &mut BTreeMap<String, String>) {
         return;
     }
     let mut all: Vec<(String, String)> = std::mem::take(deleted).into_iter().collect();
-    all.sort_by(|a, b| timestamp_order(&b.1, &a.1).then_with(|| b.0.cmp(&a.0)));
+    crate::sorting::sort_by(&mut all, |a, b| timestamp_order(&b.1, &a.1).then_with(|| b.0.cmp(&a.0)));
     all.truncate(MAX_TOMBSTONES);
     deleted.extend(all);
 }
@@ -408,7 +408,7 @@ pub fn merge(mine: &DocRecord, theirs: &DocRecord) -> DocRecord {
     }
     let mut annotations: Vec<Annotation> =
         by_id.into_values().filter(|a| deleted.get(&a.id).is_none_or(|t| compare_timestamps(&a.modified, t).is_gt())).cloned().collect();
-    annotations.sort_by(text_order);
+    crate::sorting::sort_by(&mut annotations, text_order);
     DocRecord { annotations, deleted, rev: mine.rev.max(theirs.rev) }
 }
 

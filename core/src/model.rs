@@ -319,7 +319,7 @@ impl State {
     /// A state with the given annotations, sorted into text order. The caller
     /// guarantees they were validated against `doc` (e.g. by the native importer).
     pub fn with_annotations(doc: Rc<Document>, mut annotations: Vec<Annotation>) -> Self {
-        annotations.sort_by(text_order);
+        crate::sorting::sort_by(&mut annotations, text_order);
         State { doc, annotations: Rc::new(annotations.into_iter().map(Rc::new).collect()), selected: None }
     }
 

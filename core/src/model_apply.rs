@@ -118,7 +118,7 @@ impl State {
                         }
                     }
                 }
-                list.sort_by(|a, b| text_order(a, b));
+                crate::sorting::sort_by(list, |a, b| text_order(a, b));
                 if let Some(sel) = &next.selected {
                     if !list.iter().any(|a| &a.id == sel) {
                         next.selected = None;

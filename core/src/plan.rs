@@ -118,7 +118,7 @@ pub fn apply_changes_by_paragraph(
             changed.insert(a.id.as_str());
         }
     }
-    affected.sort_unstable();
+    crate::sorting::sort(&mut affected);
     affected.dedup();
     let mut out = prev.to_vec();
     for p in affected {
@@ -128,7 +128,7 @@ pub fn apply_changes_by_paragraph(
                 list.push(AnnRef { id: Rc::from(a.id.as_str()), start: a.start, end: a.end, label: a.label });
             }
         }
-        list.sort_by(|x, y| x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then_with(|| x.id.cmp(&y.id)));
+        crate::sorting::sort_by(&mut list, |x, y| x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then_with(|| x.id.cmp(&y.id)));
         out[p] = Rc::new(list);
     }
     out
@@ -157,7 +157,7 @@ pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Seg
         cuts.push(a.start.clamp(para.start_cp, para.end_cp));
         cuts.push(a.end.clamp(para.start_cp, para.end_cp));
     }
-    cuts.sort_unstable();
+    crate::sorting::sort(&mut cuts);
     cuts.dedup();
     let text = index.text();
     let mut out = Vec::with_capacity(cuts.len());
@@ -168,7 +168,7 @@ pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Seg
     // the cut passes their start and leave it at their end, so each segment
     // costs O(active), not O(all annotations of the paragraph).
     let mut by_start: Vec<usize> = (0..anns.len()).collect();
-    by_start.sort_by_key(|&i| anns[i].start.max(para.start_cp));
+    crate::sorting::sort_by_key(&mut by_start, |&i| anns[i].start.max(para.start_cp));
     let mut next = 0;
     let mut active: Vec<usize> = Vec::new();
     for w in cuts.windows(2) {
@@ -186,7 +186,7 @@ pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Seg
         }
         active.retain(|&i| anns[i].end > s);
         let mut covering: Vec<usize> = active.iter().copied().filter(|&i| anns[i].start <= s && anns[i].end >= e).collect();
-        covering.sort_by_key(|&i| (std::cmp::Reverse(anns[i].end - anns[i].start), i));
+        crate::sorting::sort_by_key(&mut covering, |&i| (std::cmp::Reverse(anns[i].end - anns[i].start), i));
         out.push(Segment { start_cp: s, end_cp: e, start_utf16: u0, utf8: (b0, byte), covering });
     }
     out

@@ -71,7 +71,7 @@ pub fn summarize<A: std::borrow::Borrow<Annotation>>(anns: &[A], total_cp: usize
             spans.push((s, e));
         }
     }
-    spans.sort_unstable();
+    crate::sorting::sort(&mut spans);
     let mut covered_cp = 0;
     let mut current: Option<(usize, usize)> = None;
     for (s, e) in spans {
@@ -154,8 +154,8 @@ pub fn fact_check<A: std::borrow::Borrow<Annotation>>(anns: &[A]) -> FactCheck {
     }
     let rank = |v: &str| crate::model::VERDICTS.iter().position(|x| *x == v).unwrap_or(usize::MAX);
     let mut claims_by_verdict: Vec<(String, usize)> = verdicts.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
-    claims_by_verdict.sort_by(|a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
+    crate::sorting::sort_by(&mut claims_by_verdict, |a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
     let mut speakers: Vec<(String, usize)> = speakers.into_iter().map(|(s, n)| (s.to_string(), n)).collect();
-    speakers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::sorting::sort_by(&mut speakers, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     FactCheck { claims_by_verdict, claims_without_verdict: without, speakers, denials }
 }

@@ -352,7 +352,7 @@ fn head(s: &str, n: usize) -> Vec<char> {
 fn nearest(mut v: Vec<usize>, hint: Option<usize>, max: usize) -> Vec<usize> {
     if v.len() > max {
         let h = hint.unwrap_or(0);
-        v.sort_by_key(|&s| s.abs_diff(h));
+        crate::sorting::sort_by_key(&mut v, |&s| s.abs_diff(h));
         v.truncate(max);
     }
     v

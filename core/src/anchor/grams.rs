@@ -43,6 +43,8 @@ impl GramIndex {
             pairs.push((key, i as u32));
             key = ((key << bits) & mask) | sym(i + q);
         }
+        // The text's million q-grams: the one sort hot enough to keep the
+        // standard library's (see `crate::sorting`).
         pairs.sort_unstable();
         let keys: Vec<u64> = pairs.iter().map(|p| p.0).collect();
         let pos = pairs.into_iter().map(|p| p.1).collect();

@@ -230,7 +230,7 @@ impl Extras {
             let links = &mut cand[i].links;
             if !links.iter().any(|l| l.to == to) {
                 links.push(Link { to, kind });
-                links.sort();
+                crate::sorting::sort(links);
             }
         }
         for (n, ids) in self.equivalences {
@@ -244,7 +244,7 @@ impl Extras {
                     let links = &mut cand[i].links;
                     if !links.iter().any(|l| l.to == to) {
                         links.push(Link { to, kind: LinkKind::Repeats });
-                        links.sort();
+                        crate::sorting::sort(links);
                     }
                 }
             }
@@ -287,7 +287,7 @@ impl Extras {
             *counts.entry(k.as_str()).or_default() += 1;
         }
         let mut kinds: Vec<_> = counts.into_iter().collect();
-        kinds.sort();
+        crate::sorting::sort(&mut kinds);
         for (k, c) in kinds {
             warnings.push(format!("Skipped {c} {k} line{}.", if c == 1 { "" } else { "s" }));
         }

@@ -113,7 +113,7 @@ pub fn attach(
         let c = &mut candidates[i];
         if !c.links.iter().any(|x| x.to == l.to) {
             c.links.push(Link { to: l.to, kind: l.kind });
-            c.links.sort();
+            crate::sorting::sort(&mut c.links);
             n += 1;
         }
     }

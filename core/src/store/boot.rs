@@ -42,7 +42,7 @@ pub fn migrate_v1(key_values: &[(String, String)]) -> Migration {
             _ => None,
         })
         .collect();
-    v1.sort_by(|a, b| a.0.cmp(b.0));
+    crate::sorting::sort_by(&mut v1, |a, b| a.0.cmp(b.0));
     let mut out = Migration { library: Library::new(), writes: Vec::new(), migrated_keys: Vec::new(), unreadable: Vec::new() };
     for (key, raw, id) in v1 {
         match merge::parse_record(raw.as_bytes(), Some(&id), None) {

@@ -164,7 +164,7 @@ impl Replica {
                 _ => None,
             })
             .collect();
-        docs.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        crate::sorting::sort_by(&mut docs, |a, b| a.0.id.cmp(&b.0.id));
         docs
     }
 
@@ -341,7 +341,7 @@ impl Replica {
         let live: HashMap<&str, &Annotation> = joined.annotations.iter().map(|a| (a.id.as_str(), a)).collect();
         let mut ids: Vec<&str> = live.keys().copied().collect();
         ids.extend(joined.deleted.keys().map(String::as_str).filter(|id| !live.contains_key(id)));
-        ids.sort_unstable();
+        crate::sorting::sort(&mut ids);
         let shared_live: HashSet<&str> = shared.annotations.iter().map(|a| a.id.as_str()).collect();
         for ann_id in ids {
             // A deletion only the local side knows, of an annotation never shared, needs no record.

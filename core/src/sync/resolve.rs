@@ -128,7 +128,7 @@ pub fn resolve(revs: &[(String, Remote)]) -> Result<Resolution, ResolveError> {
     let (winner_rev, winner) = best.clone();
     let mut delete_revs: Vec<String> =
         revs.iter().filter(|(rev, r)| !r.is_deleted() && *rev != winner_rev).map(|(rev, _)| rev.clone()).collect();
-    delete_revs.sort_by(|a, b| rev_order(a, b));
+    crate::sorting::sort_by(&mut delete_revs, |a, b| rev_order(a, b));
     delete_revs.dedup();
     let hlc = winner.hlc().to_string();
     let writes =
