@@ -15,7 +15,7 @@ proptest! {
         let mut ours = tagged.clone();
         sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
         let mut std = tagged.clone();
-        std.sort_by(|a, b| a.0.cmp(&b.0));
+        std.sort_by_key(|a| a.0);
         prop_assert_eq!(&ours, &std);
         let mut by_key = tagged.clone();
         sort_by_key(&mut by_key, |x| x.0);
