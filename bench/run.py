@@ -73,6 +73,8 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
+import size  # noqa: E402  (bench/size.py, beside this file: where the wasm's bytes go)
+
 REPO = Path(__file__).resolve().parents[1]
 WINDOW = (1280, 1000)
 EDITS = 20
@@ -591,7 +593,11 @@ class Session:
                 "privacy.reduceTimerPrecision": False,  # full-resolution performance.now() and event times
             }.items():
                 o.set_preference(k, v)
-            svc = webdriver.FirefoxService(executable_path=drv, log_output=str(self.workdir / "geckodriver.log"), popen_kw=popen)
+            # --allow-system-access lets step_memory ask Firefox to collect garbage in the page's
+            # process (chrome context), as Chromium's HeapProfiler.collectGarbage does; the page
+            # itself gets nothing new.
+            svc = webdriver.FirefoxService(executable_path=drv, log_output=str(self.workdir / "geckodriver.log"),
+                                           service_args=["--allow-system-access"], popen_kw=popen)
             self.driver = webdriver.Firefox(options=o, service=svc)
         self.service = svc
         self.driver.set_page_load_timeout(90)
@@ -759,11 +765,14 @@ def step_cold_start(s: Session, base: str) -> dict:
 def step_memory(s: Session) -> dict:
     import limit  # noqa: E402  (bench/limit.py, beside this file)
 
+    gc_note = None
     if s.name == "chromium":
         try:
             s.driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
-        except WebDriverException:
-            pass
+        except WebDriverException as e:
+            gc_note = f"no GC: {type(e).__name__}"
+    else:
+        gc_note = firefox_minimize_memory(s)
     m = s.js_async(JS_MEMORY, timeout=20) or {}
     out = {
         "js_heap_used": m.get("js_heap_used"),
@@ -778,9 +787,83 @@ def step_memory(s: Session) -> dict:
         out["total"] = out["js_heap_used"] + out["wasm_memory"]
     proc = getattr(s.service, "process", None)
     r = limit.renderer_pss(proc.pid if proc is not None else None)
+    if r and s.name != "chromium" and gc_note is None:
+        # The content process frees what the minimize released over the next moments:
+        # read until two readings a quarter second apart are within 1% (at most 10 s).
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            r2 = limit.renderer_pss(proc.pid if proc is not None else None)
+            if not r2:
+                break
+            settled = abs(r2["pss"] - r["pss"]) <= 0.01 * r["pss"]
+            r = r2
+            if settled:
+                break
     if r:
         out["renderer_pss"] = r["pss"]
+    if s.name != "chromium" and gc_note is None:
+        out["firefox_report"] = firefox_memory_report(s, r["pid"] if r else None)
+    if gc_note:
+        out["gc_note"] = gc_note
     return out
+
+
+JS_FIREFOX_MINIMIZE = """
+const done = arguments[arguments.length - 1];
+// What about:memory's "Minimize memory usage" does: every content process, then this one.
+Services.obs.notifyObservers(null, "child-mmu-request");
+const mgr = Cc["@mozilla.org/memory-reporter-manager;1"].getService(Ci.nsIMemoryReporterManager);
+mgr.minimizeMemoryUsage(() => done(true));
+"""
+
+
+JS_FIREFOX_MEMORY_REPORT = """
+const done = arguments[arguments.length - 1];
+const mgr = Cc["@mozilla.org/memory-reporter-manager;1"].getService(Ci.nsIMemoryReporterManager);
+const procs = {};
+const add = (proc, key, n) => { const p = procs[proc] = procs[proc] || {}; p[key] = (p[key] || 0) + n; };
+mgr.getReports((proc, path, kind, units, amount) => {
+  if (units !== Ci.nsIMemoryReporter.UNITS_BYTES) return;
+  if (path === "heap-allocated" || path === "resident-unique") { add(proc || "parent", "=" + path, amount); return; }
+  if (!path.startsWith("explicit/")) return;
+  // Group by the first levels of the path, without the URLs and addresses in parentheses.
+  const key = path.split("/").slice(1, path.startsWith("explicit/window-objects/") ? 7 : 5).map(s => s.split("(")[0]).join("/");
+  add(proc || "parent", key, amount);
+  add(proc || "parent", "=explicit", amount);
+}, null, () => done(procs), null, false);
+"""
+
+
+def firefox_memory_report(s: Session, pid: int | None) -> dict | None:
+    """about:memory's explicit allocations of the page's content process, grouped by the
+    first levels of each path, largest first (a profile of where Firefox's memory goes)."""
+    try:
+        with s.driver.context(s.driver.CONTEXT_CHROME):
+            procs = s.driver.execute_async_script(JS_FIREFOX_MEMORY_REPORT)
+    except WebDriverException as e:
+        return {"error": f"{type(e).__name__}: {str(e)[:120]}"}
+    name = next((k for k in procs if pid and f"pid {pid})" in k), None)
+    if name is None:  # the content process with the most explicit memory
+        name = max((k for k in procs if k != "parent"), key=lambda k: procs[k].get("=explicit", 0), default=None)
+    if name is None:
+        return {"error": "no content process in the report"}
+    p = procs[name]
+    # Keep the leaves' groups that matter: top 14 by size, after their parents' totals.
+    groups = sorted(((k, v) for k, v in p.items() if not k.startswith("=")), key=lambda kv: -kv[1])[:14]
+    return {"process": name, "explicit": p.get("=explicit"), "heap_allocated": p.get("=heap-allocated"),
+            "resident_unique": p.get("=resident-unique"), "top": groups}
+
+
+def firefox_minimize_memory(s: Session) -> str | None:
+    """Firefox's full GC + CC + memory minimisation in every process (needs the chrome
+    context, allowed by -remote-allow-system-access). None when done, else why not."""
+    try:
+        with s.driver.context(s.driver.CONTEXT_CHROME):
+            s.driver.execute_async_script(JS_FIREFOX_MINIMIZE)
+        return None
+    except WebDriverException as e:
+        return f"no GC: {type(e).__name__}: {str(e)[:120]}"
 
 
 def step_limit(name: str, base: str, wl: dict, workdir: Path, dist: Path, n_edits: int) -> dict:
@@ -1299,6 +1382,12 @@ def render_table(res: dict) -> str:
             lines.append(f"- first load (gzip -9): " + ", ".join(f"{k} {v / 1024:,.1f} KB" for k, v in fl.items())
                          + f"; total {w['first_load_gzip_total'] / 1024:,.1f} KB "
                          + f"({'✅' if w['first_load_gzip_total'] <= 250 * 1024 else '❌'} target ≤ 250 KB)")
+        if w.get("on_demand_gzip"):
+            lines.append("- loaded only when team sync starts (gzip -9): "
+                         + ", ".join(f"{k} {v / 1024:,.1f} KB" for k, v in w["on_demand_gzip"].items()))
+        if w.get("breakdown"):
+            lines += ["", "Where the wasm's bytes go (`bench/size.py`: the same `wasm-opt -Oz` with names kept, code summed by"
+                      " Rust path; a part's gzip compresses it alone):", ""] + size.table(w["breakdown"])
     lines.append("")
     hdr = "| measure | workload | target | " + " | ".join(bnames) + " |"
     lines += [hdr, "|" + "---|" * (3 + len(bnames))]
@@ -1525,6 +1614,20 @@ def render_table(res: dict) -> str:
 
     for r in sync.table_rows(res, bnames, fmt_ms):
         row(*r)
+    # Where Firefox's memory goes: about:memory's groups for the app and the limit page.
+    for b in bnames:
+        for k in keys:
+            app_rep = ((wl(b, k).get("memory") or {}).get("firefox_report")) or {}
+            lim_rep = (((wl(b, k).get("limit") or {}).get("memory") or {}).get("firefox_report")) or {}
+            if not app_rep.get("top"):
+                continue
+            lines += ["", f"{b}, {k}: the content process's explicit memory after “Minimize memory usage”"
+                      f" (about:memory, grouped by path): app {mib(app_rep.get('explicit'))}, limit page {mib(lim_rep.get('explicit'))}"
+                      f"; heap-allocated app {mib(app_rep.get('heap_allocated'))}, limit {mib(lim_rep.get('heap_allocated'))}", "",
+                      "| about:memory path | app | limit page |", "|---|---:|---:|"]
+            lim_top = dict(lim_rep.get("top") or [])
+            for path, v in app_rep["top"]:
+                lines.append(f"| {path} | {mib(v)} | {mib(lim_top.get(path))} |")
     host = res.get("host") or {}
     if host:
         lines += ["", "Host (native, `core/examples/plan_bench.rs`, ms; wasm is typically 1.5–3× slower):", ""]
@@ -1538,7 +1641,7 @@ def render_table(res: dict) -> str:
     lines.append("")
     lines.append("The `<mark>` limit page (bench/limit.py) holds the same text and spans as plain `<mark>` elements built with one "
                  "innerHTML (adding a span re-renders its paragraph), measured in a fresh browser of the same kind in the same run; "
-                 "renderer memory is the PSS of the page's renderer process after a GC (Chromium; Firefox without the GC).")
+                 "renderer memory is the PSS of the page's renderer process after a GC (Chromium: HeapProfiler.collectGarbage; Firefox: about:memory's “Minimize memory usage”, through the chrome context).")
     lines.append("")
     lines.append("Edit latency = keydown event timeStamp → end of the first frame showing the change "
                  "(counts and the paragraph's DOM changed), i.e. a message posted from that frame's "
@@ -1553,6 +1656,10 @@ def render_table(res: dict) -> str:
 # --------------------------------------------------------------------------- main
 
 
+# Fetched only when a person turns team sync on (src/browser/team.rs), not part of the first load.
+ON_DEMAND = ("pouchdb.min.js", "team-sync.js")
+
+
 def wasm_sizes(dist: Path) -> dict:
     files = sorted(dist.glob("*.wasm"))
     if not files:
@@ -1563,14 +1670,22 @@ def wasm_sizes(dist: Path) -> dict:
     if raw[:4] != b"\0asm":
         return {"file": f.name, "raw": len(raw), "error": f"not a wasm module (starts with {raw[:4].hex()})"}
     parts: dict = {}
+    on_demand: dict = {}
     for kind, pattern in (("html", "index.html"), ("js", "*.js"), ("wasm", "*.wasm"), ("css", "*.css")):
         for p in sorted(dist.glob(pattern)):
             if p.name.startswith("__") or (kind == "js" and p.name == "sw.js"):
                 continue  # the bench's own pages; the service worker is fetched after the first paint
+            if p.name in ON_DEMAND:
+                on_demand[p.name] = len(gzip.compress(p.read_bytes(), 9))
+                continue
             parts[kind] = parts.get(kind, 0) + len(gzip.compress(p.read_bytes(), 9))
+    named = size.named_wasm_for(dist)
     return {"file": f.name, "raw": len(raw), "gzip": len(gzip.compress(raw, 9)),
             "glue_js_raw": js[0].stat().st_size if js else None,
-            "first_load_gzip": parts, "first_load_gzip_total": sum(parts.values())}
+            "first_load_gzip": parts, "first_load_gzip_total": sum(parts.values()),
+            "on_demand_gzip": on_demand,
+            "breakdown": size.breakdown(named) if named else
+            {"error": "no wasm-bindgen output with names from the same build (target/bench or target/wasm-bindgen)"}}
 
 
 def git_desc() -> str:
