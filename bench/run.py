@@ -239,7 +239,7 @@ B.untilPainted(cond, maxFrames, r => B.raf2().then(t2 => {
   const c = B.counts();
   const lts = B.longtasks.filter(x => x.start + x.dur >= B.change.t).map(x => x.dur);
   done({...r, t2, change: B.change, counts: c, marks: document.querySelectorAll('#article mark.hl').length,
-        notice: B.notice(), info: B.info(), longest_task: lts.length ? Math.max(...lts) : 0,
+        notice: B.notice(), info: B.info(), longest_task: lts.length ? Math.max(...lts) : 0, tasks: lts,
         longtask_supported: !!B.longtaskSupported});
 }));
 """
@@ -947,6 +947,7 @@ def step_import(s: Session, path: Path, n: int, timeout: float) -> dict:
         "main_thread_ms": cdp,
         "counts": r.get("counts"),
         "longest_task_ms": r.get("longest_task") if r.get("longtask_supported") else None,
+        "long_tasks_ms": r.get("tasks") if r.get("longtask_supported") else None,
         "info": r.get("info") or None,
         "notice": r.get("notice") or None,
     }

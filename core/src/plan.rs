@@ -147,6 +147,14 @@ pub struct Segment {
     pub covering: Vec<usize>,
 }
 
+/// The annotations of `anns` (indices) covering code point `cp` of paragraph
+/// `para`, outermost first: the `covering` of the segment that holds `cp`,
+/// i.e. what a click on that segment's highlight selects. Empty when `cp` is
+/// outside the paragraph or in no annotation.
+pub fn covering_at(index: &TextIndex, para: &Paragraph, anns: &[AnnRef], cp: usize) -> Vec<usize> {
+    segments(index, para, anns).into_iter().find(|s| s.start_cp <= cp && cp < s.end_cp).map(|s| s.covering).unwrap_or_default()
+}
+
 /// Cuts paragraph `para` into segments at each boundary of `anns` (the
 /// annotations touching it). Empty segments are never produced.
 pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Segment> {

@@ -333,3 +333,43 @@ fn a_brat_file_with_unknown_labels_and_relation_types_asks_about_both_in_turn() 
     assert!(c.model.annotations.is_empty() && c.pending_labels.is_none());
     assert_eq!(c.info.as_deref(), Some("Import cancelled; nothing was changed."));
 }
+
+// ---------------------------------------------------------------- in two tasks
+
+/// The app parses in a task of its own (`first_pass`) and hands the result
+/// over with `FilesParsed`: the same state as `FilesRead` in one step, for a
+/// file that imports, one that asks about labels, and one that is refused.
+#[test]
+fn files_parsed_is_files_read_in_two_steps() {
+    use annotator_core::app::import::first_pass;
+    let s = start();
+    let cases: Vec<Vec<(&str, Vec<u8>)>> = vec![
+        vec![("w.json", w3c_file(vec![w3c_item("a1", "Kabul", "claim")]))],
+        vec![("o.json", with_opinions())],
+        vec![("bad.json", b"{not json".to_vec())],
+    ];
+    for files in cases {
+        let owned: Vec<(String, Vec<u8>)> = files.iter().map(|(n, b)| (n.to_string(), b.clone())).collect();
+        let one = s.reduce(files_read(files)).expect("FilesRead changes the state");
+        let parsed = first_pass(&owned, &s.model.doc, T2);
+        let two = s
+            .reduce(AppAction::FilesParsed { files: owned, doc_id: s.model.doc.id.clone(), parsed })
+            .expect("FilesParsed changes the state");
+        assert_eq!(snapshot(&two), snapshot(&one));
+        assert_eq!(two.pending_labels.is_some(), one.pending_labels.is_some());
+    }
+}
+
+/// A result parsed for another document (one was opened while the file was
+/// read) is refused with a message, and nothing else changes.
+#[test]
+fn files_parsed_for_another_document_changes_nothing() {
+    use annotator_core::app::import::first_pass;
+    let s = start();
+    let files = vec![("w.json".to_string(), w3c_file(vec![w3c_item("a1", "Kabul", "claim")]))];
+    let parsed = first_pass(&files, &s.model.doc, T2);
+    assert!(parsed.is_ok());
+    let after = s.reduce(AppAction::FilesParsed { files, doc_id: "another".into(), parsed }).expect("a notice");
+    assert_only_notice_changed(&s, &after);
+    assert!(after.notice.as_deref().unwrap_or("").contains("another document was opened"), "{:?}", after.notice);
+}

@@ -4,7 +4,7 @@
 mod common;
 
 use annotator_core::model::{text_order, Annotation, Label};
-use annotator_core::plan::{annotations_by_paragraph, paragraphs, segments, update_by_paragraph, AnnRef, Paragraph};
+use annotator_core::plan::{annotations_by_paragraph, covering_at, paragraphs, segments, update_by_paragraph, AnnRef, Paragraph};
 use annotator_core::text_index::TextIndex;
 use common::*;
 use proptest::prelude::*;
@@ -70,6 +70,14 @@ fn check_plan(text: &str, anns: &[Annotation]) -> Result<(), TestCaseError> {
             prop_assert_eq!(w[0].end_cp, w[1].start_cp);
             prop_assert_eq!(w[0].utf8.1, w[1].utf8.0);
         }
+        // A click anywhere in a segment (what the article reads back from
+        // the mark's `data-s`) finds exactly that segment's covering.
+        for s in &segs {
+            for cp in [s.start_cp, s.end_cp - 1] {
+                prop_assert_eq!(covering_at(&idx, p, refs, cp), s.covering.clone());
+            }
+        }
+        prop_assert!(covering_at(&idx, p, refs, p.end_cp).is_empty(), "past the paragraph's end");
         let mut rebuilt = String::new();
         let mut prev: Option<BTreeSet<&str>> = None;
         for s in &segs {

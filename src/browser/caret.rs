@@ -3,36 +3,38 @@
 //! selection made with Shift+arrows, and tagging reads it like any other), and
 //! finds the text position under a point for moving by visual lines.
 
-use super::selection::offset_utf16;
+use super::selection::{offset_utf16, utf16_len};
 use annotator_core::app::keymap::CaretKey;
 use annotator_core::{words, TextIndex};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Node};
 
 /// The DOM position (text node, UTF-16 offset within it) of document offset
-/// `u16` in `article`, using the `data-u16` of paragraphs and `data-s` of
-/// segments: a binary search over paragraphs, then a scan of one paragraph.
+/// `u16` in `article`, using the `data-u16` of paragraphs: a binary search
+/// over paragraphs, then a scan of one paragraph's children (bare text nodes
+/// and highlights of one text node each). At a boundary between two
+/// children the position is the start of the later one.
 pub fn dom_position(article: &Element, u16: u32) -> Option<(Node, u32)> {
     // Paragraphs sit in groups (`div.pgroup`) in blocks (`div.pblock`); all carry `data-u16`.
     let mut para = last_starting_at_or_before(article, u16)?;
     while matches!(para.class_name().as_str(), "pblock" | "pgroup") {
         para = last_starting_at_or_before(&para, u16)?;
     }
-    let segs = para.children();
-    let mut best: Option<(Element, u32)> = None;
-    for i in 0..segs.length() {
-        let Some(seg) = segs.item(i) else { continue };
-        let Some(s) = seg.get_attribute("data-s").and_then(|s| s.parse::<u32>().ok()) else { continue };
-        if s <= u16 {
-            best = Some((seg, s));
-        } else {
-            break;
+    let mut at = para.get_attribute("data-u16")?.parse::<u32>().ok()?;
+    let text_of = |n: Node| if n.node_type() == Node::TEXT_NODE { Some(n) } else { n.first_child() };
+    let mut k = para.first_child();
+    let mut last: Option<(Node, u32)> = None;
+    while let Some(n) = k {
+        let len = utf16_len(&n);
+        if u16 < at + len {
+            return Some((text_of(n)?, u16.saturating_sub(at)));
         }
+        at += len;
+        k = n.next_sibling();
+        last = Some((n, len));
     }
-    let (seg, s) = best?;
-    let text = seg.first_child()?;
-    let len = text.text_content().unwrap_or_default().encode_utf16().count() as u32;
-    Some((text, (u16 - s).min(len)))
+    let (n, len) = last?;
+    Some((text_of(n)?, len))
 }
 
 /// The last child of `parent` whose `data-u16` is at or before `u16` (binary search).

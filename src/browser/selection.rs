@@ -1,9 +1,11 @@
 //! Reads the DOM Selection as UTF-16 offsets into the `<article>` text.
 //!
 //! Works for selections made with the mouse, the keyboard, or by script
-//! (`Selection.addRange`). Each rendered segment carries `data-s`, its UTF-16
-//! start offset in the document, so a text-node position converts in O(1);
-//! other positions fall back to measuring a DOM Range.
+//! (`Selection.addRange`). Each paragraph carries `data-u16`, its UTF-16
+//! start offset in the document, and holds bare text nodes and highlights of
+//! one text node each, so a text-node position converts by summing the few
+//! lengths before it in its paragraph; other positions fall back to
+//! measuring a DOM Range.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node, Range};
@@ -12,20 +14,48 @@ pub use annotator_core::app::SelectionRead;
 
 /// UTF-16 offset of DOM position (`node`, `offset`) within `article`.
 pub fn offset_utf16(article: &Element, node: &Node, offset: u32) -> Option<u32> {
-    if node.node_type() == Node::TEXT_NODE {
-        if let Some(parent) = node.parent_element() {
-            if let Some(s) = parent.get_attribute("data-s").and_then(|s| s.parse::<u32>().ok()) {
-                if parent.child_nodes().length() == 1 {
-                    return Some(s + offset);
-                }
-            }
-        }
+    if let Some(u) = offset_in_paragraph(node, offset) {
+        return Some(u);
     }
     let doc = article.owner_document()?;
     let range = doc.create_range().ok()?;
     range.set_start(article, 0).ok()?;
     range.set_end(node, offset).ok()?;
     Some(String::from(range.to_string()).encode_utf16().count() as u32)
+}
+
+/// The document offset of (`node`, `offset`) when `node` is a text node of a
+/// paragraph (`div.para`), directly or as a highlight's only child: the
+/// paragraph's `data-u16` plus the lengths of the paragraph's children before it.
+fn offset_in_paragraph(node: &Node, offset: u32) -> Option<u32> {
+    if node.node_type() != Node::TEXT_NODE {
+        return None;
+    }
+    let parent = node.parent_element()?;
+    let (para, child): (Element, Node) = if parent.class_name() == "para" {
+        (parent, node.clone())
+    } else {
+        let para = parent.parent_element()?;
+        if para.class_name() != "para" || parent.child_nodes().length() != 1 {
+            return None;
+        }
+        (para, parent.unchecked_into())
+    };
+    let mut u = para.get_attribute("data-u16")?.parse::<u32>().ok()?;
+    let mut k = para.first_child();
+    while let Some(n) = k {
+        if n == child {
+            return Some(u + offset);
+        }
+        u += utf16_len(&n);
+        k = n.next_sibling();
+    }
+    None
+}
+
+/// The UTF-16 length of a node's text (what `textContent.length` says).
+pub fn utf16_len(n: &Node) -> u32 {
+    n.text_content().map_or(0, |t| t.encode_utf16().count() as u32)
 }
 
 /// Reads the current window selection relative to `article`, clipping a

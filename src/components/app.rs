@@ -158,8 +158,8 @@ pub fn app() -> Html {
         })
     };
     let onimport = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |f: Vec<web_sys::File>| files::import_chosen(f, dispatch.clone()))
+        let (dispatch, doc) = (dispatch.clone(), state.model.doc.clone());
+        Callback::from(move |f: Vec<web_sys::File>| files::import_chosen(f, doc.clone(), dispatch.clone()))
     };
     // Stable callbacks (same `Rc` on every render), so memoised children skip re-rendering.
     let onactivate = use_callback(dispatch.clone(), |id: String, d| d.dispatch(AppAction::Select { id: Some(id), scroll: true }));

@@ -2,7 +2,7 @@
 //! document text, split into memoised paragraphs.
 
 use super::paragraph::ParagraphView;
-use annotator_core::plan::{AnnRef, Paragraph};
+use annotator_core::plan::{covering_at, AnnRef, Paragraph};
 use annotator_core::TextIndex;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -74,7 +74,6 @@ struct GroupProps {
     theirs: Vec<Rc<Vec<AnnRef>>>,
     selected: Option<Rc<str>>,
     marks: Marks,
-    onhighlight: Callback<Vec<Rc<str>>>,
 }
 
 #[function_component(ParagraphGroup)]
@@ -85,8 +84,7 @@ fn paragraph_group(props: &GroupProps) -> Html {
         let marks = props.marks.within(anns.iter());
         let theirs = props.theirs.get(k).cloned().unwrap_or_default();
         Some(html! {
-            <ParagraphView key={p.start_cp} index={props.index.clone()} para={p.clone()} anns={anns.clone()} {theirs} {selected} {marks}
-                onhighlight={props.onhighlight.clone()} />
+            <ParagraphView key={p.start_cp} index={props.index.clone()} para={p.clone()} anns={anns.clone()} {theirs} {selected} {marks} />
         })
     });
     // A block of its own, so the browser can skip laying out and painting the
@@ -112,7 +110,7 @@ pub fn article_view(props: &ArticleProps) -> Html {
                 props.theirs.as_ref().map(|t| (first..last).map(|i| t.get(i).cloned().unwrap_or_default()).collect()).unwrap_or_default();
             html! {
                 <ParagraphGroup key={props.paragraphs[first].start_cp} index={props.index.clone()} paragraphs={props.paragraphs.clone()}
-                    {first} {anns} {theirs} {selected} {marks} onhighlight={props.onhighlight.clone()} />
+                    {first} {anns} {theirs} {selected} {marks} />
             }
         })
         .collect();
@@ -128,9 +126,37 @@ pub fn article_view(props: &ArticleProps) -> Html {
             </div>
         }
     });
+    // One listener for every highlight: the clicked mark's segment start
+    // (`data-s`) and its paragraph (`data-start`) give the annotations
+    // covering it, outermost first, as the paragraph drew them.
+    let onclick = {
+        let (index, paragraphs, by_para, cb) =
+            (props.index.clone(), props.paragraphs.clone(), props.by_para.clone(), props.onhighlight.clone());
+        Callback::from(move |e: MouseEvent| {
+            if let Some(ids) = clicked_highlight(&e, &index, &paragraphs, &by_para) {
+                cb.emit(ids);
+            }
+        })
+    };
     html! {
-        <article id="article" ref={props.article_ref.clone()} aria-label={props.title.clone()} tabindex="0">
+        <article id="article" ref={props.article_ref.clone()} aria-label={props.title.clone()} tabindex="0" {onclick}>
             { for blocks }
         </article>
     }
+}
+
+/// The ids of my annotations under a click on a highlight, outermost first;
+/// `None` when the click was not on one of my highlights.
+fn clicked_highlight(e: &MouseEvent, index: &TextIndex, paragraphs: &[Paragraph], by_para: &[Rc<Vec<AnnRef>>]) -> Option<Vec<Rc<str>>> {
+    use wasm_bindgen::JsCast;
+    let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let mark = target.closest("mark.hl").ok()??;
+    let para = mark.closest(".para").ok()??;
+    let start16: usize = mark.get_attribute("data-s")?.parse().ok()?;
+    let para_start: usize = para.get_attribute("data-start")?.parse().ok()?;
+    let k = paragraphs.binary_search_by_key(&para_start, |p| p.start_cp).ok()?;
+    let anns = by_para.get(k)?;
+    let cp = index.utf16_to_cp_floor(start16)?;
+    let ids: Vec<Rc<str>> = covering_at(index, &paragraphs[k], anns, cp).into_iter().map(|i| anns[i].id.clone()).collect();
+    (!ids.is_empty()).then_some(ids)
 }

@@ -20,8 +20,6 @@ pub struct ParagraphProps {
     pub selected: Option<Rc<str>>,
     /// Linked annotations and the link candidate touching this paragraph.
     pub marks: Marks,
-    /// Called with the ids covering a clicked highlight, outermost first.
-    pub onhighlight: Callback<Vec<Rc<str>>>,
 }
 
 #[function_component(ParagraphView)]
@@ -50,7 +48,9 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
         let covering: Vec<&AnnRef> = seg.covering.iter().filter(|&&i| i < mine).map(|&i| &all[i]).collect();
         if covering.is_empty() {
             if theirs.is_empty() {
-                return html! { <span class="seg" data-s={seg.start_utf16.to_string()}>{ slice }</span> };
+                // Plain text is a bare text node: no element, no attributes
+                // (the caret finds offsets from the paragraph's `data-u16`).
+                return html! { { slice } };
             }
             return html! {
                 <span class={classes!("seg", theirs_classes)} data-s={seg.start_utf16.to_string()} data-theirs={theirs_ids}
@@ -94,12 +94,12 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
         // reads e.g. "start Claim" … "end Claim".
         let starts = covering.iter().filter(|a| a.start == seg.start_cp).map(|a| a.label.display()).collect::<Vec<_>>().join(", ");
         let ends = covering.iter().rev().filter(|a| a.end == seg.end_cp).map(|a| a.label.display()).collect::<Vec<_>>().join(", ");
-        let onhighlight = props.onhighlight.clone();
-        let onclick = Callback::from(move |_: MouseEvent| onhighlight.emit(ids.clone()));
+        // A click on it is handled once for the whole article (`article.rs`),
+        // not by a listener on each of thousands of highlights.
         html! {
             <mark class={classes.join(" ")} data-ids={data_ids} data-theirs={theirs_ids} data-s={seg.start_utf16.to_string()}
                   data-starts={(!starts.is_empty()).then_some(starts)} data-ends={(!ends.is_empty()).then_some(ends)}
-                  title={title} {onclick}>{ slice }</mark>
+                  title={title}>{ slice }</mark>
         }
     });
     html! { <div class="para" dir="auto" data-start={props.para.start_cp.to_string()} data-u16={props.para.start_utf16.to_string()}>{ for children }</div> }

@@ -1,9 +1,10 @@
 //! Files in and out: reading the annotation files a person chose or
-//! dropped (the import itself is the reducer's, `AppAction::FilesRead`),
+//! dropped (parsed in a task of their own, merged by the reducer: `AppAction::FilesParsed`),
 //! exports, and the download of data kept aside.
 
 use crate::browser::{self, download, storage};
 use crate::state::{AppAction, Dispatch};
+use annotator_core::app::import::first_pass;
 use annotator_core::details::DocDetails;
 use annotator_core::formats::{self, Format};
 use annotator_core::native::{self, ImportError};
@@ -51,17 +52,41 @@ fn too_large(files: &[web_sys::File]) -> Option<String> {
     Some(format!("{}: {}", big.name(), ImportError::TooLarge { bytes: big.size() as usize, max: native::MAX_FILE_BYTES }))
 }
 
-/// Imports the chosen annotation files into the open document: they are
-/// read here, checked and merged by the reducer.
-pub fn import_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
+/// Imports the chosen annotation files into `doc`, the open document: they
+/// are read here; a paint shows "Importing …"; the next task parses and
+/// checks them ([`first_pass`], pure); the task after it gives the result to
+/// the reducer, which merges it and paints the highlights. A large file thus
+/// takes three tasks, not one long one. The reducer refuses the result if
+/// another document was opened meanwhile.
+pub fn import_chosen(files: Vec<web_sys::File>, doc: Rc<Document>, dispatch: Dispatch) {
     if let Some(why) = too_large(&files) {
         dispatch.dispatch(AppAction::Notice(format!("Could not import {why} Nothing was changed.")));
         return;
     }
     read_files(files, move |res| match res {
-        Ok(files) => dispatch.dispatch(AppAction::FilesRead { files, now: browser::now_iso() }),
+        Ok(files) => {
+            let names = files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" + ");
+            let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+            dispatch.dispatch(AppAction::Info(format!("Importing {names} ({})…", size_for_people(bytes))));
+            let (dispatch, doc) = (dispatch.clone(), doc.clone());
+            browser::after_next_paint(move || {
+                let parsed = first_pass(&files, &doc, &browser::now_iso());
+                let doc_id = doc.id.clone();
+                gloo::timers::callback::Timeout::new(0, move || dispatch.dispatch(AppAction::FilesParsed { files, doc_id, parsed }))
+                    .forget();
+            });
+        }
         Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not import {e} Nothing was changed."))),
     });
+}
+
+/// "512 bytes", "38 KB", "3.7 MB".
+fn size_for_people(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 * 1024 => format!("{} KB", b.div_ceil(1024)),
+        b => format!("{}.{} MB", b / (1024 * 1024), b % (1024 * 1024) * 10 / (1024 * 1024)),
+    }
 }
 
 /// "Compare with…": reads other people's files of this text (nothing of mine changes).

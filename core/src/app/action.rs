@@ -62,6 +62,16 @@ pub enum AppAction {
         files: Vec<(String, Vec<u8>)>,
         now: String,
     },
+    /// `FilesRead` in two tasks: the files were already read and parsed for
+    /// ([`first_pass`](crate::app::import::first_pass))
+    /// the document `doc_id` (labels we do not have left out, as the first
+    /// pass of `FilesRead` does) in a task of their own, so that parsing a
+    /// large file and painting its highlights are not one long task.
+    FilesParsed {
+        files: Vec<(String, Vec<u8>)>,
+        doc_id: String,
+        parsed: Result<Imported, String>,
+    },
     /// The decision about brat relation types we do not have: each type's
     /// link kind or `None` to leave it out (`Some`), or cancel (`None`).
     ResolveRelations {

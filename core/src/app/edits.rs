@@ -1,7 +1,7 @@
 //! The reducer's edits that read a selection or files: tagging, imports
 //! (with the decision about unknown labels) and re-attaching orphans.
 
-use super::import::{import_files, unknown_labels_message, unknown_relations_message};
+use super::import::{first_pass, import_files, unknown_labels_message, unknown_relations_message};
 use super::selection::SelectionRead;
 use super::state::{AppState, PendingImport};
 use crate::formats::RelationMap;
@@ -102,9 +102,15 @@ impl AppState {
     }
 
     pub(super) fn files_read(&self, files: Vec<(String, Vec<u8>)>, now: String) -> Self {
+        let parsed = first_pass(&files, &self.model.doc, &now);
+        self.files_parsed(files, parsed)
+    }
+
+    /// What to do with files after their first pass ([`first_pass`]):
+    /// import them, or ask about labels or relation types we do not have.
+    pub(super) fn files_parsed(&self, files: Vec<(String, Vec<u8>)>, parsed: Result<Imported, String>) -> Self {
         let names = files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" + ");
-        // First pass: leave out labels we do not have, to learn whether there are any.
-        match import_files(&files, &self.model.doc, &now, UnknownLabelPolicy::Skip, None) {
+        match parsed {
             Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
             Ok(imported) if imported.unknown_labels.is_empty() => {
                 self.then_relations(imported, Rc::new(files), names, UnknownLabelPolicy::Skip)

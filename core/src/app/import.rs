@@ -46,6 +46,14 @@ pub fn import_files(
     formats::import(name, bytes, &doc.index, &opts).map_err(|e| format!("{name}: {e}"))
 }
 
+/// The first pass over chosen files: labels this app does not have are
+/// left out, to learn whether there are any (the reducer then asks what to
+/// do with them). Pure, so the app can run it in a task of its own before
+/// the reducer takes the result (`AppAction::FilesParsed`).
+pub fn first_pass(files: &[(String, Vec<u8>)], doc: &Document, now: &str) -> Result<Imported, String> {
+    import_files(files, doc, now, UnknownLabelPolicy::Skip, None)
+}
+
 /// “name” (3 things, first at line 7), joined by commas.
 fn listing<'a>(items: impl Iterator<Item = (&'a str, usize, &'a str)>, thing: &str) -> String {
     items

@@ -79,6 +79,14 @@ impl AppState {
                 None => self.notice("Select an annotation first to edit its note.".into()),
             },
             AppAction::FilesRead { files, now } => self.files_read(files, now),
+            AppAction::FilesParsed { files, doc_id, parsed } => {
+                if doc_id != self.model.doc.id {
+                    return Some(
+                        self.notice("Could not import: another document was opened while the file was read. Nothing was changed.".into()),
+                    );
+                }
+                self.files_parsed(files, parsed)
+            }
             AppAction::ResolveLabels { policy, now } => self.resolve_labels(policy, now)?,
             AppAction::ResolveRelations { mapping, now } => self.resolve_relations(mapping, now)?,
             AppAction::Import { imported, file_name } => self.import(imported, &file_name),
