@@ -8,6 +8,7 @@ pub mod annotation_json;
 pub mod app;
 pub mod bundle;
 pub mod details;
+pub mod direction;
 pub mod filter;
 pub mod formats;
 pub mod history;

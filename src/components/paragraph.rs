@@ -3,7 +3,7 @@
 
 use super::article::Marks;
 use annotator_core::plan::{segments, AnnRef, Paragraph};
-use annotator_core::{Label, TextIndex};
+use annotator_core::{direction, Label, TextIndex};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -102,5 +102,8 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
                   title={title}>{ slice }</mark>
         }
     });
-    html! { <div class="para" dir="auto" data-start={props.para.start_cp.to_string()} data-u16={props.para.start_utf16.to_string()}>{ for children }</div> }
+    // Its direction decided once, as `dir="auto"` would (see `direction`).
+    let rtl = props.index.slice_cp(props.para.start_cp, props.para.end_cp).is_some_and(direction::is_rtl);
+    let dir = if rtl { "rtl" } else { "ltr" };
+    html! { <div class="para" {dir} data-start={props.para.start_cp.to_string()} data-u16={props.para.start_utf16.to_string()}>{ for children }</div> }
 }

@@ -902,10 +902,12 @@ def test_urdu_span_in_opened_file_is_rtl_and_tagged(app):
         "return p ? {dir: p.getAttribute('dir'), direction: getComputedStyle(p).direction,"
         "            text: p.textContent} : null;", new)
     assert para, "the highlight sits in a paragraph"
-    assert para["dir"] == "auto", f"paragraphs carry dir=auto: {para}"
+    # Each paragraph's direction is decided once from its first letter, as dir=auto would.
+    assert para["dir"] == "rtl", f"the Urdu paragraph carries dir=rtl: {para}"
     assert para["direction"] == "rtl", f"the Urdu paragraph's computed direction is {para['direction']}"
-    ltr = app.js("const p = document.querySelector('article#article .para'); return getComputedStyle(p).direction;")
-    assert ltr == "ltr", "the English first paragraph stays left-to-right"
+    ltr = app.js("const p = document.querySelector('article#article .para');"
+                 "return {dir: p.getAttribute('dir'), direction: getComputedStyle(p).direction};")
+    assert ltr == {"dir": "ltr", "direction": "ltr"}, f"the English first paragraph stays left-to-right: {ltr}"
 
 
 # --------------------------------------------------------------------------- list size and position
