@@ -41,6 +41,7 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--out", help="write the raw .cpuprofile here (loads in Chromium DevTools)")
     ap.add_argument("--import-only", action="store_true", help="profile the import instead of edits")
+    ap.add_argument("--open-profile", action="store_true", help="with --open: profile opening the text too")
     o = ap.parse_args(argv)
 
     data = json.loads(Path(o.annotations).read_text(encoding="utf-8"))
@@ -53,12 +54,17 @@ def main(argv=None) -> int:
             print("app not ready", file=sys.stderr)
             return 1
         if o.open:
+            if o.open_profile:
+                s.driver.execute_cdp_cmd("Profiler.enable", {})
+                s.driver.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 200})
+                s.driver.execute_cdp_cmd("Profiler.start", {})
             r = bench.step_open_text(s, Path(o.text), len16, 120)
             print("open:", r.get("status"), r.get("ms"), file=sys.stderr)
         d = s.driver
-        d.execute_cdp_cmd("Profiler.enable", {})
-        d.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 200})
-        if o.import_only:
+        if not o.open_profile:
+            d.execute_cdp_cmd("Profiler.enable", {})
+            d.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 200})
+        if o.import_only and not o.open_profile:
             d.execute_cdp_cmd("Profiler.start", {})
         r = bench.step_import(s, Path(o.annotations), n, 180)
         print("import:", r.get("status"), r.get("ms"), "ms", r.get("main_thread_ms"), file=sys.stderr)

@@ -10,6 +10,12 @@ Works on $TRUNK_STAGING_DIR (or the directory given as the only argument), stdli
    module loader. Under `trunk serve`, trunk also injects a live-reload script that it rewrites
    on every request (host and path), so no hash can match it: there, and only there, the
    placeholder becomes 'unsafe-inline'. Release files (`trunk build`) never get it.
+4. the wasm-bindgen glue (`annotator-*.js`, before 1.): strings of up to 32 ASCII bytes coming
+   from wasm are built by a loop instead of TextDecoder, whose fixed cost per call was the
+   largest single item (~80 ms of ~400) when 10,000 highlights' attributes were set at an
+   import (Chromium CPU profile, bench/profile_edits.py); the file's integrity hash in
+   index.html is recomputed. The glue's function is matched exactly (wasm-bindgen is pinned in
+   Cargo.toml): if a new wasm-bindgen writes it differently, the build fails here.
 Fails (non-zero exit, so the build fails) when a placeholder is missing.
 """
 
@@ -56,6 +62,51 @@ def fill_csp(html: str, sources: list[str]) -> str:
     return html.replace(CSP_PLACEHOLDER, " ".join(sources))
 
 
+GLUE_DECODE = """function getStringFromWasm0(ptr, len) {
+    ptr = ptr >>> 0;
+    return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
+}"""
+FAST_DECODE = """function getStringFromWasm0(ptr, len) {
+    ptr = ptr >>> 0;
+    const mem = getUint8ArrayMemory0();
+    // scripts/post_build.py: a short ASCII string is built here, without TextDecoder's cost per call.
+    if (len <= 32) {
+        let s = '';
+        for (let i = ptr, end = ptr + len; i < end; i++) {
+            const b = mem[i];
+            if (b > 0x7f) return decodeText(mem.subarray(ptr, ptr + len));
+            s += String.fromCharCode(b);
+        }
+        return s;
+    }
+    return decodeText(mem.subarray(ptr, ptr + len));
+}"""
+GLUE_RE = re.compile(r"^annotator-[0-9a-f]+\.js$")
+
+
+def sri(data: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+
+
+def patch_glue(root: Path, html: str) -> str:
+    """Step 4: patches the glue in place and returns `html` with its new integrity hash."""
+    glue = [p for p in root.iterdir() if GLUE_RE.match(p.name)]
+    if len(glue) != 1:
+        raise SystemExit(f"post_build: expected one wasm-bindgen glue annotator-*.js in {root}, found {len(glue)}")
+    path = glue[0]
+    js = path.read_text(encoding="utf-8")
+    if FAST_DECODE in js:
+        return html  # already patched (trunk serve rebuilds call the hook again on fresh files)
+    if js.count(GLUE_DECODE) != 1:
+        raise SystemExit(f"post_build: {path.name} has no getStringFromWasm0 as wasm-bindgen 0.2.130 writes it")
+    before = sri(path.read_bytes())
+    path.write_text(js.replace(GLUE_DECODE, FAST_DECODE), encoding="utf-8")
+    after = sri(path.read_bytes())
+    if f'integrity="{before}"' in html:
+        html = html.replace(f'integrity="{before}"', f'integrity="{after}"')
+    return html
+
+
 def build_version(root: Path, files: list[str]) -> str:
     h = hashlib.sha256()
     for name in files:
@@ -69,6 +120,8 @@ def main() -> None:
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     if "index.html" not in files or "sw.js" not in files:
         raise SystemExit(f"post_build: {root} lacks index.html or sw.js")
+    index_path = root / "index.html"
+    index_path.write_text(patch_glue(root, index_path.read_text(encoding="utf-8")), encoding="utf-8")
     version = build_version(root, files)
 
     sw_path = root / "sw.js"
@@ -79,7 +132,6 @@ def main() -> None:
     sw = sw.replace('"__VERSION__"', json.dumps(version)).replace("[/*SHELL*/]", json.dumps(shell))
     sw_path.write_text(sw, encoding="utf-8")
 
-    index_path = root / "index.html"
     html = index_path.read_text(encoding="utf-8")
     serving = SERVE_MARKER in html
     if serving:
