@@ -87,9 +87,10 @@ FORMAT_FILES = {"native": 1, "w3c": 1, "brat": 2, "csv": 1}
 TARGETS = {
     "open_1m_10k_ms": 1500,
     "open_5m_10k_ms": 6000,
-    "edit_median_ms": 16,
-    "edit_p95_ms": 50,
-    "edit_5m_median_ms": 50,
+    # Issue 15: key to painted frame, median ≤ 16.7 ms and p95 ≤ 33 ms on the 1 MB and 5 MB texts.
+    "edit_median_ms": 16.7,
+    "edit_p95_ms": 33,
+    "edit_5m_median_ms": 16.7,
     "scroll_frame_ms": 50,
     "autosave_ms": 5,
     "wasm_gzip_bytes": 250 * 1024,
@@ -284,18 +285,19 @@ B.raf2().then(() => {
 });
 """
 
-#: Arms the probe for the next keydown: `kind` is add | retag | delete.
+#: Arms the probe for the next keydown: `kind` is noop | add | retag | link | delete.
 JS_ARM = r"""
 const [kind, maxFrames] = arguments;
 const B = window.__bench;
 const para = B.editPara;
 if (kind === 'retag' || kind === 'delete') { const s = window.getSelection(); if (s) s.removeAllRanges(); }
-const st = {kind, before: B.counts(), mutated: false, done: false};
+const linkedNow = () => document.querySelectorAll('#article mark.hl.linked').length;
+const st = {kind, before: B.counts(), linked0: linkedNow(), mutated: false, done: false};
 const mo = new MutationObserver(() => { st.mutated = true; });
 if (para && para.isConnected) mo.observe(para, {subtree: true, childList: true, attributes: true, characterData: true});
 else st.mutated = true;  // paragraph re-created: fall back to the counts alone
 const s0 = B.storage.length, r0 = B.reads.length, l0 = B.longtasks.length, v0 = B.saves.length;
-const expect = c => kind === 'noop' ? true : kind === 'add' ? c.total === st.before.total + 1
+const expect = c => kind === 'noop' ? true : kind === 'link' ? linkedNow() > st.linked0 : kind === 'add' ? c.total === st.before.total + 1
   : kind === 'retag' ? (c.denial === st.before.denial + 1 && c.claim === st.before.claim - 1)
   : c.total === st.before.total - 1;
 const after = () => { window.removeEventListener('keydown', after, false); st.tAfterHandlers = performance.now(); };
@@ -303,7 +305,8 @@ const onKey = (e) => {
   window.removeEventListener('keydown', onKey, true);
   st.key = e.key; st.tEvent = e.timeStamp; st.tListener = performance.now();
   window.addEventListener('keydown', after, false);
-  B.untilPainted(() => (kind === 'noop' || st.mutated) && expect(B.counts()), maxFrames, r => {
+  // A link may mark a highlight in another paragraph than the edited one: its check is the count alone.
+  B.untilPainted(() => (kind === 'noop' || kind === 'link' || st.mutated) && expect(B.counts()), maxFrames, r => {
     mo.disconnect();
     Object.assign(st, r, {after: B.counts(), notice: B.notice()});
     // The app saves right after the frame that shows the edit (at most 100 ms
@@ -986,10 +989,29 @@ def one_edit(s: Session, kind: str, key, timeout: float) -> dict:
     }
 
 
+JS_INFO_TEXT = "return window.__bench.info();"
+
+
+def start_link(s: Session, timeout: float = 5.0) -> bool:
+    """`l` then `k` (the keyboard's way to start a link and pick the annotation before the
+    selected one); True once a highlight is the link candidate."""
+    ActionChains(s.driver).send_keys("l").perform()
+    t0 = now_s()
+    while now_s() - t0 < timeout and "Linking from" not in (s.js(JS_INFO_TEXT) or ""):
+        time.sleep(0.02)
+    ActionChains(s.driver).send_keys("k").perform()
+    while now_s() - t0 < timeout:
+        if s.js("return !!document.querySelector('#article mark.hl.link-candidate');"):
+            return True
+        time.sleep(0.02)
+    ActionChains(s.driver).send_keys(Keys.ESCAPE).perform()
+    return False
+
+
 def step_edits(s: Session, n_edits: int, budget: Budget, timeout: float, cap_s: float) -> dict:
     """`n_edits` rounds of noop/add/retag/delete, stopping early after `cap_s` seconds
     (slow edits would otherwise eat the budget of every other workload)."""
-    samples = {"noop": [], "add": [], "retag": [], "delete": []}
+    samples = {"noop": [], "add": [], "retag": [], "link": [], "delete": []}
     errors = []
     t_start = now_s()
     for i in range(n_edits):
@@ -1004,7 +1026,12 @@ def step_edits(s: Session, n_edits: int, budget: Budget, timeout: float, cap_s: 
             errors.append(f"edit {i}: {sel}")
             continue
         # noop: a key the app ignores ("x"): the floor of this measure (wait for the next frame + paint).
-        for kind, key in (("noop", "x"), ("add", "1"), ("retag", "2"), ("delete", Keys.DELETE)):
+        # link: after the retag, `l` starts a link from the new denial and `k` makes the annotation
+        # before it the candidate (not timed); Enter, which makes the link, is.
+        for kind, key in (("noop", "x"), ("add", "1"), ("retag", "2"), ("link", Keys.ENTER), ("delete", Keys.DELETE)):
+            if kind == "link" and not start_link(s):
+                errors.append(f"edit {i} link: l then k did not make a link candidate (info: {s.js(JS_INFO_TEXT)!r})")
+                continue
             r = one_edit(s, kind, key, timeout)
             if "error" in r:
                 errors.append(f"edit {i} {kind}: {r['error']} {json.dumps(r.get('raw'))[:300]}")
@@ -1478,24 +1505,24 @@ def render_table(res: dict) -> str:
     for k in keys:
         if not any(wl(b, k).get("edits") for b in bnames):
             continue
-        for kind in ("noop", "add", "retag", "delete"):
+        for kind in ("noop", "add", "retag", "link", "delete"):
             cells = []
             for b in bnames:
                 e = wl(b, k).get("edits") or {}
                 lat = (e.get(kind) or {}).get("latency_ms") or {}
                 if lat.get("n"):
                     med_t = TARGETS["edit_5m_median_ms"] if k.startswith("5m") else TARGETS["edit_median_ms"]
-                    chk = b == "chromium" and kind != "noop"
+                    chk = kind != "noop"  # issue 15's edit targets hold in both browsers
                     hd = ((e.get(kind) or {}).get("handlers_ms") or {}).get("median")
                     mt = (e.get(kind) or {}).get("main_thread_ms")
                     mts = (f"; script {fmt_ms(mt.get('ScriptDuration'))}, style {fmt_ms(mt.get('RecalcStyleDuration'))}, "
                            f"layout {fmt_ms(mt.get('LayoutDuration'))}") if isinstance(mt, dict) else ""
                     cells.append(f"median {fmt_ms(lat['median'], med_t if chk else None)}, "
-                                 f"p95 {fmt_ms(lat['p95'], TARGETS['edit_p95_ms'] if chk and not k.startswith('5m') else None)}"
+                                 f"p95 {fmt_ms(lat['p95'], TARGETS['edit_p95_ms'] if chk else None)}"
                                  f" (n={lat['n']}; in keydown {fmt_ms(hd)}{mts})")
                 else:
                     cells.append(status_or(e) if e.get("status") else ("n/a" if not e else "; ".join(e.get("errors", ["n/a"]))[:120]))
-            tgt = "≤ 50 ms median" if k.startswith("5m") else "≤ 16 ms med, ≤ 50 ms p95"
+            tgt = "≤ 16.7 ms med, ≤ 33 ms p95"
             if kind == "noop":
                 row("2 edit floor: ignored key 'x'", k, "(no app work)", cells)
             else:
@@ -1508,7 +1535,7 @@ def render_table(res: dict) -> str:
             sc = wl(b, k).get("scroll") or {}
             if sc.get("max_frame_ms") is not None:
                 lt = f", longest task {fmt_ms(sc['longest_task_ms'])}" if sc.get("longtask_supported") else ""
-                cells.append(f"{fmt_ms(sc['max_frame_ms'], TARGETS['scroll_frame_ms'] if b == 'chromium' else None)}{lt}")
+                cells.append(f"{fmt_ms(sc['max_frame_ms'], TARGETS['scroll_frame_ms'])}{lt}")
             else:
                 cells.append(status_or(sc))
         row("3 scroll: longest frame", k, "≤ 50 ms", cells)
@@ -1569,7 +1596,7 @@ def render_table(res: dict) -> str:
         for b in bnames:
             c = wl(b, k).get("compare") or {}
             if c.get("status") == "ok":
-                chk = b == "chromium" and "/10000" in k
+                chk = "/10000" in k
                 cells.append(f"{fmt_ms(c['ms'], 1000 if chk else None)} (file chosen → figures and differences painted; "
                              f"theirs {c['theirs']['count']:,}; {c.get('differences')})")
             else:
@@ -1648,7 +1675,7 @@ def render_table(res: dict) -> str:
                  "(counts and the paragraph's DOM changed), i.e. a message posted from that frame's "
                  "requestAnimationFrame. Open-to-painted = in-page durations summed (navigation → app ready, "
                  "file chosen → text shown, file chosen → all highlights painted and listed), WebDriver gaps excluded. "
-                 "✅/❌ only on the Chromium cells that issue 4 sets a target for.")
+                 "✅/❌ where an issue sets a target: issue 15's (edits, scroll, import tasks, ratios to the limit page, compare, sizes) in both browsers; issue 4's older ones (open-to-painted, memory after load, autosave) on Chromium only.")
     if any(res["browsers"][b].get("sync") for b in bnames):
         lines += ["", sync.NOTE]
     return "\n".join(lines) + "\n"
