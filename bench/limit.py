@@ -119,6 +119,15 @@ def install(dist: Path, ann_path: Path) -> str:
     return f"{LIMIT_HTML}?data={data.name}"
 
 
+def uninstall(dist: Path) -> None:
+    """Removes what `install` wrote, so a measured build (`BENCH_DIST`) is left as it was."""
+    for f in [dist / LIMIT_HTML, *dist.glob("__limit-*")]:
+        try:
+            f.unlink()
+        except FileNotFoundError:
+            pass
+
+
 def _descendants(root: int) -> set[int]:
     parents: dict[int, int] = {}
     for d in os.listdir("/proc"):

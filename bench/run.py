@@ -904,6 +904,7 @@ def step_limit(name: str, base: str, wl: dict, workdir: Path, dist: Path, n_edit
         return {"status": f"error: {type(e).__name__}: {str(e)[:200]}"}
     finally:
         s.quit()
+        limit.uninstall(dist)
 
 
 def step_open_text(s: Session, path: Path, len16: int, timeout: float) -> dict:
@@ -1652,20 +1653,23 @@ def render_table(res: dict) -> str:
                     cells[m].append(lim.get("status", "n/a"))
                 continue
             app_open = w.get("open_to_painted_ms")
+            # Issue 15 sets the ratios for the 1 MB and 5 MB texts; smaller ones are shown unmarked
+            # (there the app's fixed start-up, ~0.2 s to compile its wasm, is most of the figure).
+            big = k.split("/")[0] in ("1m", "5m")
             cells["open"].append(f"limit {fmt_ms(lim['nav_to_painted_ms'])}, app {fmt_ms(app_open)}: "
-                                 f"{ratio(app_open, lim['nav_to_painted_ms'], 1.5)}")
+                                 f"{ratio(app_open, lim['nav_to_painted_ms'], 1.5 if big else None)}")
             app_add = (((w.get("edits") or {}).get("add") or {}).get("latency_ms") or {}).get("median")
             lim_add = (lim.get("add_ms") or {}).get("median")
             cells["add"].append(f"limit {fmt_ms(lim_add)}, app {fmt_ms(app_add)}: {ratio(app_add, lim_add, None)}")
             app_pss = (w.get("memory") or {}).get("renderer_pss")
             lim_pss = (lim.get("memory") or {}).get("renderer_pss")
-            cells["memory"].append(f"limit {mib(lim_pss)}, app {mib(app_pss)}: {ratio(app_pss, lim_pss, 1.3)}")
+            cells["memory"].append(f"limit {mib(lim_pss)}, app {mib(app_pss)}: {ratio(app_pss, lim_pss, 1.3 if big else None)}")
             app_sc = (w.get("scroll") or {}).get("max_frame_ms")
             lim_sc = (lim.get("scroll") or {}).get("max_frame_ms")
             cells["scroll"].append(f"limit {fmt_ms(lim_sc)}, app {fmt_ms(app_sc, 50)}")
-        row("8 open + import → painted, app ÷ `<mark>` limit page", k, "≤ 1.5×", cells["open"])
+        row("8 open + import → painted, app ÷ `<mark>` limit page", k, "≤ 1.5× (1 MB, 5 MB)", cells["open"])
         row("8 add one span, key → painted (median), app ÷ limit", k, "≤ 16.7 ms", cells["add"])
-        row("8 renderer memory (PSS) after GC, app ÷ limit", k, "≤ 1.3×", cells["memory"])
+        row("8 renderer memory (PSS) after GC, app ÷ limit", k, "≤ 1.3× (1 MB, 5 MB)", cells["memory"])
         row("8 scroll top to bottom, longest frame", k, "≤ 50 ms", cells["scroll"])
     import sync  # noqa: E402  (bench/sync.py: step 9, team sync)
 
