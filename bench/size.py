@@ -71,7 +71,8 @@ def _demangle(s: str) -> str:
     for a, b in (("$LT$", "<"), ("$GT$", ">"), ("$u20$", " "), ("..", "::"), ("$C$", ","), ("$RF$", "&")):
         s = s.replace(a, b)
     s = re.sub(r"\[[0-9a-f]{16}\]", "", s)  # crate disambiguators in v0 names
-    return s.lstrip("_<&* ").replace("mut ", "", 1) if s.startswith("<&mut ") else s.lstrip("_<&* ")
+    s = s.lstrip("_<&* ")  # `<&mut T as Trait>::f` is summed with T
+    return s[4:] if s.startswith("mut ") else s
 
 
 def functions(wasm: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
