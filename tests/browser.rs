@@ -12,6 +12,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 
+#[path = "browser/fields.rs"]
+mod fields;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 const MIXED: &str = include_str!("fixtures/unicode-mixed.txt");

@@ -3,6 +3,7 @@
 
 use super::attributes::{AttributesEditor, Suggestions};
 use super::links::{LinkCmd, LinksPanel};
+use crate::hooks::field::use_field;
 use annotator_core::app::Linking;
 use annotator_core::filter::{Filter, VerdictFilter};
 use annotator_core::model::shorten;
@@ -99,9 +100,10 @@ fn ann_item(props: &AnnItemProps) -> Html {
 #[function_component(AnnList)]
 pub fn ann_list(props: &AnnListProps) -> Html {
     let shown = props.filter.apply(&props.annotations);
-    let note_ref = use_node_ref();
+    let selected_ann = props.selected.as_deref().and_then(|sel| props.annotations.iter().find(|a| a.id == sel));
+    let note = use_field(selected_ann.map_or("", |a| a.note.as_str()));
     {
-        let note_ref = note_ref.clone();
+        let note_ref = note.node.clone();
         use_effect_with(props.edit_note.clone(), move |req| {
             if req.is_some() {
                 if let Some(t) = note_ref.cast::<web_sys::HtmlElement>() {
@@ -187,11 +189,12 @@ pub fn ann_list(props: &AnnListProps) -> Html {
         VerdictFilter::Without => "none".to_string(),
         VerdictFilter::Is(v) => format!("is:{v}"),
     };
-    let editor = props.selected.as_deref().and_then(|sel| props.annotations.iter().find(|a| a.id == sel)).map(|a| {
-        let onnote = props.onnote.clone();
+    let editor = selected_ann.map(|a| {
+        let (onnote, field) = (props.onnote.clone(), note.clone());
         let id_c = a.id.clone();
         let onchange = Callback::from(move |e: Event| {
             if let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                field.committed();
                 onnote.emit((id_c.clone(), t.value()));
             }
         });
@@ -215,7 +218,7 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                 <p><span class={classes!("tag", a.label.as_str())}>{ a.label.display() }</span>{ " " }<q>{ shorten(&a.quote, 200) }</q></p>
                 <label class="note-editor">
                     <span>{ "Note" }</span>
-                    <textarea id="note-editor" key={a.id.clone()} ref={note_ref.clone()} rows="3" value={a.note.clone()}
+                    <textarea id="note-editor" key={a.id.clone()} ref={note.node.clone()} rows="3" oninput={note.oninput.clone()}
                         aria-label={format!("Note for {} “{}”", a.label, shorten(&a.quote, 40))}
                         placeholder="Add a note (Enter on the annotation opens this; Ctrl+Enter saves)" {onchange} {onkeydown} />
                 </label>

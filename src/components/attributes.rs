@@ -3,6 +3,7 @@
 //! document; "Verdict" suggests the usual verdicts and takes free text).
 //! A change is committed when the field loses focus or on Enter.
 
+use crate::hooks::field::{use_field, Field};
 use annotator_core::model::VERDICTS;
 use annotator_core::Annotation;
 use std::rc::Rc;
@@ -42,15 +43,18 @@ pub struct AttributesProps {
 
 #[function_component(AttributesEditor)]
 pub fn attributes_editor(p: &AttributesProps) -> Html {
-    let speaker_ref = use_node_ref();
-    let verdict_ref = use_node_ref();
+    let speaker = use_field(&p.ann.speaker);
+    let verdict = use_field(&p.ann.verdict);
     let onchange = {
         let (id, onattrs) = (p.ann.id.clone(), p.onattrs.clone());
-        let (speaker_ref, verdict_ref) = (speaker_ref.clone(), verdict_ref.clone());
+        let (speaker, verdict) = (speaker.clone(), verdict.clone());
         Callback::from(move |_: Event| {
-            let value = |r: &NodeRef| r.cast::<web_sys::HtmlInputElement>().map(|i| i.value());
-            if let (Some(speaker), Some(verdict)) = (value(&speaker_ref), value(&verdict_ref)) {
-                onattrs.emit((id.clone(), speaker, verdict));
+            let value = |f: &Field| f.node.cast::<web_sys::HtmlInputElement>().map(|i| i.value());
+            if let (Some(s), Some(v)) = (value(&speaker), value(&verdict)) {
+                // Both fields are sent, so both are committed.
+                speaker.committed();
+                verdict.committed();
+                onattrs.emit((id.clone(), s, v));
             }
         })
     };
@@ -70,13 +74,13 @@ pub fn attributes_editor(p: &AttributesProps) -> Html {
         <div class="attributes">
             <label class="attr">
                 <span>{ "Speaker" }</span>
-                <input type="text" key={format!("s-{}", a.id)} ref={speaker_ref} value={a.speaker.clone()} aria-label="Speaker"
+                <input type="text" key={format!("s-{}", a.id)} ref={speaker.node.clone()} oninput={speaker.oninput.clone()} aria-label="Speaker"
                     data-list="speaker-suggestions" onfocus={link_list.clone()} maxlength="200" placeholder="Who said it" autocomplete="off" onchange={onchange.clone()} />
             </label>
 
             <label class="attr">
                 <span>{ "Verdict" }</span>
-                <input type="text" key={format!("v-{}", a.id)} ref={verdict_ref} value={a.verdict.clone()} aria-label="Verdict"
+                <input type="text" key={format!("v-{}", a.id)} ref={verdict.node.clone()} oninput={verdict.oninput.clone()} aria-label="Verdict"
                     data-list="verdict-choices" onfocus={link_list} maxlength="200" placeholder="True, False, Misleading… or your own" autocomplete="off" {onchange} />
             </label>
 

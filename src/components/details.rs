@@ -5,6 +5,7 @@
 //! A change is committed when a field is left or on Enter, checked by the
 //! core's contract (`annotator_core::details`), stored with the document.
 
+use crate::hooks::field::{use_field, Field};
 use annotator_core::details::DocDetails;
 use yew::prelude::*;
 
@@ -22,12 +23,16 @@ pub struct DetailsProps {
 
 #[function_component(DocDetailsForm)]
 pub fn doc_details_form(p: &DetailsProps) -> Html {
-    let refs = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
+    let d = &p.details;
+    let fields = [use_field(&d.source_url), use_field(&d.publisher), use_field(&d.published), use_field(&d.review_url)];
+    let organisation = use_field(&p.organisation);
     let commit = {
-        let (refs, oncommit) = (refs.clone(), p.oncommit.clone());
+        let (fields, oncommit) = (fields.clone(), p.oncommit.clone());
         move || {
-            let value = |r: &NodeRef| r.cast::<web_sys::HtmlInputElement>().map(|i| i.value());
-            if let (Some(u), Some(pb), Some(d), Some(r)) = (value(&refs[0]), value(&refs[1]), value(&refs[2]), value(&refs[3])) {
+            let value = |f: &Field| f.node.cast::<web_sys::HtmlInputElement>().map(|i| i.value());
+            if let [Some(u), Some(pb), Some(d), Some(r)] = fields.each_ref().map(value) {
+                // The four are sent together, so all four are committed.
+                fields.iter().for_each(Field::committed);
                 oncommit.emit((u, pb, d, r));
             }
         }
@@ -37,20 +42,20 @@ pub fn doc_details_form(p: &DetailsProps) -> Html {
         Callback::from(move |_: Event| commit())
     };
     let onorg = {
-        let onorganisation = p.onorganisation.clone();
+        let (onorganisation, field) = (p.onorganisation.clone(), organisation.clone());
         Callback::from(move |e: Event| {
             if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                field.committed();
                 onorganisation.emit(i.value());
             }
         })
     };
-    let d = &p.details;
     let line = d.describe();
-    let field = |i: usize, name: &'static str, value: &str, kind: &'static str, placeholder: &'static str| {
+    let field = |i: usize, name: &'static str, kind: &'static str, placeholder: &'static str| {
         html! {
             <label class="attr">
                 <span>{ name }</span>
-                <input type={kind} key={format!("{}-{i}", p.doc_id)} ref={refs[i].clone()} value={value.to_string()} aria-label={name}
+                <input type={kind} key={format!("{}-{i}", p.doc_id)} ref={fields[i].node.clone()} oninput={fields[i].oninput.clone()} aria-label={name}
                     {placeholder} autocomplete="off" onchange={onchange.clone()} />
             </label>
         }
@@ -61,13 +66,13 @@ pub fn doc_details_form(p: &DetailsProps) -> Html {
                 if !line.is_empty() { <span class="doc-details-line">{ format!(": {line}") }</span> }
             </summary>
             <div class="doc-details-fields">
-                { field(0, "Source URL", &d.source_url, "url", "https://…") }
-                { field(1, "Publisher", &d.publisher, "text", "e.g. Dawn") }
-                { field(2, "Published", &d.published, "text", "YYYY-MM-DD") }
-                { field(3, "Review URL", &d.review_url, "url", "Where your fact-check is published") }
+                { field(0, "Source URL", "url", "https://…") }
+                { field(1, "Publisher", "text", "e.g. Dawn") }
+                { field(2, "Published", "text", "YYYY-MM-DD") }
+                { field(3, "Review URL", "url", "Where your fact-check is published") }
                 <label class="attr">
                     <span>{ "Fact-checking organisation" }</span>
-                    <input type="text" value={p.organisation.clone()} aria-label="Fact-checking organisation" autocomplete="organization"
+                    <input type="text" ref={organisation.node.clone()} oninput={organisation.oninput.clone()} aria-label="Fact-checking organisation" autocomplete="organization"
                         placeholder="For every document" onchange={onorg} />
                 </label>
             </div>

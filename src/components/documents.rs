@@ -3,6 +3,7 @@
 //! team, open a text file, paste a text, restore the sample article, and
 //! whole-library backup.
 
+use crate::hooks::field::use_field;
 use annotator_core::library::DocMeta;
 use annotator_core::Label;
 use std::rc::Rc;
@@ -135,6 +136,8 @@ mod tests {
 pub fn documents(props: &DocumentsProps) -> Html {
     let renaming = use_state(|| None::<String>);
     let confirming = use_state(|| None::<String>);
+    // The new title being typed survives a re-render (another change arriving).
+    let title = use_field(renaming.as_deref().and_then(|r| props.docs.iter().find(|d| d.id == r)).map_or("", |d| d.title.as_str()));
     let items = props.docs.iter().map(|d| {
         let current = d.id == props.current.as_str();
         let id = d.id.clone();
@@ -156,7 +159,7 @@ pub fn documents(props: &DocumentsProps) -> Html {
             let cancel = { let r = renaming.clone(); Callback::from(move |_| r.set(None)) };
             html! {
                 <form class="rename" {onsubmit}>
-                    <input name="title" value={d.title.clone()} aria-label={format!("New title for “{}”", d.title)} maxlength="200" required=true />
+                    <input name="title" ref={title.node.clone()} oninput={title.oninput.clone()} aria-label={format!("New title for “{}”", d.title)} maxlength="200" required=true />
                     <button type="submit">{ "Save title" }</button>
                     <button type="button" onclick={cancel}>{ "Cancel" }</button>
                 </form>

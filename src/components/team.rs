@@ -1,6 +1,7 @@
 //! The "Team sync" panel: the connection form, the status line and the
 //! alert. What happens is in `crate::effects::team`.
 
+use crate::hooks::field::{use_field, Field};
 use annotator_core::app::team::{TeamStatus, TeamView};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -20,8 +21,10 @@ fn value(r: &NodeRef) -> String {
 
 #[function_component(TeamPanel)]
 pub fn team_panel(props: &TeamPanelProps) -> Html {
-    let (url, db, user, password) = (use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref());
     let view = &props.view;
+    let s = view.settings.clone().unwrap_or_default();
+    let (url, db, user) = (use_field(&s.url), use_field(&s.db), use_field(&s.user));
+    let password = use_node_ref();
     let running = view.status.running();
     let busy = view.status == TeamStatus::Connecting;
     let ontoggle = {
@@ -32,7 +35,8 @@ pub fn team_panel(props: &TeamPanelProps) -> Html {
         let (cb, url, db, user, password) = (props.onconnect.clone(), url.clone(), db.clone(), user.clone(), password.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            cb.emit((value(&url), value(&db), value(&user), value(&password)));
+            [&url, &db, &user].into_iter().for_each(Field::committed);
+            cb.emit((value(&url.node), value(&db.node), value(&user.node), value(&password)));
             // The password goes to the server once and is not kept, not even in the form.
             if let Some(p) = password.cast::<web_sys::HtmlInputElement>() {
                 p.set_value("");
@@ -43,7 +47,6 @@ pub fn team_panel(props: &TeamPanelProps) -> Html {
         let cb = props.ondisconnect.clone();
         Callback::from(move |_| cb.emit(()))
     };
-    let s = view.settings.clone().unwrap_or_default();
     let status = view.status.text();
     html! {
         <div class="team-sync">
@@ -54,13 +57,13 @@ pub fn team_panel(props: &TeamPanelProps) -> Html {
                 <section id="team-sync" class="team-panel" role="region" aria-label="Team sync">
                     <form class="team-form" {onsubmit}>
                         <label>{ "Server URL" }
-                            <input ref={url} type="url" name="url" value={s.url.clone()} placeholder="https://couch.example.org" disabled={running || busy} required=true />
+                            <input ref={url.node.clone()} oninput={url.oninput.clone()} type="url" name="url" placeholder="https://couch.example.org" disabled={running || busy} required=true />
                         </label>
                         <label>{ "Database" }
-                            <input ref={db} type="text" name="db" value={s.db.clone()} placeholder="desk" disabled={running || busy} required=true autocapitalize="none" spellcheck="false" />
+                            <input ref={db.node.clone()} oninput={db.oninput.clone()} type="text" name="db" placeholder="desk" disabled={running || busy} required=true autocapitalize="none" spellcheck="false" />
                         </label>
                         <label>{ "User name" }
-                            <input ref={user} type="text" name="user" value={s.user.clone()} autocomplete="username" disabled={running || busy} autocapitalize="none" spellcheck="false" />
+                            <input ref={user.node.clone()} oninput={user.oninput.clone()} type="text" name="user" autocomplete="username" disabled={running || busy} autocapitalize="none" spellcheck="false" />
                         </label>
                         <label>{ "Password" }
                             <input ref={password} type="password" name="password" autocomplete="current-password" disabled={running || busy} />

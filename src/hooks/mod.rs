@@ -1,5 +1,6 @@
 //! The app's hooks (`use_*`): effects that run with the component's life.
 //!
+//! * [`field`] — text fields that keep what is typed across re-renders;
 //! * [`live`] — what page-wide listeners need to know now;
 //! * [`plan`] — the memoised render plan (paragraphs and the annotations touching each);
 //! * [`autosave`] — saving after the frame that shows a change;
@@ -8,6 +9,7 @@
 //! * [`team`] — team sync: resumed on start, the open document's changes sent.
 
 pub mod autosave;
+pub mod field;
 pub mod live;
 pub mod plan;
 pub mod shortcuts;

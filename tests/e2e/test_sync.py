@@ -34,6 +34,7 @@ import shutil
 import time
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -340,13 +341,20 @@ def test_live_share_tag_retag_and_a_shared_text_file(new_app, server, tmp_path):
     print(f"\n[sync] a tag reached the other browser in {reached:.1f}s")
 
     # A link is a record of its own: A links a new statistic to X while B notes X; both arrive.
+    # B is still typing when A's statistic and link arrive: what B typed stays, and is stored.
+    b.activate_item(x["id"])
+    b_note = b.driver.find_element(By.ID, "note-editor")
+    b.click(b_note)
+    b_note.send_keys("noted by B")
     y = a.tag(STAT, "statistic")
     a.activate_item(y["id"])
     a.press("l")
     a.wait(lambda: "Linking from Statistic" in a.info(), "l starts a link in A")
     a.click(a.item(x["id"]).find_element(By.TAG_NAME, "button"))
-    edit_note(b, x["id"], "noted by B")
     links = lambda app: (stored_live(app).get(y["id"]) or {}).get("links") or []  # noqa: E731
+    b.wait(lambda: [l["to"] for l in links(b)] == [x["id"]], "A's link reaches B while B types", timeout=LIVE)
+    assert b_note.get_property("value") == "noted by B", "what B was typing is kept when A's changes arrive"
+    ActionChains(b.driver).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
     for who, app in (("A", a), ("B", b)):
         app.wait(lambda: [l["to"] for l in links(app)] == [x["id"]], f"{who} stores the link {y['id']} → {x['id']}", timeout=LIVE)
         app.wait(lambda: (stored_live(app).get(x["id"]) or {}).get("note") == "noted by B", f"{who} stores B's note on X",

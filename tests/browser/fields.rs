@@ -1,0 +1,175 @@
+//! Fields edited in place keep what a person is typing when the list
+//! re-renders for another reason (`annotator::hooks::field`): a change from
+//! another tab or a team mate must not wipe a note half typed.
+
+use annotator::components::ann_list::{AnnList, AnnListProps};
+use annotator_core::filter::Filter;
+use annotator_core::{Annotation, Label};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+struct Model {
+    anns: Vec<Annotation>,
+    selected: Option<String>,
+}
+
+thread_local! {
+    /// The host's state setter, so the test can change the model as a remote change would.
+    static SET: RefCell<Option<UseStateHandle<Model>>> = const { RefCell::new(None) };
+}
+
+fn annotation(id: &str, start: usize, note: &str) -> Annotation {
+    Annotation {
+        id: id.into(),
+        start,
+        end: start + 4,
+        quote: format!("quote {id}"),
+        label: Label::Claim,
+        note: note.into(),
+        speaker: String::new(),
+        verdict: String::new(),
+        links: Vec::new(),
+        created: String::new(),
+        modified: String::new(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HostProps {
+    initial: Model,
+}
+
+/// The annotation list over a model the test changes; a committed note or
+/// speaker is stored in the model, as the reducer would.
+#[function_component(Host)]
+fn host(p: &HostProps) -> Html {
+    let model = use_state(|| p.initial.clone());
+    SET.with(|s| *s.borrow_mut() = Some(model.clone()));
+    let m = (*model).clone();
+    let onnote = {
+        let model = model.clone();
+        Callback::from(move |(id, note): (String, String)| {
+            let mut m = (*model).clone();
+            m.anns.iter_mut().filter(|a| a.id == id).for_each(|a| a.note = note.clone());
+            model.set(m);
+        })
+    };
+    let onattrs = {
+        let model = model.clone();
+        Callback::from(move |(id, speaker, verdict): (String, String, String)| {
+            let mut m = (*model).clone();
+            m.anns.iter_mut().filter(|a| a.id == id).for_each(|a| (a.speaker, a.verdict) = (speaker.clone(), verdict.clone()));
+            model.set(m);
+        })
+    };
+    let props = AnnListProps {
+        annotations: Rc::new(m.anns.into_iter().map(Rc::new).collect()),
+        filter: Filter::default(),
+        selected: m.selected,
+        counts: [0; 3],
+        onactivate: Callback::noop(),
+        onnote,
+        onattrs,
+        ontoggle: Callback::noop(),
+        onquery: Callback::noop(),
+        onverdict: Callback::noop(),
+        edit_note: None,
+        linking: None,
+        onlinkcmd: Callback::noop(),
+    };
+    html! { <AnnList ..props /> }
+}
+
+/// Changes the model as a change arriving from elsewhere would, and waits for the render.
+async fn change(f: impl FnOnce(&mut Model)) {
+    let handle = SET.with(|s| s.borrow().clone()).expect("host rendered");
+    let mut m = (*handle).clone();
+    f(&mut m);
+    handle.set(m);
+    tick().await;
+}
+
+async fn tick() {
+    gloo::timers::future::TimeoutFuture::new(20).await;
+}
+
+fn fire(el: &web_sys::Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+/// Types `text` into the field (as a person would: its value, then an input event).
+fn type_into(host: &web_sys::Element, selector: &str, text: &str) {
+    let el = host.query_selector(selector).unwrap().expect(selector);
+    if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        t.set_value(text);
+    } else {
+        el.dyn_ref::<web_sys::HtmlInputElement>().expect("a text field").set_value(text);
+    }
+    fire(&el, "input");
+}
+
+fn shown(host: &web_sys::Element, selector: &str) -> String {
+    let el = host.query_selector(selector).unwrap().expect(selector);
+    match el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        Some(t) => t.value(),
+        None => el.dyn_ref::<web_sys::HtmlInputElement>().expect("a text field").value(),
+    }
+}
+
+const NOTE: &str = "#note-editor";
+const SPEAKER: &str = "input[aria-label=\"Speaker\"]";
+
+#[wasm_bindgen_test]
+async fn typed_note_and_speaker_survive_changes_arriving_and_commit() {
+    let document = gloo::utils::document();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let initial = Model { anns: vec![annotation("a1", 0, "first"), annotation("a2", 10, "")], selected: Some("a1".into()) };
+    yew::Renderer::<Host>::with_root_and_props(host.clone(), HostProps { initial }).render();
+    tick().await;
+    assert_eq!(shown(&host, NOTE), "first", "the stored note is shown");
+
+    // Typing, not committed; an annotation arrives from elsewhere and the list re-renders.
+    type_into(&host, NOTE, "first, then typed");
+    type_into(&host, SPEAKER, "Minister");
+    change(|m| m.anns.push(annotation("a3", 20, "from a team mate"))).await;
+    assert_eq!(host.query_selector_all("li[data-id]").unwrap().length(), 3, "the new annotation is listed");
+    assert_eq!(shown(&host, NOTE), "first, then typed", "the typed note is kept");
+    assert_eq!(shown(&host, SPEAKER), "Minister", "the typed speaker is kept");
+
+    // The same note changed elsewhere while typing: the typed text stays (committing it wins).
+    change(|m| m.anns[0].note = "changed elsewhere".into()).await;
+    assert_eq!(shown(&host, NOTE), "first, then typed");
+
+    // Committing stores it.
+    fire(&host.query_selector(NOTE).unwrap().unwrap(), "change");
+    fire(&host.query_selector(SPEAKER).unwrap().unwrap(), "change");
+    tick().await;
+    let stored = SET.with(|s| s.borrow().clone()).unwrap();
+    assert_eq!((stored.anns[0].note.as_str(), stored.anns[0].speaker.as_str()), ("first, then typed", "Minister"));
+    assert_eq!(shown(&host, NOTE), "first, then typed");
+
+    // Once committed, a later change from elsewhere is shown.
+    change(|m| (m.anns[0].note, m.anns[0].speaker) = ("from B".into(), "Spokesperson".into())).await;
+    assert_eq!((shown(&host, NOTE), shown(&host, SPEAKER)), ("from B".to_string(), "Spokesperson".to_string()));
+
+    // Another annotation's field shows its own values, and back again.
+    change(|m| m.selected = Some("a2".into())).await;
+    assert_eq!((shown(&host, NOTE), shown(&host, SPEAKER)), (String::new(), String::new()));
+    change(|m| m.selected = Some("a1".into())).await;
+    assert_eq!((shown(&host, NOTE), shown(&host, SPEAKER)), ("from B".to_string(), "Spokesperson".to_string()));
+
+    // Deselected and selected again (a new field for the same annotation) shows the stored note.
+    change(|m| m.selected = None).await;
+    assert!(host.query_selector(NOTE).unwrap().is_none());
+    change(|m| m.selected = Some("a1".into())).await;
+    assert_eq!(shown(&host, NOTE), "from B");
+    host.remove();
+}
