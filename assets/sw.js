@@ -52,18 +52,19 @@ self.addEventListener("fetch", (event) => {
   event.respondWith(request.mode === "navigate" ? navigate(request) : cacheFirst(request));
 });
 
+// Reads go through caches.match with this version's cache name, never caches.open: once a
+// newer version has activated and deleted this cache, a fetch this worker still answers would
+// otherwise create it again (empty), and the old version's cache would never go away.
 async function cacheFirst(request) {
-  const cache = await caches.open(CACHE);
-  return (await cache.match(request)) || fetch(request);
+  return (await caches.match(request, { cacheName: CACHE })) || fetch(request);
 }
 
 /** The cached page for a navigation: the URL itself (any query), else the shell's index. */
 async function cachedPage(request) {
-  const cache = await caches.open(CACHE);
   const page =
-    (await cache.match(request, { ignoreSearch: true })) ||
-    (await cache.match(new URL("./", self.registration.scope).href)) ||
-    (await cache.match(new URL("./index.html", self.registration.scope).href));
+    (await caches.match(request, { cacheName: CACHE, ignoreSearch: true })) ||
+    (await caches.match(new URL("./", self.registration.scope).href, { cacheName: CACHE })) ||
+    (await caches.match(new URL("./index.html", self.registration.scope).href, { cacheName: CACHE }));
   if (!page || !page.redirected) return page;
   // A navigation may not be answered with a response that went through a redirect.
   return new Response(await page.blob(), { status: page.status, statusText: page.statusText, headers: page.headers });
