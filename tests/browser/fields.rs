@@ -4,7 +4,7 @@
 
 use annotator::components::ann_list::{AnnList, AnnListProps};
 use annotator_core::filter::Filter;
-use annotator_core::{Annotation, Label};
+use annotator_core::{Annotation, Label, TextIndex};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -22,20 +22,10 @@ thread_local! {
     static SET: RefCell<Option<UseStateHandle<Model>>> = const { RefCell::new(None) };
 }
 
+/// An annotation of the test text (the list shows its quote) with a note.
 fn annotation(id: &str, start: usize, note: &str) -> Annotation {
-    Annotation {
-        id: id.into(),
-        start,
-        end: start + 4,
-        quote: format!("quote {id}"),
-        label: Label::Claim,
-        note: note.into(),
-        speaker: String::new(),
-        verdict: String::new(),
-        links: Vec::new(),
-        created: String::new(),
-        modified: String::new(),
-    }
+    let text = TextIndex::new("One claim, one denial, one statistic.");
+    Annotation { note: note.into(), ..super::ann(id, &text, start, start + 4, Label::Claim) }
 }
 
 #[derive(Properties, PartialEq)]
