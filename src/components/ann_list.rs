@@ -222,6 +222,7 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                         aria-label={format!("Note for {} “{}”", a.label, shorten(&a.quote, 40))}
                         placeholder="Add a note (Enter on the annotation opens this; Ctrl+Enter saves)" {onchange} {onkeydown} />
                 </label>
+                { note.elsewhere_hint() }
                 <AttributesEditor ann={a.clone()} onattrs={props.onattrs.clone()} />
                 <LinksPanel annotations={props.annotations.clone()} ann={a.clone()} linking={props.linking.clone()} oncmd={props.onlinkcmd.clone()} />
             </section>

@@ -77,12 +77,14 @@ pub fn attributes_editor(p: &AttributesProps) -> Html {
                 <input type="text" key={format!("s-{}", a.id)} ref={speaker.node.clone()} oninput={speaker.oninput.clone()} aria-label="Speaker"
                     data-list="speaker-suggestions" onfocus={link_list.clone()} maxlength="200" placeholder="Who said it" autocomplete="off" onchange={onchange.clone()} />
             </label>
+            { speaker.elsewhere_hint() }
 
             <label class="attr">
                 <span>{ "Verdict" }</span>
                 <input type="text" key={format!("v-{}", a.id)} ref={verdict.node.clone()} oninput={verdict.oninput.clone()} aria-label="Verdict"
                     data-list="verdict-choices" onfocus={link_list} maxlength="200" placeholder="True, False, Misleading… or your own" autocomplete="off" {onchange} />
             </label>
+            { verdict.elsewhere_hint() }
 
         </div>
     }

@@ -53,11 +53,14 @@ pub fn doc_details_form(p: &DetailsProps) -> Html {
     let line = d.describe();
     let field = |i: usize, name: &'static str, kind: &'static str, placeholder: &'static str| {
         html! {
+            <>
             <label class="attr">
                 <span>{ name }</span>
                 <input type={kind} key={format!("{}-{i}", p.doc_id)} ref={fields[i].node.clone()} oninput={fields[i].oninput.clone()} aria-label={name}
                     {placeholder} autocomplete="off" onchange={onchange.clone()} />
             </label>
+            { fields[i].elsewhere_hint() }
+            </>
         }
     };
     html! {

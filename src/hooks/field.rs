@@ -10,7 +10,8 @@
 //! 1. when the element is new (mounted, or re-created for another item);
 //! 2. when the stored value changes, unless the person has typed in the
 //!    field since it was last written or committed — their text stays, and
-//!    committing it makes it the stored value;
+//!    committing it makes it the stored value; meanwhile [`Field::elsewhere`]
+//!    holds the value that arrived, for the view to say so;
 //! 3. never otherwise: a render for another reason leaves the field alone.
 
 use std::cell::RefCell;
@@ -33,6 +34,10 @@ struct State {
 pub struct Field {
     pub node: NodeRef,
     pub oninput: Callback<InputEvent>,
+    /// The stored value changed (another tab, a team mate) while the person
+    /// typed here: the value that arrived. Committing replaces it.
+    pub elsewhere: Option<String>,
+    set_elsewhere: UseStateHandle<Option<String>>,
     state: Rc<RefCell<State>>,
 }
 
@@ -41,6 +46,9 @@ impl Field {
     /// stored value is shown again.
     pub fn committed(&self) {
         self.state.borrow_mut().typed = false;
+        if self.set_elsewhere.is_some() {
+            self.set_elsewhere.set(None);
+        }
     }
 }
 
@@ -74,8 +82,9 @@ pub fn use_field(value: &str) -> Field {
         move |_| Callback::from(move |_: InputEvent| state.borrow_mut().typed = true)
     }))
     .clone();
+    let elsewhere = use_state(|| None::<String>);
     {
-        let (node, state, value) = (node.clone(), state.clone(), value.to_string());
+        let (node, state, value, elsewhere) = (node.clone(), state.clone(), value.to_string(), elsewhere.clone());
         // Runs after every render: cheap (one pointer comparison) unless something changed.
         use_effect(move || {
             let mut s = state.borrow_mut();
@@ -83,16 +92,43 @@ pub fn use_field(value: &str) -> Field {
                 s.element = None;
                 return;
             };
-            if s.element.as_ref() != Some(&el) {
+            let arrived = if s.element.as_ref() != Some(&el) {
                 set_element_value(&el, &value);
                 *s = State { element: Some(el), value, typed: false };
+                None
             } else if s.value != value {
-                if !s.typed && element_value(&el).as_deref() != Some(value.as_str()) {
+                let shown = element_value(&el);
+                let arrived = (s.typed && shown.as_deref() != Some(value.as_str())).then(|| value.clone());
+                if !s.typed && shown.as_deref() != Some(value.as_str()) {
                     set_element_value(&el, &value);
                 }
                 s.value = value;
+                arrived
+            } else {
+                return;
+            };
+            if *elsewhere != arrived {
+                elsewhere.set(arrived);
             }
         });
     }
-    Field { node, oninput, state }
+    Field { node, oninput, elsewhere: (*elsewhere).clone(), set_elsewhere: elsewhere, state }
+}
+
+impl Field {
+    /// Says, under the field, that its stored value changed elsewhere while
+    /// the person typed here (nothing when it did not).
+    pub fn elsewhere_hint(&self) -> Html {
+        match &self.elsewhere {
+            None => Html::default(),
+            Some(v) => {
+                let shown = if v.is_empty() { "empty".to_string() } else { format!("“{}”", annotator_core::model::shorten(v, 80)) };
+                html! {
+                    <p class="hint changed-elsewhere" role="status">
+                        { format!("Changed elsewhere while you typed (now {shown}). Saving keeps your text.") }
+                    </p>
+                }
+            }
+        }
+    }
 }

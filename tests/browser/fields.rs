@@ -133,10 +133,17 @@ async fn typed_note_and_speaker_survive_changes_arriving_and_commit() {
     assert_eq!(host.query_selector_all("li[data-id]").unwrap().length(), 3, "the new annotation is listed");
     assert_eq!(shown(&host, NOTE), "first, then typed", "the typed note is kept");
     assert_eq!(shown(&host, SPEAKER), "Minister", "the typed speaker is kept");
+    assert!(host.query_selector(".changed-elsewhere").unwrap().is_none(), "nothing changed elsewhere yet");
 
     // The same note changed elsewhere while typing: the typed text stays (committing it wins).
     change(|m| m.anns[0].note = "changed elsewhere".into()).await;
     assert_eq!(shown(&host, NOTE), "first, then typed");
+    let hint = || host.query_selector(".changed-elsewhere").unwrap().map(|h| h.text_content().unwrap_or_default());
+    assert_eq!(
+        hint().as_deref(),
+        Some("Changed elsewhere while you typed (now “changed elsewhere”). Saving keeps your text."),
+        "the person is told"
+    );
 
     // Committing stores it.
     fire(&host.query_selector(NOTE).unwrap().unwrap(), "change");
@@ -145,6 +152,7 @@ async fn typed_note_and_speaker_survive_changes_arriving_and_commit() {
     let stored = SET.with(|s| s.borrow().clone()).unwrap();
     assert_eq!((stored.anns[0].note.as_str(), stored.anns[0].speaker.as_str()), ("first, then typed", "Minister"));
     assert_eq!(shown(&host, NOTE), "first, then typed");
+    assert_eq!(hint(), None, "committing clears the message");
 
     // Once committed, a later change from elsewhere is shown.
     change(|m| (m.anns[0].note, m.anns[0].speaker) = ("from B".into(), "Spokesperson".into())).await;

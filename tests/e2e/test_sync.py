@@ -362,6 +362,22 @@ def test_live_share_tag_retag_and_a_shared_text_file(new_app, server, tmp_path):
     assert any(d["_id"].startswith(f"link:{SEED_ID}:") for d in server.docs()), "the link is a record on the server"
     assert "links" not in server_annotations(server)[y["id"]], "the annotation's record holds no links"
 
+    # A changes X's note while B types another: B keeps its text and is told; saving stores B's.
+    b.activate_item(x["id"])
+    b_note = b.driver.find_element(By.ID, "note-editor")
+    b.click(b_note)
+    b_note.send_keys(Keys.END, " (B again)")
+    edit_note(a, x["id"], ", then A")
+    told = lambda: " ".join(e.text for e in b.driver.find_elements(By.CSS_SELECTOR, ".changed-elsewhere"))  # noqa: E731
+    b.wait(lambda: "Changed elsewhere while you typed (now “noted by B, then A”)" in told(),
+           "B is told that X's note changed while B typed", timeout=LIVE)
+    assert b_note.get_property("value") == "noted by B (B again)", "B's text is kept"
+    ActionChains(b.driver).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
+    b.wait(lambda: not told(), "saving clears the message")
+    for who, app in (("A", a), ("B", b)):
+        app.wait(lambda: (stored_live(app).get(x["id"]) or {}).get("note") == "noted by B (B again)",
+                 f"{who} stores B's saved note", timeout=LIVE)
+
     # A text file, annotated before it is shared: B gets its text and the annotation.
     text = "Field note\nThe river rose 2 metres overnight, the mayor said.\nNobody was hurt.\n"
     doc = open_text_file(a, write_text(tmp_path / "field-note.txt", text), text)
