@@ -236,12 +236,18 @@ const cond = () => {
   const c = B.counts();
   return c.items === n || c.heading === n;
 };
+// Listed and the screen's highlights painted (t2); then every highlight drawn: the article
+// draws a large change over several tasks, saying aria-busy until done (tAll).
 B.untilPainted(cond, maxFrames, r => B.raf2().then(t2 => {
   const c = B.counts();
-  const lts = B.longtasks.filter(x => x.start + x.dur >= B.change.t).map(x => x.dur);
-  done({...r, t2, change: B.change, counts: c, marks: document.querySelectorAll('#article mark.hl').length,
-        notice: B.notice(), info: B.info(), longest_task: lts.length ? Math.max(...lts) : 0, tasks: lts,
-        longtask_supported: !!B.longtaskSupported});
+  const marksAtT2 = document.querySelectorAll('#article mark.hl').length;
+  B.untilPainted(() => !document.querySelector('#article[aria-busy]'), maxFrames, () => B.raf2().then(tAll => {
+    const lts = B.longtasks.filter(x => x.start + x.dur >= B.change.t).map(x => x.dur);
+    done({...r, t2, tAll, change: B.change, counts: c, marks: marksAtT2,
+          marks_all: document.querySelectorAll('#article mark.hl').length,
+          notice: B.notice(), info: B.info(), longest_task: lts.length ? Math.max(...lts) : 0, tasks: lts,
+          longtask_supported: !!B.longtaskSupported});
+  }));
 }));
 """
 
@@ -968,8 +974,10 @@ def step_import(s: Session, path: Path, n: int, timeout: float) -> dict:
     return {
         "status": "ok",
         "ms": round(r["t2"] - r["change"]["t"], 1),
+        "all_drawn_ms": round(r["tAll"] - r["change"]["t"], 1),
         "wall_ms": round(wall),
         "marks": r.get("marks"),
+        "marks_all": r.get("marks_all"),
         "main_thread_ms": cdp,
         "counts": r.get("counts"),
         "longest_task_ms": r.get("longest_task") if r.get("longtask_supported") else None,
@@ -1265,6 +1273,7 @@ def run_workload(name: str, base: str, wl: dict, budget: Budget, workdir: Path, 
         if res["import"].get("status") != "ok":
             return res
         res["open_to_painted_ms"] = round(res["nav_to_ready_ms"] + res["open"]["ms"] + res["import"]["ms"], 1)
+        res["open_to_all_drawn_ms"] = round(res["nav_to_ready_ms"] + res["open"]["ms"] + res["import"]["all_drawn_ms"], 1)
         res["memory"] = step_memory(s)
         if wl.get("full"):
             try:
@@ -1505,7 +1514,8 @@ def render_table(res: dict) -> str:
             if r.get("open_to_painted_ms") is not None:
                 cells.append(f"{fmt_ms(r['open_to_painted_ms'], t if b == 'chromium' else None)} "
                              f"(load {fmt_ms(r.get('nav_to_ready_ms'))} + open {fmt_ms(r['open'].get('ms'))}"
-                             f" + import {fmt_ms(r['import'].get('ms'))})")
+                             f" + import {fmt_ms(r['import'].get('ms'))}; every highlight drawn at "
+                             f"{fmt_ms(r.get('open_to_all_drawn_ms'))})")
             else:
                 st = r.get("status") or (r.get("open") or {}).get("status")
                 if (r.get("open") or {}).get("status") in ("ok", "default article (no file to open)"):
@@ -1645,7 +1655,7 @@ def render_table(res: dict) -> str:
     for k in keys:
         if not any((wl(b, k).get("limit") or {}).get("status") == "ok" for b in bnames):
             continue
-        cells = {m: [] for m in ("open", "add", "memory", "scroll")}
+        cells = {m: [] for m in ("open", "all", "add", "memory", "scroll")}
         for b in bnames:
             w, lim = wl(b, k), wl(b, k).get("limit") or {}
             if lim.get("status") != "ok":
@@ -1658,6 +1668,9 @@ def render_table(res: dict) -> str:
             big = k.split("/")[0] in ("1m", "5m")
             cells["open"].append(f"limit {fmt_ms(lim['nav_to_painted_ms'])}, app {fmt_ms(app_open)}: "
                                  f"{ratio(app_open, lim['nav_to_painted_ms'], 1.5 if big else None)}")
+            app_all = w.get("open_to_all_drawn_ms")
+            cells["all"].append(f"limit {fmt_ms(lim['nav_to_painted_ms'])}, app {fmt_ms(app_all)}: "
+                                f"{ratio(app_all, lim['nav_to_painted_ms'], None)}")
             app_add = (((w.get("edits") or {}).get("add") or {}).get("latency_ms") or {}).get("median")
             lim_add = (lim.get("add_ms") or {}).get("median")
             cells["add"].append(f"limit {fmt_ms(lim_add)}, app {fmt_ms(app_add)}: {ratio(app_add, lim_add, None)}")
@@ -1668,6 +1681,7 @@ def render_table(res: dict) -> str:
             lim_sc = (lim.get("scroll") or {}).get("max_frame_ms")
             cells["scroll"].append(f"limit {fmt_ms(lim_sc)}, app {fmt_ms(app_sc, 50)}")
         row("8 open + import → painted, app ÷ `<mark>` limit page", k, "≤ 1.5× (1 MB, 5 MB)", cells["open"])
+        row("8 open + import → every highlight drawn (off-screen ones too), app ÷ limit", k, "", cells["all"])
         row("8 add one span, key → painted (median), app ÷ limit", k, "≤ 16.7 ms", cells["add"])
         row("8 renderer memory (PSS) after GC, app ÷ limit", k, "≤ 1.3× (1 MB, 5 MB)", cells["memory"])
         row("8 scroll top to bottom, longest frame", k, "≤ 50 ms", cells["scroll"])
@@ -1707,7 +1721,9 @@ def render_table(res: dict) -> str:
     lines.append("Edit latency = keydown event timeStamp → end of the first frame showing the change "
                  "(counts and the paragraph's DOM changed), i.e. a message posted from that frame's "
                  "requestAnimationFrame. Open-to-painted = in-page durations summed (navigation → app ready, "
-                 "file chosen → text shown, file chosen → all highlights painted and listed), WebDriver gaps excluded. "
+                 "file chosen → text shown, file chosen → listed and the highlights on screen painted), WebDriver gaps excluded; "
+                 "the article draws a change touching many paragraph groups in steps, the screen first, and says aria-busy "
+                 "until every highlight is drawn (\"every highlight drawn\"; an import's longest task covers all the steps). "
                  "✅/❌ where an issue sets a target: issue 15's (edits, scroll, import tasks, ratios to the limit page, compare, sizes) in both browsers; issue 4's older ones (open-to-painted, memory after load, autosave) on Chromium only.")
     if any(res["browsers"][b].get("sync") for b in bnames):
         lines += ["", sync.NOTE]

@@ -5,7 +5,7 @@
 
 use annotator::browser::selection::{read_range, SelectionRead};
 use annotator::components::article::{ArticleProps, ArticleView};
-use annotator_core::plan::{annotations_by_paragraph, paragraphs};
+use annotator_core::plan::{annotations_by_paragraph, paragraphs, Paragraph};
 use annotator_core::{model::normalize_selection, Annotation, Label, TextIndex};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -14,6 +14,8 @@ use yew::prelude::*;
 
 #[path = "browser/fields.rs"]
 mod fields;
+#[path = "browser/progressive.rs"]
+mod progressive;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -46,6 +48,22 @@ fn spans(expected: &str) -> Vec<Span> {
         .collect()
 }
 
+/// The article's props for `anns` over `paras`, nothing selected or compared.
+fn article_props(index: Rc<TextIndex>, paras: Rc<Vec<Paragraph>>, anns: &[Annotation], article_ref: NodeRef) -> ArticleProps {
+    let by_para = Rc::new(annotations_by_paragraph(&paras, anns).into_iter().map(Rc::new).collect::<Vec<_>>());
+    ArticleProps {
+        index,
+        paragraphs: paras,
+        by_para,
+        theirs: None,
+        selected: None,
+        marks: Default::default(),
+        onhighlight: Callback::noop(),
+        article_ref,
+        title: "test".into(),
+    }
+}
+
 /// Renders the real article component for `text` with `anns` into a fresh
 /// container and returns the `<article>` element once painted.
 async fn render(text: &str, anns: Vec<Annotation>) -> web_sys::Element {
@@ -54,18 +72,7 @@ async fn render(text: &str, anns: Vec<Annotation>) -> web_sys::Element {
     document.body().unwrap().append_child(&host).unwrap();
     let index = Rc::new(TextIndex::new(text));
     let paras = Rc::new(paragraphs(&index));
-    let by_para = Rc::new(annotations_by_paragraph(&paras, &anns).into_iter().map(Rc::new).collect::<Vec<_>>());
-    let props = ArticleProps {
-        index,
-        paragraphs: paras,
-        by_para,
-        theirs: None,
-        selected: None,
-        marks: Default::default(),
-        onhighlight: Callback::noop(),
-        article_ref: NodeRef::default(),
-        title: "test".into(),
-    };
+    let props = article_props(index, paras, &anns, NodeRef::default());
     yew::Renderer::<ArticleView>::with_root_and_props(host.clone(), props).render();
     gloo::timers::future::TimeoutFuture::new(20).await;
     host.query_selector("article").unwrap().expect("article rendered")

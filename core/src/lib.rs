@@ -22,6 +22,7 @@ pub mod model_apply;
 pub mod native;
 pub mod occurrences;
 pub mod plan;
+pub mod progressive;
 pub mod sorting;
 pub mod store;
 pub mod summary;

@@ -3,6 +3,7 @@
 
 use super::paragraph::ParagraphView;
 use annotator_core::plan::{covering_at, AnnRef, Paragraph};
+use annotator_core::progressive::{next_batch, AT_ONCE, BUDGET};
 use annotator_core::TextIndex;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -96,14 +97,101 @@ fn paragraph_group(props: &GroupProps) -> Html {
     }
 }
 
+/// What the article has drawn: per group, per paragraph, the annotations its
+/// highlights show. A large change is drawn over several tasks
+/// (`annotator_core::progressive`), so for a moment some groups lag behind.
+#[derive(Default)]
+struct Drawn {
+    /// The paragraphs (document) drawn; another one is drawn whole at once.
+    paragraphs: Option<Rc<Vec<Paragraph>>>,
+    groups: Vec<Vec<Rc<Vec<AnnRef>>>>,
+    /// A next step is scheduled.
+    pending: bool,
+}
+
+fn same_anns(a: &[Rc<Vec<AnnRef>>], b: &[Rc<Vec<AnnRef>>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Rc::ptr_eq(x, y))
+}
+
+/// The groups (by number, in page order) on screen now; empty when the page
+/// does not show `n` groups yet.
+fn visible_groups(article: &NodeRef, n: usize) -> std::ops::Range<usize> {
+    let Some(article) = article.cast::<web_sys::Element>() else { return 0..0 };
+    let Ok(groups) = article.query_selector_all(".pgroup") else { return 0..0 };
+    if groups.length() as usize != n {
+        return 0..0;
+    }
+    let height = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(0.0);
+    let rect = |i: usize| {
+        use wasm_bindgen::JsCast;
+        groups.get(i as u32).and_then(|g| g.dyn_into::<web_sys::Element>().ok()).map(|g| g.get_bounding_client_rect())
+    };
+    // The first group whose bottom is below the top of the screen, then those starting above its bottom.
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if rect(mid).is_some_and(|r| r.bottom() > 0.0) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let mut end = lo;
+    while end < n && rect(end).is_some_and(|r| r.top() < height) {
+        end += 1;
+    }
+    lo..end
+}
+
 #[function_component(ArticleView)]
 pub fn article_view(props: &ArticleProps) -> Html {
     let n = props.paragraphs.len();
-    let groups: Vec<Html> = (0..n.div_ceil(GROUP))
-        .map(|g| {
+    let wanted: Vec<Vec<Rc<Vec<AnnRef>>>> = (0..n.div_ceil(GROUP))
+        .map(|g| (g * GROUP..((g + 1) * GROUP).min(n)).map(|i| props.by_para.get(i).cloned().unwrap_or_default()).collect())
+        .collect();
+    let drawn = use_mut_ref(Drawn::default);
+    let redraw = use_force_update();
+    // Some groups still show an older state (`aria-busy` on the article until all are drawn).
+    let mut busy = false;
+    {
+        let mut d = drawn.borrow_mut();
+        if !d.paragraphs.as_ref().is_some_and(|p| Rc::ptr_eq(p, &props.paragraphs)) || d.groups.len() != wanted.len() {
+            d.paragraphs = Some(props.paragraphs.clone());
+            d.groups = wanted.clone();
+        } else {
+            let changed: Vec<(usize, usize)> = wanted
+                .iter()
+                .enumerate()
+                .filter(|(g, w)| !same_anns(&d.groups[*g], w))
+                .map(|(g, w)| (g, w.iter().map(|v| v.len()).sum()))
+                .collect();
+            if !changed.is_empty() {
+                let visible = if changed.len() > AT_ONCE { visible_groups(&props.article_ref, wanted.len()) } else { 0..0 };
+                let now = next_batch(&changed, visible, BUDGET);
+                for &g in &now {
+                    d.groups[g] = wanted[g].clone();
+                }
+                busy = now.len() < changed.len();
+                if busy && !d.pending {
+                    d.pending = true;
+                    let (drawn, redraw) = (drawn.clone(), redraw.clone());
+                    crate::browser::after_next_paint(move || {
+                        drawn.borrow_mut().pending = false;
+                        redraw.force_update();
+                    });
+                }
+            }
+        }
+    }
+    let d = drawn.borrow();
+    let groups: Vec<Html> = d
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, anns)| {
             let first = g * GROUP;
             let last = (first + GROUP).min(n);
-            let anns: Vec<Rc<Vec<AnnRef>>> = (first..last).map(|i| props.by_para.get(i).cloned().unwrap_or_default()).collect();
+            let anns = anns.clone();
             let selected = props.selected.as_ref().filter(|s| anns.iter().any(|v| v.iter().any(|a| &a.id == *s))).cloned();
             let marks = props.marks.within(anns.iter().flat_map(|v| v.iter()));
             let theirs: Vec<Rc<Vec<AnnRef>>> =
@@ -114,6 +202,7 @@ pub fn article_view(props: &ArticleProps) -> Html {
             }
         })
         .collect();
+    drop(d);
     // Groups go by BLOCK into a block of their own (`div.pblock`): the unit the
     // browser skips while off screen is then BLOCK groups in Firefox, which
     // otherwise spends a third of a second in one scroll frame over ~200 groups,
@@ -139,7 +228,7 @@ pub fn article_view(props: &ArticleProps) -> Html {
         })
     };
     html! {
-        <article id="article" ref={props.article_ref.clone()} aria-label={props.title.clone()} tabindex="0" {onclick}>
+        <article id="article" ref={props.article_ref.clone()} aria-label={props.title.clone()} aria-busy={busy.then_some("true")} tabindex="0" {onclick}>
             { for blocks }
         </article>
     }
