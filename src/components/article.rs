@@ -167,7 +167,16 @@ pub fn article_view(props: &ArticleProps) -> Html {
                 .collect();
             if !changed.is_empty() {
                 let visible = if changed.len() > AT_ONCE { visible_groups(&props.article_ref, wanted.len()) } else { 0..0 };
-                let now = next_batch(&changed, visible, BUDGET);
+                let mut now = next_batch(&changed, visible, BUDGET);
+                // The selected annotation's group too, so moving to it (j/k) finds its highlight.
+                if let Some(sel) = props.selected.as_ref().filter(|_| now.len() < changed.len()) {
+                    let holds = |g: usize| wanted[g].iter().any(|v| v.iter().any(|a| &a.id == sel));
+                    if let Some(&(g, _)) = changed.iter().find(|&&(g, _)| holds(g)) {
+                        if !now.contains(&g) {
+                            now.push(g);
+                        }
+                    }
+                }
                 for &g in &now {
                     d.groups[g] = wanted[g].clone();
                 }

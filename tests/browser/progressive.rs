@@ -2,7 +2,7 @@
 //! tasks, the groups on screen first (`annotator_core::progressive`); the
 //! article's text never changes meanwhile, and every highlight arrives.
 
-use annotator::components::article::ArticleView;
+use annotator::components::article::{ArticleProps, ArticleView};
 use annotator_core::plan::paragraphs;
 use annotator_core::{Annotation, Label, TextIndex};
 use std::cell::RefCell;
@@ -16,6 +16,8 @@ thread_local! {
 #[derive(Properties, PartialEq)]
 struct HostProps {
     index: Rc<TextIndex>,
+    /// The selected annotation (far below the screen).
+    selected: Option<Rc<str>>,
 }
 
 #[function_component(Host)]
@@ -23,11 +25,13 @@ fn host(p: &HostProps) -> Html {
     let anns = use_state(Vec::<Annotation>::new);
     SET.with(|s| *s.borrow_mut() = Some(anns.clone()));
     let paras = use_memo(p.index.clone(), |ix| paragraphs(ix));
-    let props = super::article_props(p.index.clone(), paras, &anns, use_node_ref());
+    let props = ArticleProps { selected: p.selected.clone(), ..super::article_props(p.index.clone(), paras, &anns, use_node_ref()) };
     html! { <ArticleView ..props /> }
 }
 
 const N: usize = 640;
+/// Selected, in paragraph 600: off screen, drawn in the first step all the same (j/k scroll to it).
+const SELECTED: &str = "a600-0";
 
 fn marked_paragraphs(host: &web_sys::Element) -> usize {
     host.query_selector_all(".para:has(mark.hl)").unwrap().length() as usize
@@ -41,7 +45,7 @@ async fn a_large_import_is_drawn_in_steps_screen_first_and_completely() {
     let document = gloo::utils::document();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().prepend_with_node_1(&host).unwrap();
-    yew::Renderer::<Host>::with_root_and_props(host.clone(), HostProps { index: index.clone() }).render();
+    yew::Renderer::<Host>::with_root_and_props(host.clone(), HostProps { index: index.clone(), selected: Some(SELECTED.into()) }).render();
     gloo::timers::future::TimeoutFuture::new(20).await;
     let article = host.query_selector("article").unwrap().expect("article");
     let before = article.text_content().unwrap();
@@ -69,6 +73,8 @@ async fn a_large_import_is_drawn_in_steps_screen_first_and_completely() {
     assert!(first > 0, "the groups on screen are drawn in the first step");
     assert!(first < N, "the rest comes in later steps (first step drew {first} paragraphs)");
     assert_eq!(article.get_attribute("aria-busy").as_deref(), Some("true"), "the article says it is still being drawn");
+    let selected = format!("mark[data-ids~=\"{SELECTED}\"]");
+    assert!(host.query_selector(&selected).unwrap().is_some(), "the selected annotation's group is drawn in the first step");
     let top = article.query_selector(".para").unwrap().unwrap();
     assert!(top.query_selector("mark.hl").unwrap().is_some(), "the top of the article (on screen) is drawn first");
 
