@@ -146,7 +146,7 @@ fn visible_groups(article: &NodeRef, n: usize) -> std::ops::Range<usize> {
 #[function_component(ArticleView)]
 pub fn article_view(props: &ArticleProps) -> Html {
     let n = props.paragraphs.len();
-    let wanted: Vec<Vec<Rc<Vec<AnnRef>>>> = (0..n.div_ceil(GROUP))
+    let mut wanted: Vec<Vec<Rc<Vec<AnnRef>>>> = (0..n.div_ceil(GROUP))
         .map(|g| (g * GROUP..((g + 1) * GROUP).min(n)).map(|i| props.by_para.get(i).cloned().unwrap_or_default()).collect())
         .collect();
     let drawn = use_mut_ref(Drawn::default);
@@ -157,7 +157,7 @@ pub fn article_view(props: &ArticleProps) -> Html {
         let mut d = drawn.borrow_mut();
         if !d.paragraphs.as_ref().is_some_and(|p| Rc::ptr_eq(p, &props.paragraphs)) || d.groups.len() != wanted.len() {
             d.paragraphs = Some(props.paragraphs.clone());
-            d.groups = wanted.clone();
+            d.groups = wanted;
         } else {
             let changed: Vec<(usize, usize)> = wanted
                 .iter()
@@ -178,7 +178,7 @@ pub fn article_view(props: &ArticleProps) -> Html {
                     }
                 }
                 for &g in &now {
-                    d.groups[g] = wanted[g].clone();
+                    d.groups[g] = std::mem::take(&mut wanted[g]);
                 }
                 busy = now.len() < changed.len();
                 if busy && !d.pending {

@@ -3,7 +3,7 @@
 //! document; "Verdict" suggests the usual verdicts and takes free text).
 //! A change is committed when the field loses focus or on Enter.
 
-use crate::hooks::field::{use_field, Field};
+use crate::hooks::field::use_field;
 use annotator_core::model::VERDICTS;
 use annotator_core::Annotation;
 use std::rc::Rc;
@@ -49,8 +49,7 @@ pub fn attributes_editor(p: &AttributesProps) -> Html {
         let (id, onattrs) = (p.ann.id.clone(), p.onattrs.clone());
         let (speaker, verdict) = (speaker.clone(), verdict.clone());
         Callback::from(move |_: Event| {
-            let value = |f: &Field| f.node.cast::<web_sys::HtmlInputElement>().map(|i| i.value());
-            if let (Some(s), Some(v)) = (value(&speaker), value(&verdict)) {
+            if let (Some(s), Some(v)) = (speaker.value(), verdict.value()) {
                 // Both fields are sent, so both are committed.
                 speaker.committed();
                 verdict.committed();

@@ -29,8 +29,7 @@ pub fn doc_details_form(p: &DetailsProps) -> Html {
     let commit = {
         let (fields, oncommit) = (fields.clone(), p.oncommit.clone());
         move || {
-            let value = |f: &Field| f.node.cast::<web_sys::HtmlInputElement>().map(|i| i.value());
-            if let [Some(u), Some(pb), Some(d), Some(r)] = fields.each_ref().map(value) {
+            if let [Some(u), Some(pb), Some(d), Some(r)] = fields.each_ref().map(Field::value) {
                 // The four are sent together, so all four are committed.
                 fields.iter().for_each(Field::committed);
                 oncommit.emit((u, pb, d, r));

@@ -36,7 +36,8 @@ pub fn team_panel(props: &TeamPanelProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             [&url, &db, &user].into_iter().for_each(Field::committed);
-            cb.emit((value(&url.node), value(&db.node), value(&user.node), value(&password)));
+            let typed = |f: &Field| f.value().unwrap_or_default();
+            cb.emit((typed(&url), typed(&db), typed(&user), value(&password)));
             // The password goes to the server once and is not kept, not even in the form.
             if let Some(p) = password.cast::<web_sys::HtmlInputElement>() {
                 p.set_value("");

@@ -4,7 +4,7 @@
 
 use crate::browser::{self, download, storage};
 use crate::state::{AppAction, Dispatch};
-use annotator_core::app::import::first_pass;
+use annotator_core::app::import::{file_names, first_pass};
 use annotator_core::details::DocDetails;
 use annotator_core::formats::{self, Format};
 use annotator_core::native::{self, ImportError};
@@ -65,9 +65,8 @@ pub fn import_chosen(files: Vec<web_sys::File>, doc: Rc<Document>, dispatch: Dis
     }
     read_files(files, move |res| match res {
         Ok(files) => {
-            let names = files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" + ");
             let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
-            dispatch.dispatch(AppAction::Info(format!("Importing {names} ({})…", size_for_people(bytes))));
+            dispatch.dispatch(AppAction::Info(format!("Importing {} ({})…", file_names(&files), size_for_people(bytes))));
             let (dispatch, doc) = (dispatch.clone(), doc.clone());
             browser::after_next_paint(move || {
                 let parsed = first_pass(&files, &doc, &browser::now_iso());

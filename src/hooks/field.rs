@@ -42,6 +42,11 @@ pub struct Field {
 }
 
 impl Field {
+    /// What the field shows now (None before it is mounted).
+    pub fn value(&self) -> Option<String> {
+        self.node.cast::<web_sys::Element>().and_then(|el| element_value(&el))
+    }
+
     /// The text was committed (stored, or refused with a message): the next
     /// stored value is shown again.
     pub fn committed(&self) {
@@ -88,7 +93,7 @@ pub fn use_field(value: &str) -> Field {
         // Runs after every render: cheap (one pointer comparison) unless something changed.
         use_effect(move || {
             let mut s = state.borrow_mut();
-            let Some(el) = node.get().and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok()) else {
+            let Some(el) = node.cast::<web_sys::Element>() else {
                 s.element = None;
                 return;
             };

@@ -1,7 +1,7 @@
 //! The reducer's edits that read a selection or files: tagging, imports
 //! (with the decision about unknown labels) and re-attaching orphans.
 
-use super::import::{first_pass, import_files, unknown_labels_message, unknown_relations_message};
+use super::import::{file_names, first_pass, import_files, unknown_labels_message, unknown_relations_message};
 use super::selection::SelectionRead;
 use super::state::{AppState, PendingImport};
 use crate::formats::RelationMap;
@@ -109,7 +109,7 @@ impl AppState {
     /// What to do with files after their first pass ([`first_pass`]):
     /// import them, or ask about labels or relation types we do not have.
     pub(super) fn files_parsed(&self, files: Vec<(String, Vec<u8>)>, parsed: Result<Imported, String>) -> Self {
-        let names = files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" + ");
+        let names = file_names(&files);
         match parsed {
             Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
             Ok(imported) if imported.unknown_labels.is_empty() => {

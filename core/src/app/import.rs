@@ -54,6 +54,11 @@ pub fn first_pass(files: &[(String, Vec<u8>)], doc: &Document, now: &str) -> Res
     import_files(files, doc, now, UnknownLabelPolicy::Skip, None)
 }
 
+/// The chosen files' names as messages show them: "a.json + b.ann".
+pub fn file_names(files: &[(String, Vec<u8>)]) -> String {
+    files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" + ")
+}
+
 /// “name” (3 things, first at line 7), joined by commas.
 fn listing<'a>(items: impl Iterator<Item = (&'a str, usize, &'a str)>, thing: &str) -> String {
     items
