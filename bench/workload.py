@@ -17,7 +17,7 @@ the app's native format, all from one seed, with the standard library only:
 * every file is the app's native annotation format, offsets in Unicode code
   points (Python ``str`` indices), end exclusive, ``quote == text[start:end]``,
   and the document id is 64-bit FNV-1a of the UTF-8 text
-  (``core/src/model.rs`` ``doc_id_for``).
+  (``core/src/model/mod.rs`` ``doc_id_for``).
 
 Usage::
 

@@ -5,8 +5,8 @@
 
 use annotator::browser::selection::{read_range, SelectionRead};
 use annotator::components::article::{ArticleProps, ArticleView};
-use annotator_core::plan::{annotations_by_paragraph, paragraphs, Paragraph};
-use annotator_core::{model::normalize_selection, Annotation, Label, TextIndex};
+use annotator_core::render::plan::{annotations_by_paragraph, paragraphs, Paragraph};
+use annotator_core::{model::normalize_selection, model::Annotation, model::Label, text::text_index::TextIndex};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -209,9 +209,9 @@ async fn selection_via_window_addrange_is_read() {
 #[wasm_bindgen_test]
 fn journal_writes_small_values_and_compacts_into_the_record() {
     use annotator::browser::storage::{self, LocalKv};
-    use annotator_core::library::DocMeta;
     use annotator_core::store::keys::{doc_key, journal_key};
     use annotator_core::store::kv::Kv;
+    use annotator_core::store::library::DocMeta;
     use annotator_core::store::records::{load_record, DocStore};
     let text: String = "Kabul denied the claim; 1,463 were injured. ".repeat(40);
     let index = TextIndex::new(text.as_str());
@@ -244,7 +244,7 @@ fn journal_writes_small_values_and_compacts_into_the_record() {
         if saved.compacted {
             assert!(i >= 256, "the whole record is written only once the journal is full (edit {i})");
             let j = stored_journal.expect("the journal keeps the compacting change");
-            let kept = annotator_core::merge::parse_record(j.as_bytes(), Some(&meta.id), None).unwrap().record;
+            let kept = annotator_core::store::merge::parse_record(j.as_bytes(), Some(&meta.id), None).unwrap().record;
             assert_eq!(kept.annotations.len(), 1, "after the whole record is written the journal holds only that change");
         } else {
             let j = stored_journal.expect("a journal after an edit");

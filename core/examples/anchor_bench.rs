@@ -23,7 +23,7 @@
 use annotator_core::anchor::{anchor_all, Candidate};
 use annotator_core::formats::{import_w3c, w3c, ImportOptions};
 use annotator_core::model::{Annotation, Document, Label};
-use annotator_core::TextIndex;
+use annotator_core::text::text_index::TextIndex;
 use std::time::{Duration, Instant};
 
 struct Rng(u64);

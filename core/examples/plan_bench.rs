@@ -30,9 +30,9 @@ use annotator_core::formats::{self, Format, ImportOptions};
 use annotator_core::model::{Action, Document, Label, State};
 
 use annotator_core::history::Change;
-use annotator_core::library::DocMeta;
-use annotator_core::merge::DocRecord;
-use annotator_core::plan::{annotations_by_paragraph, apply_changes_by_paragraph, paragraphs, segments, AnnRef};
+use annotator_core::render::plan::{annotations_by_paragraph, apply_changes_by_paragraph, paragraphs, segments, AnnRef};
+use annotator_core::store::library::DocMeta;
+use annotator_core::store::merge::DocRecord;
 use std::rc::Rc;
 use std::time::Instant;
 

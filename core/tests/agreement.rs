@@ -219,7 +219,7 @@ fn overlap_prefers_the_same_label_then_the_longer_shared_part() {
 
 #[test]
 fn units_convert_from_annotations() {
-    let a = annotator_core::Annotation::new("x", 3, 7, "abcd", Statistic, "2024-01-01T00:00:00Z");
+    let a = annotator_core::model::Annotation::new("x", 3, 7, "abcd", Statistic, "2024-01-01T00:00:00Z");
     assert_eq!(Unit::from(&a), u(3, 7, Statistic));
 }
 

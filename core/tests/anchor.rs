@@ -5,7 +5,7 @@ use annotator_core::anchor::{
     anchor_all, approx_match_ends, approx_search, max_errors, prefix_edit_distances, Anchorer, Anchoring, Candidate, CONTEXT_CP,
 };
 use annotator_core::model::{Annotation, Label, ModelError};
-use annotator_core::TextIndex;
+use annotator_core::text::text_index::TextIndex;
 use proptest::prelude::*;
 
 /// The sample article as the app ships it (`assets/`, the same text as the shared corpus's

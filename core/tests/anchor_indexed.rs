@@ -4,7 +4,7 @@
 
 use annotator_core::anchor::{anchor_all, Anchorer, Anchoring, Candidate};
 use annotator_core::model::Label;
-use annotator_core::TextIndex;
+use annotator_core::text::text_index::TextIndex;
 use proptest::prelude::*;
 
 /// An edit of a quote: (kind, position, character).

@@ -2,11 +2,11 @@
 //! (native import, lenient import, stored records, bundles) applies the
 //! same rules, and what is written reads back unchanged.
 
-use annotator_core::annotation_json::{parse_annotations, strict_label, Annotations, Check};
+use annotator_core::formats::annotation_json::{parse_annotations, strict_label, Annotations, Check};
+use annotator_core::formats::native::{self, ImportError};
 use annotator_core::formats::{import_native_lenient, ImportOptions};
 use annotator_core::model::{Annotation, Document, Label};
-use annotator_core::native::{self, ImportError};
-use annotator_core::{bundle, merge, TextIndex};
+use annotator_core::{store::bundle, store::merge, text::text_index::TextIndex};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -125,7 +125,7 @@ fn every_writer_writes_the_same_objects() {
     let expected = written(&anns);
     let native_file: Value = serde_json::from_str(&native::export(&doc, &anns)).unwrap();
     assert_eq!(native_file["annotations"], expected);
-    let meta = annotator_core::library::DocMeta::for_document(&doc, &anns, "2024-05-01T10:00:00Z");
+    let meta = annotator_core::store::library::DocMeta::for_document(&doc, &anns, "2024-05-01T10:00:00Z");
     let record = merge::DocRecord::new(anns.clone());
     let stored: Value = serde_json::from_str(&record.to_json(&meta)).unwrap();
     assert_eq!(stored["annotations"], expected);

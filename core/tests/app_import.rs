@@ -6,9 +6,9 @@ mod app_support;
 
 use annotator_core::app::import::import_files;
 use annotator_core::app::state::{AppAction, AppState};
+use annotator_core::formats::native;
 use annotator_core::formats::{brat, w3c, UnknownLabelPolicy};
 use annotator_core::model::{Document, Label};
-use annotator_core::native;
 use app_support::*;
 use serde_json::{json, Value};
 
@@ -224,7 +224,7 @@ fn opening_another_document_drops_a_pending_import() {
     use annotator_core::app::state::Opened;
     let s1 = r(&start(), files_read(vec![("views.jsonld", with_opinions())]));
     let opened =
-        Opened { model: annotator_core::State::new(doc()), history: Default::default(), orphans: vec![], notice: None, info: None };
+        Opened { model: annotator_core::model::State::new(doc()), history: Default::default(), orphans: vec![], notice: None, info: None };
     let s2 = r(&s1, AppAction::OpenDoc(Box::new(opened)));
     assert!(s2.pending_labels.is_none());
     assert!(s2.reduce(resolve(Some(UnknownLabelPolicy::Skip))).is_none());
@@ -302,7 +302,7 @@ fn import_files_decides_the_format_and_applies_the_label_policy() {
 
 #[test]
 fn a_brat_file_with_unknown_labels_and_relation_types_asks_about_both_in_turn() {
-    use annotator_core::links::LinkKind;
+    use annotator_core::model::links::LinkKind;
     let s0 = app(vec![]);
     let ann_file = "T1\tClaim 0 5\tKabul\nT2\tPremise 6 12\tdenied\nT3\tPremise 41 46\t1,463\n\
                     R1\tAttacks Arg1:T2 Arg2:T1\nR2\tBacks Arg1:T3 Arg2:T1\t\nR3\tAttacks Arg1:T3 Arg2:T2\n";

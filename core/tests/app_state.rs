@@ -9,9 +9,9 @@ use annotator_core::app::state::{AppAction, AppState, Opened, SaveStatus, UndoTa
 use annotator_core::app::SelectionRead;
 use annotator_core::formats::{Format, Imported};
 use annotator_core::history::History;
-use annotator_core::library::{DocMeta, Library};
-use annotator_core::merge::{merge, DocRecord};
 use annotator_core::model::{Annotation, Document, Label, State};
+use annotator_core::store::library::{DocMeta, Library};
+use annotator_core::store::merge::{merge, DocRecord};
 use app_support::*;
 use std::rc::Rc;
 

@@ -4,10 +4,10 @@
 mod app_support;
 
 use annotator_core::app::state::AppAction;
-use annotator_core::filter::Filter;
-use annotator_core::merge::{merge, DocRecord};
+use annotator_core::formats::native;
+use annotator_core::model::filter::Filter;
 use annotator_core::model::{Label, MAX_ATTRIBUTE_CP};
-use annotator_core::native;
+use annotator_core::store::merge::{merge, DocRecord};
 use app_support::*;
 
 fn set(id: &str, speaker: &str, verdict: &str, now: &str) -> AppAction {
@@ -94,7 +94,7 @@ fn two_tabs_setting_different_verdicts_keep_the_later_one_whichever_merges_first
 
 #[test]
 fn the_summary_counts_claims_by_verdict_and_speakers() {
-    use annotator_core::summary::fact_check;
+    use annotator_core::model::summary::fact_check;
     let mut anns = vec![
         ann("c1", "Kabul", Label::Claim),
         ann("c2", "denied", Label::Claim),
@@ -117,7 +117,7 @@ fn the_summary_counts_claims_by_verdict_and_speakers() {
 
 #[test]
 fn the_verdict_filter_shows_one_verdict_or_those_without_and_steps_follow_it() {
-    use annotator_core::filter::VerdictFilter;
+    use annotator_core::model::filter::VerdictFilter;
     let s = app(vec![ann("k", "Kabul", Label::Claim), ann("d", "denied", Label::Denial), ann("c", "the claim", Label::Claim)]);
     let s = run(&s, vec![set("k", "", "False", T1), set("c", "", "false", T2)]);
     let shown = |s: &annotator_core::app::AppState| s.filter.apply(&s.model.plain()).iter().map(|a| a.id.clone()).collect::<Vec<_>>();

@@ -2,8 +2,8 @@
 //! the Review URL is missing, Claim nodes for unreviewed claims and denials,
 //! what is missing said in sentences, and a ClaimReview file refused on import.
 
-use annotator_core::details::DocDetails;
 use annotator_core::formats::{self, claimreview, Format, ImportOptions};
+use annotator_core::model::details::DocDetails;
 use annotator_core::model::{Annotation, Document, Label};
 use serde_json::Value;
 

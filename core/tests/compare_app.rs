@@ -8,8 +8,8 @@ use annotator_core::agreement::DiffKind;
 use annotator_core::app::compare_csv::{agreement_csv, HEADER};
 use annotator_core::app::state::AppAction;
 use annotator_core::app::AppState;
+use annotator_core::formats::native;
 use annotator_core::model::{Annotation, Document, Label};
-use annotator_core::native;
 use app_support::*;
 
 fn mine() -> AppState {
@@ -208,8 +208,13 @@ fn fifty_thousand_annotations_each_side_give_a_result() {
         .enumerate()
         .map(|(i, a)| Annotation { id: format!("t{i}"), ..a })
         .collect();
-    let state =
-        AppState::new(annotator_core::State::with_annotations(doc.clone(), mine), Default::default(), vec![], None, Default::default());
+    let state = AppState::new(
+        annotator_core::model::State::with_annotations(doc.clone(), mine),
+        Default::default(),
+        vec![],
+        None,
+        Default::default(),
+    );
     let file = ("big.json".to_string(), native::export(&doc, &theirs).into_bytes());
     let s = r(&state, AppAction::CompareFiles { files: vec![file], now: T1.into() });
     let c = s.comparing.as_ref().unwrap_or_else(|| panic!("a result, not an error: {:?}", s.notice));

@@ -1,11 +1,11 @@
 //! Document details (`details`): the checks of the contract, the library
 //! JSON, native version 2 files (and version 1 still read), the W3C export.
 
-use annotator_core::details::{DetailsError, DocDetails};
+use annotator_core::formats::native;
 use annotator_core::formats::{self, Format};
-use annotator_core::library::{DocMeta, Library};
+use annotator_core::model::details::{DetailsError, DocDetails};
 use annotator_core::model::Document;
-use annotator_core::native;
+use annotator_core::store::library::{DocMeta, Library};
 
 fn ok(url: &str, publisher: &str, published: &str) -> DocDetails {
     DocDetails::new(url, publisher, published).unwrap()

@@ -4,14 +4,14 @@
 
 mod common;
 
+use annotator_core::formats::native::{self, ImportError};
 use annotator_core::formats::{
     self, brat, csv, detect, drop_existing, import, import_brat, import_native_lenient, import_w3c, w3c, Format, ImportOptions,
     UnknownLabelPolicy,
 };
-use annotator_core::links::{Link, LinkKind};
+use annotator_core::model::links::{Link, LinkKind};
 use annotator_core::model::{normalize_selection, Annotation, Document, Label};
-use annotator_core::native::{self, ImportError};
-use annotator_core::TextIndex;
+use annotator_core::text::text_index::TextIndex;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -444,8 +444,8 @@ fn csv_quotes_only_what_rfc_4180_needs_and_ends_rows_with_crlf() {
     anns[1].speaker = "Kabul, officials".into();
     anns[1].verdict = "False".into();
     anns[1].links = vec![
-        annotator_core::links::Link { to: "a1".into(), kind: annotator_core::links::LinkKind::Denies },
-        annotator_core::links::Link { to: "a9".into(), kind: annotator_core::links::LinkKind::Repeats },
+        annotator_core::model::links::Link { to: "a1".into(), kind: annotator_core::model::links::LinkKind::Denies },
+        annotator_core::model::links::Link { to: "a9".into(), kind: annotator_core::model::links::LinkKind::Repeats },
     ];
     let out = csv::export(&anns);
     assert_eq!(
@@ -777,25 +777,31 @@ fn brat_relations_attributes_equivalences_and_speakers_are_read_other_kinds_coun
     let u = &first.unknown_relations[0];
     assert_eq!(
         (u.name.as_str(), u.count, u.first_path.as_str(), u.suggested),
-        ("Attacks", 1, "line 5", Some(annotator_core::links::LinkKind::Contradicts))
+        ("Attacks", 1, "line 5", Some(annotator_core::model::links::LinkKind::Contradicts))
     );
     // With the person's choice, it becomes contradicts.
     let chosen =
-        ImportOptions { relation_map: Some(vec![("attacks".into(), Some(annotator_core::links::LinkKind::Contradicts))]), ..opts() };
+        ImportOptions { relation_map: Some(vec![("attacks".into(), Some(annotator_core::model::links::LinkKind::Contradicts))]), ..opts() };
     let got = import_brat(ann.as_bytes(), None, &TextIndex::new(TEXT), &chosen).unwrap();
     assert!(got.unknown_relations.is_empty());
     let by_quote = |q: &str| got.annotations.iter().find(|a| a.quote == q).unwrap();
     let (denial, kabul, isb) = (by_quote("denied the claim"), by_quote("Kabul"), by_quote("Islamabad"));
-    assert_eq!(denial.links, vec![annotator_core::links::Link { to: kabul.id.clone(), kind: annotator_core::links::LinkKind::Denies }]);
+    assert_eq!(
+        denial.links,
+        vec![annotator_core::model::links::Link { to: kabul.id.clone(), kind: annotator_core::model::links::LinkKind::Denies }]
+    );
     assert_eq!(kabul.verdict, "Mostly false");
     assert_eq!((denial.speaker.as_str(), denial.note.as_str()), ("Kabul officials", "the denial"));
     let w = got.warnings.join("; ");
     // Attacks is read as contradicts; the equivalence of the same pair adds no second link (one per pair).
-    assert_eq!(isb.links, vec![annotator_core::links::Link { to: kabul.id.clone(), kind: annotator_core::links::LinkKind::Contradicts }]);
+    assert_eq!(
+        isb.links,
+        vec![annotator_core::model::links::Link { to: kabul.id.clone(), kind: annotator_core::model::links::LinkKind::Contradicts }]
+    );
     let eq =
         import_brat("T1\tClaim 0 5\tKabul\nT2\tClaim 24 33\tIslamabad\n*\tEquiv T1 T2\n".as_bytes(), None, &TextIndex::new(TEXT), &opts())
             .unwrap();
-    assert_eq!(eq.annotations[1].links[0].kind, annotator_core::links::LinkKind::Repeats, "an equivalence is a repeats link");
+    assert_eq!(eq.annotations[1].links[0].kind, annotator_core::model::links::LinkKind::Repeats, "an equivalence is a repeats link");
     assert_eq!(eq.annotations[1].links[0].to, eq.annotations[0].id);
     for needle in ["Attacks → contradicts", "2 read as links", "Negated, Stance", "1 event line", "1 normalisation line"] {
         assert!(w.contains(needle), "{needle} in {w}");
@@ -825,7 +831,7 @@ fn brat_export_carries_links_verdicts_and_speakers_and_reads_back() {
     a.verdict = "Mostly false".into();
     a.speaker = "Pakistan's government".into();
     let mut b = ann(&ix, "d", 6, 22, Label::Denial, "a note");
-    b.links = vec![annotator_core::links::Link { to: "c".into(), kind: annotator_core::links::LinkKind::Denies }];
+    b.links = vec![annotator_core::model::links::Link { to: "c".into(), kind: annotator_core::model::links::LinkKind::Denies }];
     let anns = vec![a, b];
     let out = brat::export_ann(&anns);
     assert!(out.contains("#2\tSpeaker T1\tPakistan's government\n"), "{out}");

@@ -1,8 +1,8 @@
 //! The annotated page export: static, escaped, every label named in text.
 
-use annotator_core::details::DocDetails;
 use annotator_core::formats::html_page;
-use annotator_core::links::{Link, LinkKind};
+use annotator_core::model::details::DocDetails;
+use annotator_core::model::links::{Link, LinkKind};
 use annotator_core::model::{Annotation, Document, Label};
 
 #[test]

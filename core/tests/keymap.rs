@@ -2,7 +2,7 @@
 //! means where it was pressed, and whether the browser's default is cancelled.
 
 use annotator_core::app::keymap::{shortcut, CaretKey, Command, KeyContext, KeyInput, KeyTarget, Shortcut};
-use annotator_core::Label;
+use annotator_core::model::Label;
 
 fn key(k: &str, target: KeyTarget) -> KeyInput {
     KeyInput { key: k.into(), code: String::new(), ctrl: false, shift: false, alt: false, composing: false, target }

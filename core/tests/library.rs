@@ -4,15 +4,17 @@
 
 mod common;
 
-use annotator_core::bundle::{self, BundleDoc, MAX_BUNDLE_BYTES};
-use annotator_core::library::{sanitize_name, sanitize_title, valid_doc_id, DocMeta, Library, LibraryError, MAX_TITLE_CP, SCHEMA_VERSION};
-use annotator_core::merge::{self, parse_record, DocRecord};
+use annotator_core::formats::native::{self, ImportError};
 use annotator_core::model::{doc_id_for, Annotation, Document, Label};
-use annotator_core::native::{self, ImportError};
 use annotator_core::store::boot::migrate_v1;
+use annotator_core::store::bundle::{self, BundleDoc, MAX_BUNDLE_BYTES};
 use annotator_core::store::keys::{
     backup_key, classify_key, doc_key, text_fits_local_storage, text_key, StorageKey, LIBRARY_KEY, MAX_LOCAL_TEXT_UTF16,
 };
+use annotator_core::store::library::{
+    sanitize_name, sanitize_title, valid_doc_id, DocMeta, Library, LibraryError, MAX_TITLE_CP, SCHEMA_VERSION,
+};
+use annotator_core::store::merge::{self, parse_record, DocRecord};
 use common::ann;
 use serde_json::{json, Value};
 
@@ -554,7 +556,7 @@ fn merged_records_written_back_still_validate_against_their_text() {
     for (b, (meta, text, rec)) in incoming.iter().zip(&docs) {
         let merged = bundle::merge_into(Some(rec), b);
         let json = merged.to_json(meta);
-        let index = annotator_core::TextIndex::new(*text);
+        let index = annotator_core::text::text_index::TextIndex::new(*text);
         let back = parse_record(json.as_bytes(), Some(&meta.id), Some(&index)).unwrap();
         assert_eq!(back.record, merged);
         assert_eq!(merge::merge(&back.record, rec).annotations, merged.annotations);

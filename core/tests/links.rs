@@ -5,10 +5,10 @@ mod app_support;
 
 use annotator_core::app::keymap::{shortcut, Command, KeyContext, KeyInput, KeyTarget};
 use annotator_core::app::state::AppAction;
-use annotator_core::link_views::{default_kind, links_of, without_dangling};
-use annotator_core::links::{Link, LinkKind};
+use annotator_core::formats::native;
+use annotator_core::model::link_views::{default_kind, links_of, without_dangling};
+use annotator_core::model::links::{Link, LinkKind};
 use annotator_core::model::{Action, Label};
-use annotator_core::native;
 use app_support::*;
 use std::rc::Rc;
 
@@ -190,7 +190,7 @@ fn the_summary_lists_denials_with_what_they_deny() {
     let s = run(&three(), vec![select("d"), AppAction::StartLink { now: T1.into() }, select("c")]);
     let mut anns = s.model.plain();
     anns.push(ann("d2", "Islamabad said", Label::Denial));
-    let fc = annotator_core::summary::fact_check(&anns);
+    let fc = annotator_core::model::summary::fact_check(&anns);
     let got: Vec<(&str, Vec<(Label, String)>)> = fc.denials.iter().map(|d| (d.quote.as_str(), d.denies.clone())).collect();
     assert_eq!(got, vec![("Kabul denied", vec![(Label::Claim, "the claim".to_string())]), ("Islamabad said", vec![])]);
 }
@@ -198,7 +198,7 @@ fn the_summary_lists_denials_with_what_they_deny() {
 #[test]
 fn undo_takes_back_a_details_change_while_it_is_the_latest_change() {
     use annotator_core::app::state::UndoTarget;
-    use annotator_core::details::DocDetails;
+    use annotator_core::model::details::DocDetails;
     let s0 = three();
     let doc_id = s0.model.doc.id.clone();
     let before = DocDetails::new("https://x.org/a", "", "").unwrap();

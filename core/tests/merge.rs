@@ -5,12 +5,14 @@
 
 mod common;
 
-use annotator_core::library::DocMeta;
-use annotator_core::links::{Link, LinkKind};
-use annotator_core::merge::{compare_timestamps, for_write, merge, parse_record, parse_timestamp, version_cmp, DocRecord, MAX_TOMBSTONES};
+use annotator_core::formats::native::{self, ImportError};
+use annotator_core::model::links::{Link, LinkKind};
 use annotator_core::model::{Annotation, Document, Label};
-use annotator_core::native::{self, ImportError};
-use annotator_core::TextIndex;
+use annotator_core::store::library::DocMeta;
+use annotator_core::store::merge::{
+    compare_timestamps, for_write, merge, parse_record, parse_timestamp, version_cmp, DocRecord, MAX_TOMBSTONES,
+};
+use annotator_core::text::text_index::TextIndex;
 use common::ann;
 use proptest::prelude::*;
 use std::cmp::Ordering;

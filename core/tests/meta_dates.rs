@@ -2,10 +2,10 @@
 //! date-times: anything else (non-ASCII, malformed) is refused with its
 //! location, so the app never has to show a date it cannot read.
 
-use annotator_core::bundle;
-use annotator_core::library::{DocMeta, Library};
+use annotator_core::formats::native::ImportError;
 use annotator_core::model::doc_id_for;
-use annotator_core::native::ImportError;
+use annotator_core::store::bundle;
+use annotator_core::store::library::{DocMeta, Library};
 use serde_json::{json, Value};
 
 const TEXT: &str = "Kabul denied the claim.";

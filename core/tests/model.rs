@@ -2,9 +2,9 @@
 
 mod common;
 
-use annotator_core::links::{Link, LinkKind};
+use annotator_core::model::links::{Link, LinkKind};
 use annotator_core::model::{normalize_selection, text_order, Action, Annotation, Document, Label, ModelError, State};
-use annotator_core::text_index::TextIndex;
+use annotator_core::text::text_index::TextIndex;
 use common::*;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -126,7 +126,7 @@ fn text_with_stray_marks(max: usize) -> impl Strategy<Value = String> {
 
 fn starts_or_ends_blank(q: &str) -> bool {
     let blank = |g: &str| g.chars().all(char::is_whitespace);
-    let mut gs = annotator_core::text_index::graphemes(q);
+    let mut gs = annotator_core::text::text_index::graphemes(q);
     gs.next().is_none_or(blank) || gs.last().is_some_and(blank)
 }
 
@@ -157,7 +157,7 @@ proptest! {
                 prop_assert_eq!(err, ModelError::EmptySelection);
                 let (lo, hi) = (a.min(b).min(len), a.max(b).min(len));
                 let widened = idx.slice_cp(idx.grapheme_floor(lo), idx.grapheme_ceil(hi)).unwrap();
-                prop_assert!(annotator_core::text_index::graphemes(widened).all(|g| g.chars().all(char::is_whitespace)), "refused {:?}", widened);
+                prop_assert!(annotator_core::text::text_index::graphemes(widened).all(|g| g.chars().all(char::is_whitespace)), "refused {:?}", widened);
             }
         }
     }

@@ -3,8 +3,10 @@
 
 mod common;
 
+use annotator_core::formats::native::{
+    export, export_with, import, parse_json_bounded, ImportError, Parsed, FORMAT, MAX_FILE_BYTES, VERSION,
+};
 use annotator_core::model::{Annotation, Document, Label};
-use annotator_core::native::{export, export_with, import, parse_json_bounded, ImportError, Parsed, FORMAT, MAX_FILE_BYTES, VERSION};
 use common::*;
 use proptest::prelude::*;
 use serde_json::{json, Value};

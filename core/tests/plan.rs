@@ -4,8 +4,8 @@
 mod common;
 
 use annotator_core::model::{text_order, Annotation, Label};
-use annotator_core::plan::{annotations_by_paragraph, covering_at, paragraphs, segments, update_by_paragraph, AnnRef, Paragraph};
-use annotator_core::text_index::TextIndex;
+use annotator_core::render::plan::{annotations_by_paragraph, covering_at, paragraphs, segments, update_by_paragraph, AnnRef, Paragraph};
+use annotator_core::text::text_index::TextIndex;
 use common::*;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -181,7 +181,7 @@ proptest! {
             }
         }
         prop_assert!(update_by_paragraph(&paras, &prev, &old, &new, 0).is_none() || old == new);
-        let known = annotator_core::plan::apply_changes_by_paragraph(&paras, &prev, &annotator_core::history::diff(&old, &new));
+        let known = annotator_core::render::plan::apply_changes_by_paragraph(&paras, &prev, &annotator_core::history::diff(&old, &new));
         prop_assert_eq!(known.iter().map(|v| (**v).clone()).collect::<Vec<_>>(), want);
     }
 }

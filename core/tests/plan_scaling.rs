@@ -5,7 +5,7 @@
 //!
 //! Work is counted in **operations, not wall time**, so the guard is exact and
 //! does not flake on a busy machine. The counts come from the plan's outputs
-//! plus a cost model of each step as `core/src/plan.rs` implements it today:
+//! plus a cost model of each step as `core/src/render/plan.rs` implements it today:
 //!
 //! | step | operations counted |
 //! |------|--------------------|
@@ -37,8 +37,8 @@
 //! word-aligned annotations of 3–12 words, ~5 % overlapping another.
 
 use annotator_core::model::{text_order, Annotation, Label};
-use annotator_core::plan::{annotations_by_paragraph, paragraphs, segments};
-use annotator_core::text_index::TextIndex;
+use annotator_core::render::plan::{annotations_by_paragraph, paragraphs, segments};
+use annotator_core::text::text_index::TextIndex;
 
 const SEED_ARTICLE: &str = include_str!("../../assets/seed-article.txt");
 
@@ -60,7 +60,7 @@ enum SegmentsCost {
     Sweep,
 }
 
-/// The algorithm `core/src/plan.rs` uses (`segments` sweeps since 15776e2);
+/// The algorithm `core/src/render/plan.rs` uses (`segments` sweeps since 15776e2);
 /// keep in step with the code.
 const SEGMENTS_COST: SegmentsCost = SegmentsCost::Sweep;
 
@@ -433,14 +433,15 @@ fn plan_outputs_stay_linear_when_paragraphs_grow() {
 #[test]
 fn an_edit_updates_the_same_few_paragraphs_whatever_the_document_size() {
     use annotator_core::history::Change;
-    use annotator_core::plan::apply_changes_by_paragraph;
+    use annotator_core::render::plan::apply_changes_by_paragraph;
     use std::rc::Rc;
     let work = |bytes: usize, n: usize| -> (u64, u64) {
         let text = build_text(bytes, 3, None);
         let anns = build_annotations(&text, n, 3);
         let index = TextIndex::new(text.as_str());
         let paras = paragraphs(&index);
-        let prev: Vec<Rc<Vec<annotator_core::plan::AnnRef>>> = annotations_by_paragraph(&paras, &anns).into_iter().map(Rc::new).collect();
+        let prev: Vec<Rc<Vec<annotator_core::render::plan::AnnRef>>> =
+            annotations_by_paragraph(&paras, &anns).into_iter().map(Rc::new).collect();
         // A new annotation on the first words of the middle paragraph.
         let p = &paras[paras.len() / 2];
         let start = p.start_cp;

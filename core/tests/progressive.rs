@@ -2,7 +2,7 @@
 //! changes at once, the groups on screen first, the rest nearest first
 //! within the budget, and every change drawn after at most one step per group.
 
-use annotator_core::progressive::{next_batch, AT_ONCE};
+use annotator_core::render::progressive::{next_batch, AT_ONCE};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 

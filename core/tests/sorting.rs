@@ -1,7 +1,7 @@
 //! `sorting::sort_by` is the standard library's stable sort, element for
 //! element: same order, and equal elements keep their input order.
 
-use annotator_core::sorting::{sort, sort_by, sort_by_key};
+use annotator_core::text::sorting::{sort, sort_by, sort_by_key};
 use proptest::prelude::*;
 
 proptest! {

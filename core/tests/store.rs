@@ -3,15 +3,15 @@
 //! journal's content, quota failures change nothing, unreadable data is
 //! backed up and never overwritten, and start-up migrates and rebuilds.
 
-use annotator_core::library::{DocMeta, Library};
-use annotator_core::merge::{self, DocRecord};
 use annotator_core::model::{doc_id_for, Annotation, Label};
 use annotator_core::store::boot::{boot, save_library, update_library};
 use annotator_core::store::keys::{self, classify_key, delta_key, doc_key, journal_key, StorageKey, LIBRARY_KEY};
 use annotator_core::store::kv::{Kv, MemKv};
+use annotator_core::store::library::{DocMeta, Library};
+use annotator_core::store::merge::{self, DocRecord};
 use annotator_core::store::records::{self, journal_to_json, journal_written, DocStore, Foreign, JOURNAL_MAX_ENTRIES, STALE_JOURNAL_SECS};
 use annotator_core::store::{backup, extras};
-use annotator_core::TextIndex;
+use annotator_core::text::text_index::TextIndex;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -777,7 +777,7 @@ fn a_base_overwritten_by_a_stale_compaction_keeps_the_compacting_change() {
     let s = edit(&mut kv, &mut a, &ts(t), |c| c.push(ann(5000, Label::Denial, &ts(t))));
     assert!(s.compacted);
     // The other tab's base write lands after A's: it holds everything but A's last change.
-    let meta = annotator_core::library::DocMeta::new(TEXT, "t", "t", "");
+    let meta = annotator_core::store::library::DocMeta::new(TEXT, "t", "t", "");
     kv.map.insert(doc_key(&id()), stale.to_json(&meta));
     let f = fresh(&mut kv);
     assert!(f.annotations.iter().any(|x| x.id == "a5000"), "the compacting save's change survives");

@@ -3,9 +3,9 @@
 
 mod common;
 
-use annotator_core::filter::{fold, Filter};
+use annotator_core::model::filter::{fold, Filter};
+use annotator_core::model::summary::{summarize, Summary};
 use annotator_core::model::{Annotation, Label};
-use annotator_core::summary::{summarize, Summary};
 use common::*;
 use proptest::prelude::*;
 
@@ -74,7 +74,7 @@ fn distribution_bins_each_label_by_start_position() {
 
 #[test]
 fn empty_inputs_give_zeros() {
-    let s = summarize::<annotator_core::Annotation>(&[], 0, 40);
+    let s = summarize::<annotator_core::model::Annotation>(&[], 0, 40);
     assert_eq!((s.counts, s.covered_cp, s.total_cp, s.share), ([0; 3], 0, 0, 0.0));
     assert!(s.distribution.iter().all(|d| d.len() == 40 && d.iter().all(|&n| n == 0)));
     let s = summarize(&[span("a", 0, 3, Label::Claim)], 10, 0);

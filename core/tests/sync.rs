@@ -4,10 +4,10 @@
 //! resolving in parts) and its agreement with the two-tab merge on random
 //! histories of edits, deletions, replications and resolutions.
 
-use annotator_core::library::DocMeta;
-use annotator_core::links::{Link, LinkKind};
-use annotator_core::merge::{merge, DocRecord};
+use annotator_core::model::links::{Link, LinkKind};
 use annotator_core::model::{clean_attribute, text_order, Annotation, Label};
+use annotator_core::store::library::DocMeta;
+use annotator_core::store::merge::{merge, DocRecord};
 use annotator_core::sync::hlc::{MAX_COUNTER, MAX_WALL_MS};
 use annotator_core::sync::resolve::{couch_winner, rev_order};
 use annotator_core::sync::*;

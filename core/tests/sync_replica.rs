@@ -6,10 +6,10 @@
 //! two-tab merge rule; foreign and bad records are counted and reported;
 //! a shared text is written once and again only when it changes.
 
-use annotator_core::library::DocMeta;
-use annotator_core::links::{Link, LinkKind};
-use annotator_core::merge::DocRecord;
+use annotator_core::model::links::{Link, LinkKind};
 use annotator_core::model::{text_order, Annotation, Label};
+use annotator_core::store::library::DocMeta;
+use annotator_core::store::merge::DocRecord;
 use annotator_core::sync::replica::iso_from_ms;
 use annotator_core::sync::*;
 use proptest::prelude::*;

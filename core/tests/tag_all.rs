@@ -5,10 +5,10 @@ mod app_support;
 
 use annotator_core::app::state::AppAction;
 use annotator_core::app::SelectionRead;
+use annotator_core::model::occurrences::occurrences;
 use annotator_core::model::{Annotation, Document, Label, State};
-use annotator_core::occurrences::occurrences;
-use annotator_core::text_index::TextIndex;
-use annotator_core::words::snap_to_words;
+use annotator_core::text::text_index::TextIndex;
+use annotator_core::text::words::snap_to_words;
 use app_support::*;
 use proptest::prelude::*;
 use std::rc::Rc;

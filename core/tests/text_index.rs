@@ -4,7 +4,7 @@
 
 mod common;
 
-use annotator_core::text_index::{cp_len, graphemes, TextIndex, BLOCK};
+use annotator_core::text::text_index::{cp_len, graphemes, TextIndex, BLOCK};
 use common::*;
 use proptest::prelude::*;
 

@@ -3,8 +3,8 @@
 
 mod common;
 
-use annotator_core::text_index::TextIndex;
-use annotator_core::words::{
+use annotator_core::text::text_index::TextIndex;
+use annotator_core::text::words::{
     line_end, line_start, next_grapheme, next_word_start, prev_grapheme, prev_word_start, snap_to_words, WINDOW_CP,
 };
 use common::*;
@@ -314,8 +314,8 @@ proptest! {
 
 #[test]
 fn vertical_by_column_keeps_the_column_and_clamps_to_short_lines() {
-    use annotator_core::words::vertical_by_column;
-    let idx = annotator_core::TextIndex::new("abcdef\nxy\r\nlonger line");
+    use annotator_core::text::words::vertical_by_column;
+    let idx = annotator_core::text::text_index::TextIndex::new("abcdef\nxy\r\nlonger line");
     // From column 4 of line 1 down: line 2 has only 2 characters.
     assert_eq!(vertical_by_column(&idx, 4, true), 9);
     // Down from line 2 (col 1) skips the CRLF as one break.

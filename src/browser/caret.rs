@@ -5,7 +5,7 @@
 
 use super::selection::{offset_utf16, utf16_len};
 use annotator_core::app::keymap::CaretKey;
-use annotator_core::{words, TextIndex};
+use annotator_core::{text::text_index::TextIndex, text::words};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Node};
 

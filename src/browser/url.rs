@@ -4,7 +4,7 @@
 pub fn hash_doc_id() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
     let id = hash.strip_prefix("#doc=")?;
-    annotator_core::library::valid_doc_id(id).then(|| id.to_string())
+    annotator_core::store::library::valid_doc_id(id).then(|| id.to_string())
 }
 
 /// Points the URL at document `id`: a new history entry (`push`) or in place.

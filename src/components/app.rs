@@ -21,11 +21,11 @@ use crate::effects::{files, library, team, Ctx};
 use crate::hooks::ByPtr;
 use crate::hooks::{autosave::use_autosave, live::use_live, plan::use_plan, shortcuts::use_shortcuts, sync::use_sync, team::use_team};
 use crate::state::{AppAction, AppState, SaveStatus, Shell};
-use annotator_core::details::DocDetails;
 use annotator_core::formats::{Format, UnknownLabelPolicy};
-use annotator_core::link_views::linked_ids;
-use annotator_core::plan::{refs_by_paragraph, AnnRef};
-use annotator_core::Label;
+use annotator_core::model::details::DocDetails;
+use annotator_core::model::link_views::linked_ids;
+use annotator_core::model::Label;
+use annotator_core::render::plan::{refs_by_paragraph, AnnRef};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -250,7 +250,7 @@ pub fn app() -> Html {
     };
     let onorganisation = {
         let (state, ctx) = (state.clone(), ctx.clone());
-        Callback::from(move |name: String| match annotator_core::details::clean_organisation(&name) {
+        Callback::from(move |name: String| match annotator_core::model::details::clean_organisation(&name) {
             Err(e) => state.dispatch(AppAction::Notice(format!("{e} The organisation was not changed."))),
             Ok(n) if n == state.library.organisation => {}
             Ok(n) => library::set_organisation(&ctx, n, &state.library),

@@ -2,9 +2,9 @@
 //! document text, split into memoised paragraphs.
 
 use super::paragraph::ParagraphView;
-use annotator_core::plan::{covering_at, AnnRef, Paragraph};
-use annotator_core::progressive::{next_batch, AT_ONCE, BUDGET};
-use annotator_core::TextIndex;
+use annotator_core::render::plan::{covering_at, AnnRef, Paragraph};
+use annotator_core::render::progressive::{next_batch, AT_ONCE, BUDGET};
+use annotator_core::text::text_index::TextIndex;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -99,7 +99,7 @@ fn paragraph_group(props: &GroupProps) -> Html {
 
 /// What the article has drawn: per group, per paragraph, the annotations its
 /// highlights show. A large change is drawn over several tasks
-/// (`annotator_core::progressive`), so for a moment some groups lag behind.
+/// (`annotator_core::render::progressive`), so for a moment some groups lag behind.
 #[derive(Default)]
 struct Drawn {
     /// The paragraphs (document) drawn; another one is drawn whole at once.

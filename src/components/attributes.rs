@@ -4,8 +4,8 @@
 //! A change is committed when the field loses focus or on Enter.
 
 use crate::hooks::field::use_field;
+use annotator_core::model::Annotation;
 use annotator_core::model::VERDICTS;
-use annotator_core::Annotation;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 
 use annotator_core::agreement::{DiffKind, Figures};
 use annotator_core::app::compare::{describe_difference, kind_name, Comparing};
-use annotator_core::Label;
+use annotator_core::model::Label;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -3,10 +3,10 @@
 //! published, for ClaimReview), and the "Fact-checking organisation" (one
 //! for every document). Shown under the title; edited in a disclosure.
 //! A change is committed when a field is left or on Enter, checked by the
-//! core's contract (`annotator_core::details`), stored with the document.
+//! core's contract (`annotator_core::model::details`), stored with the document.
 
 use crate::hooks::field::{use_field, Field};
-use annotator_core::details::DocDetails;
+use annotator_core::model::details::DocDetails;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

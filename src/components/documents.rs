@@ -4,8 +4,8 @@
 //! whole-library backup.
 
 use crate::hooks::field::use_field;
-use annotator_core::library::DocMeta;
-use annotator_core::Label;
+use annotator_core::model::Label;
+use annotator_core::store::library::DocMeta;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -1,6 +1,6 @@
 //! The legend: what each label looks like (colour plus a line style).
 
-use annotator_core::Label;
+use annotator_core::model::Label;
 use yew::prelude::*;
 
 #[function_component(Legend)]

@@ -5,10 +5,10 @@
 //! the other annotation, "Remove link" removes it.
 
 use annotator_core::app::Linking;
-use annotator_core::link_views::links_of;
-use annotator_core::links::LinkKind;
+use annotator_core::model::link_views::links_of;
+use annotator_core::model::links::LinkKind;
 use annotator_core::model::shorten;
-use annotator_core::Annotation;
+use annotator_core::model::Annotation;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -4,7 +4,7 @@
 
 use super::relation_choice::RelationChoice;
 use annotator_core::formats::{RelationMap, UnknownLabelPolicy, UnknownRelation};
-use annotator_core::Label;
+use annotator_core::model::Label;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -2,8 +2,8 @@
 //! annotations touching it, so an edit re-renders only the paragraphs it touches.
 
 use super::article::Marks;
-use annotator_core::plan::{segments, AnnRef, Paragraph};
-use annotator_core::{direction, Label, TextIndex};
+use annotator_core::render::plan::{segments, AnnRef, Paragraph};
+use annotator_core::{model::Label, text::direction, text::text_index::TextIndex};
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 //! name usually means is chosen first) or "Leave out"; then import or cancel.
 
 use annotator_core::formats::{RelationMap, UnknownRelation};
-use annotator_core::links::LinkKind;
+use annotator_core::model::links::LinkKind;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 

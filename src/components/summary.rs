@@ -1,9 +1,9 @@
 //! The summary view: counts per label, share of the text covered, claims by
 //! verdict, speakers, denials with what they deny, and a small chart of where in the article each label occurs.
 
+use annotator_core::model::summary::{fact_check, summarize};
 use annotator_core::model::{decimal, shorten};
-use annotator_core::summary::{fact_check, summarize};
-use annotator_core::{Annotation, Label};
+use annotator_core::{model::Annotation, model::Label};
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -2,7 +2,7 @@
 //! file input, and the view options.
 
 use annotator_core::formats::Format;
-use annotator_core::Label;
+use annotator_core::model::Label;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -5,10 +5,10 @@
 use crate::browser::{self, download, storage};
 use crate::state::{AppAction, Dispatch};
 use annotator_core::app::import::{file_names, first_pass};
-use annotator_core::details::DocDetails;
+use annotator_core::formats::native::{self, ImportError};
 use annotator_core::formats::{self, Format};
-use annotator_core::native::{self, ImportError};
-use annotator_core::{Annotation, Document};
+use annotator_core::model::details::DocDetails;
+use annotator_core::{model::Annotation, model::Document};
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -7,13 +7,13 @@ use super::session::{document_for, seed_meta};
 use super::Ctx;
 use crate::browser::{self, download, storage, storage::LocalKv, url};
 use crate::state::{AppAction, UndoTarget};
-use annotator_core::bundle;
-use annotator_core::details::DocDetails;
-use annotator_core::library::{counts_of, DocMeta, Library, Removed};
-use annotator_core::merge::DocRecord;
+use annotator_core::formats::textfile::{self, Decoded};
+use annotator_core::model::details::DocDetails;
+use annotator_core::model::Document;
+use annotator_core::store::bundle;
+use annotator_core::store::library::{counts_of, DocMeta, Library, Removed};
+use annotator_core::store::merge::DocRecord;
 use annotator_core::store::records;
-use annotator_core::textfile::{self, Decoded};
-use annotator_core::Document;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
@@ -121,7 +121,7 @@ pub fn open_pasted(ctx: &Ctx, title: String, text: String, library: Rc<Library>)
         Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not open the pasted text: {e}"))),
         Ok(decoded) => {
             let title = if title.trim().is_empty() { decoded.title_guess.clone() } else { title };
-            let name = annotator_core::library::sanitize_name(&title);
+            let name = annotator_core::store::library::sanitize_name(&title);
             open_new_text(ctx, decoded, title, name, library);
         }
     }
@@ -309,7 +309,7 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
             let mut metas = Vec::new();
             let mut stopped = None;
             for bd in &incoming {
-                let index = annotator_core::TextIndex::new(bd.text.as_str());
+                let index = annotator_core::text::text_index::TextIndex::new(bd.text.as_str());
                 if !bd.meta.seed && bd.meta.id != seed_meta().id {
                     if let Err(e) = storage::save_text(&bd.meta.id, &bd.text).await {
                         stopped = Some(format!("Could not store “{}” ({e}); stopped the import there.", bd.meta.title));

@@ -6,9 +6,9 @@
 
 use crate::browser::{self, storage, storage::LocalKv};
 use crate::state::Opened;
-use annotator_core::library::{DocMeta, Library};
+use annotator_core::store::library::{DocMeta, Library};
 use annotator_core::store::{boot, extras, records::DocStore, records::LoadedDoc};
-use annotator_core::{Document, State};
+use annotator_core::{model::Document, model::State};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 

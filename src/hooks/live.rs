@@ -5,8 +5,8 @@
 use crate::effects::Ctx;
 use crate::state::Handle;
 use crate::state::UndoTarget;
-use annotator_core::library::Library;
-use annotator_core::{Document, TextIndex};
+use annotator_core::store::library::Library;
+use annotator_core::{model::Document, text::text_index::TextIndex};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -5,8 +5,10 @@
 
 use super::ByPtr;
 use crate::state::Handle;
-use annotator_core::plan::{annotations_by_paragraph, apply_changes_by_paragraph, paragraphs, update_by_paragraph, AnnRef, Paragraph};
-use annotator_core::Annotation;
+use annotator_core::model::Annotation;
+use annotator_core::render::plan::{
+    annotations_by_paragraph, apply_changes_by_paragraph, paragraphs, update_by_paragraph, AnnRef, Paragraph,
+};
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -7,7 +7,7 @@ use crate::browser::{self, caret, keys, selection};
 use crate::effects::library;
 use crate::state::AppAction;
 use annotator_core::app::keymap::{shortcut, Command, KeyContext};
-use annotator_core::Label;
+use annotator_core::model::Label;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;

@@ -3,8 +3,8 @@
 //! another tab or a team mate must not wipe a note half typed.
 
 use annotator::components::ann_list::{AnnList, AnnListProps};
-use annotator_core::filter::Filter;
-use annotator_core::{Annotation, Label, TextIndex};
+use annotator_core::model::filter::Filter;
+use annotator_core::{model::Annotation, model::Label, text::text_index::TextIndex};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;

@@ -1,10 +1,10 @@
 //! A change touching many paragraph groups (an import) is drawn over several
-//! tasks, the groups on screen first (`annotator_core::progressive`); the
+//! tasks, the groups on screen first (`annotator_core::render::progressive`); the
 //! article's text never changes meanwhile, and every highlight arrives.
 
 use annotator::components::article::{ArticleProps, ArticleView};
-use annotator_core::plan::paragraphs;
-use annotator_core::{Annotation, Label, TextIndex};
+use annotator_core::render::plan::paragraphs;
+use annotator_core::{model::Annotation, model::Label, text::text_index::TextIndex};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;

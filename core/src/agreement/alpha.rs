@@ -102,7 +102,7 @@ fn continuum(coder1: &[Unit], coder2: &[Unit], text_len: usize) -> usize {
 /// ones dropped, overlapping ones joined (see the module doc).
 fn disjoint_units(units: &[Unit], label: Label) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = units.iter().filter(|u| u.label == label && u.start < u.end).map(|u| (u.start, u.end)).collect();
-    crate::sorting::sort(&mut spans);
+    crate::text::sorting::sort(&mut spans);
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
     for (s, e) in spans {
         match out.last_mut() {
@@ -183,14 +183,14 @@ fn observed(s1: &[Segment], s2: &[Segment]) -> f64 {
 /// The expected disagreement (module doc), `len ≥ 1`, at least one unit.
 fn expected(u1: &[(usize, usize)], u2: &[(usize, usize)], s1: &[Segment], s2: &[Segment], len: usize) -> f64 {
     let mut gaps: Vec<usize> = s1.iter().chain(s2).filter(|s| !s.unit).map(|s| s.end - s.start).collect();
-    crate::sorting::sort(&mut gaps);
+    crate::text::sorting::sort(&mut gaps);
     // suffix[k] = Σ gaps[k..] (exact: the gaps of one coder add up to at most len).
     let mut suffix = vec![0u128; gaps.len() + 1];
     for k in (0..gaps.len()).rev() {
         suffix[k] = suffix[k + 1] + gaps[k] as u128;
     }
     let mut lengths: Vec<usize> = u1.iter().chain(u2).map(|&(s, e)| e - s).collect();
-    crate::sorting::sort(&mut lengths);
+    crate::text::sorting::sort(&mut lengths);
     let n = lengths.len() as f64;
     let (mut sum, mut squares) = (0.0, 0.0);
     for &l in &lengths {

@@ -23,7 +23,7 @@ impl Matching {
     /// All pairs of steps 1–3, sorted by mine index.
     pub fn pairs(&self) -> Vec<(usize, usize)> {
         let mut all: Vec<(usize, usize)> = self.exact.iter().chain(&self.same_span).chain(&self.overlap).copied().collect();
-        crate::sorting::sort(&mut all);
+        crate::text::sorting::sort(&mut all);
         all
     }
 }
@@ -39,7 +39,7 @@ pub fn match_units(mine: &[Unit], theirs: &[Unit]) -> Matching {
     m.only_mine = only_mine;
     m.only_theirs = only_theirs;
     for v in [&mut m.exact, &mut m.same_span, &mut m.overlap] {
-        crate::sorting::sort(v);
+        crate::text::sorting::sort(v);
     }
     m
 }
@@ -55,8 +55,8 @@ fn pair_equal<K: Ord>(
     key: impl Fn(&Unit) -> K,
     out: &mut Vec<(usize, usize)>,
 ) -> (Vec<usize>, Vec<usize>) {
-    crate::sorting::sort_by_key(&mut ms, |&i| (key(&mine[i]), mine[i], i));
-    crate::sorting::sort_by_key(&mut ts, |&j| (key(&theirs[j]), theirs[j], j));
+    crate::text::sorting::sort_by_key(&mut ms, |&i| (key(&mine[i]), mine[i], i));
+    crate::text::sorting::sort_by_key(&mut ts, |&j| (key(&theirs[j]), theirs[j], j));
     let (mut rest_m, mut rest_t) = (Vec::new(), Vec::new());
     let (mut a, mut b) = (0, 0);
     while a < ms.len() && b < ts.len() {
@@ -79,8 +79,8 @@ fn pair_equal<K: Ord>(
     }
     rest_m.extend_from_slice(&ms[a..]);
     rest_t.extend_from_slice(&ts[b..]);
-    crate::sorting::sort(&mut rest_m);
-    crate::sorting::sort(&mut rest_t);
+    crate::text::sorting::sort(&mut rest_m);
+    crate::text::sorting::sort(&mut rest_t);
     (rest_m, rest_t)
 }
 
@@ -95,7 +95,7 @@ fn pair_overlapping(
 ) -> (Vec<usize>, Vec<usize>) {
     let by_start = |units: &[Unit], idx: &[usize]| {
         let mut v: Vec<usize> = idx.iter().copied().filter(|&i| units[i].start < units[i].end).collect();
-        crate::sorting::sort_by_key(&mut v, |&i| (units[i].start, i));
+        crate::text::sorting::sort_by_key(&mut v, |&i| (units[i].start, i));
         v
     };
     let (sm, st) = (by_start(mine, &ms), by_start(theirs, &ts));
@@ -123,7 +123,7 @@ fn pair_overlapping(
             (a.label != b.label, Reverse(a.shared(&b)), lo, hi, i, j)
         })
         .collect();
-    crate::sorting::sort(&mut keyed);
+    crate::text::sorting::sort(&mut keyed);
     let mut used_m = vec![false; mine.len()];
     let mut used_t = vec![false; theirs.len()];
     for (.., i, j) in keyed {

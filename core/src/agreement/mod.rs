@@ -242,6 +242,6 @@ pub fn differences(m: &Matching, mine: &[Unit], theirs: &[Unit]) -> Vec<Differen
         start: theirs[j].start,
         end: theirs[j].end,
     }));
-    crate::sorting::sort_by_key(&mut out, |d| (d.start, d.end, d.kind, d.mine, d.theirs));
+    crate::text::sorting::sort_by_key(&mut out, |d| (d.start, d.end, d.kind, d.mine, d.theirs));
     out
 }

@@ -8,7 +8,7 @@ use super::seeds::{self, PieceTable};
 use super::{
     max_errors, AnchorWork, Anchoring, Candidate, CONTEXT_ACCEPT, MAX_CONTEXT_COMPARED, MAX_SCORED, NEAR_WINDOW_CP, UNIQUE_QUOTE_MIN_CP,
 };
-use crate::text_index::TextIndex;
+use crate::text::text_index::TextIndex;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -352,7 +352,7 @@ fn head(s: &str, n: usize) -> Vec<char> {
 fn nearest(mut v: Vec<usize>, hint: Option<usize>, max: usize) -> Vec<usize> {
     if v.len() > max {
         let h = hint.unwrap_or(0);
-        crate::sorting::sort_by_key(&mut v, |&s| s.abs_diff(h));
+        crate::text::sorting::sort_by_key(&mut v, |&s| s.abs_diff(h));
         v.truncate(max);
     }
     v

@@ -56,7 +56,7 @@ fn levenshtein(a: &[char], b: &[char], cells: &mut u64) -> usize {
             None => masks.push((c, 1 << i)),
         }
     }
-    crate::sorting::sort_by_key(&mut masks, |m| m.0);
+    crate::text::sorting::sort_by_key(&mut masks, |m| m.0);
     let last = 1u64 << (a.len() - 1);
     let (mut pv, mut mv, mut d) = (!0u64, 0u64, a.len() as i64);
     for c in b {

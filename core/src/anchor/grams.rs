@@ -44,7 +44,7 @@ impl GramIndex {
             key = ((key << bits) & mask) | sym(i + q);
         }
         // The text's million q-grams: the one sort hot enough to keep the
-        // standard library's (see `crate::sorting`).
+        // standard library's (see `crate::text::sorting`).
         pairs.sort_unstable();
         let keys: Vec<u64> = pairs.iter().map(|p| p.0).collect();
         let pos = pairs.into_iter().map(|p| p.1).collect();

@@ -56,9 +56,9 @@ pub use anchorer::Anchorer;
 pub use fuzzy::{approx_match_ends, approx_search, prefix_edit_distances, ApproxMatch};
 pub use orphan::Orphan;
 
-use crate::links::Link;
+use crate::model::links::Link;
 use crate::model::{Annotation, Label};
-use crate::text_index::TextIndex;
+use crate::text::text_index::TextIndex;
 use std::fmt;
 
 /// Code points of context exported before and after a quote (W3C prefix/suffix).
@@ -101,7 +101,7 @@ pub struct Candidate {
     pub speaker: String,
     /// The verdict ("" if none).
     pub verdict: String,
-    /// Links that start here ([`crate::links`]).
+    /// Links that start here ([`crate::model::links`]).
     pub links: Vec<Link>,
     pub created: String,
     pub modified: String,

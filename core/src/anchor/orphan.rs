@@ -1,9 +1,9 @@
 //! Annotations that could not be anchored, kept for a person to re-attach.
 
 use super::Candidate;
-use crate::links::Link;
+use crate::model::links::Link;
 use crate::model::{Annotation, Label, ModelError};
-use crate::text_index::TextIndex;
+use crate::text::text_index::TextIndex;
 
 /// An annotation that could not be anchored. Kept whole so a person can see
 /// it (label, quote, why), delete it or re-attach it to a new selection.

@@ -116,7 +116,7 @@ pub(super) fn better(a: &Scored, b: &Scored) -> std::cmp::Ordering {
 pub(super) fn nearest_ends(mut v: Vec<(usize, usize)>, hint: Option<usize>, max: usize) -> Vec<(usize, usize)> {
     if v.len() > max {
         let h = hint.unwrap_or(0);
-        crate::sorting::sort_by_key(&mut v, |&(e, err)| (err, e.abs_diff(h)));
+        crate::text::sorting::sort_by_key(&mut v, |&(e, err)| (err, e.abs_diff(h)));
         v.truncate(max);
     }
     v

@@ -82,7 +82,7 @@ impl Anchorer<'_> {
         let hint_end = q.hint.map(|h| h.saturating_add(m));
         loop {
             self.explore(q, table, lo, hi, &mut zones, &mut found);
-            crate::sorting::sort(&mut found);
+            crate::text::sorting::sort(&mut found);
             found.dedup_by_key(|e| e.0);
             if zones.iter().all(|z| z.done > k) {
                 // Everything is known: choose as the reference does.
@@ -144,7 +144,7 @@ impl Anchorer<'_> {
         let m = q.pattern.len();
         let bound = |(end, errors): (usize, usize)| score_value(errors, m, None, None, zones[zones.partition_point(|z| z.b < end)].near);
         let mut order: Vec<(f64, usize)> = ends.iter().enumerate().map(|(i, &e)| (bound(e), i)).collect();
-        crate::sorting::sort_by(&mut order, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        crate::text::sorting::sort_by(&mut order, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut top: Option<Scored> = None;
         for (ub, i) in order {
             if top.is_some_and(|t| ub < t.score) {
@@ -205,7 +205,7 @@ impl Anchorer<'_> {
                 cuts.extend([c.saturating_sub(d), c.saturating_add(d)].into_iter().filter(|&x| x > lo + 1 && x <= hi));
             }
         }
-        crate::sorting::sort(&mut cuts);
+        crate::text::sorting::sort(&mut cuts);
         cuts.dedup();
         cuts.windows(2)
             .map(|w| {
@@ -225,7 +225,7 @@ impl Anchorer<'_> {
         let m = q.pattern.len();
         let k = q.k.min(m);
         let mut levels: Vec<usize> = zones.iter().filter(|z| z.want > z.done).map(|z| z.want - 1).collect();
-        crate::sorting::sort(&mut levels);
+        crate::text::sorting::sort(&mut levels);
         levels.dedup();
         for e in levels {
             let todo: Vec<usize> = (0..zones.len()).filter(|&i| zones[i].want > zones[i].done && zones[i].want - 1 == e).collect();
@@ -295,7 +295,7 @@ impl Anchorer<'_> {
                 iv.push((wa.max(wanted[0].0), wb.min(wanted[wanted.len() - 1].1)));
             }
         }
-        crate::sorting::sort(&mut iv);
+        crate::text::sorting::sort(&mut iv);
         let gap = m + q.k + 1;
         let mut out: Vec<(usize, usize)> = Vec::with_capacity(iv.len());
         for w in iv {

@@ -4,7 +4,7 @@ use super::anchorer::Anchorer;
 use super::fuzzy::{find_ends, Peq};
 use super::search::Query;
 use super::seeds::PieceTable;
-use crate::text_index::TextIndex;
+use crate::text::text_index::TextIndex;
 use proptest::prelude::*;
 
 fn text(alphabet: Vec<char>, max: usize) -> impl Strategy<Value = Vec<char>> {

@@ -171,6 +171,6 @@ pub(super) fn occurrences(g: &GramIndex, ids: &[u32], pattern: &[u32], checked: 
             (l == m || ids.get(s..s + m) == Some(pattern)).then_some(s)
         })
         .collect();
-    crate::sorting::sort(&mut out);
+    crate::text::sorting::sort(&mut out);
     out
 }

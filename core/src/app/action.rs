@@ -4,14 +4,14 @@ use super::selection::SelectionRead;
 use super::state::Opened;
 use super::team::TeamView;
 use crate::agreement::DiffKind;
-use crate::details::DocDetails;
-use crate::filter::VerdictFilter;
 use crate::formats::RelationMap;
 use crate::formats::{Imported, UnknownLabelPolicy};
-use crate::library::{Library, Removed};
-use crate::links::LinkKind;
-use crate::merge::DocRecord;
-use crate::{Annotation, Label};
+use crate::model::details::DocDetails;
+use crate::model::filter::VerdictFilter;
+use crate::model::links::LinkKind;
+use crate::store::library::{Library, Removed};
+use crate::store::merge::DocRecord;
+use crate::{model::Annotation, model::Label};
 use std::rc::Rc;
 
 /// What the UI and the effects ask the reducer to do.

@@ -6,10 +6,10 @@ use super::selection::SelectionRead;
 use super::state::{AppState, PendingImport};
 use crate::formats::RelationMap;
 use crate::formats::{Imported, UnknownLabelPolicy};
+use crate::model::occurrences::occurrences;
 use crate::model::{normalize_selection, shorten};
-use crate::occurrences::occurrences;
-use crate::words::snap_to_words;
-use crate::{Action, Annotation, Label};
+use crate::text::words::snap_to_words;
+use crate::{model::Action, model::Annotation, model::Label};
 
 /// Most annotations one "Tag all occurrences" adds.
 pub const MAX_TAG_ALL: usize = 10_000;
@@ -43,7 +43,7 @@ impl AppState {
     }
 
     /// Tags the selection and every other occurrence of its text that does
-    /// not carry `label` yet ([`crate::occurrences`]), as one undo step.
+    /// not carry `label` yet ([`crate::model::occurrences`]), as one undo step.
     pub(super) fn tag_all(&self, label: Label, selection: &SelectionRead, id_prefix: &str, now: String) -> Self {
         let (start, end) = match self.span_of(selection) {
             Ok(span) => span,

@@ -1,10 +1,10 @@
 //! Importing the files a person chose into the open document: a brat `.ann`
 //! with its `.txt`, or one annotation file of any supported format.
 
+use crate::formats::native::{self, ImportError};
 use crate::formats::RelationMap;
 use crate::formats::{self, Format, ImportOptions, Imported, UnknownLabelPolicy};
 use crate::model::Document;
-use crate::native::{self, ImportError};
 
 /// Imports `files` (name, bytes) into `doc`. A native file made for this very
 /// text (same document id) must match it exactly (a mismatch means the file

@@ -5,10 +5,10 @@
 //! one model action ([`Action::Link`]), so one undo step.
 
 use super::state::{describe, AppState};
-use crate::link_views::default_kind;
-use crate::links::LinkKind;
+use crate::model::link_views::default_kind;
+use crate::model::links::LinkKind;
 use crate::model::shorten;
-use crate::{Action, Annotation};
+use crate::{model::Action, model::Annotation};
 use std::rc::Rc;
 
 /// A link being made.
@@ -29,7 +29,9 @@ pub struct Linking {
 impl Linking {
     /// The kind the link from `from` to `to` gets.
     pub fn kind_for(&self, from: &Annotation, to: Option<&Annotation>) -> LinkKind {
-        self.kind.unwrap_or_else(|| to.map_or_else(|| default_kind(from.label, crate::Label::Claim), |t| default_kind(from.label, t.label)))
+        self.kind.unwrap_or_else(|| {
+            to.map_or_else(|| default_kind(from.label, crate::model::Label::Claim), |t| default_kind(from.label, t.label))
+        })
     }
 }
 

@@ -3,9 +3,9 @@
 use super::action::AppAction;
 use super::state::{describe, same_content, AppState, DetailsUndo, LastChange, SaveStatus};
 use crate::history::{apply_recorded_change, redo_state, undo_state, History};
-use crate::merge::{self, DocRecord};
 use crate::model::shorten;
-use crate::{Action, Annotation, State};
+use crate::store::merge::{self, DocRecord};
+use crate::{model::Action, model::Annotation, model::State};
 use std::rc::Rc;
 
 impl AppState {

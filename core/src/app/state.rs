@@ -12,13 +12,13 @@ use super::compare::Comparing;
 pub use super::linking::Linking;
 use super::team::TeamView;
 use crate::anchor::Orphan;
-use crate::details::DocDetails;
-use crate::filter::Filter;
 use crate::formats::{UnknownLabelPolicy, UnknownRelation};
 use crate::history::{Change, History};
-use crate::library::{Library, Removed};
+use crate::model::details::DocDetails;
+use crate::model::filter::Filter;
 use crate::model::shorten;
-use crate::{Annotation, State};
+use crate::store::library::{Library, Removed};
+use crate::{model::Annotation, model::State};
 use std::rc::Rc;
 
 /// Where the last save of this tab's work stands.

@@ -54,7 +54,7 @@ impl AppState {
         }
         let mut next = self.clone();
         if changed {
-            crate::sorting::sort_by(&mut list, |a, b| text_order(a, b));
+            crate::text::sorting::sort_by(&mut list, |a, b| text_order(a, b));
             let selected = self.model.selected.clone().filter(|id| list.iter().any(|a| &a.id == id));
             next.model = State { doc: self.model.doc.clone(), annotations: Rc::new(list), selected };
             next.last_change = None;
@@ -62,7 +62,7 @@ impl AppState {
             next.announce = "Updated with the team's changes".into();
         }
         if !refused.is_empty() {
-            crate::sorting::sort(&mut refused);
+            crate::text::sorting::sort(&mut refused);
             let ids: Vec<String> = refused.iter().take(5).map(|id| format!("“{}”", shorten(id, 30))).collect();
             next.notice = Some(format!(
                 "{} shared annotation{} did not fit this text and {} not applied ({}{}).{}",

@@ -27,9 +27,9 @@
 use super::brat_extras::{self, Extras};
 use super::{field, ImportOptions, LabelResolver, Parsed};
 use crate::anchor::{Candidate, CONTEXT_CP};
+use crate::formats::native::{ImportError, MAX_ANNOTATIONS, MAX_FILE_BYTES, MAX_NOTE_CP};
 use crate::model::{doc_id_for, shorten, Annotation, Document};
-use crate::native::{ImportError, MAX_ANNOTATIONS, MAX_FILE_BYTES, MAX_NOTE_CP};
-use crate::text_index::TextIndex;
+use crate::text::text_index::TextIndex;
 use std::collections::{HashMap, HashSet};
 
 /// Whether `c` breaks a line for brat's (Python's) line reading: the

@@ -19,9 +19,9 @@
 use super::field;
 use super::UnknownRelation;
 use crate::anchor::Candidate;
-use crate::links::{Link, LinkKind};
+use crate::formats::native::ImportError;
+use crate::model::links::{Link, LinkKind};
 use crate::model::{fitting_attribute, shorten, Annotation, Label, MAX_ATTRIBUTE_CP, VERDICTS};
-use crate::native::ImportError;
 use std::collections::{BTreeSet, HashMap};
 
 /// The brat relation type of a link kind (`Denies`).
@@ -230,7 +230,7 @@ impl Extras {
             let links = &mut cand[i].links;
             if !links.iter().any(|l| l.to == to) {
                 links.push(Link { to, kind });
-                crate::sorting::sort(links);
+                crate::text::sorting::sort(links);
             }
         }
         for (n, ids) in self.equivalences {
@@ -244,7 +244,7 @@ impl Extras {
                     let links = &mut cand[i].links;
                     if !links.iter().any(|l| l.to == to) {
                         links.push(Link { to, kind: LinkKind::Repeats });
-                        crate::sorting::sort(links);
+                        crate::text::sorting::sort(links);
                     }
                 }
             }
@@ -287,7 +287,7 @@ impl Extras {
             *counts.entry(k.as_str()).or_default() += 1;
         }
         let mut kinds: Vec<_> = counts.into_iter().collect();
-        crate::sorting::sort(&mut kinds);
+        crate::text::sorting::sort(&mut kinds);
         for (k, c) in kinds {
             warnings.push(format!("Skipped {c} {k} line{}.", if c == 1 { "" } else { "s" }));
         }

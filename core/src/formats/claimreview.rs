@@ -21,7 +21,7 @@
 //! `"creativeWorkStatus": "Draft"` and [`missing`] says so; a missing speaker,
 //! organisation or source is reported the same way and the rest is written.
 
-use crate::details::DocDetails;
+use crate::model::details::DocDetails;
 use crate::model::{Annotation, Document, Label};
 use serde_json::{json, Value};
 

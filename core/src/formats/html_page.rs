@@ -6,10 +6,10 @@
 //! cue) and a legend, each claim's speaker and verdict, and the links as
 //! sentences. Every piece of text is escaped.
 
-use crate::details::DocDetails;
-use crate::link_views::links_of;
+use crate::model::details::DocDetails;
+use crate::model::link_views::links_of;
 use crate::model::{Annotation, Document, Label};
-use crate::plan::{annotations_by_paragraph, paragraphs, segments};
+use crate::render::plan::{annotations_by_paragraph, paragraphs, segments};
 
 /// MIME type of the export.
 pub const MIME: &str = "text/html;charset=utf-8";

@@ -3,7 +3,7 @@
 //!
 //! | format | export | import | offsets |
 //! |---|---|---|---|
-//! | native JSON ([`crate::native`]) | yes | yes (strict, or lenient via [`import_native_lenient`]) | code points |
+//! | native JSON ([`crate::formats::native`]) | yes | yes (strict, or lenient via [`import_native_lenient`]) | code points |
 //! | W3C Web Annotation JSON-LD ([`w3c`]) | yes | yes | code points |
 //! | brat standoff `.ann` + `.txt` ([`brat`]) | yes | yes | code points |
 //! | CSV ([`csv`]) | yes | no | code points |
@@ -16,23 +16,28 @@
 //! [`Imported::annotations`], in [`Imported::orphans`], or counted in
 //! [`Imported::skipped`] (unknown label with [`UnknownLabelPolicy::Skip`]).
 
+pub mod annotation_json;
 pub mod brat;
 pub mod brat_extras;
 pub mod claimreview;
 pub mod csv;
+pub mod details_json;
 pub mod html_page;
+pub mod json_fields;
+pub mod native;
+pub mod textfile;
 pub mod w3c;
 pub mod w3c_links;
 
 use crate::anchor::{anchor_all, AnchorReport, Candidate, Orphan};
-use crate::annotation_json::{parse_annotations, Check, MAX_ANNOTATION_ID_CP, MAX_NOTE_CP};
-use crate::details::DocDetails;
-use crate::json_fields::ImportError;
-pub(crate) use crate::json_fields::{field, get_offset};
-use crate::links::LinkKind;
+use crate::formats::annotation_json::{parse_annotations, Check, MAX_ANNOTATION_ID_CP, MAX_NOTE_CP};
+use crate::formats::json_fields::ImportError;
+pub(crate) use crate::formats::json_fields::{field, get_offset};
+use crate::model::details::DocDetails;
+use crate::model::links::LinkKind;
 use crate::model::{shorten, Annotation, Document, Label};
-use crate::native::{self, parse_json_bounded, MAX_FILE_BYTES};
-use crate::text_index::TextIndex;
+use crate::text::text_index::TextIndex;
+use native::{parse_json_bounded, MAX_FILE_BYTES};
 use serde_json::{Map, Value};
 
 /// A file format the annotator reads or writes.
@@ -117,7 +122,7 @@ pub fn export_detailed(
     annotations: &[Annotation],
 ) -> Vec<ExportFile> {
     // A link to an annotation deleted in another tab meanwhile is not part of the work.
-    let annotations = &*crate::link_views::without_dangling(annotations);
+    let annotations = &*crate::model::link_views::without_dangling(annotations);
     let name = if doc.name.is_empty() { "annotations" } else { doc.name.as_str() };
     match format {
         Format::Native => vec![ExportFile {
@@ -413,7 +418,7 @@ pub fn import_w3c(bytes: &[u8], index: &TextIndex, opts: &ImportOptions) -> Resu
 /// offsets: the annotations are re-anchored instead (moved, fuzzy or
 /// orphaned). When the file carries its text, the context around each quote
 /// is taken from it. [`native::import`] itself is unchanged (strict). Each
-/// annotation is read by [`crate::annotation_json`] (its rule for missing
+/// annotation is read by [`crate::formats::annotation_json`] (its rule for missing
 /// times applies: `opts.now` is only for W3C and brat files); unknown
 /// labels follow `opts.unknown_label`.
 pub fn import_native_lenient(bytes: &[u8], index: &TextIndex, opts: &ImportOptions) -> Result<Imported, ImportError> {
@@ -514,9 +519,9 @@ fn native_candidates(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportEr
     // Links to annotations left out (a label skipped) go with them; any
     // other missing target is an error, as in a strict import.
     if labels.skipped > 0 {
-        annotations = crate::link_views::without_dangling(&annotations).into_owned();
+        annotations = crate::model::link_views::without_dangling(&annotations).into_owned();
     }
-    crate::annotation_json::check_link_targets(&annotations, "annotations")?;
+    crate::formats::annotation_json::check_link_targets(&annotations, "annotations")?;
     let candidates = annotations.iter().map(|a| Candidate::from_annotation(a, source.as_ref())).collect();
     Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new(), unknown_relations: Vec::new() })
 }

@@ -25,9 +25,9 @@
 
 use super::{check_id, check_note, field, get_offset, w3c_links, ImportOptions, LabelResolver, Parsed};
 use crate::anchor::{Candidate, CONTEXT_CP};
-use crate::details::DocDetails;
+use crate::formats::native::{parse_json_bounded, ImportError, MAX_ANNOTATIONS};
+use crate::model::details::DocDetails;
 use crate::model::{doc_id_for, shorten, Annotation, Document};
-use crate::native::{parse_json_bounded, ImportError, MAX_ANNOTATIONS};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
 

@@ -15,9 +15,9 @@
 use super::field;
 use super::w3c::{has_type, ID_PREFIX};
 use crate::anchor::Candidate;
-use crate::links::{Link, LinkKind};
+use crate::formats::native::ImportError;
+use crate::model::links::{Link, LinkKind};
 use crate::model::{shorten, Annotation};
-use crate::native::ImportError;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -113,7 +113,7 @@ pub fn attach(
         let c = &mut candidates[i];
         if !c.links.iter().any(|x| x.to == l.to) {
             c.links.push(Link { to: l.to, kind: l.kind });
-            crate::sorting::sort(&mut c.links);
+            crate::text::sorting::sort(&mut c.links);
             n += 1;
         }
     }

@@ -116,8 +116,8 @@ pub fn apply_changes<A: Borrow<Annotation> + Clone + From<Annotation>>(list: &[A
     let touched: HashSet<&str> = changes.iter().filter_map(Change::id).collect();
     let mut out: Vec<A> = list.iter().filter(|a| !touched.contains(Borrow::<Annotation>::borrow(*a).id.as_str())).cloned().collect();
     let mut added: Vec<Annotation> = changes.iter().filter_map(|c| c.sides(forward).1.cloned()).collect();
-    crate::sorting::sort_by(&mut added, text_order);
+    crate::text::sorting::sort_by(&mut added, text_order);
     out.extend(added.into_iter().map(A::from));
-    crate::sorting::sort_by(&mut out, |a, b| text_order(a.borrow(), b.borrow()));
+    crate::text::sorting::sort_by(&mut out, |a, b| text_order(a.borrow(), b.borrow()));
     out
 }

@@ -4,8 +4,8 @@
 use super::backup::back_up;
 use super::keys::{classify_key, doc_key, StorageKey, LIBRARY_KEY};
 use super::kv::Kv;
-use crate::library::{counts_of, DocMeta, Library, MAX_DOCUMENTS};
-use crate::merge::{self, DocRecord};
+use crate::store::library::{counts_of, DocMeta, Library, MAX_DOCUMENTS};
+use crate::store::merge::{self, DocRecord};
 use std::collections::BTreeMap;
 
 /// The outcome of [`migrate_v1`].
@@ -42,7 +42,7 @@ pub fn migrate_v1(key_values: &[(String, String)]) -> Migration {
             _ => None,
         })
         .collect();
-    crate::sorting::sort_by(&mut v1, |a, b| a.0.cmp(b.0));
+    crate::text::sorting::sort_by(&mut v1, |a, b| a.0.cmp(b.0));
     let mut out = Migration { library: Library::new(), writes: Vec::new(), migrated_keys: Vec::new(), unreadable: Vec::new() };
     for (key, raw, id) in v1 {
         match merge::parse_record(raw.as_bytes(), Some(&id), None) {
@@ -58,14 +58,14 @@ pub fn migrate_v1(key_values: &[(String, String)]) -> Migration {
                     .iter()
                     .map(|a| a.created.as_str())
                     // Only real times: the library refuses anything else.
-                    .filter(|s| crate::time::parse_timestamp(s).is_some())
+                    .filter(|s| crate::text::time::parse_timestamp(s).is_some())
                     .min_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
                     .unwrap_or("")
                     .to_string();
                 meta.modified = anns
                     .iter()
                     .map(|a| a.modified.as_str())
-                    .filter(|s| crate::time::parse_timestamp(s).is_some())
+                    .filter(|s| crate::text::time::parse_timestamp(s).is_some())
                     .max_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
                     .unwrap_or("")
                     .to_string();
@@ -249,7 +249,7 @@ pub fn rebuild_library(kv: &dyn Kv) -> Result<(Library, Vec<String>), String> {
     for (k, text) in &all {
         if let StorageKey::Text(id) = classify_key(k) {
             if !lib.contains(&id) && crate::model::doc_id_for(text) == id {
-                let title = crate::textfile::title_from_text(text);
+                let title = crate::formats::textfile::title_from_text(text);
                 if let Err(e) = lib.add(DocMeta::new(text, &title, "", "")) {
                     left_out.push(format!("“{title}” could not be listed: {e}"));
                 }

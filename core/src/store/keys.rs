@@ -1,7 +1,7 @@
 //! Every storage key the app reads or writes, and what a key is
 //! ([`classify_key`]). The schema is described in [`crate::store`].
 
-use crate::library::valid_doc_id;
+use crate::store::library::valid_doc_id;
 
 /// Prefix of every key this app writes.
 pub const PREFIX: &str = "text-annotator.";

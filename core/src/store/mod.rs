@@ -4,14 +4,14 @@
 //! (local storage in the app, [`kv::MemKv`] in tests); time and tab ids come
 //! in as parameters.
 //!
-//! # Storage schema, version [`SCHEMA_VERSION`](crate::library::SCHEMA_VERSION) (2)
+//! # Storage schema, version [`SCHEMA_VERSION`](crate::store::library::SCHEMA_VERSION) (2)
 //!
 //! Every key this app writes starts with [`keys::PREFIX`] `text-annotator.`.
 //!
 //! | key | value | writers |
 //! |-----|-------|---------|
-//! | [`keys::LIBRARY_KEY`] `text-annotator.v2.library` | the [`Library`](crate::library::Library) as JSON | any tab, read-modify-write ([`boot::update_library`]) |
-//! | `text-annotator.v2.doc.<id>` ([`keys::doc_key`]) | the **base** annotation record: a native annotation file **without** the text, plus `deleted` tombstones and a `rev` counter ([`DocRecord::to_json`](crate::merge::DocRecord::to_json)) | only a compaction (contract step 3) or a backup restore ([`records::write_whole_record`]), always whole |
+//! | [`keys::LIBRARY_KEY`] `text-annotator.v2.library` | the [`Library`](crate::store::library::Library) as JSON | any tab, read-modify-write ([`boot::update_library`]) |
+//! | `text-annotator.v2.doc.<id>` ([`keys::doc_key`]) | the **base** annotation record: a native annotation file **without** the text, plus `deleted` tombstones and a `rev` counter ([`DocRecord::to_json`](crate::store::merge::DocRecord::to_json)) | only a compaction (contract step 3) or a backup restore ([`records::write_whole_record`]), always whole |
 //! | `text-annotator.v2.delta.<id>.<tab>` ([`keys::journal_key`]) | one tab's **journal**: the same JSON holding only the annotations that tab changed and the tombstones it made since its last compaction, plus `"tab"` and `"written"` (RFC 3339) ([`records::journal_to_json`]) | only tab `<tab>` |
 //! | `text-annotator.v2.delta.<id>` ([`keys::delta_key`]) | the **legacy** journal shared by all tabs, written by the previous version | nobody now: read, and removed by a compaction that included it |
 //! | `text-annotator.v2.text.<id>` ([`keys::text_key`]) | the raw text when at most [`keys::MAX_LOCAL_TEXT_UTF16`] UTF-16 units (larger texts live in IndexedDB; the sample article is never stored) | the app |
@@ -24,7 +24,7 @@
 //! **for each page load** (not kept in `sessionStorage`, which a duplicated
 //! tab copies).
 //!
-//! A document's annotations are the [`merge`](crate::merge::merge) of its
+//! A document's annotations are the [`merge`](crate::store::merge::merge) of its
 //! base and all its journals (every tab's and the legacy one). Merge is a
 //! CRDT join (commutative, associative, idempotent), so readers may merge
 //! in any order and any number of times.
@@ -86,9 +86,12 @@
 
 pub mod backup;
 pub mod boot;
+pub mod bundle;
 pub mod extras;
 pub mod keys;
 pub mod kv;
+pub mod library;
+pub mod merge;
 pub mod records;
 pub mod whole;
 

@@ -5,10 +5,10 @@
 use super::backup::back_up;
 use super::keys::{classify_key, delta_key, doc_key, is_journal_of, journal_key, StorageKey};
 use super::kv::Kv;
-use crate::library::DocMeta;
-use crate::merge::{self, parse_timestamp, DocRecord};
 use crate::model::Annotation;
-use crate::text_index::TextIndex;
+use crate::store::library::DocMeta;
+use crate::store::merge::{self, parse_timestamp, DocRecord};
+use crate::text::text_index::TextIndex;
 use std::collections::HashMap;
 
 pub use super::whole::{delete_document, load_record, write_whole_record};

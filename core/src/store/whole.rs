@@ -5,9 +5,9 @@ use super::backup::find_backup;
 use super::keys::{delta_key, doc_key, history_key, orphans_key, text_key};
 use super::kv::Kv;
 use super::records::{journal_keys, parse};
-use crate::library::DocMeta;
-use crate::merge::{self, DocRecord};
-use crate::text_index::TextIndex;
+use crate::store::library::DocMeta;
+use crate::store::merge::{self, DocRecord};
+use crate::text::text_index::TextIndex;
 
 /// The merged view of document `doc_id` (base and every journal), read
 /// only, checked against `index` ("export all"). Unreadable parts are

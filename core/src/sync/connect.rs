@@ -191,7 +191,7 @@ impl Settings {
         let on = v.get("on").and_then(Value::as_bool).unwrap_or(false);
         let ids = |key: &str| -> BTreeSet<String> {
             let list = v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-            list.iter().filter_map(Value::as_str).filter(|id| crate::library::valid_doc_id(id)).map(str::to_string).collect()
+            list.iter().filter_map(Value::as_str).filter(|id| crate::store::library::valid_doc_id(id)).map(str::to_string).collect()
         };
         v.get("shared")?.as_array()?;
         Some(Settings { url, db, user, on, shared: ids("shared"), left: ids("left") })

@@ -15,7 +15,7 @@
 //!    of the source annotation's id `from` (ids may hold `:`), so the target
 //!    `to` is the rest, verbatim.
 //! 2. **An annotation**: the native annotation object
-//!    ([`crate::annotation_json`]: `id`, `start`, `end`, `quote`, `label`,
+//!    ([`crate::formats::annotation_json`]: `id`, `start`, `end`, `quote`, `label`,
 //!    `note`, `speaker`, `verdict`, `created`, `modified`) at the top level,
 //!    **without** `links`, plus `_id`, `"type": "annotation"` and `hlc` (the
 //!    [`Hlc`] string of its last edit). A `links` field read is ignored.
@@ -42,11 +42,11 @@
 //!    text (`start < end`, the quote `end - start` code points long); against
 //!    the text is the app's check.
 
-use crate::annotation_json::{parse_annotation, strict_label, Annotations, Check, MAX_ANNOTATION_ID_CP};
-use crate::json_fields::ImportError;
-use crate::library::{valid_doc_id, DocMeta, MAX_ID_LEN};
-use crate::links::{Link, LinkKind};
+use crate::formats::annotation_json::{parse_annotation, strict_label, Annotations, Check, MAX_ANNOTATION_ID_CP};
+use crate::formats::json_fields::ImportError;
+use crate::model::links::{Link, LinkKind};
 use crate::model::{shorten, Annotation};
+use crate::store::library::{valid_doc_id, DocMeta, MAX_ID_LEN};
 use crate::sync::hlc::Hlc;
 use serde_json::{json, Map, Value};
 use std::fmt;

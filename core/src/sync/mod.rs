@@ -3,7 +3,7 @@
 //! CouchDB replicates every replica's revisions and keeps concurrent ones
 //! as conflicting leaves, showing one by its own rule (a live revision
 //! before a deleted one, then the longer history) — not ours. This module
-//! decides with the rule of the two-tab merge ([`crate::merge`]) instead,
+//! decides with the rule of the two-tab merge ([`crate::store::merge`]) instead,
 //! per CouchDB document, with a hybrid logical clock in place of wall-clock
 //! `modified` times:
 //!
@@ -43,7 +43,7 @@
 //!
 //! # Compared with the two-tab merge
 //!
-//! The surviving annotations are those of [`crate::merge::merge`] when each
+//! The surviving annotations are those of [`crate::store::merge::merge`] when each
 //! `modified` and deletion time is in the order of the `hlc`s (the property tests replay random
 //! histories both ways). The differences, and why:
 //!
@@ -56,7 +56,7 @@
 //!   the same `hlc`, because a closing tombstone carries its winner's `hlc`
 //!   and must not beat it.
 //! * **No forgetting**: CouchDB keeps every deleted revision, so there is no
-//!   bound like [`crate::merge::MAX_TOMBSTONES`].
+//!   bound like [`crate::store::merge::MAX_TOMBSTONES`].
 //! * **Per document**: each annotation is resolved on its own; there is no
 //!   record-wide `rev` counter (CouchDB's `_rev` does that job).
 

@@ -28,7 +28,7 @@
 //! 4. **Catching up** ([`Replica::reconcile`]), when a shared document is
 //!    opened or sync starts: what this browser stored (its annotations and
 //!    tombstones) and what the database holds are joined by the two-tab
-//!    merge rule ([`crate::merge::merge`]: later `modified` wins, a deletion
+//!    merge rule ([`crate::store::merge::merge`]: later `modified` wins, a deletion
 //!    counts at its time, which for a shared deletion is its clock's wall
 //!    time). Whatever the join holds that the database does not is written;
 //!    what the join holds that the page does not is shown.
@@ -46,10 +46,10 @@
 //!    for a closing tombstone a hash of the leaf and the winner's clock, so
 //!    two replicas closing the same leaf write the same revision.
 
-use crate::library::DocMeta;
-use crate::links::Link;
-use crate::merge::{merge, DocRecord};
+use crate::model::links::Link;
 use crate::model::Annotation;
+use crate::store::library::DocMeta;
+use crate::store::merge::{merge, DocRecord};
 use crate::sync::docs::{document_to_couch, from_couch, rev_of, CouchError, CouchId, Remote};
 use crate::sync::hlc::{Hlc, HlcError};
 use crate::sync::resolve::resolve;
@@ -164,7 +164,7 @@ impl Replica {
                 _ => None,
             })
             .collect();
-        crate::sorting::sort_by(&mut docs, |a, b| a.0.id.cmp(&b.0.id));
+        crate::text::sorting::sort_by(&mut docs, |a, b| a.0.id.cmp(&b.0.id));
         docs
     }
 
@@ -341,7 +341,7 @@ impl Replica {
         let live: HashMap<&str, &Annotation> = joined.annotations.iter().map(|a| (a.id.as_str(), a)).collect();
         let mut ids: Vec<&str> = live.keys().copied().collect();
         ids.extend(joined.deleted.keys().map(String::as_str).filter(|id| !live.contains_key(id)));
-        crate::sorting::sort(&mut ids);
+        crate::text::sorting::sort(&mut ids);
         let shared_live: HashSet<&str> = shared.annotations.iter().map(|a| a.id.as_str()).collect();
         for ann_id in ids {
             // A deletion only the local side knows, of an annotation never shared, needs no record.
@@ -416,7 +416,7 @@ pub fn iso_from_ms(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::iso_from_ms;
-    use crate::time::parse_timestamp;
+    use crate::text::time::parse_timestamp;
 
     #[test]
     fn iso_from_ms_round_trips() {

@@ -35,7 +35,7 @@
 //! 5. The same revision given twice counts once; revisions of different
 //!    `_id`s, or none, are refused ([`ResolveError`]).
 
-use crate::merge::version_cmp;
+use crate::store::merge::version_cmp;
 use crate::sync::docs::{CouchId, Remote};
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -128,7 +128,7 @@ pub fn resolve(revs: &[(String, Remote)]) -> Result<Resolution, ResolveError> {
     let (winner_rev, winner) = best.clone();
     let mut delete_revs: Vec<String> =
         revs.iter().filter(|(rev, r)| !r.is_deleted() && *rev != winner_rev).map(|(rev, _)| rev.clone()).collect();
-    crate::sorting::sort_by(&mut delete_revs, |a, b| rev_order(a, b));
+    crate::text::sorting::sort_by(&mut delete_revs, |a, b| rev_order(a, b));
     delete_revs.dedup();
     let hlc = winner.hlc().to_string();
     let writes =

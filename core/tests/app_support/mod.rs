@@ -7,10 +7,10 @@
 use annotator_core::anchor::Orphan;
 use annotator_core::app::state::{AppAction, AppState, SaveStatus};
 use annotator_core::app::SelectionRead;
-use annotator_core::filter::Filter;
 use annotator_core::history::{Change, History};
-use annotator_core::library::{Library, Removed};
+use annotator_core::model::filter::Filter;
 use annotator_core::model::{Annotation, Document, Label, State};
+use annotator_core::store::library::{Library, Removed};
 use std::rc::Rc;
 
 /// 📊 is one code point but two UTF-16 units: every offset after it differs by one.
@@ -115,7 +115,7 @@ pub fn get<'a>(s: &'a AppState, id: &str) -> &'a Annotation {
 /// A removed library document, as `Library::remove` gives it.
 pub fn removed(title: &str) -> Removed {
     let mut lib = Library::new();
-    let meta = annotator_core::library::DocMeta::new("Another text entirely.", title, "", T0);
+    let meta = annotator_core::store::library::DocMeta::new("Another text entirely.", title, "", T0);
     let id = meta.id.clone();
     lib.add(meta).unwrap();
     lib.remove(&id).unwrap()

@@ -7,10 +7,10 @@ use crate::browser::{self, storage, team as bridge};
 use crate::effects::session::document_for;
 use crate::effects::Ctx;
 use crate::state::AppAction;
-use annotator_core::library::{DocMeta, Library};
-use annotator_core::merge::DocRecord;
+use annotator_core::store::library::{DocMeta, Library};
+use annotator_core::store::merge::DocRecord;
 use annotator_core::sync::Changed;
-use annotator_core::{Annotation, Document};
+use annotator_core::{model::Annotation, model::Document};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 

@@ -122,6 +122,6 @@ pub fn with_link(links: &[Link], to: &str, kind: LinkKind) -> Result<Option<Vec<
         return Err(LinkError::TooMany);
     }
     out.push(Link { to: to.to_string(), kind });
-    crate::sorting::sort(&mut out);
+    crate::text::sorting::sort(&mut out);
     Ok(Some(out))
 }

@@ -1,5 +1,5 @@
 //! Document details: where an article comes from. Stored with the document
-//! in the library ([`crate::library::DocMeta::details`]) and carried into
+//! in the library ([`crate::store::library::DocMeta::details`]) and carried into
 //! the exports (native files, W3C Web Annotation).
 //!
 //! # The contract (each check one [`DetailsError`] variant)
@@ -15,12 +15,10 @@
 //! follows rule 1; the fact-checking **organisation** (kept once, in the
 //! library) follows rule 2.
 //!
-//! It uses [`crate::json_fields`] (to read the details in files) and the
-//! text helpers of [`crate::model`].
+//! It uses the text helpers of [`crate::model`]; reading details from a file is
+//! [`crate::formats::details_json`].
 
-use crate::json_fields::{field, opt_str, ImportError};
 use crate::model::{clean_attribute, shorten};
-use serde_json::Value;
 use std::fmt;
 
 /// Longest source URL, in characters.
@@ -110,7 +108,7 @@ impl DocDetails {
 }
 
 /// Rule 1: `url` trimmed, empty or an absolute http(s) URL.
-fn check_url(url: &str) -> Result<String, DetailsError> {
+pub fn check_url(url: &str) -> Result<String, DetailsError> {
     let url = url.trim();
     let n = url.chars().count();
     if n > MAX_URL_CHARS {
@@ -163,22 +161,4 @@ fn is_date(s: &str) -> bool {
         _ => return false,
     };
     y >= 1000 && (1..=days).contains(&d)
-}
-
-/// The document details in `obj` (the keys `source_url`, `publisher`,
-/// `published`, each missing, null or a string), checked by
-/// [`DocDetails::new`]; a refusal is reported at the key it is about.
-pub fn read_details(obj: &serde_json::Map<String, Value>, path: &str) -> Result<DocDetails, ImportError> {
-    let [url, publisher, published, review] = ["source_url", "publisher", "published", "review_url"].map(|k| opt_str(obj, k, path));
-    let (url, publisher, published, review) =
-        (url?.unwrap_or(""), publisher?.unwrap_or(""), published?.unwrap_or(""), review?.unwrap_or(""));
-    let review_url = check_url(review).map_err(|e| field(format!("{path}.review_url"), e.to_string()))?;
-    DocDetails::new(url, publisher, published).map(|d| DocDetails { review_url, ..d }).map_err(|e| {
-        let key = match e {
-            DetailsError::NotAWebAddress(_) | DetailsError::UrlTooLong(_) => "source_url",
-            DetailsError::PublisherTooLong(_) => "publisher",
-            DetailsError::NotADate(_) => "published",
-        };
-        field(format!("{path}.{key}"), e.to_string())
-    })
 }

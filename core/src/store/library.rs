@@ -3,13 +3,14 @@
 //! The storage schema, its keys and the migration from the first schema
 //! live in [`crate::store`], which depends on this module (never the reverse).
 
-use crate::details::{read_details, DocDetails};
-use crate::json_fields::{field, get_offset, get_str, opt_str, ImportError};
-use crate::merge;
+use crate::formats::details_json::read_details;
+use crate::formats::json_fields::{field, get_offset, get_str, opt_str, ImportError};
+use crate::model::details::DocDetails;
 use crate::model::{doc_id_for, shorten, Annotation, Document, Label};
-use crate::time::parse_timestamp;
-use crate::titles::UNTITLED;
-pub use crate::titles::{sanitize_name, sanitize_title, MAX_NAME_CP, MAX_TITLE_CP};
+use crate::store::merge;
+use crate::text::time::parse_timestamp;
+use crate::text::titles::UNTITLED;
+pub use crate::text::titles::{sanitize_name, sanitize_title, MAX_NAME_CP, MAX_TITLE_CP};
 use serde_json::{json, Value};
 use std::fmt;
 
@@ -66,7 +67,7 @@ impl DocMeta {
     /// title sanitised (or [`UNTITLED`]), name from `name` (or the title when
     /// `name` is empty), no annotations, created = modified = `now`.
     /// `name` is a file-name stem: pass the opened file's name without its
-    /// extension (e.g. [`crate::textfile::title_from_file_name`]), or `""`.
+    /// extension (e.g. [`crate::formats::textfile::title_from_file_name`]), or `""`.
     pub fn new(text: &str, title: &str, name: &str, now: &str) -> Self {
         let title = sanitize_title(title);
         let title = if title.is_empty() { UNTITLED.to_string() } else { title };
@@ -296,7 +297,7 @@ impl Library {
         Ok(())
     }
 
-    /// Sets the fact-checking organisation (already checked: [`crate::details::clean_organisation`]).
+    /// Sets the fact-checking organisation (already checked: [`crate::model::details::clean_organisation`]).
     pub fn set_organisation(&mut self, name: String) {
         self.organisation = name;
     }
@@ -400,7 +401,7 @@ impl Library {
     /// ids unique, at most [`MAX_DOCUMENTS`]. Errors carry the path
     /// (`documents[2].title`).
     pub fn from_json(bytes: &[u8]) -> Result<Library, ImportError> {
-        let v = crate::native::parse_json_bounded(bytes)?;
+        let v = crate::formats::native::parse_json_bounded(bytes)?;
         let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
         match root.get("format") {
             Some(Value::String(s)) if s == LIBRARY_FORMAT => {}
@@ -433,7 +434,7 @@ impl Library {
             }
             docs.push(meta);
         }
-        let organisation = crate::details::clean_organisation(opt_str(root, "organisation", "")?.unwrap_or(""))
+        let organisation = crate::model::details::clean_organisation(opt_str(root, "organisation", "")?.unwrap_or(""))
             .map_err(|e| field("organisation", e.to_string()))?;
         Ok(Library { version: SCHEMA_VERSION, docs, organisation })
     }

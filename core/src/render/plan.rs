@@ -3,7 +3,7 @@
 //! covering it, so overlaps render as stacked styles.
 
 use crate::model::{Annotation, Label};
-use crate::text_index::TextIndex;
+use crate::text::text_index::TextIndex;
 use std::rc::Rc;
 
 /// A paragraph: a run of text up to and including the line break(s) after it.
@@ -118,7 +118,7 @@ pub fn apply_changes_by_paragraph(
             changed.insert(a.id.as_str());
         }
     }
-    crate::sorting::sort(&mut affected);
+    crate::text::sorting::sort(&mut affected);
     affected.dedup();
     let mut out = prev.to_vec();
     for p in affected {
@@ -128,7 +128,7 @@ pub fn apply_changes_by_paragraph(
                 list.push(AnnRef { id: Rc::from(a.id.as_str()), start: a.start, end: a.end, label: a.label });
             }
         }
-        crate::sorting::sort_by(&mut list, |x, y| x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then_with(|| x.id.cmp(&y.id)));
+        crate::text::sorting::sort_by(&mut list, |x, y| x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then_with(|| x.id.cmp(&y.id)));
         out[p] = Rc::new(list);
     }
     out
@@ -165,7 +165,7 @@ pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Seg
         cuts.push(a.start.clamp(para.start_cp, para.end_cp));
         cuts.push(a.end.clamp(para.start_cp, para.end_cp));
     }
-    crate::sorting::sort(&mut cuts);
+    crate::text::sorting::sort(&mut cuts);
     cuts.dedup();
     let text = index.text();
     let mut out = Vec::with_capacity(cuts.len());
@@ -176,7 +176,7 @@ pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Seg
     // the cut passes their start and leave it at their end, so each segment
     // costs O(active), not O(all annotations of the paragraph).
     let mut by_start: Vec<usize> = (0..anns.len()).collect();
-    crate::sorting::sort_by_key(&mut by_start, |&i| anns[i].start.max(para.start_cp));
+    crate::text::sorting::sort_by_key(&mut by_start, |&i| anns[i].start.max(para.start_cp));
     let mut next = 0;
     let mut active: Vec<usize> = Vec::new();
     for w in cuts.windows(2) {
@@ -194,7 +194,7 @@ pub fn segments(index: &TextIndex, para: &Paragraph, anns: &[AnnRef]) -> Vec<Seg
         }
         active.retain(|&i| anns[i].end > s);
         let mut covering: Vec<usize> = active.iter().copied().filter(|&i| anns[i].start <= s && anns[i].end >= e).collect();
-        crate::sorting::sort_by_key(&mut covering, |&i| (std::cmp::Reverse(anns[i].end - anns[i].start), i));
+        crate::text::sorting::sort_by_key(&mut covering, |&i| (std::cmp::Reverse(anns[i].end - anns[i].start), i));
         out.push(Segment { start_cp: s, end_cp: e, start_utf16: u0, utf8: (b0, byte), covering });
     }
     out

@@ -43,25 +43,25 @@
 //!
 //! # Stored JSON
 //!
-//! A native annotation file without the text ([`crate::native`]) plus two fields:
+//! A native annotation file without the text ([`crate::formats::native`]) plus two fields:
 //! `"deleted": [{"id": "…", "at": "<RFC 3339>"}, …]` and `"rev": <u64>`. A v1
 //! record (no `deleted`, no `rev`) reads as no tombstones and `rev` 0, and a
 //! v2 record is still a valid native file.
 
-use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check, MAX_ANNOTATIONS};
-use crate::json_fields::{field, get_offset, get_str, ImportError};
+use crate::formats::annotation_json::{parse_annotations, strict_label, Annotations, Check, MAX_ANNOTATIONS};
+use crate::formats::json_fields::{field, get_offset, get_str, ImportError};
+use crate::formats::native::{FORMAT, OFFSET_UNIT, VERSION};
 use crate::model::{shorten, text_order, Annotation};
-use crate::native::{FORMAT, OFFSET_UNIT, VERSION};
-use crate::text_index::TextIndex;
-use crate::time::timestamp_order;
-pub use crate::time::{compare_timestamps, parse_timestamp};
+use crate::text::text_index::TextIndex;
+use crate::text::time::timestamp_order;
+pub use crate::text::time::{compare_timestamps, parse_timestamp};
 use serde_json::Value;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
 /// Most tombstones a record keeps (the latest deletions).
 pub const MAX_TOMBSTONES: usize = 5_000;
-pub use crate::annotation_json::MAX_ANNOTATION_ID_CP;
+pub use crate::formats::annotation_json::MAX_ANNOTATION_ID_CP;
 
 /// One document's annotations as stored, with the deletions it remembers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub struct DocRecord {
 impl DocRecord {
     /// A record of `annotations` (sorted into text order), no tombstones, `rev` 0.
     pub fn new(mut annotations: Vec<Annotation>) -> Self {
-        crate::sorting::sort_by(&mut annotations, text_order);
+        crate::text::sorting::sort_by(&mut annotations, text_order);
         DocRecord { annotations, deleted: BTreeMap::new(), rev: 0 }
     }
 
@@ -111,7 +111,7 @@ impl DocRecord {
             let (k, t) = (known.get(a.id.as_str()).copied(), deleted.get(&a.id));
             restamp(a, k, t, now);
         }
-        crate::sorting::sort_by(&mut annotations, text_order);
+        crate::text::sorting::sort_by(&mut annotations, text_order);
         prune_tombstones(&mut deleted);
         DocRecord { annotations, deleted, rev: self.rev + 1 }
     }
@@ -144,7 +144,7 @@ impl DocRecord {
                 (None, None) => {}
             }
         }
-        crate::sorting::sort_by(&mut annotations, text_order);
+        crate::text::sorting::sort_by(&mut annotations, text_order);
         DocRecord { annotations, deleted, rev: self.rev + 1 }
     }
 
@@ -193,8 +193,8 @@ impl DocRecord {
 
     /// Compact JSON for `text-annotator.v2.doc.<id>`: the native file header
     /// (`document` = id, title, name, length, usually from a
-    /// [`DocMeta`](crate::library::DocMeta): `record.to_json(&meta)`; no
-    /// text), the annotations (written by [`crate::annotation_json`]),
+    /// [`DocMeta`](crate::store::library::DocMeta): `record.to_json(&meta)`; no
+    /// text), the annotations (written by [`crate::formats::annotation_json`]),
     /// `deleted` (sorted by id) and `rev`.
     pub fn to_json<'h>(&self, header: impl Into<RecordHeader<'h>>) -> String {
         // Serialised straight from borrowed structs (no intermediate `Value`
@@ -265,12 +265,12 @@ pub struct Stored {
 /// Parses and validates a stored record (v2, or a v1 native file without
 /// text). `expected_id`: the id from the storage key; a different
 /// `document.id` is an error. `text`: the document's text when known, then
-/// every quote must equal the text at its span (as [`crate::native::import`]
+/// every quote must equal the text at its span (as [`crate::formats::native::import`]
 /// checks); without it, `end ≤ document.length` (when present) and the quote
 /// must be `end - start` code points long. The first problem is returned
 /// with its path (`annotations[3].quote`, `deleted[0].at`).
 pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextIndex>) -> Result<Stored, ImportError> {
-    let v = crate::native::parse_json_bounded(bytes)?;
+    let v = crate::formats::native::parse_json_bounded(bytes)?;
     let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
     match root.get("format") {
         Some(Value::String(s)) if s == FORMAT => {}
@@ -280,7 +280,7 @@ pub fn parse_record(bytes: &[u8], expected_id: Option<&str>, text: Option<&TextI
         Some(_) => return Err(field("format", "must be a string")),
         None => return Err(field("format", format!("is missing (expected “{FORMAT}”)"))),
     }
-    crate::native::check_version(root)?;
+    crate::formats::native::check_version(root)?;
     let header = match root.get("document") {
         None | Some(Value::Null) => Header::default(),
         Some(Value::Object(d)) => {
@@ -384,7 +384,7 @@ fn prune_tombstones(deleted: &mut BTreeMap<String, String>) {
         return;
     }
     let mut all: Vec<(String, String)> = std::mem::take(deleted).into_iter().collect();
-    crate::sorting::sort_by(&mut all, |a, b| timestamp_order(&b.1, &a.1).then_with(|| b.0.cmp(&a.0)));
+    crate::text::sorting::sort_by(&mut all, |a, b| timestamp_order(&b.1, &a.1).then_with(|| b.0.cmp(&a.0)));
     all.truncate(MAX_TOMBSTONES);
     deleted.extend(all);
 }
@@ -408,7 +408,7 @@ pub fn merge(mine: &DocRecord, theirs: &DocRecord) -> DocRecord {
     }
     let mut annotations: Vec<Annotation> =
         by_id.into_values().filter(|a| deleted.get(&a.id).is_none_or(|t| compare_timestamps(&a.modified, t).is_gt())).cloned().collect();
-    crate::sorting::sort_by(&mut annotations, text_order);
+    crate::text::sorting::sort_by(&mut annotations, text_order);
     DocRecord { annotations, deleted, rev: mine.rev.max(theirs.rev) }
 }
 

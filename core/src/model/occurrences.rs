@@ -6,12 +6,12 @@
 //!    no normalisation), found left to right without overlapping;
 //! 2. it never cuts a grapheme cluster (both ends are cluster boundaries);
 //! 3. with `whole_words`, it is whole words: snapping it to words
-//!    ([`crate::words::snap_to_words`]) leaves it as it is;
+//!    ([`crate::text::words::snap_to_words`]) leaves it as it is;
 //! 4. the span itself is one of them when it satisfies 2 and 3;
 //! 5. at most `max` are returned (the first ones in the text).
 
-use crate::text_index::TextIndex;
-use crate::words::snap_to_words;
+use crate::text::text_index::TextIndex;
+use crate::text::words::snap_to_words;
 
 /// The occurrences `[start, end)` (code points) of the text of
 /// `[start, end)` in `index`, by the rule above, in text order.

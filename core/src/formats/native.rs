@@ -7,15 +7,16 @@
 //!   "annotations": [ { "id", "start", "end", "quote", "label", "note", "speaker", "verdict",
 //!                      "links": [ { "to": "…", "type": "denies" } ], "created", "modified" } ] }
 //! ```
-//! Version 2 added the document details ([`crate::details`]) and, on the
+//! Version 2 added the document details ([`crate::model::details`]) and, on the
 //! annotations, `speaker`, `verdict` and `links` (each left out when empty).
 //! Version 1 files (and stored records) are read as version 2 files without
 //! them: nothing else changed.
 //! Offsets are code points, end exclusive. Import validates everything and
 //! reports the first problem with its location; a bad file changes nothing.
 
-use crate::annotation_json::{check_link_targets, parse_annotations, strict_label, Annotations, Check};
-use crate::details::{read_details, DocDetails};
+use crate::formats::annotation_json::{check_link_targets, parse_annotations, strict_label, Annotations, Check};
+use crate::formats::details_json::read_details;
+use crate::model::details::DocDetails;
 use crate::model::{shorten, Annotation, Document};
 use serde_json::Value;
 
@@ -38,10 +39,10 @@ pub fn check_version(root: &serde_json::Map<String, Value>) -> Result<(), Import
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// The `offset_unit` field written in native files and stored records.
 pub const OFFSET_UNIT: &str = "unicode code points, end exclusive";
-pub use crate::annotation_json::{MAX_ANNOTATIONS, MAX_NOTE_CP};
+pub use crate::formats::annotation_json::{MAX_ANNOTATIONS, MAX_NOTE_CP};
 
-use crate::json_fields::field;
-pub use crate::json_fields::ImportError;
+use crate::formats::json_fields::field;
+pub use crate::formats::json_fields::ImportError;
 
 /// Serialises `annotations` of `doc` as a native file (pretty-printed JSON),
 /// including the document text.

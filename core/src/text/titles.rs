@@ -1,6 +1,6 @@
 //! Titles and file-name stems shown to people: cleaning what a file, a
 //! paste or a person typed, and cutting it on grapheme boundaries. A leaf
-//! module (only [`crate::text_index`]'s grapheme iterator is used), shared
+//! module (only [`crate::text::text_index`]'s grapheme iterator is used), shared
 //! by the library, text files and bundles.
 
 /// Longest title, in code points.
@@ -80,7 +80,7 @@ pub(crate) fn cut_graphemes(s: &str, max_cp: usize) -> String {
     }
     let mut out = String::new();
     let mut n = 0;
-    for g in crate::text_index::graphemes(s) {
+    for g in crate::text::text_index::graphemes(s) {
         let k = g.chars().count();
         if n + k > max_cp.saturating_sub(1) {
             break;

@@ -71,7 +71,7 @@ pub fn summarize<A: std::borrow::Borrow<Annotation>>(anns: &[A], total_cp: usize
             spans.push((s, e));
         }
     }
-    crate::sorting::sort(&mut spans);
+    crate::text::sorting::sort(&mut spans);
     let mut covered_cp = 0;
     let mut current: Option<(usize, usize)> = None;
     for (s, e) in spans {
@@ -107,7 +107,7 @@ pub struct FactCheck {
     pub denials: Vec<DenialOf>,
 }
 
-/// A denial and the annotations it `denies` ([`crate::links`]).
+/// A denial and the annotations it `denies` ([`crate::model::links`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DenialOf {
     pub id: String,
@@ -131,7 +131,7 @@ pub fn fact_check<A: std::borrow::Borrow<Annotation>>(anns: &[A]) -> FactCheck {
             denies: a
                 .links
                 .iter()
-                .filter(|l| l.kind == crate::links::LinkKind::Denies)
+                .filter(|l| l.kind == crate::model::links::LinkKind::Denies)
                 .filter_map(|l| by_id.get(l.to.as_str()))
                 .map(|t| (t.label, t.quote.clone()))
                 .collect(),
@@ -154,8 +154,8 @@ pub fn fact_check<A: std::borrow::Borrow<Annotation>>(anns: &[A]) -> FactCheck {
     }
     let rank = |v: &str| crate::model::VERDICTS.iter().position(|x| *x == v).unwrap_or(usize::MAX);
     let mut claims_by_verdict: Vec<(String, usize)> = verdicts.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
-    crate::sorting::sort_by(&mut claims_by_verdict, |a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
+    crate::text::sorting::sort_by(&mut claims_by_verdict, |a, b| rank(&a.0).cmp(&rank(&b.0)).then_with(|| a.0.cmp(&b.0)));
     let mut speakers: Vec<(String, usize)> = speakers.into_iter().map(|(s, n)| (s.to_string(), n)).collect();
-    crate::sorting::sort_by(&mut speakers, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::text::sorting::sort_by(&mut speakers, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     FactCheck { claims_by_verdict, claims_without_verdict: without, speakers, denials }
 }

@@ -1,7 +1,7 @@
 //! The model's reducer: [`State::apply`], every [`Action`] a person or a
 //! file asks for, checked against the state (nothing changes on error).
 
-use crate::links::{with_link, LinkError};
+use crate::model::links::{with_link, LinkError};
 use crate::model::{fitting_attribute, text_order, Action, Annotation, ModelError, State, MAX_ATTRIBUTE_CP};
 use std::rc::Rc;
 
@@ -118,7 +118,7 @@ impl State {
                         }
                     }
                 }
-                crate::sorting::sort_by(list, |a, b| text_order(a, b));
+                crate::text::sorting::sort_by(list, |a, b| text_order(a, b));
                 if let Some(sel) = &next.selected {
                     if !list.iter().any(|a| &a.id == sel) {
                         next.selected = None;

@@ -1,7 +1,7 @@
 //! Links seen from the annotations: the queries the panel, the highlights,
-//! the summary and the exports ask (rules in [`crate::links`]).
+//! the summary and the exports ask (rules in [`crate::model::links`]).
 
-use crate::links::LinkKind;
+use crate::model::links::LinkKind;
 use crate::model::{shorten, Annotation, Label};
 use std::borrow::Cow;
 use std::collections::HashSet;

@@ -14,14 +14,14 @@
 //! document id ([`merge_into`], with [`merge::merge`] on the annotations),
 //! so importing the same bundle twice duplicates nothing.
 
-use crate::annotation_json::{parse_annotations, strict_label, Annotations, Check};
-use crate::json_fields::{field, get_str, ImportError};
-use crate::library::{counts_of, DocMeta, MAX_DOCUMENTS};
-use crate::merge::{self, DocRecord};
+use crate::formats::annotation_json::{parse_annotations, strict_label, Annotations, Check};
+use crate::formats::json_fields::{field, get_str, ImportError};
+use crate::formats::native::OFFSET_UNIT;
+use crate::formats::textfile::MAX_TEXT_BYTES;
 use crate::model::{doc_id_for, shorten};
-use crate::native::OFFSET_UNIT;
-use crate::text_index::TextIndex;
-use crate::textfile::MAX_TEXT_BYTES;
+use crate::store::library::{counts_of, DocMeta, MAX_DOCUMENTS};
+use crate::store::merge::{self, DocRecord};
+use crate::text::text_index::TextIndex;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -92,11 +92,11 @@ pub fn export(docs: &[(DocMeta, &str, DocRecord)]) -> String {
 /// `existing_ids` are the ids already in the library; they set
 /// [`BundleDoc::exists`]. Returns the documents in bundle order.
 pub fn import(bytes: &[u8], existing_ids: &[String]) -> Result<Vec<BundleDoc>, ImportError> {
-    let v = crate::native::parse_json_limited(bytes, MAX_BUNDLE_BYTES)?;
+    let v = crate::formats::native::parse_json_limited(bytes, MAX_BUNDLE_BYTES)?;
     let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
     match root.get("format") {
         Some(Value::String(s)) if s == FORMAT => {}
-        Some(Value::String(s)) if s == crate::native::FORMAT => {
+        Some(Value::String(s)) if s == crate::formats::native::FORMAT => {
             return Err(field(
                 "format",
                 "this is the annotation file of one document, not a library backup; import it with “Import” while that document is open",

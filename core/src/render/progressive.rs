@@ -42,7 +42,7 @@ pub fn next_batch(changed: &[(usize, usize)], visible: Range<usize>, budget: usi
     };
     let mut now: Vec<usize> = changed.iter().filter(|&&(g, _)| visible.contains(&g)).map(|&(g, _)| g).collect();
     let mut rest: Vec<(usize, usize)> = changed.iter().copied().filter(|&(g, _)| !visible.contains(&g)).collect();
-    crate::sorting::sort_by_key(&mut rest, |&(g, _)| distance(g));
+    crate::text::sorting::sort_by_key(&mut rest, |&(g, _)| distance(g));
     let mut spent = 0usize;
     for (g, cost) in rest {
         if !now.is_empty() && spent + cost > budget {
@@ -51,6 +51,6 @@ pub fn next_batch(changed: &[(usize, usize)], visible: Range<usize>, budget: usi
         spent += cost;
         now.push(g);
     }
-    crate::sorting::sort(&mut now);
+    crate::text::sorting::sort(&mut now);
     now
 }

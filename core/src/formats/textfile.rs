@@ -21,8 +21,8 @@
 //!    left → [`TextFileError::Empty`];
 //! 7. only white space (see [`is_blank`]) → [`TextFileError::OnlyWhitespace`].
 
-pub use crate::titles::UNTITLED;
-use crate::titles::{cut_graphemes, sanitize_title};
+pub use crate::text::titles::UNTITLED;
+use crate::text::titles::{cut_graphemes, sanitize_title};
 use std::fmt;
 
 /// Largest text file accepted: 50 MiB (52,428,800 bytes). Beyond that the

@@ -18,7 +18,7 @@
 //! Every position returned is on a grapheme cluster boundary and within
 //! `0..=len_cp`; positions past the end are clamped to it.
 
-use crate::text_index::TextIndex;
+use crate::text::text_index::TextIndex;
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
 /// Code points of context taken on each side of a position.

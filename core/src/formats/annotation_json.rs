@@ -7,10 +7,10 @@
 //!   "created": "<RFC 3339>", "modified": "<RFC 3339>" }
 //! ```
 //!
-//! It is the element of `annotations` in native files ([`crate::native`],
+//! It is the element of `annotations` in native files ([`crate::formats::native`],
 //! and leniently [`crate::formats::import_native_lenient`]), in stored
-//! records ([`crate::merge::parse_record`]) and in library backups
-//! ([`crate::bundle`]). Offsets are code points, end exclusive.
+//! records ([`crate::store::merge::parse_record`]) and in library backups
+//! ([`crate::store::bundle`]). Offsets are code points, end exclusive.
 //!
 //! # Reading: [`parse_annotation`], [`parse_annotations`]
 //!
@@ -28,13 +28,13 @@
 //! [`MAX_ATTRIBUTE_CP`] code points (white space runs become one space, the
 //! ends are trimmed; the writer leaves them out when empty, so files without
 //! them read exactly as before); `links` missing, null or an array of
-//! `{"type": "denies", "to": "<id>"}` (see [`crate::links`]; left out when
+//! `{"type": "denies", "to": "<id>"}` (see [`crate::model::links`]; left out when
 //! empty; whether each `to` exists is checked by [`check_link_targets`]
 //! for files, not for stored records); `created` and `modified` missing,
 //! null or strings.
 //!
 //! **Missing times (one rule for every reader):** a missing or null
-//! `created` is `""`, the unknown time ([`crate::time::compare_timestamps`]
+//! `created` is `""`, the unknown time ([`crate::text::time::compare_timestamps`]
 //! orders it before every real time); a missing or null `modified` is the
 //! `created` just read. A caller that wants another time for files of other
 //! tools (W3C, brat: `ImportOptions::now`) sets it itself; native files are
@@ -48,13 +48,13 @@
 //! alphabetical order, as the first version of the app wrote them (through a
 //! `serde_json::Value`), so a native file of the same annotations is the
 //! same bytes it always was. Every writer of native annotations uses it:
-//! [`crate::native::export_with`], `DocRecord::to_json`, [`crate::bundle::export`].
+//! [`crate::formats::native::export_with`], `DocRecord::to_json`, [`crate::store::bundle::export`].
 //! (`Annotation`'s own serde derive is the undo history's format, not this one.)
 
-use crate::json_fields::{field, get_offset, get_str, opt_str, ImportError};
-use crate::links::{Link, LinkKind, MAX_LINKS_PER_ANNOTATION};
+use crate::formats::json_fields::{field, get_offset, get_str, opt_str, ImportError};
+use crate::model::links::{Link, LinkKind, MAX_LINKS_PER_ANNOTATION};
 use crate::model::{clean_attribute, shorten, Annotation, Label, MAX_ATTRIBUTE_CP};
-use crate::text_index::TextIndex;
+use crate::text::text_index::TextIndex;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -209,14 +209,14 @@ fn parse_links(v: Option<&Value>, id: &str, path: &str) -> Result<Vec<Link>, Imp
         }
         out.push(Link { to: to.to_string(), kind });
     }
-    crate::sorting::sort(&mut out);
+    crate::text::sorting::sort(&mut out);
     Ok(out)
 }
 
 /// Checks that every link of `annotations` (read from the `annotations`
 /// array at `path`, in file order, none left out) goes to one of them:
 /// files must be whole. (Stored records are not checked: a link may go to
-/// an annotation deleted in another tab meanwhile, see [`crate::links`].)
+/// an annotation deleted in another tab meanwhile, see [`crate::model::links`].)
 pub fn check_link_targets(annotations: &[Annotation], path: &str) -> Result<(), ImportError> {
     if annotations.iter().all(|a| a.links.is_empty()) {
         return Ok(());

@@ -1,7 +1,17 @@
-//! Labels, annotations, the document state and the pure reducer.
+//! Labels, annotations and one document's state; [`apply`] changes it by an [`Action`]
+//! (checked, nothing changes on error). Links, details, filters, occurrences and the summary
+//! are the questions asked of this model, one submodule each.
 
-use crate::links::{Link, LinkError, LinkKind};
-use crate::text_index::TextIndex;
+pub mod apply;
+pub mod details;
+pub mod filter;
+pub mod link_views;
+pub mod links;
+pub mod occurrences;
+pub mod summary;
+
+use crate::model::links::{Link, LinkError, LinkKind};
+use crate::text::text_index::TextIndex;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::rc::Rc;
@@ -79,7 +89,7 @@ pub struct Annotation {
     /// The fact-check verdict ([`VERDICTS`] or free text, may be empty).
     #[serde(default)]
     pub verdict: String,
-    /// Links that start here, sorted by target id ([`crate::links`]).
+    /// Links that start here, sorted by target id ([`crate::model::links`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
     /// RFC 3339 timestamp.
@@ -192,7 +202,7 @@ pub enum ModelError {
     DuplicateSpan { label: Label, quote: String },
     /// A speaker or verdict longer than `max` code points.
     AttributeTooLong { what: &'static str, max: usize },
-    /// A link that breaks a rule of [`crate::links`].
+    /// A link that breaks a rule of [`crate::model::links`].
     Link(LinkError),
 }
 
@@ -255,7 +265,7 @@ pub fn normalize_selection(index: &TextIndex, a: usize, b: usize) -> Result<(usi
     let slice = index.slice_cp(start, end).unwrap_or("");
     // Trim whole grapheme clusters, not code points: a space followed by a
     // combining mark is one cluster, and trimming only the space would cut it.
-    let clusters: Vec<&str> = crate::text_index::graphemes(slice).collect();
+    let clusters: Vec<&str> = crate::text::text_index::graphemes(slice).collect();
     let blank = |g: &&&str| g.chars().all(char::is_whitespace);
     let lead_n = clusters.iter().take_while(blank).count();
     if lead_n == clusters.len() {
@@ -319,7 +329,7 @@ impl State {
     /// A state with the given annotations, sorted into text order. The caller
     /// guarantees they were validated against `doc` (e.g. by the native importer).
     pub fn with_annotations(doc: Rc<Document>, mut annotations: Vec<Annotation>) -> Self {
-        crate::sorting::sort_by(&mut annotations, text_order);
+        crate::text::sorting::sort_by(&mut annotations, text_order);
         State { doc, annotations: Rc::new(annotations.into_iter().map(Rc::new).collect()), selected: None }
     }
 
