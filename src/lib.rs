@@ -1,4 +1,4 @@
-//! The annotator web app. Layers (see `../shared/DESIGN.md`):
+//! The annotator web app. Layers (docs/architecture.md has the picture):
 //! * `annotator_core` — the pure model (offsets, annotations, formats, the
 //!   storage policy in `store`) and the app's pure core in `app` (the
 //!   reducer, the keymap, the import decision), all host-tested;

@@ -459,7 +459,7 @@ mod reference {
 // ------------------------------------------------------------ size
 
 /// 2 × 10,000 random units on a 1,000,000-code-point text: only correctness
-/// here (the time is measured in release by hand, see the README/report).
+/// here (the time is measured in the browser by `scripts/bench.sh`: "compare with a colleague's file" in docs/benchmark.md).
 #[test]
 fn ten_thousand_units_each() {
     let mut seed = 0x2545_f491_4f6c_dd1du64;

@@ -17,8 +17,7 @@ use serde_json::{json, Value};
 
 // ---------------------------------------------------------------- helpers
 
-/// A corpus file: `shared/corpus` beside the repository, else the repository's copy
-/// (`tests/fixtures`), as `common::corpus_text` finds them.
+/// A test text of the repository (`tests/fixtures`), as `common::corpus_text` finds it.
 fn corpus(name: &str) -> String {
     common::corpus_text(name)
 }

@@ -49,8 +49,6 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("E2E_DIST") or REPO / "dist")
 SEED_PATH = REPO / "assets" / "seed-article.txt"
-if not SEED_PATH.exists():
-    SEED_PATH = Path("/work/shared/corpus/seed-article.txt")
 TIMEOUT = float(os.environ.get("E2E_TIMEOUT", "10"))
 # A document's annotations are stored as its record (`…v2.doc.<id>`) plus the
 # journals of edits since the record was last written whole: the legacy shared

@@ -59,15 +59,9 @@ pub fn raw_spans(max: usize) -> impl Strategy<Value = Vec<(usize, usize, usize)>
     prop::collection::vec((0usize..10_000, 0usize..10_000, 0usize..3), 0..max)
 }
 
-/// `<manifest>/../../shared/corpus`, i.e. `shared/` beside the repository root,
-/// or else the copy of the corpus kept in the repository (`tests/fixtures`).
+/// The repository's test texts with their expected offsets (`tests/fixtures`).
 pub fn corpus_dir() -> PathBuf {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    if shared.join("unicode-mixed.txt").exists() {
-        shared
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
-    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
 }
 
 /// Reads a corpus file as raw bytes turned into a string (no newline folding).
