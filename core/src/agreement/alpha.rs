@@ -63,7 +63,7 @@
 //! All sums run in an order fixed by the contents (sorted positions), so
 //! swapping the coders or shuffling their units gives bit-identical results.
 
-use super::Unit;
+use super::units::Unit;
 use crate::model::Label;
 
 /// Observed and expected disagreement of one category.

@@ -1,7 +1,8 @@
 //! Counts, precision/recall/F1 and Cohen's κ of a [`Matching`] (definitions
 //! in the parent module doc).
 
-use super::{Counts, Figures, Matching, Unit};
+use super::matching::Matching;
+use super::units::{Counts, Figures, Unit};
 use crate::model::Label;
 
 /// The counts of a matching of `mine` with `theirs`.

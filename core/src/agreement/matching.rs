@@ -1,6 +1,6 @@
 //! The one-to-one matching of two files' units (rule in the parent module doc).
 
-use super::Unit;
+use super::units::Unit;
 use std::cmp::{Ordering, Reverse};
 
 /// The result of [`match_units`]: index pairs `(mine, theirs)` per step,

@@ -1,6 +1,6 @@
 //! Annotations that could not be anchored, kept for a person to re-attach.
 
-use super::Candidate;
+use super::candidate::Candidate;
 use crate::model::links::Link;
 use crate::model::{Annotation, Label, ModelError};
 use crate::text::text_index::TextIndex;

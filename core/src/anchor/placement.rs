@@ -1,9 +1,9 @@
 //! Placing and scoring one approximate match: where it starts, its
 //! grapheme-safe span, and its Hypothesis-style score.
 
-use super::anchorer::Anchorer;
+use super::candidate::NEAR_WINDOW_CP;
 use super::fuzzy::{find_ends_with, similarity, Peq};
-use super::NEAR_WINDOW_CP;
+use super::prepared::Anchorer;
 
 /// One scored placement of a quote.
 #[derive(Clone, Copy, Debug)]

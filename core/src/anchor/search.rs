@@ -25,11 +25,11 @@
 //! a question stays open, zones are explored further, up to `k` edits,
 //! where everything is known and the reference's choice is made as it does.
 
-use super::anchorer::Anchorer;
+use super::candidate::{MAX_SCORED, NEAR_WINDOW_CP};
 use super::fuzzy::{find_ends_into, local_minima_into, Peq};
 use super::placement::{better, nearest_ends, nearness, score_value, Scored};
+use super::prepared::Anchorer;
 use super::seeds::{self, Piece, PieceTable};
-use super::{MAX_SCORED, NEAR_WINDOW_CP};
 use std::collections::HashMap;
 
 /// One approximate search: the quote prepared, its error bound and what it is scored with.

@@ -1,6 +1,6 @@
 //! Computing and replaying the changes of a step.
 
-use super::Change;
+use super::change::Change;
 use crate::model::{text_order, Annotation};
 use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};

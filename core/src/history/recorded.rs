@@ -1,6 +1,7 @@
 //! Applying actions to a [`State`] while recording them in a [`History`].
 
-use super::{Change, Entry, History};
+use super::change::Change;
+use super::stack::{Entry, History};
 use crate::model::{Action, Annotation, ModelError, State};
 use std::rc::Rc;
 

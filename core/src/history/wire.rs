@@ -1,8 +1,8 @@
 //! The versioned JSON form of a history, and its validation.
 
-use super::{Entry, History, DEFAULT_LIMIT, JSON_VERSION, MAX_JSON_BYTES};
+use super::stack::{Entry, History, DEFAULT_LIMIT, JSON_VERSION, MAX_JSON_BYTES};
 use crate::model::Annotation;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -104,7 +104,7 @@ struct HistoryWireRef<'a> {
 
 /// The serialised form, owned (what is read before validation).
 #[derive(Deserialize)]
-pub(super) struct HistoryWire {
+struct HistoryWire {
     version: u64,
     undo: Vec<Entry>,
     redo: Vec<Entry>,
@@ -117,12 +117,12 @@ impl Serialize for History {
     }
 }
 
-impl TryFrom<HistoryWire> for History {
-    type Error = String;
-
-    /// Validates as [`History::from_json`] does, keeping [`DEFAULT_LIMIT`] steps.
-    fn try_from(w: HistoryWire) -> Result<Self, String> {
-        History::from_wire(w, DEFAULT_LIMIT)
+/// Reads the stored form and validates it as [`History::from_json`] does, keeping
+/// [`DEFAULT_LIMIT`] steps.
+impl<'de> Deserialize<'de> for History {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let w = HistoryWire::deserialize(deserializer)?;
+        History::from_wire(w, DEFAULT_LIMIT).map_err(serde::de::Error::custom)
     }
 }
 
