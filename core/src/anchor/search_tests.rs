@@ -1,6 +1,6 @@
 //! The pigeonhole seeds cover every match end they promise to cover.
 
-use super::anchorer::Anchorer;
+use super::prepared::Anchorer;
 use super::fuzzy::{find_ends, Peq};
 use super::search::Query;
 use super::seeds::PieceTable;
