@@ -3,7 +3,8 @@
 //! same rules, and what is written reads back unchanged.
 
 use annotator_core::formats::annotation_json::{parse_annotations, strict_label, Annotations, Check};
-use annotator_core::formats::native::{self, ImportError};
+use annotator_core::formats::json_fields::ImportError;
+use annotator_core::formats::native;
 use annotator_core::formats::{import_native_lenient, ImportOptions};
 use annotator_core::model::{Annotation, Document, Label};
 use annotator_core::{store::bundle, store::merge, text::text_index::TextIndex};

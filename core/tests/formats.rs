@@ -4,7 +4,8 @@
 
 mod common;
 
-use annotator_core::formats::native::{self, ImportError};
+use annotator_core::formats::json_fields::ImportError;
+use annotator_core::formats::native;
 use annotator_core::formats::{
     self, brat, csv, detect, drop_existing, import, import_brat, import_native_lenient, import_w3c, w3c, Format, ImportOptions,
     UnknownLabelPolicy,

@@ -4,17 +4,17 @@
 
 mod common;
 
-use annotator_core::formats::native::{self, ImportError};
+use annotator_core::formats::json_fields::ImportError;
+use annotator_core::formats::native;
 use annotator_core::model::{doc_id_for, Annotation, Document, Label};
 use annotator_core::store::boot::migrate_v1;
 use annotator_core::store::bundle::{self, BundleDoc, MAX_BUNDLE_BYTES};
 use annotator_core::store::keys::{
     backup_key, classify_key, doc_key, text_fits_local_storage, text_key, StorageKey, LIBRARY_KEY, MAX_LOCAL_TEXT_UTF16,
 };
-use annotator_core::store::library::{
-    sanitize_name, sanitize_title, valid_doc_id, DocMeta, Library, LibraryError, MAX_TITLE_CP, SCHEMA_VERSION,
-};
+use annotator_core::store::library::{valid_doc_id, DocMeta, Library, LibraryError, SCHEMA_VERSION};
 use annotator_core::store::merge::{self, parse_record, DocRecord};
+use annotator_core::text::titles::{sanitize_name, sanitize_title, MAX_TITLE_CP};
 use common::ann;
 use serde_json::{json, Value};
 

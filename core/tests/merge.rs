@@ -5,14 +5,14 @@
 
 mod common;
 
-use annotator_core::formats::native::{self, ImportError};
+use annotator_core::formats::json_fields::ImportError;
+use annotator_core::formats::native;
 use annotator_core::model::links::{Link, LinkKind};
 use annotator_core::model::{Annotation, Document, Label};
 use annotator_core::store::library::DocMeta;
-use annotator_core::store::merge::{
-    compare_timestamps, for_write, merge, parse_record, parse_timestamp, version_cmp, DocRecord, MAX_TOMBSTONES,
-};
+use annotator_core::store::merge::{for_write, merge, parse_record, version_cmp, DocRecord, MAX_TOMBSTONES};
 use annotator_core::text::text_index::TextIndex;
+use annotator_core::text::time::{compare_timestamps, parse_timestamp};
 use common::ann;
 use proptest::prelude::*;
 use std::cmp::Ordering;

@@ -2,7 +2,7 @@
 //! date-times: anything else (non-ASCII, malformed) is refused with its
 //! location, so the app never has to show a date it cannot read.
 
-use annotator_core::formats::native::ImportError;
+use annotator_core::formats::json_fields::ImportError;
 use annotator_core::model::doc_id_for;
 use annotator_core::store::bundle;
 use annotator_core::store::library::{DocMeta, Library};

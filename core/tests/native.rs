@@ -3,9 +3,8 @@
 
 mod common;
 
-use annotator_core::formats::native::{
-    export, export_with, import, parse_json_bounded, ImportError, Parsed, FORMAT, MAX_FILE_BYTES, VERSION,
-};
+use annotator_core::formats::json_fields::ImportError;
+use annotator_core::formats::native::{export, export_with, import, parse_json_bounded, Parsed, FORMAT, MAX_FILE_BYTES, VERSION};
 use annotator_core::model::{Annotation, Document, Label};
 use common::*;
 use proptest::prelude::*;

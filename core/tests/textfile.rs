@@ -5,8 +5,9 @@ mod common;
 
 use annotator_core::formats::textfile::{
     decode_pasted, decode_text_file, is_blank, looks_binary, title_from_file_name, title_from_text, Decoded, TextFileError,
-    MAX_GUESSED_TITLE_CP, MAX_TEXT_BYTES, UNTITLED,
+    MAX_GUESSED_TITLE_CP, MAX_TEXT_BYTES,
 };
+use annotator_core::text::titles::UNTITLED;
 use common::text_strategy;
 use proptest::prelude::*;
 

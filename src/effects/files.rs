@@ -5,7 +5,8 @@
 use crate::browser::{self, download, storage};
 use crate::state::{AppAction, Dispatch};
 use annotator_core::app::import::{file_names, first_pass};
-use annotator_core::formats::native::{self, ImportError};
+use annotator_core::formats::json_fields::ImportError;
+use annotator_core::formats::native;
 use annotator_core::formats::{self, Format};
 use annotator_core::model::details::DocDetails;
 use annotator_core::{model::Annotation, model::Document};

@@ -121,7 +121,7 @@ pub fn open_pasted(ctx: &Ctx, title: String, text: String, library: Rc<Library>)
         Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not open the pasted text: {e}"))),
         Ok(decoded) => {
             let title = if title.trim().is_empty() { decoded.title_guess.clone() } else { title };
-            let name = annotator_core::store::library::sanitize_name(&title);
+            let name = annotator_core::text::titles::sanitize_name(&title);
             open_new_text(ctx, decoded, title, name, library);
         }
     }

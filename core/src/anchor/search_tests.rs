@@ -1,7 +1,7 @@
 //! The pigeonhole seeds cover every match end they promise to cover.
 
-use super::prepared::Anchorer;
 use super::fuzzy::{find_ends, Peq};
+use super::prepared::Anchorer;
 use super::search::Query;
 use super::seeds::PieceTable;
 use crate::text::text_index::TextIndex;

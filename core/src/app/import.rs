@@ -1,7 +1,8 @@
 //! Importing the files a person chose into the open document: a brat `.ann`
 //! with its `.txt`, or one annotation file of any supported format.
 
-use crate::formats::native::{self, ImportError};
+use crate::formats::json_fields::ImportError;
+use crate::formats::native;
 use crate::formats::RelationMap;
 use crate::formats::{self, Format, ImportOptions, Imported, UnknownLabelPolicy};
 use crate::model::Document;

@@ -24,10 +24,12 @@
 //! normalisations are skipped with a count. A line of no brat kind is
 //! refused with its number.
 
+use super::annotation_json::{MAX_ANNOTATIONS, MAX_NOTE_CP};
 use super::brat_extras::{self, Extras};
-use super::{field, ImportOptions, LabelResolver, Parsed};
+use super::json_fields::{field, ImportError};
+use super::native::MAX_FILE_BYTES;
+use super::parsed::{ImportOptions, LabelResolver, Parsed};
 use crate::anchor::{Candidate, CONTEXT_CP};
-use crate::formats::native::{ImportError, MAX_ANNOTATIONS, MAX_FILE_BYTES, MAX_NOTE_CP};
 use crate::model::{doc_id_for, shorten, Annotation, Document};
 use crate::text::text_index::TextIndex;
 use std::collections::{HashMap, HashSet};

@@ -16,10 +16,9 @@
 //! types are the link kinds capitalised (`Denies`, `Supports`,
 //! `Contradicts`, `Repeats`), read in any case.
 
-use super::field;
-use super::UnknownRelation;
+use super::json_fields::{field, ImportError};
+use super::parsed::UnknownRelation;
 use crate::anchor::Candidate;
-use crate::formats::native::ImportError;
 use crate::model::links::{Link, LinkKind};
 use crate::model::{fitting_attribute, shorten, Annotation, Label, MAX_ATTRIBUTE_CP, VERDICTS};
 use std::collections::{BTreeSet, HashMap};

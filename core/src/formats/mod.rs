@@ -25,19 +25,19 @@ pub mod details_json;
 pub mod html_page;
 pub mod json_fields;
 pub mod native;
+mod parsed;
 pub mod textfile;
 pub mod w3c;
 pub mod w3c_links;
+mod w3c_terms;
 
-use crate::anchor::{anchor_all, AnchorReport, Candidate, Orphan};
-use crate::formats::annotation_json::{parse_annotations, Check, MAX_ANNOTATION_ID_CP, MAX_NOTE_CP};
-use crate::formats::json_fields::ImportError;
-pub(crate) use crate::formats::json_fields::{field, get_offset};
+use crate::anchor::{anchor_all, AnchorReport, Orphan};
 use crate::model::details::DocDetails;
-use crate::model::links::LinkKind;
 use crate::model::{shorten, Annotation, Document, Label};
 use crate::text::text_index::TextIndex;
+use json_fields::{field, ImportError};
 use native::{parse_json_bounded, MAX_FILE_BYTES};
+pub use parsed::{ImportOptions, Parsed, RelationMap, UnknownLabel, UnknownLabelPolicy, UnknownRelation};
 use serde_json::{Map, Value};
 
 /// A file format the annotator reads or writes.
@@ -162,74 +162,6 @@ pub fn export_detailed(
     }
 }
 
-/// What to do with an annotation whose label is not claim, denial or statistic.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum UnknownLabelPolicy {
-    /// Refuse the file, naming where the first unknown label is.
-    #[default]
-    Error,
-    /// Leave those annotations out (counted in [`Imported::skipped`] and listed
-    /// in [`Imported::unknown_labels`]).
-    Skip,
-    /// Give them this label instead.
-    MapTo(Label),
-}
-
-/// brat relation types and what each becomes: a link kind, or `None` (left out).
-pub type RelationMap = Vec<(String, Option<LinkKind>)>;
-
-/// Choices for an import.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ImportOptions {
-    pub unknown_label: UnknownLabelPolicy,
-    /// brat relation types other than ours: `None` leaves their relations
-    /// out and lists the types in [`Imported::unknown_relations`] (so the
-    /// person can be asked); `Some` maps each listed type (any case) to a
-    /// link kind or leaves it out (`None`); a type not listed is left out.
-    pub relation_map: Option<RelationMap>,
-    /// RFC 3339 time used for `created`/`modified` when the file has none
-    /// (brat never has; W3C may not). Empty by default.
-    pub now: String,
-}
-
-/// A label of the file that is not one of ours.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownLabel {
-    /// The label as written in the file.
-    pub label: String,
-    /// How many annotations carry it.
-    pub count: usize,
-    /// Where it first occurs (`items[3].body`, `line 7`).
-    pub first_path: String,
-}
-
-/// A brat relation type of the file that is not one of ours.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownRelation {
-    /// The type as written in the file.
-    pub name: String,
-    /// How many relations have it.
-    pub count: usize,
-    /// Where it first occurs (`line 7`).
-    pub first_path: String,
-    /// The link kind its name usually means (`attacks` → contradicts), if any.
-    pub suggested: Option<LinkKind>,
-}
-
-/// A validated file, before anchoring.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Parsed {
-    pub candidates: Vec<Candidate>,
-    /// Labels outside claim/denial/statistic met under `Skip` or `MapTo`.
-    pub unknown_labels: Vec<UnknownLabel>,
-    /// Annotations left out because of [`UnknownLabelPolicy::Skip`].
-    pub skipped: usize,
-    /// Things a person should know that did not stop the import.
-    pub warnings: Vec<String>,
-    /// brat relation types met without a mapping ([`ImportOptions::relation_map`] `None`).
-    pub unknown_relations: Vec<UnknownRelation>,
-}
-
 /// The result of an import: anchored annotations ready for
 /// `Action::Merge`, orphans for their own list, and the report
 /// ("N anchored exactly, M moved, K fuzzy, J orphaned").
@@ -313,9 +245,9 @@ fn looks_like_json(bytes: &[u8]) -> bool {
 
 fn is_w3c_object(o: &Map<String, Value>) -> bool {
     o.contains_key("@context")
-        || w3c::has_type(o.get("type"), "Annotation")
-        || w3c::has_type(o.get("type"), "AnnotationCollection")
-        || w3c::has_type(o.get("type"), "AnnotationPage")
+        || w3c_terms::has_type(o.get("type"), "Annotation")
+        || w3c_terms::has_type(o.get("type"), "AnnotationCollection")
+        || w3c_terms::has_type(o.get("type"), "AnnotationPage")
 }
 
 /// [`detect`] for a JSON file already parsed.
@@ -391,7 +323,7 @@ pub fn import(file_name: &str, bytes: &[u8], index: &TextIndex, opts: &ImportOpt
     if looks_like_json(bytes) {
         let v = parse_json_bounded(bytes)?;
         match detect_json(&v)? {
-            Format::Native => Ok(Imported::anchor(Format::Native, index, native_candidates(&v, opts)?)),
+            Format::Native => Ok(Imported::anchor(Format::Native, index, native::candidates(&v, opts)?)),
             _ => Ok(Imported::anchor(Format::W3c, index, w3c::parse_value(&v, opts)?)),
         }
     } else {
@@ -423,105 +355,5 @@ pub fn import_w3c(bytes: &[u8], index: &TextIndex, opts: &ImportOptions) -> Resu
 /// labels follow `opts.unknown_label`.
 pub fn import_native_lenient(bytes: &[u8], index: &TextIndex, opts: &ImportOptions) -> Result<Imported, ImportError> {
     let v = parse_json_bounded(bytes)?;
-    Ok(Imported::anchor(Format::Native, index, native_candidates(&v, opts)?))
-}
-
-/// Resolves labels under a policy, remembering the unknown ones.
-pub(crate) struct LabelResolver<'a> {
-    policy: &'a UnknownLabelPolicy,
-    pub unknown: Vec<UnknownLabel>,
-    pub skipped: usize,
-}
-
-impl<'a> LabelResolver<'a> {
-    pub fn new(policy: &'a UnknownLabelPolicy) -> Self {
-        LabelResolver { policy, unknown: Vec::new(), skipped: 0 }
-    }
-
-    /// `Ok(Some(label))`, `Ok(None)` to skip, or the error under `Error`.
-    /// `raw` is `None` when the annotation has no label at all.
-    pub fn resolve(&mut self, raw: Option<&str>, path: &str) -> Result<Option<Label>, ImportError> {
-        if let Some(l) = raw.and_then(Label::parse) {
-            return Ok(Some(l));
-        }
-        let shown = raw.map_or_else(|| "(no label)".to_string(), |r| shorten(r, 30));
-        match self.policy {
-            UnknownLabelPolicy::Error => Err(field(
-                path,
-                match raw {
-                    Some(_) => format!("the label “{shown}” is not one of claim, denial, statistic (skip these annotations or map the label to one of ours)"),
-                    None => "has no label (no TextualBody with purpose “tagging”)".to_string(),
-                },
-            )),
-            policy => {
-                match self.unknown.iter_mut().find(|u| u.label == shown) {
-                    Some(u) => u.count += 1,
-                    None => self.unknown.push(UnknownLabel { label: shown, count: 1, first_path: path.to_string() }),
-                }
-                match policy {
-                    UnknownLabelPolicy::MapTo(l) => Ok(Some(*l)),
-                    _ => {
-                        self.skipped += 1;
-                        Ok(None)
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Checks an id read from a file: 1 to [`MAX_ANNOTATION_ID_CP`] characters, not seen before.
-pub(crate) fn check_id(id: &str, path: &str, seen: &mut std::collections::HashSet<String>) -> Result<(), ImportError> {
-    if id.is_empty() || id.chars().count() > MAX_ANNOTATION_ID_CP {
-        return Err(field(path, format!("must be 1 to {MAX_ANNOTATION_ID_CP} characters")));
-    }
-    if !seen.insert(id.to_string()) {
-        return Err(field(path, format!("“{}” is used twice", shorten(id, 40))));
-    }
-    Ok(())
-}
-
-/// Checks a note's length.
-pub(crate) fn check_note(note: &str, path: &str) -> Result<(), ImportError> {
-    if note.chars().count() > MAX_NOTE_CP {
-        return Err(field(path, format!("is longer than {MAX_NOTE_CP} characters")));
-    }
-    Ok(())
-}
-
-/// The native file `v` as candidates (see [`import_native_lenient`]).
-fn native_candidates(v: &Value, opts: &ImportOptions) -> Result<Parsed, ImportError> {
-    let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
-    match root.get("format") {
-        Some(Value::String(s)) if s == native::FORMAT => {}
-        Some(Value::String(s)) => {
-            return Err(field(
-                "format",
-                format!("“{}” is not an annotation file of this app (expected “{}”)", shorten(s, 40), native::FORMAT),
-            ))
-        }
-        Some(_) => return Err(field("format", "must be a string")),
-        None => return Err(field("format", format!("is missing (expected “{}”)", native::FORMAT))),
-    }
-    native::check_version(root)?;
-    let source = match root.get("document") {
-        Some(Value::Object(d)) => match d.get("text") {
-            Some(Value::String(t)) => Some(TextIndex::new(t.as_str())),
-            Some(Value::Null) | None => None,
-            Some(_) => return Err(field("document.text", "must be a string")),
-        },
-        Some(_) => return Err(field("document", "must be an object")),
-        None => None,
-    };
-    let mut labels = LabelResolver::new(&opts.unknown_label);
-    let mut annotations =
-        parse_annotations(root.get("annotations"), "annotations", Check::Reanchor, |raw, path| labels.resolve(Some(raw), path))?;
-    // Links to annotations left out (a label skipped) go with them; any
-    // other missing target is an error, as in a strict import.
-    if labels.skipped > 0 {
-        annotations = crate::model::link_views::without_dangling(&annotations).into_owned();
-    }
-    crate::formats::annotation_json::check_link_targets(&annotations, "annotations")?;
-    let candidates = annotations.iter().map(|a| Candidate::from_annotation(a, source.as_ref())).collect();
-    Ok(Parsed { candidates, unknown_labels: labels.unknown, skipped: labels.skipped, warnings: Vec::new(), unknown_relations: Vec::new() })
+    Ok(Imported::anchor(Format::Native, index, native::candidates(&v, opts)?))
 }

@@ -39,10 +39,11 @@ pub fn check_version(root: &serde_json::Map<String, Value>) -> Result<(), Import
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// The `offset_unit` field written in native files and stored records.
 pub const OFFSET_UNIT: &str = "unicode code points, end exclusive";
-pub use crate::formats::annotation_json::{MAX_ANNOTATIONS, MAX_NOTE_CP};
 
-use crate::formats::json_fields::field;
-pub use crate::formats::json_fields::ImportError;
+use super::json_fields::{field, ImportError};
+use super::parsed::{self, ImportOptions, LabelResolver};
+use crate::anchor::Candidate;
+use crate::text::text_index::TextIndex;
 
 /// Serialises `annotations` of `doc` as a native file (pretty-printed JSON),
 /// including the document text.
@@ -187,4 +188,45 @@ pub fn import_value(v: &Value, doc: &Document) -> Result<Parsed, ImportError> {
     let annotations = parse_annotations(root.get("annotations"), "annotations", Check::Text(&doc.index), strict_label)?;
     check_link_targets(&annotations, "annotations")?;
     Ok(Parsed { doc_id, doc_title, details, annotations })
+}
+
+/// The native file `v` as candidates, each re-anchored on the current text (see
+/// [`import_native_lenient`](super::import_native_lenient)).
+pub(super) fn candidates(v: &Value, opts: &ImportOptions) -> Result<parsed::Parsed, ImportError> {
+    let root = v.as_object().ok_or_else(|| field("the top level", "must be a JSON object"))?;
+    match root.get("format") {
+        Some(Value::String(s)) if s == FORMAT => {}
+        Some(Value::String(s)) => {
+            return Err(field("format", format!("“{}” is not an annotation file of this app (expected “{}”)", shorten(s, 40), FORMAT)))
+        }
+        Some(_) => return Err(field("format", "must be a string")),
+        None => return Err(field("format", format!("is missing (expected “{}”)", FORMAT))),
+    }
+    check_version(root)?;
+    let source = match root.get("document") {
+        Some(Value::Object(d)) => match d.get("text") {
+            Some(Value::String(t)) => Some(TextIndex::new(t.as_str())),
+            Some(Value::Null) | None => None,
+            Some(_) => return Err(field("document.text", "must be a string")),
+        },
+        Some(_) => return Err(field("document", "must be an object")),
+        None => None,
+    };
+    let mut labels = LabelResolver::new(&opts.unknown_label);
+    let mut annotations =
+        parse_annotations(root.get("annotations"), "annotations", Check::Reanchor, |raw, path| labels.resolve(Some(raw), path))?;
+    // Links to annotations left out (a label skipped) go with them; any
+    // other missing target is an error, as in a strict import.
+    if labels.skipped > 0 {
+        annotations = crate::model::link_views::without_dangling(&annotations).into_owned();
+    }
+    super::annotation_json::check_link_targets(&annotations, "annotations")?;
+    let candidates = annotations.iter().map(|a| Candidate::from_annotation(a, source.as_ref())).collect();
+    Ok(parsed::Parsed {
+        candidates,
+        unknown_labels: labels.unknown,
+        skipped: labels.skipped,
+        warnings: Vec::new(),
+        unknown_relations: Vec::new(),
+    })
 }

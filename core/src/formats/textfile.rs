@@ -21,7 +21,7 @@
 //!    left → [`TextFileError::Empty`];
 //! 7. only white space (see [`is_blank`]) → [`TextFileError::OnlyWhitespace`].
 
-pub use crate::text::titles::UNTITLED;
+use crate::text::titles::UNTITLED;
 use crate::text::titles::{cut_graphemes, sanitize_title};
 use std::fmt;
 

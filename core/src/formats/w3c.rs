@@ -23,9 +23,13 @@
 //! Import accepts a collection (`items` or embedded `first.items`), a page,
 //! a JSON array of annotations, or a single annotation.
 
-use super::{check_id, check_note, field, get_offset, w3c_links, ImportOptions, LabelResolver, Parsed};
+use super::annotation_json::MAX_ANNOTATIONS;
+use super::json_fields::{field, get_offset, ImportError};
+use super::native::parse_json_bounded;
+use super::parsed::{check_id, check_note, ImportOptions, LabelResolver, Parsed};
+use super::w3c_links;
+use super::w3c_terms::{has_type, ID_PREFIX};
 use crate::anchor::{Candidate, CONTEXT_CP};
-use crate::formats::native::{parse_json_bounded, ImportError, MAX_ANNOTATIONS};
 use crate::model::details::DocDetails;
 use crate::model::{doc_id_for, shorten, Annotation, Document};
 use serde_json::{json, Map, Value};
@@ -35,9 +39,6 @@ use std::collections::HashSet;
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 /// MIME type of an export.
 pub const MIME: &str = "application/ld+json;profile=\"http://www.w3.org/ns/anno.jsonld\"";
-/// Prefix turning an annotation id into an IRI (`urn:x-annotator:a1b2`);
-/// the rest of the id is percent-encoded (RFC 3986 unreserved characters kept).
-pub const ID_PREFIX: &str = "urn:x-annotator:";
 
 /// The W3C export of `annotations` of `doc`, pretty-printed.
 pub fn export(doc: &Document, annotations: &[Annotation]) -> String {
@@ -159,15 +160,6 @@ fn id_from_iri(iri: &str) -> String {
     match iri.strip_prefix(ID_PREFIX) {
         Some(rest) => decode_id(rest).unwrap_or_else(|| rest.to_string()),
         None => iri.to_string(),
-    }
-}
-
-/// Whether a JSON-LD `type` value (a string or an array of strings) includes `t`.
-pub(crate) fn has_type(v: Option<&Value>, t: &str) -> bool {
-    match v {
-        Some(Value::String(s)) => s == t,
-        Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(t)),
-        _ => false,
     }
 }
 

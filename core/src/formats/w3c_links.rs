@@ -12,10 +12,9 @@
 //! have, or naming an annotation the file does not hold is refused with its
 //! path.
 
-use super::field;
-use super::w3c::{has_type, ID_PREFIX};
+use super::json_fields::{field, ImportError};
+use super::w3c_terms::{has_type, ID_PREFIX};
 use crate::anchor::Candidate;
-use crate::formats::native::ImportError;
 use crate::model::links::{Link, LinkKind};
 use crate::model::{shorten, Annotation};
 use serde_json::{json, Map, Value};

@@ -6,6 +6,7 @@ use super::keys::{classify_key, doc_key, StorageKey, LIBRARY_KEY};
 use super::kv::Kv;
 use crate::store::library::{counts_of, DocMeta, Library, MAX_DOCUMENTS};
 use crate::store::merge::{self, DocRecord};
+use crate::text::time::compare_timestamps;
 use std::collections::BTreeMap;
 
 /// The outcome of [`migrate_v1`].
@@ -59,14 +60,14 @@ pub fn migrate_v1(key_values: &[(String, String)]) -> Migration {
                     .map(|a| a.created.as_str())
                     // Only real times: the library refuses anything else.
                     .filter(|s| crate::text::time::parse_timestamp(s).is_some())
-                    .min_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
+                    .min_by(|a, b| compare_timestamps(a, b).then(a.cmp(b)))
                     .unwrap_or("")
                     .to_string();
                 meta.modified = anns
                     .iter()
                     .map(|a| a.modified.as_str())
                     .filter(|s| crate::text::time::parse_timestamp(s).is_some())
-                    .max_by(|a, b| merge::compare_timestamps(a, b).then(a.cmp(b)))
+                    .max_by(|a, b| compare_timestamps(a, b).then(a.cmp(b)))
                     .unwrap_or("")
                     .to_string();
                 let record = DocRecord::new(anns).with_rev(1);

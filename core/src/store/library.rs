@@ -8,9 +8,9 @@ use crate::formats::json_fields::{field, get_offset, get_str, opt_str, ImportErr
 use crate::model::details::DocDetails;
 use crate::model::{doc_id_for, shorten, Annotation, Document, Label};
 use crate::store::merge;
-use crate::text::time::parse_timestamp;
+use crate::text::time::{compare_timestamps, parse_timestamp};
 use crate::text::titles::UNTITLED;
-pub use crate::text::titles::{sanitize_name, sanitize_title, MAX_NAME_CP, MAX_TITLE_CP};
+use crate::text::titles::{sanitize_name, sanitize_title};
 use serde_json::{json, Value};
 use std::fmt;
 
@@ -366,10 +366,10 @@ impl Library {
             Some(d) => {
                 d.counts = meta.counts;
                 d.len_cp = meta.len_cp;
-                if merge::compare_timestamps(&meta.modified, &d.modified).is_gt() {
+                if compare_timestamps(&meta.modified, &d.modified).is_gt() {
                     d.modified = meta.modified;
                 }
-                if d.created.is_empty() || (!meta.created.is_empty() && merge::compare_timestamps(&meta.created, &d.created).is_lt()) {
+                if d.created.is_empty() || (!meta.created.is_empty() && compare_timestamps(&meta.created, &d.created).is_lt()) {
                     d.created = meta.created;
                 }
                 d.seed |= meta.seed;

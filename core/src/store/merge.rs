@@ -53,15 +53,15 @@ use crate::formats::json_fields::{field, get_offset, get_str, ImportError};
 use crate::formats::native::{FORMAT, OFFSET_UNIT, VERSION};
 use crate::model::{shorten, text_order, Annotation};
 use crate::text::text_index::TextIndex;
+use crate::text::time::compare_timestamps;
 use crate::text::time::timestamp_order;
-pub use crate::text::time::{compare_timestamps, parse_timestamp};
 use serde_json::Value;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
 /// Most tombstones a record keeps (the latest deletions).
 pub const MAX_TOMBSTONES: usize = 5_000;
-pub use crate::formats::annotation_json::MAX_ANNOTATION_ID_CP;
+use crate::formats::annotation_json::MAX_ANNOTATION_ID_CP;
 
 /// One document's annotations as stored, with the deletions it remembers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

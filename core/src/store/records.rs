@@ -7,8 +7,9 @@ use super::keys::{classify_key, delta_key, doc_key, is_journal_of, journal_key, 
 use super::kv::Kv;
 use crate::model::Annotation;
 use crate::store::library::DocMeta;
-use crate::store::merge::{self, parse_timestamp, DocRecord};
+use crate::store::merge::{self, DocRecord};
 use crate::text::text_index::TextIndex;
+use crate::text::time::parse_timestamp;
 use std::collections::HashMap;
 
 pub use super::whole::{delete_document, load_record, write_whole_record};
