@@ -1,7 +1,8 @@
 //! The app state as Yew keeps it: a thin wrapper that gives the pure
 //! reducer of `annotator_core::app` (host-tested there) to `use_reducer`.
 
-pub use annotator_core::app::state::{describe, same_content, AppAction, AppState, Opened, PendingImport, SaveStatus, UndoTarget};
+use annotator_core::app::action::AppAction;
+use annotator_core::app::state::AppState;
 use std::ops::Deref;
 use std::rc::Rc;
 use yew::{Reducible, UseReducerDispatcher, UseReducerHandle};

@@ -4,8 +4,9 @@
 
 mod app_support;
 
+use annotator_core::app::action::AppAction;
 use annotator_core::app::import::import_files;
-use annotator_core::app::state::{AppAction, AppState};
+use annotator_core::app::state::AppState;
 use annotator_core::formats::native;
 use annotator_core::formats::{brat, w3c, UnknownLabelPolicy};
 use annotator_core::model::{Document, Label};
@@ -221,7 +222,7 @@ fn resolving_with_nothing_pending_changes_nothing() {
 
 #[test]
 fn opening_another_document_drops_a_pending_import() {
-    use annotator_core::app::state::Opened;
+    use annotator_core::app::action::Opened;
     let s1 = r(&start(), files_read(vec![("views.jsonld", with_opinions())]));
     let opened =
         Opened { model: annotator_core::model::State::new(doc()), history: Default::default(), orphans: vec![], notice: None, info: None };

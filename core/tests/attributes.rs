@@ -3,7 +3,7 @@
 
 mod app_support;
 
-use annotator_core::app::state::AppAction;
+use annotator_core::app::action::AppAction;
 use annotator_core::formats::native;
 use annotator_core::model::filter::Filter;
 use annotator_core::model::{Label, MAX_ATTRIBUTE_CP};

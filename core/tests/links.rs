@@ -3,8 +3,8 @@
 
 mod app_support;
 
+use annotator_core::app::action::AppAction;
 use annotator_core::app::keymap::{shortcut, Command, KeyContext, KeyInput, KeyTarget};
-use annotator_core::app::state::AppAction;
 use annotator_core::formats::native;
 use annotator_core::model::link_views::{default_kind, links_of, without_dangling};
 use annotator_core::model::links::{Link, LinkKind};

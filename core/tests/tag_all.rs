@@ -3,7 +3,7 @@
 
 mod app_support;
 
-use annotator_core::app::state::AppAction;
+use annotator_core::app::action::AppAction;
 use annotator_core::app::SelectionRead;
 use annotator_core::model::occurrences::occurrences;
 use annotator_core::model::{Annotation, Document, Label, State};

@@ -3,7 +3,8 @@
 //! exports, and the download of data kept aside.
 
 use crate::browser::{self, download, storage};
-use crate::state::{AppAction, Dispatch};
+use crate::state::Dispatch;
+use annotator_core::app::action::AppAction;
 use annotator_core::app::import::{file_names, first_pass};
 use annotator_core::formats::json_fields::ImportError;
 use annotator_core::formats::native;

@@ -6,7 +6,8 @@
 use super::session::{document_for, seed_meta};
 use super::Ctx;
 use crate::browser::{self, download, storage, storage::LocalKv, url};
-use crate::state::{AppAction, UndoTarget};
+use annotator_core::app::action::AppAction;
+use annotator_core::app::state::UndoTarget;
 use annotator_core::formats::textfile::{self, Decoded};
 use annotator_core::model::details::DocDetails;
 use annotator_core::model::Document;

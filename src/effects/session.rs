@@ -5,7 +5,7 @@
 //! the browser's local storage ([`LocalKv`]).
 
 use crate::browser::{self, storage, storage::LocalKv};
-use crate::state::Opened;
+use annotator_core::app::action::Opened;
 use annotator_core::store::library::{DocMeta, Library};
 use annotator_core::store::{boot, extras, records::DocStore, records::LoadedDoc};
 use annotator_core::{model::Document, model::State};

@@ -4,7 +4,7 @@
 
 use crate::effects::Ctx;
 use crate::state::Handle;
-use crate::state::UndoTarget;
+use annotator_core::app::state::UndoTarget;
 use annotator_core::store::library::Library;
 use annotator_core::{model::Document, text::text_index::TextIndex};
 use std::cell::RefCell;

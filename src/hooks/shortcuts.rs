@@ -5,7 +5,7 @@
 use super::live::Live;
 use crate::browser::{self, caret, keys, selection};
 use crate::effects::library;
-use crate::state::AppAction;
+use annotator_core::app::action::AppAction;
 use annotator_core::app::keymap::{shortcut, Command, KeyContext};
 use annotator_core::model::Label;
 use std::cell::RefCell;

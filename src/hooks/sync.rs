@@ -7,7 +7,7 @@
 use super::live::Live;
 use crate::browser::{self, storage::LocalKv, url};
 use crate::effects::{library, session::meta_for, Ctx};
-use crate::state::AppAction;
+use annotator_core::app::action::AppAction;
 use annotator_core::store::keys::{classify_key, StorageKey, LIBRARY_KEY};
 use annotator_core::store::library::Library;
 use annotator_core::store::records::Foreign;

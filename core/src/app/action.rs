@@ -1,17 +1,18 @@
 //! What the UI and the effects ask the reducer to do.
 
 use super::selection::SelectionRead;
-use super::state::Opened;
 use super::team::TeamView;
 use crate::agreement::DiffKind;
+use crate::anchor::Orphan;
 use crate::formats::RelationMap;
 use crate::formats::{Imported, UnknownLabelPolicy};
+use crate::history::History;
 use crate::model::details::DocDetails;
 use crate::model::filter::VerdictFilter;
 use crate::model::links::LinkKind;
 use crate::store::library::{Library, Removed};
 use crate::store::merge::DocRecord;
-use crate::{model::Annotation, model::Label};
+use crate::{model::Annotation, model::Label, model::State};
 use std::rc::Rc;
 
 /// What the UI and the effects ask the reducer to do.
@@ -204,4 +205,14 @@ pub enum AppAction {
         before: DocDetails,
         undone: bool,
     },
+}
+
+/// Everything needed to show another document ([`AppAction::OpenDoc`]).
+#[derive(Clone, Debug)]
+pub struct Opened {
+    pub model: State,
+    pub history: History,
+    pub orphans: Vec<Orphan>,
+    pub notice: Option<String>,
+    pub info: Option<String>,
 }

@@ -14,13 +14,17 @@
 //! 4. Accepting theirs changes my annotations through the model, one undo
 //!    step per button; keeping mine only sets the difference aside. The
 //!    comparison is recomputed whenever my annotations change, however
-//!    they changed ([`AppState::with_live_comparison`]).
+//!    they changed ([`Comparing::live`]).
+//!
+//! Everything here works on the comparison ([`Comparing`]) and the inputs
+//! it needs (the text, my annotations, the time), passed in; the reducer
+//! (`reduce_compare.rs`) puts the results into the app state.
 
 use super::import::import_files;
-use super::state::AppState;
+use super::undo_step::UndoStep;
 use crate::agreement::{compare, pairwise, Comparison, DiffKind, Difference, Unit};
 use crate::formats::UnknownLabelPolicy;
-use crate::model::{shorten, Action, Annotation};
+use crate::model::{shorten, Action, Annotation, Document};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -145,9 +149,37 @@ fn people(files: Files) -> (Vec<Files>, Vec<String>) {
     (groups, lone)
 }
 
-impl AppState {
-    /// "Compare with…": reads `files` as other people's work on this text.
-    pub(super) fn compare_files(&self, files: Vec<(String, Vec<u8>)>, now: &str) -> Self {
+/// A comparison just opened, and what to tell about it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Opening {
+    pub comparing: Comparing,
+    /// The summary and the files' problems, shown.
+    pub info: String,
+    /// The summary, announced.
+    pub announce: String,
+}
+
+/// A difference selected: where to scroll and what to select.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Selected {
+    pub comparing: Comparing,
+    /// The id of my annotation, or `theirs:{index}` for theirs alone.
+    pub scroll_to: String,
+    /// My annotation of the difference, if any.
+    pub select: Option<String>,
+    pub announce: String,
+}
+
+impl Comparing {
+    /// "Compare with…": reads `files` as other people's work on the text of
+    /// `doc` and compares my annotations `mine` with them; or the notice why
+    /// there is nothing to compare.
+    pub(super) fn open(
+        files: Vec<(String, Vec<u8>)>,
+        doc: &Document,
+        mine: &Rc<Vec<Rc<Annotation>>>,
+        now: &str,
+    ) -> Result<Opening, String> {
         let (groups, lone) = people(files);
         let mut problems: Vec<String> = lone.iter().map(|n| format!("{n} is a text, not annotations (choose it with its .ann).")).collect();
         let mut others = Vec::new();
@@ -157,7 +189,7 @@ impl AppState {
                 problems.push(format!("{name} is empty: there is nothing to compare."));
                 continue;
             }
-            match import_files(&group, &self.model.doc, now, UnknownLabelPolicy::Skip, None) {
+            match import_files(&group, doc, now, UnknownLabelPolicy::Skip, None) {
                 Err(e) => problems.push(format!("Could not read {e}")),
                 Ok(imp) if imp.annotations.is_empty() && !imp.orphans.is_empty() => problems.push(format!(
                     "None of the {} annotations in {name} could be placed in this text: the file was made for another text.",
@@ -181,7 +213,7 @@ impl AppState {
         }
         if others.is_empty() {
             let why = if problems.is_empty() { "No file was chosen.".to_string() } else { problems.join(" ") };
-            return self.notice(format!("Nothing to compare. {why} My annotations are unchanged."));
+            return Err(format!("Nothing to compare. {why} My annotations are unchanged."));
         }
         let n = others.len();
         let empty = Comparing {
@@ -194,9 +226,7 @@ impl AppState {
             remaining: Rc::new(Vec::new()),
             current: None,
         };
-        let mut next = self.clone();
-        next.comparing = Some(Rc::new(empty.recomputed(&self.model.annotations, self.model.doc.index.len_cp())));
-        let c = next.comparing.as_deref().expect("just set");
+        let c = empty.recomputed(mine, doc.index.len_cp());
         let d = c.remaining.len();
         let summary = format!(
             "Comparing with {}{}: {d} {}.",
@@ -204,134 +234,109 @@ impl AppState {
             if n > 1 { format!(" (and {} more)", n - 1) } else { String::new() },
             if d == 1 { "difference" } else { "differences" }
         );
-        next.info = Some(if problems.is_empty() { summary.clone() } else { format!("{summary} {}", problems.join(" ")) });
-        next.notice = None;
-        next.announce = summary;
-        next
+        let info = if problems.is_empty() { summary.clone() } else { format!("{summary} {}", problems.join(" ")) };
+        Ok(Opening { comparing: c, info, announce: summary })
     }
 
-    /// Keeps the open comparison in step with my annotations.
-    pub(super) fn with_live_comparison(mut self) -> Self {
-        if let Some(c) = self.comparing.as_deref().filter(|c| !Rc::ptr_eq(&c.for_list, &self.model.annotations)) {
-            self.comparing = Some(Rc::new(c.recomputed(&self.model.annotations, self.model.doc.index.len_cp())));
+    /// This comparison in step with my annotations `mine` (of a text of
+    /// `text_len` code points); `None` when it already is.
+    pub(super) fn live(&self, mine: &Rc<Vec<Rc<Annotation>>>, text_len: usize) -> Option<Comparing> {
+        (!Rc::ptr_eq(&self.for_list, mine)).then(|| self.recomputed(mine, text_len))
+    }
+
+    /// The differences against `others[i]` (none kept yet), and what is
+    /// announced; `None` for no other file.
+    pub(super) fn against_file(&self, i: usize, mine: &Rc<Vec<Rc<Annotation>>>, text_len: usize) -> Option<(Comparing, String)> {
+        if i >= self.others.len() || i == self.against {
+            return None;
         }
-        self
+        let fresh = Comparing { against: i, kept: Rc::new(BTreeSet::new()), current: None, ..self.clone() }.recomputed(mine, text_len);
+        let announce = format!("Differences against {}: {}", fresh.theirs().name, fresh.remaining.len());
+        Some((fresh, announce))
     }
 
-    fn with_comparing(&self, f: impl FnOnce(&mut Comparing)) -> Self {
-        let mut next = self.clone();
-        if let Some(c) = &self.comparing {
-            let mut c = (**c).clone();
-            f(&mut c);
-            next.comparing = Some(Rc::new(c));
-        }
-        next
-    }
-
-    /// Shows the differences against `others[i]`.
-    pub(super) fn compare_against(&self, i: usize) -> Option<Self> {
-        let c = self.comparing.as_deref().filter(|c| i < c.others.len() && i != c.against)?;
-        let mut fresh = Comparing { against: i, kept: Rc::new(BTreeSet::new()), current: None, ..c.clone() };
-        fresh = fresh.recomputed(&self.model.annotations, self.model.doc.index.len_cp());
-        let mut next = self.clone();
-        next.announce = format!("Differences against {}: {}", fresh.theirs().name, fresh.remaining.len());
-        next.comparing = Some(Rc::new(fresh));
-        Some(next)
-    }
-
-    /// Selects difference `i` of the remaining ones and scrolls it into view.
-    pub(super) fn select_difference(&self, i: usize) -> Option<Self> {
-        let c = self.comparing.as_deref().filter(|c| i < c.remaining.len())?;
-        let d = &c.result.differences[c.remaining[i]];
-        let target = match d.mine {
-            Some(m) => c.for_list[m].id.clone(),
+    /// Selects difference `i` of the remaining ones (to scroll into view).
+    pub(super) fn select(&self, i: usize) -> Option<Selected> {
+        let d = &self.result.differences[*self.remaining.get(i)?];
+        let scroll_to = match d.mine {
+            Some(m) => self.for_list[m].id.clone(),
             None => format!("{THEIRS_PREFIX}{}", d.theirs.unwrap_or_default()),
         };
-        let announce = format!("Difference {} of {}: {}", i + 1, c.remaining.len(), describe_difference(c, d));
-        let mut next = self.with_comparing(|c| c.current = Some(i));
-        let nonce = self.scroll_to.as_ref().map_or(0, |s| s.1) + 1;
-        next.scroll_to = Some((target, nonce));
-        next.model.selected = d.mine.map(|m| c.for_list[m].id.clone());
-        next.announce = announce;
-        Some(next)
+        let announce = format!("Difference {} of {}: {}", i + 1, self.remaining.len(), describe_difference(self, d));
+        let select = d.mine.map(|m| self.for_list[m].id.clone());
+        Some(Selected { comparing: Comparing { current: Some(i), ..self.clone() }, scroll_to, select, announce })
     }
 
-    /// `j`/`k` while comparing: the next or previous difference (wrapping).
-    pub(super) fn step_difference(&self, dir: i32) -> Self {
-        let Some(c) = self.comparing.as_deref() else { return self.clone() };
-        let n = c.remaining.len();
+    /// `j`/`k`: the index (into the remaining ones) of the next or previous
+    /// difference (wrapping); or the notice that none is left.
+    pub(super) fn step(&self, dir: i32) -> Result<usize, String> {
+        let n = self.remaining.len();
         if n == 0 {
-            return self.notice("There are no differences left.".into());
+            return Err("There are no differences left.".into());
         }
-        let i = match c.current {
+        Ok(match self.current {
             None if dir >= 0 => 0,
             None => n - 1,
             Some(i) => (i as i64 + dir as i64).rem_euclid(n as i64) as usize,
-        };
-        self.select_difference(i).unwrap_or_else(|| self.clone())
+        })
     }
 
-    /// "Keep mine": sets difference `i` of the remaining ones aside.
-    pub(super) fn keep_mine(&self, i: usize) -> Option<Self> {
-        let c = self.comparing.as_deref().filter(|c| i < c.remaining.len())?;
-        let d = &c.result.differences[c.remaining[i]];
-        let key = c.key(d);
-        let what = describe_difference(c, d);
-        let mut next = self.with_comparing(|c| {
-            let mut kept = (*c.kept).clone();
-            kept.insert(key);
-            c.kept = Rc::new(kept);
-            c.remaining = Rc::new(c.remaining.iter().copied().filter(|&k| k != c.remaining[i]).collect());
-            c.current = (!c.remaining.is_empty()).then(|| i.min(c.remaining.len() - 1));
-        });
-        next.info = Some(format!("Kept mine: {what}."));
-        next.announce = next.info.clone().unwrap_or_default();
-        next.notice = None;
-        Some(next)
+    /// "Keep mine": difference `i` of the remaining ones set aside, and the
+    /// message saying so.
+    pub(super) fn keep_mine(&self, i: usize) -> Option<(Comparing, String)> {
+        let k = *self.remaining.get(i)?;
+        let d = &self.result.differences[k];
+        let mut kept = (*self.kept).clone();
+        kept.insert(self.key(d));
+        let remaining: Vec<usize> = self.remaining.iter().copied().filter(|&r| r != k).collect();
+        let current = (!remaining.is_empty()).then(|| i.min(remaining.len() - 1));
+        let next = Comparing { kept: Rc::new(kept), remaining: Rc::new(remaining), current, ..self.clone() };
+        Some((next, format!("Kept mine: {}.", describe_difference(self, d))))
     }
 
-    /// "Accept theirs" on difference `i` of the remaining ones (one undo step).
-    pub(super) fn accept_theirs(&self, i: usize, new_id: &str, now: &str) -> Option<Self> {
-        let c = self.comparing.as_deref().filter(|c| i < c.remaining.len())?;
-        let d = c.result.differences[c.remaining[i]];
-        let (upserts, deletes) = self.settlement(c, std::slice::from_ref(&d), new_id, now);
-        let what = describe_difference(c, &d);
-        let mut next =
-            self.change(Action::Settle { upserts, deletes }, &format!("Accept theirs: {what}"), format!("Accepted theirs: {what}"));
-        if next.notice.is_none() {
-            next.info = Some(format!("Accepted theirs: {what}."));
-            next.comparing = next.comparing.map(|c| Rc::new(Comparing { current: Some(i), ..(*c).clone() }));
-        }
-        Some(next)
+    /// "Accept theirs" on difference `i` of the remaining ones: one undo
+    /// step changing my annotations `mine`.
+    pub(super) fn accept_theirs(&self, i: usize, mine: &[Rc<Annotation>], new_id: &str, now: &str) -> Option<UndoStep> {
+        let d = self.result.differences[*self.remaining.get(i)?];
+        let (upserts, deletes) = self.settlement(mine, std::slice::from_ref(&d), new_id, now);
+        let what = describe_difference(self, &d);
+        Some(UndoStep {
+            action: Action::Settle { upserts, deletes },
+            description: format!("Accept theirs: {what}"),
+            announce: format!("Accepted theirs: {what}"),
+            info: Some(format!("Accepted theirs: {what}.")),
+        })
     }
 
-    /// "Accept all theirs" for one kind of difference (one undo step); new
-    /// annotations get ids `{id_prefix}-{n}`.
-    pub(super) fn accept_all(&self, kind: DiffKind, id_prefix: &str, now: &str) -> Option<Self> {
-        let c = self.comparing.as_deref()?;
-        let ds: Vec<Difference> = c.remaining.iter().map(|&k| c.result.differences[k]).filter(|d| d.kind == kind).collect();
+    /// "Accept all theirs" for one kind of difference: one undo step
+    /// changing my annotations `mine` (new annotations get ids
+    /// `{id_prefix}-{n}`); or the notice that none of that kind is left.
+    pub(super) fn accept_all(&self, kind: DiffKind, mine: &[Rc<Annotation>], id_prefix: &str, now: &str) -> Result<UndoStep, String> {
+        let ds: Vec<Difference> = self.remaining.iter().map(|&k| self.result.differences[k]).filter(|d| d.kind == kind).collect();
         if ds.is_empty() {
-            return Some(self.notice(format!("There are no differences of the kind “{}” left.", kind_name(kind))));
+            return Err(format!("There are no differences of the kind “{}” left.", kind_name(kind)));
         }
-        let (upserts, deletes) = self.settlement(c, &ds, id_prefix, now);
+        let (upserts, deletes) = self.settlement(mine, &ds, id_prefix, now);
         let n = ds.len();
         let what = format!("Accept all theirs: {n} × {}", kind_name(kind));
-        let mut next = self.change(Action::Settle { upserts, deletes }, &what, format!("{what} done"));
-        if next.notice.is_none() {
-            next.info = Some(format!("Accepted theirs for {n} {}.", if n == 1 { "difference" } else { "differences" }));
-        }
-        Some(next)
+        Ok(UndoStep {
+            action: Action::Settle { upserts, deletes },
+            announce: format!("{what} done"),
+            description: what,
+            info: Some(format!("Accepted theirs for {n} {}.", if n == 1 { "difference" } else { "differences" })),
+        })
     }
 
-    /// What accepting theirs for `ds` changes: annotations to add or update, ids to delete.
-    fn settlement(&self, c: &Comparing, ds: &[Difference], id_prefix: &str, now: &str) -> (Vec<Annotation>, Vec<String>) {
-        let theirs = &c.theirs().annotations;
-        let used: BTreeSet<&str> = self.model.annotations.iter().map(|a| a.id.as_str()).collect();
+    /// What accepting theirs for `ds` changes in my annotations `mine`:
+    /// annotations to add or update, ids to delete.
+    fn settlement(&self, mine: &[Rc<Annotation>], ds: &[Difference], id_prefix: &str, now: &str) -> (Vec<Annotation>, Vec<String>) {
+        let theirs = &self.theirs().annotations;
+        let used: BTreeSet<&str> = mine.iter().map(|a| a.id.as_str()).collect();
         let mut ids =
             (0..).map(|k| if k == 0 { id_prefix.to_string() } else { format!("{id_prefix}-{k}") }).filter(|id| !used.contains(id.as_str()));
         let (mut upserts, mut deletes) = (Vec::new(), Vec::new());
         for d in ds {
-            match (d.mine.map(|m| &c.for_list[m]), d.theirs.map(|t| &theirs[t])) {
+            match (d.mine.map(|m| &self.for_list[m]), d.theirs.map(|t| &theirs[t])) {
                 (Some(m), None) => deletes.push(m.id.clone()),
                 (None, Some(t)) => {
                     let mut a = Annotation::new(&ids.next().unwrap_or_default(), t.start, t.end, &t.quote, t.label, now);
@@ -339,9 +344,7 @@ impl AppState {
                     upserts.push(a);
                 }
                 // Another of mine already is their span: mine goes, never a second copy.
-                (Some(m), Some(t))
-                    if self.model.annotations.iter().any(|o| o.id != m.id && (o.start, o.end, o.label) == (t.start, t.end, t.label)) =>
-                {
+                (Some(m), Some(t)) if mine.iter().any(|o| o.id != m.id && (o.start, o.end, o.label) == (t.start, t.end, t.label)) => {
                     deletes.push(m.id.clone())
                 }
                 (Some(m), Some(t)) => {
@@ -353,16 +356,6 @@ impl AppState {
             }
         }
         (upserts, deletes)
-    }
-
-    /// "Close comparison" or Escape: my annotations stay as they now are.
-    pub(super) fn close_comparison(&self) -> Option<Self> {
-        self.comparing.as_ref()?;
-        let mut next = self.clone();
-        next.comparing = None;
-        next.info = Some("Comparison closed; your annotations are as you left them.".into());
-        next.announce = "Comparison closed".into();
-        Some(next)
     }
 }
 

@@ -3,12 +3,17 @@
 //! other one by clicking its highlight or list item, or with `j`/`k` and
 //! Enter; "Relation" chooses the kind; Escape cancels. The link itself is
 //! one model action ([`Action::Link`]), so one undo step.
+//!
+//! Everything here works on the link being made ([`Linking`]) and the
+//! model it is made in, passed in; the reducer (`reduce_link.rs`) puts the
+//! results into the app state.
 
-use super::state::{describe, AppState};
+use super::undo_step::UndoStep;
+use super::wording::{describe, describe_link};
+use crate::model::filter::Filter;
 use crate::model::link_views::default_kind;
 use crate::model::links::LinkKind;
-use crate::model::shorten;
-use crate::{model::Action, model::Annotation};
+use crate::model::{text_order, Action, Annotation, Label, State};
 use std::rc::Rc;
 
 /// A link being made.
@@ -26,59 +31,67 @@ pub struct Linking {
     pub started: String,
 }
 
+/// The candidate `j`/`k` moved to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Stepped {
+    /// The link with its new candidate.
+    pub linking: Linking,
+    /// The candidate's id (to scroll into view).
+    pub target: String,
+    /// What screen readers are told.
+    pub announce: String,
+}
+
+/// What ending a link at an annotation comes to.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Finish {
+    /// Link them (one undo step); the link is made once the model accepts it.
+    Link(UndoStep),
+    /// The source or the target no longer exists: this notice, and the link
+    /// being made is dropped.
+    Gone(String),
+    /// The target is the source: this notice, and the link goes on.
+    Refused(String),
+}
+
+/// The notice when the target picked is the link's source.
+const SAME_ANNOTATION: &str = "That is the annotation the link starts from: choose another one (Escape cancels).";
+
 impl Linking {
     /// The kind the link from `from` to `to` gets.
     pub fn kind_for(&self, from: &Annotation, to: Option<&Annotation>) -> LinkKind {
-        self.kind.unwrap_or_else(|| {
-            to.map_or_else(|| default_kind(from.label, crate::model::Label::Claim), |t| default_kind(from.label, t.label))
-        })
+        self.kind.unwrap_or_else(|| to.map_or_else(|| default_kind(from.label, Label::Claim), |t| default_kind(from.label, t.label)))
     }
-}
 
-/// “Denial “…” denies Claim “…”” for descriptions and announcements.
-pub fn describe_link(from: &Annotation, kind: LinkKind, to: &Annotation) -> String {
-    format!("{} “{}” {} {} “{}”", from.label, shorten(&from.quote, 40), kind, to.label, shorten(&to.quote, 40))
-}
-
-impl AppState {
-    /// `l` or the Link button: start a link from the selected annotation.
-    pub(super) fn start_link(&self, now: String) -> Self {
-        let Some(from) = self.model.selected.as_deref().and_then(|id| self.model.get(id)) else {
-            return self.notice("Select the annotation the link starts from first (for a denial: the denial), then press l.".into());
+    /// `l` or the Link button: a link from the selected annotation of
+    /// `model`, and the message telling how to go on; or why none starts.
+    pub(super) fn start(model: &State, now: String) -> Result<(Linking, String), String> {
+        let Some(from) = model.selected.as_deref().and_then(|id| model.get(id)) else {
+            return Err("Select the annotation the link starts from first (for a denial: the denial), then press l.".into());
         };
         let text = format!(
             "Linking from {}. Choose the other annotation: click it, or move with j and k and press Enter. Escape cancels.",
             describe(from)
         );
-        let mut next = self.clone();
-        next.linking = Some(Linking { from: from.id.clone(), kind: None, candidate: None, started: now });
-        next.notice = None;
-        next.info = Some(text.clone());
-        next.announce = text;
-        next
+        Ok((Linking { from: from.id.clone(), kind: None, candidate: None, started: now }, text))
     }
 
-    /// "Relation": the kind of the link being made.
-    pub(super) fn set_link_kind(&self, kind: LinkKind) -> Option<Self> {
-        let linking = self.linking.as_ref()?;
-        let mut next = self.clone();
-        next.linking = Some(Linking { kind: Some(kind), ..linking.clone() });
-        next.announce = format!("Relation: {kind}");
-        Some(next)
+    /// "Relation": this link with the kind `kind`, and what is announced.
+    pub(super) fn with_kind(&self, kind: LinkKind) -> (Linking, String) {
+        (Linking { kind: Some(kind), ..self.clone() }, format!("Relation: {kind}"))
     }
 
-    /// `j`/`k` while linking: the next or previous shown annotation other
-    /// than the source becomes the candidate.
-    pub(super) fn step_link(&self, linking: &Linking, dir: i32) -> Self {
-        let shown: Vec<&Annotation> =
-            self.filter.apply(&self.model.annotations).into_iter().map(|a| &**a).filter(|a| a.id != linking.from).collect();
+    /// `j`/`k`: the next or previous annotation shown by `filter` other
+    /// than the source becomes the candidate; or the notice why none can.
+    pub(super) fn step(&self, model: &State, filter: &Filter, dir: i32) -> Result<Stepped, String> {
+        let shown: Vec<&Annotation> = filter.apply(&model.annotations).into_iter().map(|a| &**a).filter(|a| a.id != self.from).collect();
         if shown.is_empty() {
-            return self.notice("There is no other annotation to link to.".into());
+            return Err("There is no other annotation to link to.".into());
         }
         // From the candidate, or else from the source's place in the text.
-        let here = linking.candidate.as_deref().or(Some(linking.from.as_str()));
-        let pos = here.and_then(|id| self.model.get(id)).map(|h| {
-            let after = shown.partition_point(|a| crate::model::text_order(a, h).is_lt());
+        let here = self.candidate.as_deref().or(Some(self.from.as_str()));
+        let pos = here.and_then(|id| model.get(id)).map(|h| {
+            let after = shown.partition_point(|a| text_order(a, h).is_lt());
             (after, shown.get(after).is_some_and(|a| a.id == h.id))
         });
         let i = match (pos, dir >= 0) {
@@ -89,81 +102,63 @@ impl AppState {
             (None, false) => shown.len() - 1,
         };
         let target = shown[i];
-        let from = self.model.get(&linking.from);
-        let kind = from.map(|f| linking.kind_for(f, Some(target)));
-        let mut next = self.clone();
-        next.linking = Some(Linking { candidate: Some(target.id.clone()), ..linking.clone() });
-        let nonce = self.scroll_to.as_ref().map_or(0, |s| s.1) + 1;
-        next.scroll_to = Some((target.id.clone(), nonce));
-        next.notice = None;
-        next.announce = match kind {
+        let kind = model.get(&self.from).map(|f| self.kind_for(f, Some(target)));
+        let announce = match kind {
             Some(k) => format!("Link target: {}. Enter links it ({k}); Escape cancels.", describe(target)),
             None => format!("Link target: {}", describe(target)),
         };
-        next
+        Ok(Stepped { linking: Linking { candidate: Some(target.id.clone()), ..self.clone() }, target: target.id.clone(), announce })
     }
 
-    /// Ends a link at `to` (picked by a click, a list item or Enter on the candidate).
-    pub(super) fn finish_link(&self, linking: &Linking, to: &str, now: String) -> Self {
-        let (Some(from), Some(target)) = (self.model.get(&linking.from), self.model.get(to)) else {
-            let mut next = self.notice("The annotation to link no longer exists. Nothing was linked.".into());
-            next.linking = None;
-            return next;
+    /// Ends the link at `to` (picked by a click, a list item or Enter on the candidate).
+    pub(super) fn finish(&self, model: &State, to: &str, now: String) -> Finish {
+        let (Some(from), Some(target)) = (model.get(&self.from), model.get(to)) else {
+            return Finish::Gone("The annotation to link no longer exists. Nothing was linked.".into());
         };
         if from.id == target.id {
-            return self.notice("That is the annotation the link starts from: choose another one (Escape cancels).".into());
+            return Finish::Refused(SAME_ANNOTATION.into());
         }
-        let kind = linking.kind_for(from, Some(target));
+        let kind = self.kind_for(from, Some(target));
         let what = describe_link(from, kind, target);
         let already = from.links.iter().any(|l| l.to == target.id && l.kind == kind);
-        let mut next = self.change(
-            Action::Link { from: from.id.clone(), to: target.id.clone(), kind, now },
-            &format!("Link {what}"),
-            format!("Linked: {what}"),
-        );
-        if next.notice.is_none() {
-            next.linking = None;
-            next.info = Some(if already { format!("Already linked: {what}.") } else { format!("Linked: {what}.") });
+        Finish::Link(UndoStep {
+            action: Action::Link { from: from.id.clone(), to: target.id.clone(), kind, now },
+            description: format!("Link {what}"),
+            announce: format!("Linked: {what}"),
+            info: Some(if already { format!("Already linked: {what}.") } else { format!("Linked: {what}.") }),
+        })
+    }
+
+    /// A highlight covered by `ids` (outermost first) clicked while linking:
+    /// its innermost annotation other than the source; or the notice why none.
+    pub(super) fn pick<'a>(&self, ids: &'a [Rc<str>]) -> Result<&'a str, String> {
+        ids.iter().rev().find(|id| ***id != *self.from).map(|id| &**id).ok_or_else(|| SAME_ANNOTATION.into())
+    }
+
+    /// This link as it can go on in `model`: `None` when its source is gone
+    /// (deleted, undone, changed in another tab); a candidate that is gone
+    /// is dropped.
+    pub(super) fn live(&self, model: &State) -> Option<Linking> {
+        if model.get(&self.from).is_none() {
+            None
+        } else if self.candidate.as_deref().is_some_and(|c| model.get(c).is_none()) {
+            Some(Linking { candidate: None, ..self.clone() })
+        } else {
+            Some(self.clone())
         }
-        next
     }
+}
 
-    /// A highlight clicked while linking: its innermost annotation other than the source.
-    pub(super) fn pick_highlight(&self, linking: &Linking, ids: &[Rc<str>]) -> Self {
-        match ids.iter().rev().find(|id| ***id != *linking.from) {
-            Some(id) => self.finish_link(linking, id, linking.started.clone()),
-            None => self.notice("That is the annotation the link starts from: choose another one (Escape cancels).".into()),
-        }
-    }
-
-    /// Escape or "Cancel link".
-    pub(super) fn cancel_link(&self) -> Option<Self> {
-        self.linking.as_ref()?;
-        let mut next = self.clone();
-        next.linking = None;
-        next.info = Some("Linking cancelled.".into());
-        next.announce = "Linking cancelled".into();
-        Some(next)
-    }
-
-    /// "Remove link" on an item of the Links list.
-    pub(super) fn unlink(&self, from: String, to: String, now: String) -> Option<Self> {
-        let (f, t) = (self.model.get(&from)?, self.model.get(&to)?);
-        let link = f.links.iter().find(|l| l.to == to)?;
-        let what = describe_link(f, link.kind, t);
-        Some(self.change(Action::Unlink { from, to, now }, &format!("Remove link {what}"), format!("Link removed: {what}")))
-    }
-
-    /// The state with a link in progress dropped when its source is gone
-    /// (deleted, undone, changed in another tab).
-    pub(super) fn with_live_linking(mut self) -> Self {
-        if let Some(l) = &self.linking {
-            if self.model.get(&l.from).is_none() {
-                self.linking = None;
-            } else if l.candidate.as_deref().is_some_and(|c| self.model.get(c).is_none()) {
-                self.linking = Some(Linking { candidate: None, ..l.clone() });
-            }
-        }
-        self
-    }
+/// "Remove link" on an item of the Links list: the step removing the link
+/// from `from` to `to` in `model`, if there is one.
+pub(super) fn unlink(model: &State, from: String, to: String, now: String) -> Option<UndoStep> {
+    let (f, t) = (model.get(&from)?, model.get(&to)?);
+    let link = f.links.iter().find(|l| l.to == to)?;
+    let what = describe_link(f, link.kind, t);
+    Some(UndoStep {
+        action: Action::Unlink { from, to, now },
+        description: format!("Remove link {what}"),
+        announce: format!("Link removed: {what}"),
+        info: None,
+    })
 }

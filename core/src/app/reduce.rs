@@ -1,7 +1,12 @@
-//! The reducer: [`AppState::reduce`] and the changes it is made of.
+//! The reducer: [`AppState::reduce`] and the changes it is made of. Its
+//! parts for making links and comparing are in `reduce_link.rs` and
+//! `reduce_compare.rs`; tagging and importing in `edits.rs`, the team's
+//! changes in `team_apply.rs`.
 
 use super::action::AppAction;
-use super::state::{describe, same_content, AppState, DetailsUndo, LastChange, SaveStatus};
+use super::state::{AppState, DetailsUndo, LastChange, SaveStatus};
+use super::undo_step::UndoStep;
+use super::wording::describe;
 use crate::history::{apply_recorded_change, redo_state, undo_state, History};
 use crate::model::shorten;
 use crate::store::merge::{self, DocRecord};
@@ -262,6 +267,16 @@ impl AppState {
         next
     }
 
+    /// Takes one undo step that linking or comparing asked for; its `info`
+    /// is shown once the model accepted it.
+    pub(super) fn take(&self, step: UndoStep) -> Self {
+        let mut next = self.change(step.action, &step.description, step.announce);
+        if next.notice.is_none() && step.info.is_some() {
+            next.info = step.info;
+        }
+        next
+    }
+
     pub(super) fn notice(&self, text: String) -> Self {
         let mut next = self.clone();
         next.notice = Some(text);
@@ -375,4 +390,9 @@ fn describe_attributes(speaker: &str, verdict: &str) -> String {
     } else {
         parts.join(", ")
     }
+}
+
+/// Whether two annotation lists hold the same annotations, ignoring `modified`.
+fn same_content<A: std::borrow::Borrow<Annotation>, B: std::borrow::Borrow<Annotation>>(a: &[A], b: &[B]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).map(|(x, y)| (x.borrow(), y.borrow())).all(|(x, y)| x.id == y.id && x.same_content(y))
 }

@@ -1,22 +1,16 @@
-//! The app's state and its pure reducer: the model's [`State`] plus undo
-//! history, orphans, filters, the document list and the messages shown to
-//! the person. Refusals from the model become a notice; nothing else changes.
-//!
-//! Everything impure comes in as data: the time (`now`, RFC 3339), new
-//! annotation ids, the text selection ([`SelectionRead`]), the files read,
-//! and what another tab stored. The reducer never touches storage or the
-//! DOM; the app's effects do, and report back with actions.
+//! The app's state: the model's [`State`] plus undo history, orphans,
+//! filters, the document list and the messages shown to the person, and
+//! what follows from it (what Undo does now, whether another document may
+//! be opened). The reducer that changes it is in `reduce.rs`.
 
-pub use super::action::AppAction;
 use super::compare::Comparing;
-pub use super::linking::Linking;
+use super::linking::Linking;
 use super::team::TeamView;
 use crate::anchor::Orphan;
 use crate::formats::{UnknownLabelPolicy, UnknownRelation};
 use crate::history::{Change, History};
 use crate::model::details::DocDetails;
 use crate::model::filter::Filter;
-use crate::model::shorten;
 use crate::store::library::{Library, Removed};
 use crate::{model::Annotation, model::State};
 use std::rc::Rc;
@@ -125,16 +119,6 @@ impl PartialEq for PendingImport {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.files, &other.files) && self.message == other.message
     }
-}
-
-/// Everything needed to show another document.
-#[derive(Clone, Debug)]
-pub struct Opened {
-    pub model: State,
-    pub history: History,
-    pub orphans: Vec<Orphan>,
-    pub notice: Option<String>,
-    pub info: Option<String>,
 }
 
 impl PartialEq for AppState {
@@ -266,14 +250,4 @@ impl AppState {
     pub fn open_orphans(&self) -> Vec<&Orphan> {
         self.orphans.iter().filter(|o| self.model.get(&o.id).is_none()).collect()
     }
-}
-
-/// A one-line description of an annotation for lists and announcements.
-pub fn describe(a: &Annotation) -> String {
-    format!("{}: “{}”", a.label, shorten(&a.quote, 80))
-}
-
-/// Whether two annotation lists hold the same annotations, ignoring `modified`.
-pub fn same_content<A: std::borrow::Borrow<Annotation>, B: std::borrow::Borrow<Annotation>>(a: &[A], b: &[B]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).map(|(x, y)| (x.borrow(), y.borrow())).all(|(x, y)| x.id == y.id && x.same_content(y))
 }

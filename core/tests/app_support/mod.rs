@@ -5,7 +5,8 @@
 #![allow(dead_code)]
 
 use annotator_core::anchor::Orphan;
-use annotator_core::app::state::{AppAction, AppState, SaveStatus};
+use annotator_core::app::action::AppAction;
+use annotator_core::app::state::{AppState, SaveStatus};
 use annotator_core::app::SelectionRead;
 use annotator_core::history::{Change, History};
 use annotator_core::model::filter::Filter;

@@ -6,7 +6,7 @@ use super::state::{save_settings, set_view, TeamRef};
 use crate::browser::{self, storage, team as bridge};
 use crate::effects::session::document_for;
 use crate::effects::Ctx;
-use crate::state::AppAction;
+use annotator_core::app::action::AppAction;
 use annotator_core::store::library::{DocMeta, Library};
 use annotator_core::store::merge::DocRecord;
 use annotator_core::sync::Changed;

@@ -2,7 +2,7 @@
 
 use crate::browser::storage;
 use crate::effects::Ctx;
-use crate::state::AppAction;
+use annotator_core::app::action::AppAction;
 use annotator_core::app::team::{with_view, TeamStatus, TeamView};
 use annotator_core::model::Annotation;
 use annotator_core::store::library::Library;
