@@ -2,7 +2,7 @@
 //! (`annotator_core::app`); the effects are in `crate::effects` and `crate::hooks`.
 
 use super::ann_list::AnnList;
-use super::article::{ArticleView, Marks};
+use super::article::ArticleView;
 use super::compare::{CompareCmd, ComparePanel};
 use super::details::DocDetailsForm;
 use super::documents::Documents;
@@ -25,8 +25,8 @@ use annotator_core::app::action::AppAction;
 use annotator_core::app::state::{AppState, SaveStatus};
 use annotator_core::formats::{Format, UnknownLabelPolicy};
 use annotator_core::model::details::DocDetails;
-use annotator_core::model::link_views::linked_ids;
 use annotator_core::model::Label;
+use annotator_core::render::marks::Marks;
 use annotator_core::render::plan::{refs_by_paragraph, AnnRef};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -352,8 +352,7 @@ pub fn app() -> Html {
     let selected_rc: Option<Rc<str>> = state.model.selected.as_deref().map(Rc::from);
     let marks =
         use_memo((ByPtr(state.model.annotations.clone()), state.model.selected.clone(), state.linking.clone()), |(anns, sel, linking)| {
-            let linked = sel.as_deref().map(|id| linked_ids(&anns.0, id).into_iter().map(Rc::from).collect()).unwrap_or_default();
-            Rc::new(Marks { linked, candidate: linking.as_ref().and_then(|l| l.candidate.as_deref()).map(Rc::from) })
+            Rc::new(Marks::of(&anns.0, sel.as_deref(), linking.as_ref().and_then(|l| l.candidate.as_deref())))
         });
     let marks: Rc<Marks> = (*marks).clone();
     // While comparing: the other annotator's spans per paragraph (ids are their indices).

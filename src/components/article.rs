@@ -2,6 +2,7 @@
 //! document text, split into memoised paragraphs.
 
 use super::paragraph::ParagraphView;
+use annotator_core::render::marks::Marks;
 use annotator_core::render::plan::{covering_at, AnnRef, Paragraph};
 use annotator_core::render::progressive::{next_batch, AT_ONCE, BUDGET};
 use annotator_core::text::text_index::TextIndex;
@@ -23,36 +24,6 @@ pub struct ArticleProps {
     pub onhighlight: Callback<Vec<Rc<str>>>,
     pub article_ref: NodeRef,
     pub title: AttrValue,
-}
-
-/// Annotations marked in the text besides the selected one: those linked
-/// to it, and the annotation a link being made would go to.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Marks {
-    pub linked: Vec<Rc<str>>,
-    pub candidate: Option<Rc<str>>,
-}
-
-impl Marks {
-    /// The marks of the annotations among `anns` (a group's or a paragraph's).
-    pub fn within<'a>(&self, anns: impl Iterator<Item = &'a AnnRef>) -> Marks {
-        let mut out = Marks::default();
-        if self.linked.is_empty() && self.candidate.is_none() {
-            return out;
-        }
-        for a in anns {
-            if self.linked.contains(&a.id) && !out.linked.contains(&a.id) {
-                out.linked.push(a.id.clone());
-            }
-            if self.candidate.as_ref() == Some(&a.id) {
-                out.candidate = Some(a.id.clone());
-            }
-            if out.linked.len() == self.linked.len() && out.candidate == self.candidate {
-                break;
-            }
-        }
-        out
-    }
 }
 
 /// Paragraphs per memoised group (one `div.pgroup`): an edit re-renders the

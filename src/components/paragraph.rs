@@ -1,7 +1,7 @@
 //! One paragraph of the article: memoised on its own text range and the
 //! annotations touching it, so an edit re-renders only the paragraphs it touches.
 
-use super::article::Marks;
+use annotator_core::render::marks::Marks;
 use annotator_core::render::plan::{segments, AnnRef, Paragraph};
 use annotator_core::{model::Label, text::direction, text::text_index::TextIndex};
 use std::rc::Rc;
