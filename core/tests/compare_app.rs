@@ -261,3 +261,26 @@ fn accepting_their_span_when_i_already_have_it_removes_mine_instead_of_doubling_
     let undone = r(&s, AppAction::Undo);
     assert!(undone.model.get("m").is_some());
 }
+
+#[test]
+fn what_comparing_says_at_each_step() {
+    let s = compared();
+    assert_eq!(s.info.as_deref(), Some("Comparing with colleague.json: 4 differences."));
+    let s = r(&s, AppAction::SelectDifference(0));
+    assert_eq!(s.announce, "Difference 1 of 4: boundaries differ: mine Claim “the claim”, theirs Claim “the claim;”");
+    let s = r(&s, AppAction::KeepMine(1));
+    assert_eq!(s.info.as_deref(), Some("Kept mine: only mine: Claim “Islamabad said”."));
+    assert_eq!(s.comparing.as_ref().unwrap().current, Some(1), "the selection stays at its place in the list");
+    let s = r(&s, AppAction::AcceptTheirs { index: 1, new_id: "n".into(), now: T2.into() });
+    assert_eq!(s.info.as_deref(), Some("Accepted theirs: label differs: mine Statistic “1,463”, theirs Claim “1,463”."));
+    let none_left = r(&s, AppAction::AcceptAllTheirs { kind: DiffKind::OnlyMine, id_prefix: "x".into(), now: T2.into() });
+    assert_eq!(none_left.notice.as_deref(), Some("There are no differences of the kind “only mine” left."));
+    let s = r(&s, AppAction::AcceptAllTheirs { kind: DiffKind::Boundaries, id_prefix: "x".into(), now: T3.into() });
+    assert_eq!(s.info.as_deref(), Some("Accepted theirs for 1 difference."));
+    let s = r(&s, AppAction::KeepMine(0));
+    assert!(s.comparing.as_ref().unwrap().remaining.is_empty());
+    assert_eq!(r(&s, AppAction::Step(1)).notice.as_deref(), Some("There are no differences left."));
+    assert_eq!(r(&s, AppAction::CloseComparison).info.as_deref(), Some("Comparison closed; your annotations are as you left them."));
+    let nothing = r(&mine(), AppAction::CompareFiles { files: Vec::new(), now: T1.into() });
+    assert_eq!(nothing.notice.as_deref(), Some("Nothing to compare. No file was chosen. My annotations are unchanged."));
+}

@@ -232,3 +232,38 @@ fn stored_orphans_keep_their_links_and_unreadable_links_are_counted_not_dropped(
     assert!(back.is_empty());
     assert_eq!(why.as_deref(), Some("1 orphaned annotations could not be read"));
 }
+
+#[test]
+fn what_linking_says_at_each_step_and_a_link_follows_its_annotations() {
+    let s = run(&three(), vec![select("d"), AppAction::StartLink { now: T1.into() }]);
+    assert_eq!(
+        s.info.as_deref(),
+        Some("Linking from Denial: “Kabul denied”. Choose the other annotation: click it, or move with j and k and press Enter. Escape cancels.")
+    );
+    let s = r(&s, AppAction::SetLinkKind(LinkKind::Contradicts));
+    assert_eq!(s.announce, "Relation: contradicts");
+    let s = r(&s, AppAction::Step(1));
+    assert_eq!(s.announce, "Link target: Claim: “the claim”. Enter links it (contradicts); Escape cancels.");
+    assert_eq!(s.scroll_to.as_ref().map(|t| t.0.as_str()), Some("c"));
+    // Linking the same pair with the same kind again: said, not an error.
+    let linked = r(&s, AppAction::FinishLink { now: T2.into() });
+    let again = run(
+        &linked,
+        vec![select("d"), AppAction::StartLink { now: T3.into() }, AppAction::SetLinkKind(LinkKind::Contradicts), select("c")],
+    );
+    assert_eq!(again.info.as_deref(), Some("Already linked: Denial “Kabul denied” contradicts Claim “the claim”."));
+    let u = r(&again, AppAction::Unlink { from: "d".into(), to: "c".into(), now: T3.into() });
+    assert_eq!(u.announce, "Link removed: Denial “Kabul denied” contradicts Claim “the claim”");
+    assert_eq!(r(&s, AppAction::CancelLink).info.as_deref(), Some("Linking cancelled."));
+    // The candidate deleted: the link goes on without one; the source deleted: it ends.
+    let s2 = r(&s, AppAction::Delete("c".into()));
+    assert_eq!(s2.linking.as_ref().map(|l| (l.from.as_str(), l.candidate.clone())), Some(("d", None)));
+    assert_eq!(r(&s, AppAction::Delete("d".into())).linking, None);
+    // Alone in the text: nothing to move to.
+    let alone = run(&app(vec![ann("d", "Kabul denied", Label::Denial)]), vec![select("d"), AppAction::StartLink { now: T1.into() }]);
+    assert_eq!(r(&alone, AppAction::Step(1)).notice.as_deref(), Some("There is no other annotation to link to."));
+    // A click on the source's own highlight only: refused, still linking.
+    let own = r(&alone, AppAction::ClickHighlight(vec![Rc::from("d")]));
+    assert!(own.notice.as_deref().unwrap().starts_with("That is the annotation the link starts from"));
+    assert!(own.linking.is_some());
+}
