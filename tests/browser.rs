@@ -3,8 +3,9 @@
 //! point offsets for every span in the corpus fixtures.
 #![cfg(target_arch = "wasm32")]
 
-use annotator::browser::selection::{read_range, SelectionRead};
+use annotator::browser::selection::read_range;
 use annotator::components::article::{ArticleProps, ArticleView};
+use annotator_core::app::selection::SelectionRead;
 use annotator_core::render::plan::{annotations_by_paragraph, paragraphs, Paragraph};
 use annotator_core::{model::normalize_selection, model::Annotation, model::Label, text::text_index::TextIndex};
 use std::rc::Rc;

@@ -7,8 +7,8 @@ mod app_support;
 mod common;
 
 use annotator_core::app::action::AppAction;
+use annotator_core::app::selection::SelectionRead;
 use annotator_core::app::state::AppState;
-use annotator_core::app::SelectionRead;
 use annotator_core::history::History;
 use annotator_core::model::{Document, Label, State};
 use annotator_core::store::library::Library;

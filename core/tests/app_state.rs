@@ -6,8 +6,8 @@
 mod app_support;
 
 use annotator_core::app::action::{AppAction, Opened};
+use annotator_core::app::selection::SelectionRead;
 use annotator_core::app::state::{AppState, SaveStatus, UndoTarget};
-use annotator_core::app::SelectionRead;
 use annotator_core::formats::{Format, Imported};
 use annotator_core::history::History;
 use annotator_core::model::{Annotation, Document, Label, State};

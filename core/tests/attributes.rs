@@ -120,7 +120,8 @@ fn the_verdict_filter_shows_one_verdict_or_those_without_and_steps_follow_it() {
     use annotator_core::model::filter::VerdictFilter;
     let s = app(vec![ann("k", "Kabul", Label::Claim), ann("d", "denied", Label::Denial), ann("c", "the claim", Label::Claim)]);
     let s = run(&s, vec![set("k", "", "False", T1), set("c", "", "false", T2)]);
-    let shown = |s: &annotator_core::app::AppState| s.filter.apply(&s.model.plain()).iter().map(|a| a.id.clone()).collect::<Vec<_>>();
+    let shown =
+        |s: &annotator_core::app::state::AppState| s.filter.apply(&s.model.plain()).iter().map(|a| a.id.clone()).collect::<Vec<_>>();
     let f = r(&s, AppAction::SetVerdictFilter(VerdictFilter::Is("FALSE".into())));
     assert_eq!(shown(&f), ["k", "c"], "case-insensitive");
     assert!(f.filter.is_active());

@@ -7,7 +7,7 @@ mod app_support;
 use annotator_core::agreement::DiffKind;
 use annotator_core::app::action::AppAction;
 use annotator_core::app::compare_csv::{agreement_csv, HEADER};
-use annotator_core::app::AppState;
+use annotator_core::app::state::AppState;
 use annotator_core::formats::native;
 use annotator_core::model::{Annotation, Document, Label};
 use app_support::*;

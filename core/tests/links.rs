@@ -13,7 +13,7 @@ use app_support::*;
 use std::rc::Rc;
 
 /// A claim `c`, a denial `d` answering it, a statistic `s`.
-fn three() -> annotator_core::app::AppState {
+fn three() -> annotator_core::app::state::AppState {
     app(vec![ann("d", "Kabul denied", Label::Denial), ann("c", "the claim", Label::Claim), ann("s", "1,463", Label::Statistic)])
 }
 

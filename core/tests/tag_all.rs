@@ -4,7 +4,7 @@
 mod app_support;
 
 use annotator_core::app::action::AppAction;
-use annotator_core::app::SelectionRead;
+use annotator_core::app::selection::SelectionRead;
 use annotator_core::model::occurrences::occurrences;
 use annotator_core::model::{Annotation, Document, Label, State};
 use annotator_core::text::text_index::TextIndex;
@@ -15,9 +15,9 @@ use std::rc::Rc;
 
 const TALE: &str = "Kabul said no. Kabuli rice? Kabul! 👩‍👩‍👧 Kabul👩‍👩‍👧, kabul, KABUL, Kabul.";
 
-fn app_of(text: &str, anns: Vec<Annotation>) -> annotator_core::app::AppState {
+fn app_of(text: &str, anns: Vec<Annotation>) -> annotator_core::app::state::AppState {
     let doc = Rc::new(Document::new("T", "t", text));
-    annotator_core::app::AppState::new(State::with_annotations(doc, anns), Default::default(), vec![], None, Default::default())
+    annotator_core::app::state::AppState::new(State::with_annotations(doc, anns), Default::default(), vec![], None, Default::default())
 }
 
 fn sel_of(text: &str, needle: &str, nth: usize) -> SelectionRead {
@@ -32,7 +32,7 @@ fn tag_all(label: Label, selection: SelectionRead) -> AppAction {
     AppAction::TagAll { label, selection, id_prefix: "all".into(), now: T1.into() }
 }
 
-fn quotes(s: &annotator_core::app::AppState) -> Vec<(usize, String)> {
+fn quotes(s: &annotator_core::app::state::AppState) -> Vec<(usize, String)> {
     s.model.annotations.iter().map(|a| (a.start, a.quote.clone())).collect()
 }
 

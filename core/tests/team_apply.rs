@@ -6,7 +6,7 @@
 mod app_support;
 
 use annotator_core::app::action::AppAction;
-use annotator_core::app::AppState;
+use annotator_core::app::state::AppState;
 use annotator_core::model::{Annotation, Label};
 use app_support::*;
 use std::rc::Rc;

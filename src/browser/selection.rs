@@ -10,7 +10,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node, Range};
 
-pub use annotator_core::app::SelectionRead;
+use annotator_core::app::selection::SelectionRead;
 
 /// UTF-16 offset of DOM position (`node`, `offset`) within `article`.
 pub fn offset_utf16(article: &Element, node: &Node, offset: u32) -> Option<u32> {

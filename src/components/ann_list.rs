@@ -4,7 +4,7 @@
 use super::attributes::{AttributesEditor, Suggestions};
 use super::links::{LinkCmd, LinksPanel};
 use crate::hooks::field::use_field;
-use annotator_core::app::Linking;
+use annotator_core::app::linking::Linking;
 use annotator_core::model::filter::{Filter, VerdictFilter};
 use annotator_core::model::shorten;
 use annotator_core::model::VERDICTS;

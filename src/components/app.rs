@@ -22,6 +22,7 @@ use crate::hooks::ByPtr;
 use crate::hooks::{autosave::use_autosave, live::use_live, plan::use_plan, shortcuts::use_shortcuts, sync::use_sync, team::use_team};
 use crate::state::Shell;
 use annotator_core::app::action::AppAction;
+use annotator_core::app::selection::SelectionRead;
 use annotator_core::app::state::{AppState, SaveStatus};
 use annotator_core::formats::{Format, UnknownLabelPolicy};
 use annotator_core::model::details::DocDetails;
@@ -71,7 +72,7 @@ pub fn app() -> Html {
         use_callback((dispatch.clone(), article_ref.clone(), ByPtr(live.clone())), |label: Label, (dispatch, article_ref, live)| {
             let read = selection::read_in(article_ref);
             let range_end = match read {
-                selection::SelectionRead::Range { start_utf16, end_utf16 } => Some(start_utf16.max(end_utf16)),
+                SelectionRead::Range { start_utf16, end_utf16 } => Some(start_utf16.max(end_utf16)),
                 _ => None,
             };
             dispatch.dispatch(AppAction::Tag { label, selection: read.clone(), new_id: browser::new_id(), now: browser::now_iso() });
@@ -107,7 +108,7 @@ pub fn app() -> Html {
     // Tag every occurrence of the selected text (Shift+1/2/3 or the toolbar's menu).
     let ontagall = use_callback((dispatch.clone(), article_ref.clone()), |label: Label, (dispatch, article_ref)| {
         let read = selection::read_in(article_ref);
-        let had_range = matches!(read, selection::SelectionRead::Range { .. });
+        let had_range = matches!(read, SelectionRead::Range { .. });
         dispatch.dispatch(AppAction::TagAll { label, selection: read, id_prefix: browser::new_id(), now: browser::now_iso() });
         if had_range {
             selection::clear_selection();

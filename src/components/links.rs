@@ -4,7 +4,7 @@
 //! directions with the other annotation's quote; activating an item selects
 //! the other annotation, "Remove link" removes it.
 
-use annotator_core::app::Linking;
+use annotator_core::app::linking::Linking;
 use annotator_core::model::link_views::links_of;
 use annotator_core::model::links::LinkKind;
 use annotator_core::model::shorten;

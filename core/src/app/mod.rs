@@ -7,8 +7,9 @@
 //!   every change the person or another tab makes ([`action`]), with the
 //!   time, new ids and the text selection passed in the action (never read
 //!   from a clock or the DOM here); its parts for links and comparisons
-//!   (`reduce_link`, `reduce_compare`) put into the state what `linking`
-//!   and [`compare`] decide on their own data;
+//!   (`reduce_link`, `reduce_compare`) put into the state what
+//!   [`linking`] and [`compare`] decide on their own data;
+//! * [`wording`] — how an annotation or a link is named in messages;
 //! * [`import`] — which annotation file format the chosen files are, and
 //!   their import against the open document;
 //! * [`keymap`] — which command a key press means in the current state;
@@ -17,6 +18,9 @@
 //! The layers, each using only those below it: `reduce*`, `edits`,
 //! `team_apply` → `state` → `compare`, `linking`, `team` → `wording`,
 //! `undo_step`, `import`; `action` uses none of the reducer's files.
+//!
+//! Each item has one path, in the file that defines it (`app::state::AppState`,
+//! `app::action::AppAction`): this file only declares the modules.
 //!
 //! The app crate wraps [`AppState`](state::AppState) for Yew and runs the
 //! effects (storage, downloads, files, URL, caret geometry) at the edge.
@@ -27,7 +31,7 @@ pub mod compare_csv;
 mod edits;
 pub mod import;
 pub mod keymap;
-mod linking;
+pub mod linking;
 mod reduce;
 mod reduce_compare;
 mod reduce_link;
@@ -36,10 +40,4 @@ pub mod state;
 pub mod team;
 mod team_apply;
 mod undo_step;
-mod wording;
-
-pub use action::{AppAction, Opened};
-pub use linking::Linking;
-pub use selection::SelectionRead;
-pub use state::{AppState, DetailsUndo, PendingImport, SaveStatus};
-pub use wording::{describe, describe_link};
+pub mod wording;

@@ -6,8 +6,8 @@
 
 use annotator_core::anchor::Orphan;
 use annotator_core::app::action::AppAction;
+use annotator_core::app::selection::SelectionRead;
 use annotator_core::app::state::{AppState, SaveStatus};
-use annotator_core::app::SelectionRead;
 use annotator_core::history::{Change, History};
 use annotator_core::model::filter::Filter;
 use annotator_core::model::{Annotation, Document, Label, State};
