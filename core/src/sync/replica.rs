@@ -50,19 +50,12 @@ use crate::model::links::Link;
 use crate::model::Annotation;
 use crate::store::library::DocMeta;
 use crate::store::merge::{merge, DocRecord};
-use crate::sync::docs::{document_to_couch, from_couch, rev_of, CouchError, CouchId, Remote};
+use crate::sync::docs::{document_to_couch, from_couch, rev_of, Changed, CouchError, CouchId, Remote};
 use crate::sync::hlc::{Hlc, HlcError};
 use crate::sync::resolve::resolve;
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
-/// One changed `_id` as the changes feed gives it: its leaf revisions.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Changed {
-    pub id: String,
-    pub leaves: Vec<Value>,
-}
 
 /// What [`Replica::receive`] found in a batch.
 #[derive(Clone, Debug, Default, PartialEq)]
