@@ -70,7 +70,10 @@ pub mod replica;
 pub mod resolve;
 pub mod session;
 
-pub use docs::{deletion, parse_batch, BatchError, Changed, document_to_couch, from_couch, link_to_couch, rev_of, to_couch, tombstone, CouchError, CouchId, Remote};
+pub use docs::{
+    deletion, document_to_couch, from_couch, link_to_couch, parse_batch, rev_of, to_couch, tombstone, BatchError, Changed, CouchError,
+    CouchId, Remote,
+};
 pub use hlc::{Hlc, HlcError};
 pub use replica::{Received, Reconciled, Replica};
 pub use resolve::{resolve, Resolution, ResolveError};

@@ -96,5 +96,9 @@ impl Db {
     pub fn revisions(&self) -> BTreeMap<&str, BTreeSet<&str>> {
         self.docs.iter().map(|(id, revs)| (id.as_str(), revs.keys().map(String::as_str).collect())).collect()
     }
-}
 
+    /// How many revisions are held, of every `_id`.
+    pub fn revisions_count(&self) -> usize {
+        self.docs.values().map(BTreeMap::len).sum()
+    }
+}

@@ -30,7 +30,15 @@ impl Session {
     }
 
     /// Asks the next question of the checks.
-    fn ask(&mut self, step: Step, candidate: Option<Candidate>, method: &'static str, url: String, body: Option<String>, out: &mut Vec<Command>) {
+    fn ask(
+        &mut self,
+        step: Step,
+        candidate: Option<Candidate>,
+        method: &'static str,
+        url: String,
+        body: Option<String>,
+        out: &mut Vec<Command>,
+    ) {
         let ticket = self.next();
         self.phase = Phase::Checking { ticket, step, candidate };
         out.push(Command::Request { ticket: Some(ticket), method, url, body });
@@ -119,7 +127,12 @@ impl Session {
                 Err(e) => {
                     if signed_in {
                         // Leave no session behind for a database this person may not use.
-                        out.push(Command::Request { ticket: None, method: "DELETE", url: format!("{}/_session", c.settings.url), body: None });
+                        out.push(Command::Request {
+                            ticket: None,
+                            method: "DELETE",
+                            url: format!("{}/_session", c.settings.url),
+                            body: None,
+                        });
                     }
                     self.fail(e.to_string());
                 }

@@ -202,7 +202,11 @@ struct Candidate {
 enum Phase {
     Idle,
     /// Connecting (`candidate`) or resuming (`None`), waiting for `ticket`.
-    Checking { ticket: u64, step: Step, candidate: Option<Candidate> },
+    Checking {
+        ticket: u64,
+        step: Step,
+        candidate: Option<Candidate>,
+    },
     Running(Box<Run>),
 }
 

@@ -38,10 +38,9 @@ impl Session {
         let mut received = r.replica.receive(&batch, now_ms);
         let mut closing = Vec::new();
         for w in received.writes {
-            if let Some(rev) = rev_of(&w).map(str::to_string) {
-                if r.in_flight.insert(rev, write_id).is_none() {
-                    closing.push(w);
-                }
+            if let Some(std::collections::hash_map::Entry::Vacant(e)) = rev_of(&w).map(|rev| r.in_flight.entry(rev.to_string())) {
+                e.insert(write_id);
+                closing.push(w);
             }
         }
         if initial {
