@@ -696,3 +696,35 @@ fn a_link_and_a_retag_made_at_once_are_both_kept() {
     assert_eq!(b.annotation(DOC, "x").unwrap().links, vec![]);
     assert_eq!(b.annotation(DOC, "x").unwrap().label, Label::Denial);
 }
+
+/// Rule 2 (regression, found by the session's property tests): a page tags
+/// x, then edits its note before the tag's write is stored; the feed then
+/// passes the tag's revision on. The older revision must not replace the
+/// newer edit: shown, it undid the edit, and the page's store stamped the
+/// undone version as the newest, so catching up later wrote it over the note.
+#[test]
+fn an_older_revision_of_an_own_record_coming_back_changes_nothing() {
+    let mut me = Replica::new("me").unwrap();
+    let mut db = Db::default();
+    let x = ann_at("x", "the claim", Label::Claim, BASE);
+    let (tagged, _) = me.send_changes(DOC, &[] as &[Annotation], std::slice::from_ref(&x), BASE);
+    let mut noted = x.clone();
+    (noted.note, noted.modified) = ("checked".into(), iso_from_ms(BASE + 5));
+    let (w, _) = me.send_changes(DOC, std::slice::from_ref(&x), std::slice::from_ref(&noted), BASE + 5);
+    assert_eq!(w.len(), 1);
+    db.put(&tagged[0]);
+    let got = me.receive(&[changed(db.leaf_bodies("ann:d1:x"))], BASE + 6);
+    assert!(got.annotations.is_empty() && got.writes.is_empty(), "{got:?}");
+    assert_eq!(me.annotation(DOC, "x"), Some(noted.clone()));
+    // The note's write lands as a child of the tag's; it comes back, changing nothing.
+    assert!(db.put(&w[0]));
+    assert_eq!(db.live_leaves("ann:d1:x"), 1, "a child, not a sibling");
+    let got = me.receive(&[changed(db.leaf_bodies("ann:d1:x"))], BASE + 7);
+    assert!(got.annotations.is_empty() && got.writes.is_empty(), "{got:?}");
+    // The next edit is a child of the note's revision.
+    let mut again = noted.clone();
+    (again.label, again.modified) = (Label::Denial, iso_from_ms(BASE + 8));
+    let (w, _) = me.send_changes(DOC, std::slice::from_ref(&noted), std::slice::from_ref(&again), BASE + 8);
+    assert!(db.put(&w[0]));
+    assert_eq!(db.live_leaves("ann:d1:x"), 1);
+}
