@@ -176,9 +176,9 @@ fn run(w: &mut World, op: &Op) {
 /// The server up, both pages connected with the article open and shared, everything replicated.
 fn heal(w: &mut World) {
     w.up = true;
-    for p in 0..2 {
+    for (p, user) in USER.iter().enumerate() {
         if w.pages[p].session.run().is_none() {
-            w.connect(p, USER[p]);
+            w.connect(p, user);
         }
         if w.pages[p].doc.id != seed_id() {
             w.open(p, &seed_id());

@@ -4,12 +4,3 @@
 //! rules are in the private `team_apply` module).
 
 pub use crate::sync::session::view::{TeamStatus, TeamView};
-
-use std::rc::Rc;
-
-/// The view after `f`, shared again.
-pub fn with_view(view: &Rc<TeamView>, f: impl FnOnce(&mut TeamView)) -> Rc<TeamView> {
-    let mut v = (**view).clone();
-    f(&mut v);
-    Rc::new(v)
-}
