@@ -11,7 +11,8 @@ mod couch_support;
 mod session_support;
 
 use annotator_core::model::Label;
-use annotator_core::sync::session::{Command, Event, TeamStatus};
+use annotator_core::sync::session::view::TeamStatus;
+use annotator_core::sync::session::{Command, Event};
 use annotator_core::sync::to_couch;
 use couch_support::is_deleted;
 use serde_json::json;

@@ -23,10 +23,10 @@
 mod couch_support;
 mod session_support;
 
-use annotator_core::merge::merge;
 use annotator_core::model::{Annotation, Label};
+use annotator_core::store::merge::merge;
 use annotator_core::sync::replica::iso_from_ms;
-use annotator_core::sync::session::TeamStatus;
+use annotator_core::sync::session::view::TeamStatus;
 use proptest::prelude::*;
 use session_support::*;
 use std::collections::BTreeSet;

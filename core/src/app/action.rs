@@ -2,7 +2,6 @@
 
 use super::selection::SelectionRead;
 use super::state::Opened;
-use super::team::TeamView;
 use crate::agreement::DiffKind;
 use crate::formats::RelationMap;
 use crate::formats::{Imported, UnknownLabelPolicy};
@@ -11,6 +10,7 @@ use crate::model::filter::VerdictFilter;
 use crate::model::links::LinkKind;
 use crate::store::library::{Library, Removed};
 use crate::store::merge::DocRecord;
+use crate::sync::session::view::TeamView;
 use crate::{model::Annotation, model::Label};
 use std::rc::Rc;
 
@@ -165,7 +165,7 @@ pub enum AppAction {
         now: String,
     },
     /// Team sync: the team's versions of annotations of document `doc`
-    /// (`None`: deleted), shown if `doc` is open ([`crate::app::team`]).
+    /// (`None`: deleted), shown if `doc` is open (the rules are in the private `team_apply` module).
     TeamChanges {
         doc: String,
         changes: Vec<(String, Option<Annotation>)>,

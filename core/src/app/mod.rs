@@ -23,7 +23,6 @@ mod linking;
 mod reduce;
 pub mod selection;
 pub mod state;
-pub mod team;
 mod team_apply;
 
 pub use action::AppAction;

@@ -10,7 +10,6 @@
 pub use super::action::AppAction;
 use super::compare::Comparing;
 pub use super::linking::Linking;
-use super::team::TeamView;
 use crate::anchor::Orphan;
 use crate::formats::{UnknownLabelPolicy, UnknownRelation};
 use crate::history::{Change, History};
@@ -18,6 +17,7 @@ use crate::model::details::DocDetails;
 use crate::model::filter::Filter;
 use crate::model::shorten;
 use crate::store::library::{Library, Removed};
+use crate::sync::session::view::TeamView;
 use crate::{model::Annotation, model::State};
 use std::rc::Rc;
 

@@ -6,11 +6,12 @@
 #![allow(dead_code)]
 
 use crate::couch_support::Db;
-use annotator_core::library::{DocMeta, Library};
-use annotator_core::merge::DocRecord;
 use annotator_core::model::{text_order, Annotation, Document, Label};
+use annotator_core::store::library::{DocMeta, Library};
+use annotator_core::store::merge::DocRecord;
 use annotator_core::sync::replica::iso_from_ms;
-use annotator_core::sync::session::{Answer, Command, Event, Session, TeamView};
+use annotator_core::sync::session::view::TeamView;
+use annotator_core::sync::session::{Answer, Command, Event, Session};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;

@@ -1,56 +1,20 @@
 //! Team sync's effect. Every decision is the session's
 //! ([`annotator_core::sync::session`]): this module turns what happens in the
-//! page (the person's actions, the rendered document, the bridge's
-//! callbacks, answers of storage and the server) into its events, and
-//! carries its commands out (`commands`).
+//! page (the person's actions, the rendered document) into its events;
+//! `runner` holds the session, feeds it those and the bridge's callbacks and
+//! answers, and carries its commands out.
 
-mod commands;
+mod runner;
 
-use crate::browser::{self, storage};
-use crate::effects::session::seed_meta;
+use crate::browser::storage;
 use crate::effects::Ctx;
+use annotator_core::model::{Annotation, Document};
 use annotator_core::store::library::Library;
 use annotator_core::sync::connect::SETTINGS_KEY;
-use annotator_core::sync::session::{Event, Session};
-use annotator_core::model::{Annotation, Document};
-use std::cell::RefCell;
-use std::collections::VecDeque;
+use annotator_core::sync::session::Event;
+use runner::feed;
+pub use runner::{Team, TeamRef};
 use std::rc::Rc;
-use wasm_bindgen::closure::Closure;
-
-type Batch = Closure<dyn FnMut(String, bool)>;
-
-type Status = Closure<dyn FnMut(String, String)>;
-
-/// This page's team sync: the session, and the handles its commands need.
-pub struct Team {
-    session: Session,
-    /// The bridge's callbacks of the last replication started (alive while it may call them).
-    callbacks: Option<(Batch, Status)>,
-    /// The page's list of documents now (for what arrives).
-    library: Box<dyn Fn() -> Rc<Library>>,
-}
-
-pub type TeamRef = Rc<RefCell<Team>>;
-
-impl Team {
-    /// The team sync of tab `tab`; `library` reads the page's list of documents.
-    pub fn new(tab: &str, library: impl Fn() -> Rc<Library> + 'static) -> Team {
-        Team { session: Session::new(tab, &seed_meta().id), callbacks: None, library: Box::new(library) }
-    }
-}
-
-/// Takes `event` into the session and carries out its commands, and those
-/// of the events they answer at once, in order.
-fn feed(team: &TeamRef, ctx: &Ctx, event: Event) {
-    let mut queue = VecDeque::from([event]);
-    while let Some(event) = queue.pop_front() {
-        let commands = team.borrow_mut().session.step(event, browser::now_ms());
-        for command in commands {
-            commands::run(team, ctx, command, &mut queue);
-        }
-    }
-}
 
 /// On start: the stored settings (sync resumes if it was on).
 pub fn boot(team: &TeamRef, ctx: &Ctx) {

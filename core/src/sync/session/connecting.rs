@@ -1,9 +1,10 @@
 //! Rules 1–4 of the session: connecting (the checks in order), resuming,
 //! starting and stopping a run, and what replication says about itself.
 
-use super::{Answer, Candidate, Command, Phase, Run, Session, Step, TeamStatus};
+use super::view::TeamStatus;
+use super::{Answer, Candidate, Command, Phase, Run, Session, Step};
 use crate::sync::connect::{check_database, check_login, check_welcome, Refused, Settings};
-use crate::sync::Replica;
+use crate::sync::replica::Replica;
 use std::collections::HashMap;
 
 impl Session {

@@ -58,14 +58,14 @@ mod connecting;
 mod running;
 pub mod view;
 
-use crate::store::library::{DocMeta, Library};
 use crate::model::{Annotation, Document};
+use crate::store::library::{DocMeta, Library};
 use crate::sync::connect::Settings;
-use crate::sync::Replica;
+use crate::sync::replica::Replica;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
-pub use view::{TeamStatus, TeamView};
+use view::{TeamStatus, TeamView};
 
 /// An HTTP answer: status and body.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,19 +1,55 @@
-//! The session's commands carried out: the bridge (`crate::browser::team`),
-//! storage and the app's actions. Answers go back to the session as
-//! events: at once (into `queue`), or when a promise settles.
+//! The team sync session held, events fed into it, and its commands carried
+//! out: the bridge (`crate::browser::team`), storage and the app's actions.
+//! Answers go back to the session as events: at once (queued behind the
+//! commands of the same step), or when a promise settles.
 
-use super::{feed, Batch, Status, TeamRef};
-use crate::browser::{storage, team as bridge};
+use crate::browser::{self, storage, team as bridge};
+use crate::effects::session::seed_meta;
 use crate::effects::Ctx;
 use crate::state::AppAction;
 use annotator_core::store::library::{DocMeta, Library};
 use annotator_core::sync::connect::SETTINGS_KEY;
-use annotator_core::sync::session::{Command, Event};
+use annotator_core::sync::session::{Command, Event, Session};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::spawn_local;
+
+type Batch = Closure<dyn FnMut(String, bool)>;
+
+type Status = Closure<dyn FnMut(String, String)>;
+
+/// This page's team sync: the session, and the handles its commands need.
+pub struct Team {
+    session: Session,
+    /// The bridge's callbacks of the last replication started (alive while it may call them).
+    callbacks: Option<(Batch, Status)>,
+    /// The page's list of documents now (for what arrives).
+    library: Box<dyn Fn() -> Rc<Library>>,
+}
+
+pub type TeamRef = Rc<RefCell<Team>>;
+
+impl Team {
+    /// The team sync of tab `tab`; `library` reads the page's list of documents.
+    pub fn new(tab: &str, library: impl Fn() -> Rc<Library> + 'static) -> Team {
+        Team { session: Session::new(tab, &seed_meta().id), callbacks: None, library: Box::new(library) }
+    }
+}
+
+/// Takes `event` into the session and carries out its commands, and those
+/// of the events they answer at once, in order.
+pub(super) fn feed(team: &TeamRef, ctx: &Ctx, event: Event) {
+    let mut queue = VecDeque::from([event]);
+    while let Some(event) = queue.pop_front() {
+        let commands = team.borrow_mut().session.step(event, browser::now_ms());
+        for command in commands {
+            run(team, ctx, command, &mut queue);
+        }
+    }
+}
 
 /// Feeds the event `answer` settles to, when it does.
 fn answer_later(team: &TeamRef, ctx: &Ctx, answer: impl Future<Output = Event> + 'static) {
@@ -24,7 +60,7 @@ fn answer_later(team: &TeamRef, ctx: &Ctx, answer: impl Future<Output = Event> +
     });
 }
 
-pub(super) fn run(team: &TeamRef, ctx: &Ctx, command: Command, queue: &mut VecDeque<Event>) {
+fn run(team: &TeamRef, ctx: &Ctx, command: Command, queue: &mut VecDeque<Event>) {
     match command {
         Command::View(view) => ctx.dispatch.dispatch(AppAction::Team(Rc::new(view))),
         Command::SaveSettings(json) => {
