@@ -6,12 +6,15 @@
 //! two-tab merge rule; foreign and bad records are counted and reported;
 //! a shared text is written once and again only when it changes.
 
+mod couch_support;
+
 use annotator_core::model::links::{Link, LinkKind};
 use annotator_core::model::{text_order, Annotation, Label};
 use annotator_core::store::library::DocMeta;
 use annotator_core::store::merge::DocRecord;
 use annotator_core::sync::replica::iso_from_ms;
 use annotator_core::sync::*;
+use couch_support::{is_deleted, with_rev, Db};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,11 +46,6 @@ fn cid(ann: &str) -> CouchId {
     CouchId::annotation(DOC, ann).unwrap()
 }
 
-fn with_rev(mut v: Value, rev: &str) -> Value {
-    v["_rev"] = json!(rev);
-    v
-}
-
 /// One changed `_id` with the given leaves.
 fn changed(leaves: Vec<Value>) -> Changed {
     Changed { id: leaves[0]["_id"].as_str().unwrap().to_string(), leaves }
@@ -55,93 +53,6 @@ fn changed(leaves: Vec<Value>) -> Changed {
 
 fn ids_of(list: &[Annotation]) -> Vec<&str> {
     list.iter().map(|a| a.id.as_str()).collect()
-}
-
-// ------------------------------------------------------ a CouchDB, in memory
-
-/// One revision: its parent and its body (without `_rev`).
-#[derive(Clone, Debug)]
-struct Rev {
-    parent: Option<String>,
-    body: Value,
-}
-
-/// A CouchDB database as revision trees per `_id`, plus the `_id`s changed
-/// since the page last read its changes feed.
-#[derive(Clone, Debug, Default)]
-struct Db {
-    docs: BTreeMap<String, BTreeMap<String, Rev>>,
-    changed: BTreeSet<String>,
-}
-
-fn is_deleted(body: &Value) -> bool {
-    body.get("_deleted") == Some(&Value::Bool(true))
-}
-
-impl Db {
-    /// The leaf revisions of `id`: those no other revision has as parent.
-    fn leaves(&self, id: &str) -> Vec<(String, Value)> {
-        let Some(revs) = self.docs.get(id) else { return Vec::new() };
-        let parents: BTreeSet<&str> = revs.values().filter_map(|r| r.parent.as_deref()).collect();
-        revs.iter().filter(|(rev, _)| !parents.contains(rev.as_str())).map(|(rev, r)| (rev.clone(), r.body.clone())).collect()
-    }
-
-    /// The leaves as `GET /db/{id}?open_revs=all` gives them (with `_rev`).
-    fn leaf_bodies(&self, id: &str) -> Vec<Value> {
-        self.leaves(id).into_iter().map(|(rev, body)| with_rev(body, &rev)).collect()
-    }
-
-    fn live_leaves(&self, id: &str) -> usize {
-        self.leaves(id).iter().filter(|(_, b)| !is_deleted(b)).count()
-    }
-
-    /// Writes one document as the page's glue (`assets/team-sync.js`) does:
-    /// with `new_edits: false`, the revision the record names (`_rev`) as a
-    /// child of the one its `_revisions` names (none: a new tree). A
-    /// revision already held is not written again (CouchDB ignores it).
-    /// Returns whether something was written.
-    fn put(&mut self, doc: &Value) -> bool {
-        let id = doc["_id"].as_str().unwrap().to_string();
-        let rev = rev_of(doc).expect("every write names its revision").to_string();
-        let start = doc["_revisions"]["start"].as_u64().expect("_revisions.start");
-        let ids = doc["_revisions"]["ids"].as_array().expect("_revisions.ids");
-        assert_eq!(rev, format!("{start}-{}", ids[0].as_str().unwrap()), "_rev is the first of _revisions");
-        let parent = ids.get(1).map(|h| format!("{}-{}", start - 1, h.as_str().unwrap()));
-        if let Some(p) = &parent {
-            assert!(self.docs.get(&id).is_some_and(|revs| revs.contains_key(p)), "the parent {p} of {id} is held");
-        }
-        if self.docs.get(&id).is_some_and(|revs| revs.contains_key(&rev)) {
-            return false;
-        }
-        let mut body = doc.clone();
-        body.as_object_mut().unwrap().remove("_rev");
-        body.as_object_mut().unwrap().remove("_revisions");
-        self.docs.entry(id.clone()).or_default().insert(rev, Rev { parent, body });
-        self.changed.insert(id);
-        true
-    }
-
-    /// Replication from `from`: every revision this copy lacks (a union of trees).
-    fn pull(&mut self, from: &Db) {
-        for (id, revs) in &from.docs {
-            let mine = self.docs.entry(id.clone()).or_default();
-            for (rev, r) in revs {
-                if !mine.contains_key(rev) {
-                    mine.insert(rev.clone(), r.clone());
-                    self.changed.insert(id.clone());
-                }
-            }
-        }
-    }
-
-    /// Everything held, as a changes batch (a page starting again reads it all).
-    fn everything(&self) -> Vec<Changed> {
-        self.docs.keys().map(|id| Changed { id: id.clone(), leaves: self.leaf_bodies(id) }).collect()
-    }
-
-    fn revisions(&self) -> BTreeMap<&str, BTreeSet<&str>> {
-        self.docs.iter().map(|(id, revs)| (id.as_str(), revs.keys().map(String::as_str).collect())).collect()
-    }
 }
 
 /// Applies the team's changes to a shown list the way the app does (by id, text order).
@@ -784,4 +695,36 @@ fn a_link_and_a_retag_made_at_once_are_both_kept() {
     feed(&mut b, &mut b_db, BASE + 4_000);
     assert_eq!(b.annotation(DOC, "x").unwrap().links, vec![]);
     assert_eq!(b.annotation(DOC, "x").unwrap().label, Label::Denial);
+}
+
+/// Rule 2 (regression, found by the session's property tests): a page tags
+/// x, then edits its note before the tag's write is stored; the feed then
+/// passes the tag's revision on. The older revision must not replace the
+/// newer edit: shown, it undid the edit, and the page's store stamped the
+/// undone version as the newest, so catching up later wrote it over the note.
+#[test]
+fn an_older_revision_of_an_own_record_coming_back_changes_nothing() {
+    let mut me = Replica::new("me").unwrap();
+    let mut db = Db::default();
+    let x = ann_at("x", "the claim", Label::Claim, BASE);
+    let (tagged, _) = me.send_changes(DOC, &[] as &[Annotation], std::slice::from_ref(&x), BASE);
+    let mut noted = x.clone();
+    (noted.note, noted.modified) = ("checked".into(), iso_from_ms(BASE + 5));
+    let (w, _) = me.send_changes(DOC, std::slice::from_ref(&x), std::slice::from_ref(&noted), BASE + 5);
+    assert_eq!(w.len(), 1);
+    db.put(&tagged[0]);
+    let got = me.receive(&[changed(db.leaf_bodies("ann:d1:x"))], BASE + 6);
+    assert!(got.annotations.is_empty() && got.writes.is_empty(), "{got:?}");
+    assert_eq!(me.annotation(DOC, "x"), Some(noted.clone()));
+    // The note's write lands as a child of the tag's; it comes back, changing nothing.
+    assert!(db.put(&w[0]));
+    assert_eq!(db.live_leaves("ann:d1:x"), 1, "a child, not a sibling");
+    let got = me.receive(&[changed(db.leaf_bodies("ann:d1:x"))], BASE + 7);
+    assert!(got.annotations.is_empty() && got.writes.is_empty(), "{got:?}");
+    // The next edit is a child of the note's revision.
+    let mut again = noted.clone();
+    (again.label, again.modified) = (Label::Denial, iso_from_ms(BASE + 8));
+    let (w, _) = me.send_changes(DOC, std::slice::from_ref(&noted), std::slice::from_ref(&again), BASE + 8);
+    assert!(db.put(&w[0]));
+    assert_eq!(db.live_leaves("ann:d1:x"), 1);
 }

@@ -3,6 +3,7 @@
 //! is in `annotator_core::sync`; this module only moves strings.
 
 use super::js_error_text;
+use annotator_core::sync::session::Answer;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -52,13 +53,6 @@ pub async fn load() -> Result<(), String> {
         load_script(src).await.map_err(|e| format!("Team sync could not start: {e}. It needs the served app (scripts/serve.sh)."))?;
     }
     bridge().map(|_| ()).ok_or_else(|| "Team sync could not start: its script did not load.".into())
-}
-
-/// An HTTP answer: status and body.
-#[derive(Clone, Debug)]
-pub struct Answer {
-    pub status: u16,
-    pub body: String,
 }
 
 /// One request with the browser's session cookie; `Err` is a network error.

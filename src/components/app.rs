@@ -117,7 +117,10 @@ pub fn app() -> Html {
     use_shortcuts(&live, &ontag, &ontagall);
     use_autosave(&state, &live, &ctx);
     use_sync(&live, &ctx);
-    let team_ref = use_mut_ref(team::Team::default);
+    let team_ref = {
+        let (live, tab) = (live.clone(), ctx.session.tab().to_string());
+        use_mut_ref(move || team::Team::new(&tab, move || live.borrow().library.clone().unwrap_or_default()))
+    };
     use_team(&state, &team_ref, &ctx);
     use_effect_with(state.scroll_to.clone(), |target| {
         if let Some((id, _)) = target {
@@ -300,7 +303,7 @@ pub fn app() -> Html {
     let onshare = {
         let (team_ref, ctx, state, onopendoc) = (team_ref.clone(), ctx.clone(), state.clone(), onopendoc.clone());
         Callback::from(move |id: String| {
-            team::share(&team_ref, &ctx, &id, &state.model.doc.id);
+            team::share(&team_ref, &ctx, &id);
             if id != state.model.doc.id {
                 onopendoc.emit(id);
             }

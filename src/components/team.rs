@@ -2,7 +2,7 @@
 //! alert. What happens is in `crate::effects::team`.
 
 use crate::hooks::field::{use_field, Field};
-use annotator_core::app::team::{TeamStatus, TeamView};
+use annotator_core::sync::session::view::{TeamStatus, TeamView};
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -1,5 +1,6 @@
-//! Team sync's hook: resumes sync on start, and sends the open document's
-//! changes after each render that changed them (`crate::effects::team`).
+//! Team sync's hook: resumes sync on start, and tells team sync what the
+//! page shows after each render that changed the open document, its
+//! annotations or the list of documents (`crate::effects::team`).
 
 use super::ByPtr;
 use crate::effects::team::{self, TeamRef};

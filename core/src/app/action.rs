@@ -1,7 +1,6 @@
 //! What the UI and the effects ask the reducer to do.
 
 use super::selection::SelectionRead;
-use super::team::TeamView;
 use crate::agreement::DiffKind;
 use crate::anchor::Orphan;
 use crate::formats::RelationMap;
@@ -12,6 +11,7 @@ use crate::model::filter::VerdictFilter;
 use crate::model::links::LinkKind;
 use crate::store::library::{Library, Removed};
 use crate::store::merge::DocRecord;
+use crate::sync::session::view::TeamView;
 use crate::{model::Annotation, model::Label, model::State};
 use std::rc::Rc;
 
@@ -166,7 +166,7 @@ pub enum AppAction {
         now: String,
     },
     /// Team sync: the team's versions of annotations of document `doc`
-    /// (`None`: deleted), shown if `doc` is open ([`crate::app::team`]).
+    /// (`None`: deleted), shown if `doc` is open (the rules are in the private `team_apply` module).
     TeamChanges {
         doc: String,
         changes: Vec<(String, Option<Annotation>)>,

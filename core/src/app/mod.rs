@@ -16,7 +16,7 @@
 //! * [`selection`] — the DOM selection as data (UTF-16 offsets).
 //!
 //! The layers, each using only those below it: `reduce*`, `edits`,
-//! `team_apply` → `state` → `compare`, `linking`, `team` → `wording`,
+//! `team_apply` → `state` → `compare`, `linking` → `wording`,
 //! `undo_step`, `import`; `action` uses none of the reducer's files.
 //!
 //! Each item has one path, in the file that defines it (`app::state::AppState`,
@@ -37,7 +37,6 @@ mod reduce_compare;
 mod reduce_link;
 pub mod selection;
 pub mod state;
-pub mod team;
 mod team_apply;
 mod undo_step;
 pub mod wording;

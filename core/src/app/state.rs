@@ -5,13 +5,13 @@
 
 use super::compare::Comparing;
 use super::linking::Linking;
-use super::team::TeamView;
 use crate::anchor::Orphan;
 use crate::formats::{UnknownLabelPolicy, UnknownRelation};
 use crate::history::{Change, History};
 use crate::model::details::DocDetails;
 use crate::model::filter::Filter;
 use crate::store::library::{Library, Removed};
+use crate::sync::session::view::TeamView;
 use crate::{model::Annotation, model::State};
 use std::rc::Rc;
 

@@ -41,6 +41,11 @@
 //!    are ignored. Offsets are checked as in stored records without their
 //!    text (`start < end`, the quote `end - start` code points long); against
 //!    the text is the app's check.
+//! 6. **A batch** ([`parse_batch`]): the bridge passes the changes feed as
+//!    a JSON list of `{"id": …, "leaves": [revision, …]}`, one per changed
+//!    `_id` ([`Changed`]). Anything but a JSON list is refused
+//!    ([`BatchError`]); an entry without an `id` or `leaves` counts as an
+//!    `_id` with no leaves (nothing to take in).
 
 use crate::formats::annotation_json::{parse_annotation, strict_label, Annotations, Check, MAX_ANNOTATION_ID_CP};
 use crate::formats::json_fields::ImportError;
@@ -80,6 +85,49 @@ pub enum Remote {
     Link { doc: String, from: String, link: Link, hlc: Hlc },
     /// A deletion of `id` at `hlc`.
     Deleted { id: CouchId, hlc: Hlc },
+}
+
+/// One changed `_id` as the changes feed gives it: its leaf revisions (rule 6).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Changed {
+    pub id: String,
+    pub leaves: Vec<Value>,
+}
+
+/// Why a batch of the changes feed was not read (rule 6; one variant per check).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BatchError {
+    /// Not JSON: the parser's message.
+    Json(String),
+    /// JSON, but not a list.
+    NotList,
+}
+
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchError::Json(e) => write!(f, "{e}"),
+            BatchError::NotList => write!(f, "the changes are not a list"),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+/// Reads a batch of the changes feed (rule 6).
+pub fn parse_batch(json: &str) -> Result<Vec<Changed>, BatchError> {
+    let v: Value = serde_json::from_str(json).map_err(|e| BatchError::Json(e.to_string()))?;
+    let Value::Array(items) = v else { return Err(BatchError::NotList) };
+    Ok(items
+        .into_iter()
+        .map(|mut v| Changed {
+            id: v.get("id").and_then(Value::as_str).unwrap_or_default().to_string(),
+            leaves: match v.get_mut("leaves").map(Value::take) {
+                Some(Value::Array(leaves)) => leaves,
+                _ => Vec::new(),
+            },
+        })
+        .collect())
 }
 
 /// Why a CouchDB document was not read or written.

@@ -38,8 +38,11 @@
 //!    older deleted leaf, and an edit stamped below the deletion would lose to it.
 //! 4. Skip (and count) what [`from_couch`] calls foreign.
 //!
-//! [`replica`] does these steps for a page, and [`connect`] checks a
-//! server, a person and a database before anything is stored.
+//! [`replica`] does these steps for a page, [`connect`] checks a server, a
+//! person and a database before anything is stored, and [`session`] is a
+//! page's whole team sync as a state machine (events in, commands out):
+//! connecting, runs of replication, catching up the open document, sending
+//! its changes, taking in batches and shared documents.
 //!
 //! # Compared with the two-tab merge
 //!
@@ -65,8 +68,12 @@ pub mod docs;
 pub mod hlc;
 pub mod replica;
 pub mod resolve;
+pub mod session;
 
-pub use docs::{deletion, document_to_couch, from_couch, link_to_couch, rev_of, to_couch, tombstone, CouchError, CouchId, Remote};
+pub use docs::{
+    deletion, document_to_couch, from_couch, link_to_couch, parse_batch, rev_of, to_couch, tombstone, BatchError, Changed, CouchError,
+    CouchId, Remote,
+};
 pub use hlc::{Hlc, HlcError};
-pub use replica::{Changed, Received, Reconciled, Replica};
+pub use replica::{Received, Reconciled, Replica};
 pub use resolve::{resolve, Resolution, ResolveError};

@@ -17,7 +17,11 @@
 //!    write is skipped and counted; one with a bad field is reported by
 //!    location. The annotations whose record or links changed winner are
 //!    returned as now shown, so a page's own writes coming back change
-//!    nothing. A link whose annotation is not known yet shows nothing.
+//!    nothing. A known winner above the resolved one stays (the copy's
+//!    winner only rises, so it is this page's write, not yet stored or not
+//!    yet passed on by the feed): an older revision of a record the page
+//!    has since edited again shows nothing. A link whose annotation is not
+//!    known yet shows nothing.
 //! 3. **Sending** ([`Replica::send_changes`]): for each annotation changed
 //!    between two lists of the open document, what differs from the known
 //!    winners is written with a fresh clock value: the annotation's record
@@ -50,19 +54,12 @@ use crate::model::links::Link;
 use crate::model::Annotation;
 use crate::store::library::DocMeta;
 use crate::store::merge::{merge, DocRecord};
-use crate::sync::docs::{document_to_couch, from_couch, rev_of, CouchError, CouchId, Remote};
+use crate::sync::docs::{document_to_couch, from_couch, rev_of, Changed, CouchError, CouchId, Remote};
 use crate::sync::hlc::{Hlc, HlcError};
-use crate::sync::resolve::resolve;
+use crate::sync::resolve::{remote_order, resolve};
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
-/// One changed `_id` as the changes feed gives it: its leaf revisions.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Changed {
-    pub id: String,
-    pub leaves: Vec<Value>,
-}
 
 /// What [`Replica::receive`] found in a batch.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -212,6 +209,11 @@ impl Replica {
                 let mut body = serde_json::json!({ "_id": id.to_string(), "_deleted": true, "hlc": hlc });
                 set_revision(&mut body, Some(loser), &format!("{loser}\n{hlc}"));
                 out.writes.push(body);
+            }
+            // A known winner above the copy's (this page's write not stored
+            // yet, or not yet passed on) stays: the copy's winner only rises.
+            if self.known.get(&id).is_some_and(|k| remote_order(k, &winner).is_gt()) {
+                continue;
             }
             self.revs.insert(id.clone(), resolution.winner_rev);
             if self.known.get(&id) == Some(&winner) {

@@ -1,9 +1,9 @@
-//! Team sync as the reducer sees it: the state of the "Team sync" panel.
-//! The team's annotations are taken in by `AppAction::TeamChanges` (the
-//! rules are in the private `team_apply` module).
+//! What the "Team sync" panel shows: where sync stands, the last refusal or
+//! error, the settings in use and how many records were skipped. The
+//! session ([`super::Session`]) keeps it and sends it out when it changes
+//! ([`super::Command::View`]); the reducer keeps the last one sent.
 
 use crate::sync::connect::Settings;
-use std::rc::Rc;
 
 /// Where team sync stands (the role=status line says it).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub struct TeamView {
     pub error: Option<String>,
     /// The settings in use or last used (the form's defaults; which documents are shared).
     pub settings: Option<Settings>,
-    /// Records skipped because this app did not write them.
+    /// Records skipped in this run because this app did not write them.
     pub foreign: usize,
 }
 
@@ -55,11 +55,4 @@ impl TeamView {
     pub fn is_shared(&self, id: &str) -> bool {
         self.settings.as_ref().is_some_and(|s| s.shared.contains(id))
     }
-}
-
-/// The view after `f`, shared again.
-pub fn with_view(view: &Rc<TeamView>, f: impl FnOnce(&mut TeamView)) -> Rc<TeamView> {
-    let mut v = (**view).clone();
-    f(&mut v);
-    Rc::new(v)
 }
