@@ -14,7 +14,7 @@
 //! 4. Accepting theirs changes my annotations through the model, one undo
 //!    step per button; keeping mine only sets the difference aside. The
 //!    comparison is recomputed whenever my annotations change, however
-//!    they changed ([`Comparing::live`]).
+//!    they changed (`Comparing::live`).
 //!
 //! Everything here works on the comparison ([`Comparing`]) and the inputs
 //! it needs (the text, my annotations, the time), passed in; the reducer
