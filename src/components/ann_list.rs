@@ -16,28 +16,38 @@ use yew::prelude::*;
 /// How many list items are rendered at once (more on request).
 pub const LIST_WINDOW: usize = 100;
 
+/// What the annotation list asks for (ids are annotations' ids).
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnnCmd {
+    /// An item was activated.
+    Activate(String),
+    /// A note edit was committed.
+    Note { id: String, note: String },
+    /// Speaker or verdict was committed (both are sent).
+    Attributes { id: String, speaker: String, verdict: String },
+    /// A label's "Show" filter was toggled.
+    Toggle(Label),
+    /// The search field's text.
+    Query(String),
+    /// The "Verdict filter" choice.
+    Verdict(VerdictFilter),
+    /// The links panel's requests.
+    Link(LinkCmd),
+}
+
 #[derive(Properties)]
 pub struct AnnListProps {
     pub annotations: Rc<Vec<Rc<Annotation>>>,
     pub filter: Filter,
     pub selected: Option<String>,
     pub counts: [usize; 3],
-    /// Called with the id of the activated item.
-    pub onactivate: Callback<String>,
-    /// Called with (id, note) when a note edit is committed.
-    pub onnote: Callback<(String, String)>,
-    /// Called with (id, speaker, verdict) when either is committed.
-    pub onattrs: Callback<(String, String, String)>,
-    pub ontoggle: Callback<Label>,
-    pub onquery: Callback<String>,
-    /// The "Verdict filter" choice.
-    pub onverdict: Callback<VerdictFilter>,
+    /// The list's requests; stable (same `Rc` on every render), so the
+    /// memoised list and its items skip re-rendering.
+    pub oncmd: Callback<AnnCmd>,
     /// A request to focus the note editor (id, nonce).
     pub edit_note: Option<(String, u64)>,
     /// A link being made.
     pub linking: Option<Linking>,
-    /// The links panel's requests.
-    pub onlinkcmd: Callback<LinkCmd>,
 }
 
 impl PartialEq for AnnListProps {
@@ -48,15 +58,9 @@ impl PartialEq for AnnListProps {
             && self.filter == o.filter
             && self.selected == o.selected
             && self.counts == o.counts
-            && self.onactivate == o.onactivate
-            && self.onnote == o.onnote
-            && self.onattrs == o.onattrs
-            && self.ontoggle == o.ontoggle
-            && self.onquery == o.onquery
-            && self.onverdict == o.onverdict
+            && self.oncmd == o.oncmd
             && self.edit_note == o.edit_note
             && self.linking == o.linking
-            && self.onlinkcmd == o.onlinkcmd
     }
 }
 
@@ -68,7 +72,7 @@ struct AnnItemProps {
     /// list renders a window, so assistive technology hears "item 5,001 of 10,000".
     posinset: usize,
     setsize: usize,
-    onactivate: Callback<String>,
+    oncmd: Callback<AnnCmd>,
 }
 
 /// One list item, memoised: an edit re-renders only the items it changed
@@ -78,8 +82,8 @@ fn ann_item(props: &AnnItemProps) -> Html {
     let a = &props.ann;
     let current = props.current;
     let onclick = {
-        let (id, onactivate) = (a.id.clone(), props.onactivate.clone());
-        Callback::from(move |_| onactivate.emit(id.clone()))
+        let id = a.id.clone();
+        props.oncmd.reform(move |_: MouseEvent| AnnCmd::Activate(id.clone()))
     };
     html! {
         <li data-id={a.id.clone()} data-label={a.label.as_str()}
@@ -102,6 +106,10 @@ pub fn ann_list(props: &AnnListProps) -> Html {
     let shown = props.filter.apply(&props.annotations);
     let selected_ann = props.selected.as_deref().and_then(|sel| props.annotations.iter().find(|a| a.id == sel));
     let note = use_field(selected_ann.map_or("", |a| a.note.as_str()));
+    // Stable, as the list's own callback is: the editors keep their props.
+    let onattrs =
+        use_callback(props.oncmd.clone(), |(id, speaker, verdict), oncmd| oncmd.emit(AnnCmd::Attributes { id, speaker, verdict }));
+    let onlinkcmd = use_callback(props.oncmd.clone(), |c, oncmd| oncmd.emit(AnnCmd::Link(c)));
     {
         let note_ref = note.node.clone();
         use_effect_with(props.edit_note.clone(), move |req| {
@@ -150,7 +158,7 @@ pub fn ann_list(props: &AnnListProps) -> Html {
     let items = shown[from..to].iter().enumerate().map(|(i, a)| {
         let current = props.selected.as_deref() == Some(a.id.as_str());
         let posinset = from + i + 1;
-        html! { <AnnItem key={a.id.clone()} ann={(*a).clone()} {current} {posinset} {setsize} onactivate={props.onactivate.clone()} /> }
+        html! { <AnnItem key={a.id.clone()} ann={(*a).clone()} {current} {posinset} {setsize} oncmd={props.oncmd.clone()} /> }
     });
     // Speakers already used in this document (suggestions), and the verdicts to
     // filter by (the offered ones, then free-text ones used here): one pass per list.
@@ -172,15 +180,15 @@ pub fn ann_list(props: &AnnListProps) -> Html {
     let speakers: Rc<Vec<String>> = choices.0.clone();
     let verdicts = &choices.1;
     let onverdictchange = {
-        let onverdict = props.onverdict.clone();
+        let oncmd = props.oncmd.clone();
         Callback::from(move |e: Event| {
             if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 let v = s.value();
-                onverdict.emit(match v.as_str() {
+                oncmd.emit(AnnCmd::Verdict(match v.as_str() {
                     "any" => VerdictFilter::Any,
                     "none" => VerdictFilter::Without,
                     _ => VerdictFilter::Is(v.strip_prefix("is:").unwrap_or(&v).to_string()),
-                });
+                }));
             }
         })
     };
@@ -190,12 +198,12 @@ pub fn ann_list(props: &AnnListProps) -> Html {
         VerdictFilter::Is(v) => format!("is:{v}"),
     };
     let editor = selected_ann.map(|a| {
-        let (onnote, field) = (props.onnote.clone(), note.clone());
+        let (oncmd, field) = (props.oncmd.clone(), note.clone());
         let id_c = a.id.clone();
         let onchange = Callback::from(move |e: Event| {
             if let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
                 field.committed();
-                onnote.emit((id_c.clone(), t.value()));
+                oncmd.emit(AnnCmd::Note { id: id_c.clone(), note: t.value() });
             }
         });
         let item_sel = format!("li[data-id=\"{}\"] button.ann-item", a.id.replace(['"', '\\'], ""));
@@ -223,15 +231,15 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                         placeholder="Add a note (Enter on the annotation opens this; Ctrl+Enter saves)" {onchange} {onkeydown} />
                 </label>
                 { note.elsewhere_hint() }
-                <AttributesEditor ann={a.clone()} onattrs={props.onattrs.clone()} />
-                <LinksPanel annotations={props.annotations.clone()} ann={a.clone()} linking={props.linking.clone()} oncmd={props.onlinkcmd.clone()} />
+                <AttributesEditor ann={a.clone()} onattrs={onattrs.clone()} />
+                <LinksPanel annotations={props.annotations.clone()} ann={a.clone()} linking={props.linking.clone()} oncmd={onlinkcmd.clone()} />
             </section>
         }
     });
-    let onquery = props.onquery.clone();
+    let oncmd = props.oncmd.clone();
     let oninput = Callback::from(move |e: InputEvent| {
         if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-            onquery.emit(i.value());
+            oncmd.emit(AnnCmd::Query(i.value()));
         }
     });
     let total = props.annotations.len();
@@ -250,11 +258,11 @@ pub fn ann_list(props: &AnnListProps) -> Html {
             <fieldset class="filters">
                 <legend>{ "Show" }</legend>
                 { for Label::ALL.into_iter().map(|l| {
-                    let ontoggle = props.ontoggle.clone();
+                    let oncmd = props.oncmd.clone();
                     html! {
                         <label key={l.as_str()} class={classes!("filter", l.as_str())}>
                             <input type="checkbox" checked={props.filter.shows(l)} aria-label={format!("Show {}", l.display())}
-                                onchange={Callback::from(move |_| ontoggle.emit(l))} />
+                                onchange={Callback::from(move |_| oncmd.emit(AnnCmd::Toggle(l)))} />
                             <span aria-hidden="true">{ l.display() }</span>
                         </label>
                     }

@@ -10,6 +10,8 @@ use yew::prelude::*;
 /// What the comparison panel asks for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CompareCmd {
+    /// Colleagues' files chosen to compare mine with.
+    Files(Vec<web_sys::File>),
     Against(usize),
     Select(usize),
     Accept(usize),
@@ -22,7 +24,6 @@ pub enum CompareCmd {
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {
     pub comparing: Option<Rc<Comparing>>,
-    pub onfiles: Callback<Vec<web_sys::File>>,
     pub oncmd: Callback<CompareCmd>,
 }
 
@@ -173,11 +174,11 @@ fn differences(c: &Comparing, cmd: &Callback<CompareCmd>) -> Html {
 #[function_component(ComparePanel)]
 pub fn compare_panel(props: &CompareProps) -> Html {
     let onchange = {
-        let onfiles = props.onfiles.clone();
+        let oncmd = props.oncmd.clone();
         Callback::from(move |e: Event| {
             let files = crate::browser::take_chosen_files(&e);
             if !files.is_empty() {
-                onfiles.emit(files);
+                oncmd.emit(CompareCmd::Files(files));
             }
         })
     };

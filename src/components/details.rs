@@ -9,16 +9,23 @@ use crate::hooks::field::{use_field, Field};
 use annotator_core::model::details::DocDetails;
 use yew::prelude::*;
 
+/// What the form asks for, with the values as typed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DetailsCmd {
+    /// The document's four details, committed together.
+    Commit { source_url: String, publisher: String, published: String, review_url: String },
+    /// The fact-checking organisation (one for every document).
+    Organisation(String),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct DetailsProps {
     /// The document's id (the fields start over for another document).
     pub doc_id: AttrValue,
     pub details: DocDetails,
-    /// Called with (source URL, publisher, published, review URL) as typed.
-    pub oncommit: Callback<(String, String, String, String)>,
     /// The fact-checking organisation (one for every document).
     pub organisation: AttrValue,
-    pub onorganisation: Callback<String>,
+    pub oncmd: Callback<DetailsCmd>,
 }
 
 #[function_component(DocDetailsForm)]
@@ -27,12 +34,12 @@ pub fn doc_details_form(p: &DetailsProps) -> Html {
     let fields = [use_field(&d.source_url), use_field(&d.publisher), use_field(&d.published), use_field(&d.review_url)];
     let organisation = use_field(&p.organisation);
     let commit = {
-        let (fields, oncommit) = (fields.clone(), p.oncommit.clone());
+        let (fields, oncmd) = (fields.clone(), p.oncmd.clone());
         move || {
-            if let [Some(u), Some(pb), Some(d), Some(r)] = fields.each_ref().map(Field::value) {
+            if let [Some(source_url), Some(publisher), Some(published), Some(review_url)] = fields.each_ref().map(Field::value) {
                 // The four are sent together, so all four are committed.
                 fields.iter().for_each(Field::committed);
-                oncommit.emit((u, pb, d, r));
+                oncmd.emit(DetailsCmd::Commit { source_url, publisher, published, review_url });
             }
         }
     };
@@ -41,11 +48,11 @@ pub fn doc_details_form(p: &DetailsProps) -> Html {
         Callback::from(move |_: Event| commit())
     };
     let onorg = {
-        let (onorganisation, field) = (p.onorganisation.clone(), organisation.clone());
+        let (oncmd, field) = (p.oncmd.clone(), organisation.clone());
         Callback::from(move |e: Event| {
             if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
                 field.committed();
-                onorganisation.emit(i.value());
+                oncmd.emit(DetailsCmd::Organisation(i.value()));
             }
         })
     };

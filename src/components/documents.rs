@@ -9,34 +9,43 @@ use annotator_core::store::library::DocMeta;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// What the documents list asks for (ids are documents' ids).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DocCmd {
+    Open(String),
+    /// Rename (id, new title as typed).
+    Rename(String, String),
+    Delete(String),
+    /// A text file to open as a new document.
+    OpenFile(web_sys::File),
+    /// Open the "Paste text" dialog.
+    Paste,
+    RestoreSeed,
+    ExportAll,
+    ImportBackup(web_sys::File),
+    /// Share with the team (and open it).
+    Share(String),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct DocumentsProps {
     pub docs: Rc<Vec<DocMeta>>,
     pub current: AttrValue,
-    pub onopen: Callback<String>,
-    pub onrename: Callback<(String, String)>,
-    pub ondelete: Callback<String>,
-    pub onopenfile: Callback<web_sys::File>,
-    pub onpaste: Callback<()>,
-    pub onrestoreseed: Callback<()>,
+    pub oncmd: Callback<DocCmd>,
     pub seed_listed: bool,
-    pub onexportall: Callback<()>,
-    pub onimportbackup: Callback<web_sys::File>,
     /// Ids of the documents shared with the team (marked "Shared").
     #[prop_or_default]
     pub shared: Rc<std::collections::BTreeSet<String>>,
     /// Team sync runs: unshared documents offer "Share with team".
     #[prop_or_default]
     pub team_running: bool,
-    #[prop_or_default]
-    pub onshare: Callback<String>,
 }
 
-fn file_input(cb: Callback<web_sys::File>) -> Callback<Event> {
+fn file_input(cb: Callback<DocCmd>, cmd: fn(web_sys::File) -> DocCmd) -> Callback<Event> {
     Callback::from(move |e: Event| {
         let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
         if let Some(f) = input.files().and_then(|l| l.get(0)) {
-            cb.emit(f);
+            cb.emit(cmd(f));
         }
         input.set_value("");
     })
@@ -138,21 +147,22 @@ pub fn documents(props: &DocumentsProps) -> Html {
     let confirming = use_state(|| None::<String>);
     // The new title being typed survives a re-render (another change arriving).
     let title = use_field(renaming.as_deref().and_then(|r| props.docs.iter().find(|d| d.id == r)).map_or("", |d| d.title.as_str()));
+    let cmd = |c: DocCmd| props.oncmd.reform(move |_: MouseEvent| c.clone());
     let items = props.docs.iter().map(|d| {
         let current = d.id == props.current.as_str();
         let id = d.id.clone();
-        let onopen = { let (c, id) = (props.onopen.clone(), id.clone()); Callback::from(move |_| c.emit(id.clone())) };
-        let onshare = { let (c, id) = (props.onshare.clone(), id.clone()); Callback::from(move |_| c.emit(id.clone())) };
+        let onopen = cmd(DocCmd::Open(id.clone()));
+        let onshare = cmd(DocCmd::Share(id.clone()));
         let counts = Label::ALL.iter().map(|l| format!("{} {}", d.counts[*l as usize], l.as_str())).collect::<Vec<_>>().join(", ");
         let body = if renaming.as_deref() == Some(d.id.as_str()) {
-            let (onrename, renaming2, id2) = (props.onrename.clone(), renaming.clone(), id.clone());
+            let (oncmd, renaming2, id2) = (props.oncmd.clone(), renaming.clone(), id.clone());
             let onsubmit = Callback::from(move |e: SubmitEvent| {
                 e.prevent_default();
                 let input = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(t).ok())
                     .and_then(|f| f.elements().named_item("title"))
                     .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok());
                 if let Some(i) = input {
-                    onrename.emit((id2.clone(), i.value()));
+                    oncmd.emit(DocCmd::Rename(id2.clone(), i.value()));
                 }
                 renaming2.set(None);
             });
@@ -165,13 +175,13 @@ pub fn documents(props: &DocumentsProps) -> Html {
                 </form>
             }
         } else if confirming.as_deref() == Some(d.id.as_str()) {
-            let (ondelete, confirming2, id2) = (props.ondelete.clone(), confirming.clone(), id.clone());
+            let (oncmd, confirming2, id2) = (props.oncmd.clone(), confirming.clone(), id.clone());
             let cancel = { let c = confirming.clone(); Callback::from(move |_| c.set(None)) };
             let total: usize = d.counts.iter().sum();
             html! {
                 <div class="confirm" role="group" aria-label="Confirm deletion">
                     <p>{ format!("Delete “{}” and its {total} annotation{}? You can undo this.", d.title, if total == 1 { "" } else { "s" }) }</p>
-                    <button type="button" class="danger" onclick={Callback::from(move |_| { confirming2.set(None); ondelete.emit(id2.clone()) })}>{ "Yes, delete" }</button>
+                    <button type="button" class="danger" onclick={Callback::from(move |_| { confirming2.set(None); oncmd.emit(DocCmd::Delete(id2.clone())) })}>{ "Yes, delete" }</button>
                     <button type="button" onclick={cancel}>{ "Cancel" }</button>
                 </div>
             }
@@ -202,25 +212,14 @@ pub fn documents(props: &DocumentsProps) -> Html {
         };
         html! { <li key={d.id.clone()} data-doc-id={d.id.clone()} class={classes!(current.then_some("current"))}>{ body }</li> }
     });
-    let onpaste = {
-        let c = props.onpaste.clone();
-        Callback::from(move |_| c.emit(()))
-    };
-    let onexportall = {
-        let c = props.onexportall.clone();
-        Callback::from(move |_| c.emit(()))
-    };
-    let onrestore = {
-        let c = props.onrestoreseed.clone();
-        Callback::from(move |_| c.emit(()))
-    };
+    let (onpaste, onexportall, onrestore) = (cmd(DocCmd::Paste), cmd(DocCmd::ExportAll), cmd(DocCmd::RestoreSeed));
     html! {
         <details class="documents" open=true>
             <summary>{ format!("Documents ({})", props.docs.len()) }</summary>
             <div class="doc-tools">
                 <label class="file-btn"><span aria-hidden="true">{ "Open text file…" }</span>
                     <input type="file" accept=".txt,.md,.markdown,text/plain,text/markdown" aria-label="Open text file"
-                        onchange={file_input(props.onopenfile.clone())} />
+                        onchange={file_input(props.oncmd.clone(), DocCmd::OpenFile)} />
                 </label>
                 <button type="button" onclick={onpaste}>{ "Paste text" }</button>
                 if !props.seed_listed { <button type="button" onclick={onrestore}>{ "Restore the sample article" }</button> }
@@ -230,7 +229,7 @@ pub fn documents(props: &DocumentsProps) -> Html {
                 <button type="button" onclick={onexportall} title="Download every document and its annotations as one JSON file">{ "Export all" }</button>
                 <label class="file-btn"><span aria-hidden="true">{ "Import backup…" }</span>
                     <input type="file" accept=".json,application/json" aria-label="Import backup"
-                        onchange={file_input(props.onimportbackup.clone())} />
+                        onchange={file_input(props.oncmd.clone(), DocCmd::ImportBackup)} />
                 </label>
             </div>
             <p class="hint">{ "You can also drop a .txt or .md file anywhere on the page." }</p>

@@ -7,31 +7,38 @@ use annotator_core::formats::{RelationMap, UnknownLabelPolicy, UnknownRelation};
 use annotator_core::model::Label;
 use yew::prelude::*;
 
+/// What the alert region asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoticeCmd {
+    /// "Download a copy" of the work a failed save left in this tab.
+    DownloadCopy,
+    /// "Download the unreadable data" kept aside.
+    DownloadBackup,
+    /// Unknown labels: map to a label or skip (`Some`), or cancel the import (`None`).
+    Labels(Option<UnknownLabelPolicy>),
+    /// Unknown brat relation types: their mapping, or cancel the import (`None`).
+    Relations(Option<RelationMap>),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct NoticesProps {
     pub notice: Option<String>,
     /// Why the last save failed, if it did.
     pub save_failed: Option<String>,
-    pub ondownloadcopy: Callback<()>,
     /// Unreadable data is kept aside: offer it as a download.
-    pub ondownloadbackup: Option<Callback<()>>,
+    pub backup_kept: bool,
     /// The question about unknown labels, while an import waits for it.
     pub labels_question: Option<String>,
-    /// Map to a label or skip (`Some`), or cancel the import (`None`).
-    pub onlabels: Callback<Option<UnknownLabelPolicy>>,
     /// The question about brat relation types we do not have, with the types.
     pub relations_question: Option<(String, Vec<UnknownRelation>)>,
-    pub onrelations: Callback<Option<RelationMap>>,
+    pub oncmd: Callback<NoticeCmd>,
 }
 
 #[function_component(Notices)]
 pub fn notices(p: &NoticesProps) -> Html {
-    let empty = p.notice.is_none()
-        && p.save_failed.is_none()
-        && p.ondownloadbackup.is_none()
-        && p.labels_question.is_none()
-        && p.relations_question.is_none();
-    let copy = p.ondownloadcopy.reform(|_: MouseEvent| ());
+    let empty =
+        p.notice.is_none() && p.save_failed.is_none() && !p.backup_kept && p.labels_question.is_none() && p.relations_question.is_none();
+    let cmd = |c: NoticeCmd| p.oncmd.reform(move |_: MouseEvent| c.clone());
     let choices: Vec<(String, Option<UnknownLabelPolicy>)> = Label::ALL
         .into_iter()
         .map(|l| (format!("Map to {}", l.display()), Some(UnknownLabelPolicy::MapTo(l))))
@@ -42,22 +49,22 @@ pub fn notices(p: &NoticesProps) -> Html {
             if let Some(n) = &p.notice { <p>{ n }</p> }
             if let Some(e) = &p.save_failed {
                 <p>{ format!("Your last change could not be saved: {e}. Your work is kept in this tab; download a copy so it is not lost.") }</p>
-                <button type="button" onclick={copy}>{ "Download a copy" }</button>
+                <button type="button" onclick={cmd(NoticeCmd::DownloadCopy)}>{ "Download a copy" }</button>
             }
-            if let Some(cb) = &p.ondownloadbackup {
-                <button type="button" onclick={cb.reform(|_: MouseEvent| ())}>{ "Download the unreadable data" }</button>
+            if p.backup_kept {
+                <button type="button" onclick={cmd(NoticeCmd::DownloadBackup)}>{ "Download the unreadable data" }</button>
             }
             if let Some(q) = &p.labels_question {
                 <p>{ q }</p>
                 <div class="label-choice" role="group" aria-label="Unknown labels">
                     { for choices.into_iter().map(|(text, policy)| {
-                        let onclick = p.onlabels.reform(move |_: MouseEvent| policy.clone());
+                        let onclick = cmd(NoticeCmd::Labels(policy));
                         html! { <button type="button" key={text.clone()} {onclick}>{ text }</button> }
                     }) }
                 </div>
             }
             if let Some((q, relations)) = &p.relations_question {
-                <RelationChoice question={AttrValue::from(q.clone())} relations={relations.clone()} onchoose={p.onrelations.clone()} />
+                <RelationChoice question={AttrValue::from(q.clone())} relations={relations.clone()} onchoose={p.oncmd.reform(NoticeCmd::Relations)} />
             }
         </div>
     }

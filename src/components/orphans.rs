@@ -5,11 +5,18 @@ use annotator_core::anchor::Orphan;
 use annotator_core::model::shorten;
 use yew::prelude::*;
 
+/// What the list asks for (ids are the orphans' ids).
+#[derive(Clone, Debug, PartialEq)]
+pub enum OrphanCmd {
+    /// Re-attach to the text selected now.
+    Reattach(String),
+    Delete(String),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct OrphansProps {
     pub orphans: Vec<Orphan>,
-    pub onreattach: Callback<String>,
-    pub ondelete: Callback<String>,
+    pub oncmd: Callback<OrphanCmd>,
 }
 
 #[function_component(OrphanList)]
@@ -23,7 +30,6 @@ pub fn orphan_list(props: &OrphansProps) -> Html {
             <p class="hint">{ "These imported annotations could not be found in this text. Select where one belongs and press “Re-attach to selection”, or delete it." }</p>
             <ul class="orphan-list" aria-label="Orphans">
                 { for props.orphans.iter().map(|o| {
-                    let (a, d) = (props.onreattach.clone(), props.ondelete.clone());
                     let (id1, id2) = (o.id.clone(), o.id.clone());
                     html! {
                         <li key={o.id.clone()} data-id={o.id.clone()} data-label={o.label.as_str()}>
@@ -33,9 +39,9 @@ pub fn orphan_list(props: &OrphansProps) -> Html {
                             <span class="actions">
                                 <button type="button" aria-label={format!("Re-attach to selection “{}”", shorten(&o.quote, 40))}
                                     onmousedown={Callback::from(|e: MouseEvent| e.prevent_default())}
-                                    onclick={Callback::from(move |_| a.emit(id1.clone()))}>{ "Re-attach to selection" }</button>
+                                    onclick={props.oncmd.reform(move |_: MouseEvent| OrphanCmd::Reattach(id1.clone()))}>{ "Re-attach to selection" }</button>
                                 <button type="button" aria-label={format!("Delete orphan “{}”", shorten(&o.quote, 40))}
-                                    onclick={Callback::from(move |_| d.emit(id2.clone()))}>{ "Delete orphan" }</button>
+                                    onclick={props.oncmd.reform(move |_: MouseEvent| OrphanCmd::Delete(id2.clone()))}>{ "Delete orphan" }</button>
                             </span>
                         </li>
                     }

@@ -6,13 +6,25 @@ use annotator_core::sync::session::view::{TeamStatus, TeamView};
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// What the panel asks for. No `Debug`: `Connect` carries a password.
+#[derive(Clone, PartialEq)]
+pub enum TeamCmd {
+    /// Connect with what was typed: server URL, database, user name, password.
+    Connect {
+        url: String,
+        db: String,
+        user: String,
+        password: String,
+    },
+    Disconnect,
+    /// Open (`true`) or close the panel.
+    Toggle(bool),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct TeamPanelProps {
     pub view: Rc<TeamView>,
-    /// Server URL, database, user name, password.
-    pub onconnect: Callback<(String, String, String, String)>,
-    pub ondisconnect: Callback<()>,
-    pub ontoggle: Callback<bool>,
+    pub oncmd: Callback<TeamCmd>,
 }
 
 fn value(r: &NodeRef) -> String {
@@ -27,27 +39,24 @@ pub fn team_panel(props: &TeamPanelProps) -> Html {
     let password = use_node_ref();
     let running = view.status.running();
     let busy = view.status == TeamStatus::Connecting;
-    let ontoggle = {
-        let (cb, open) = (props.ontoggle.clone(), view.open);
-        Callback::from(move |_| cb.emit(!open))
-    };
+    let ontoggle = props.oncmd.reform({
+        let open = view.open;
+        move |_: MouseEvent| TeamCmd::Toggle(!open)
+    });
     let onsubmit = {
-        let (cb, url, db, user, password) = (props.onconnect.clone(), url.clone(), db.clone(), user.clone(), password.clone());
+        let (cb, url, db, user, password) = (props.oncmd.clone(), url.clone(), db.clone(), user.clone(), password.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             [&url, &db, &user].into_iter().for_each(Field::committed);
             let typed = |f: &Field| f.value().unwrap_or_default();
-            cb.emit((typed(&url), typed(&db), typed(&user), value(&password)));
+            cb.emit(TeamCmd::Connect { url: typed(&url), db: typed(&db), user: typed(&user), password: value(&password) });
             // The password goes to the server once and is not kept, not even in the form.
             if let Some(p) = password.cast::<web_sys::HtmlInputElement>() {
                 p.set_value("");
             }
         })
     };
-    let ondisconnect = {
-        let cb = props.ondisconnect.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
+    let ondisconnect = props.oncmd.reform(|_: MouseEvent| TeamCmd::Disconnect);
     let status = view.status.text();
     html! {
         <div class="team-sync">

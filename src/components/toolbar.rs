@@ -5,23 +5,31 @@ use annotator_core::formats::Format;
 use annotator_core::model::Label;
 use yew::prelude::*;
 
+/// What the toolbar asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ToolbarCmd {
+    /// Tag the selection (or retag the selected annotation).
+    Tag(Label),
+    /// Tag every occurrence of the selected text with the label.
+    TagAll(Label),
+    Delete,
+    Undo,
+    Redo,
+    Export(Format),
+    Import(Vec<web_sys::File>),
+    /// "Snap to words" turned on or off.
+    Snap(bool),
+    Help,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
-    pub ontag: Callback<Label>,
-    /// Tag every occurrence of the selected text with the label.
-    pub ontagall: Callback<Label>,
-    pub ondelete: Callback<()>,
-    pub onundo: Callback<()>,
-    pub onredo: Callback<()>,
+    pub oncmd: Callback<ToolbarCmd>,
     pub can_undo: bool,
     pub can_redo: bool,
     pub undo_title: AttrValue,
     pub redo_title: AttrValue,
-    pub onexport: Callback<Format>,
-    pub onimport: Callback<Vec<web_sys::File>>,
     pub snap_words: bool,
-    pub onsnap: Callback<bool>,
-    pub onhelp: Callback<()>,
 }
 
 /// Keeps the text selection when a toolbar button is pressed with the mouse.
@@ -48,11 +56,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         html! {
             <div class="tag-all-menu" role="group" aria-label="Tag all occurrences as" onkeydown={close}>
                 { for Label::ALL.into_iter().enumerate().map(|(i, l)| {
-                    let (ontagall, all_open) = (props.ontagall.clone(), all_open.clone());
+                    let (oncmd, all_open) = (props.oncmd.clone(), all_open.clone());
                     html! {
                         <button key={l.as_str()} type="button" class={classes!("tag-btn", l.as_str())} aria-keyshortcuts={format!("Shift+{}", i + 1)}
                             title={format!("Tag every occurrence of the selected text as {} (Shift+{})", l.display(), i + 1)}
-                            onmousedown={keep_selection()} onclick={Callback::from(move |_| { all_open.set(false); ontagall.emit(l) })}>
+                            onmousedown={keep_selection()} onclick={Callback::from(move |_| { all_open.set(false); oncmd.emit(ToolbarCmd::TagAll(l)) })}>
                             { format!("Tag all as {}", l.display()) }
                         </button>
                     }
@@ -65,24 +73,21 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         Callback::from(move |_: MouseEvent| all_open.set(!*all_open))
     };
     let tag_buttons = Label::ALL.into_iter().enumerate().map(|(i, l)| {
-        let ontag = props.ontag.clone();
+        let oncmd = props.oncmd.clone();
         html! {
             <button key={l.as_str()} type="button" class={classes!("tag-btn", l.as_str())}
                 aria-keyshortcuts={(i + 1).to_string()} title={format!("Tag the selection as {} (key {})", l.display(), i + 1)}
-                onmousedown={keep_selection()} onclick={Callback::from(move |_| ontag.emit(l))}>
+                onmousedown={keep_selection()} onclick={Callback::from(move |_| oncmd.emit(ToolbarCmd::Tag(l)))}>
                 { l.display() }
             </button>
         }
     });
-    let cb = |c: &Callback<()>| {
-        let c = c.clone();
-        Callback::from(move |_: MouseEvent| c.emit(()))
-    };
-    let onimport = props.onimport.clone();
+    let cmd = |c: ToolbarCmd| props.oncmd.reform(move |_: MouseEvent| c.clone());
+    let oncmd = props.oncmd.clone();
     let onchange = Callback::from(move |e: Event| {
         let files = crate::browser::take_chosen_files(&e);
         if !files.is_empty() {
-            onimport.emit(files);
+            oncmd.emit(ToolbarCmd::Import(files));
         }
     });
     let onformat = {
@@ -95,15 +100,12 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
         })
     };
-    let onexport = {
-        let (c, f) = (props.onexport.clone(), *format);
-        Callback::from(move |_: MouseEvent| c.emit(f))
-    };
+    let onexport = cmd(ToolbarCmd::Export(*format));
     let onsnap = {
-        let c = props.onsnap.clone();
+        let c = props.oncmd.clone();
         Callback::from(move |e: Event| {
             if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                c.emit(i.checked());
+                c.emit(ToolbarCmd::Snap(i.checked()));
             }
         })
     };
@@ -112,7 +114,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="group tag-group">{ for tag_buttons }
                 <button type="button" class="delete-btn" aria-keyshortcuts="Delete"
                     title="Delete the selected annotation (Delete key)"
-                    onmousedown={keep_selection()} onclick={cb(&props.ondelete)}>{ "Delete" }</button>
+                    onmousedown={keep_selection()} onclick={cmd(ToolbarCmd::Delete)}>{ "Delete" }</button>
                 <button type="button" class="tag-all-btn" aria-expanded={(*all_open).to_string()}
                     title="Tag every occurrence of the selected text: choose the label (Shift+1, Shift+2, Shift+3)"
                     onmousedown={keep_selection()} onclick={ontoggleall}>{ "Tag all occurrences…" }</button>
@@ -120,9 +122,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <div class="group">
                 <button type="button" aria-keyshortcuts="Control+Z" disabled={!props.can_undo}
-                    title={props.undo_title.clone()} onmousedown={keep_selection()} onclick={cb(&props.onundo)}>{ "Undo" }</button>
+                    title={props.undo_title.clone()} onmousedown={keep_selection()} onclick={cmd(ToolbarCmd::Undo)}>{ "Undo" }</button>
                 <button type="button" aria-keyshortcuts="Control+Shift+Z Control+Y" disabled={!props.can_redo}
-                    title={props.redo_title.clone()} onmousedown={keep_selection()} onclick={cb(&props.onredo)}>{ "Redo" }</button>
+                    title={props.redo_title.clone()} onmousedown={keep_selection()} onclick={cmd(ToolbarCmd::Redo)}>{ "Redo" }</button>
             </div>
             <div class="group">
                 <select aria-label="Export format" onchange={onformat}>
@@ -139,7 +141,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <div class="group">
                 <label class="check"><input type="checkbox" checked={props.snap_words} onchange={onsnap} />{ "Snap to words" }</label>
-                <button type="button" aria-keyshortcuts="?" onclick={cb(&props.onhelp)}>{ "Keyboard help" }</button>
+                <button type="button" aria-keyshortcuts="?" onclick={cmd(ToolbarCmd::Help)}>{ "Keyboard help" }</button>
                 <super::theme::ThemeSelect />
             </div>
         </div>

@@ -6,6 +6,7 @@
 //! * [`autosave`] — saving after the frame that shows a change;
 //! * [`sync`] — other tabs' writes, back/forward and the `#doc=` link;
 //! * [`shortcuts`] — page-wide keys (the pure keymap in core) and the keyboard caret;
+//! * [`tagging`] — tagging the selection from a button or key;
 //! * [`team`] — team sync: resumed on start, the open document's changes sent.
 
 pub mod autosave;
@@ -14,6 +15,7 @@ pub mod live;
 pub mod plan;
 pub mod shortcuts;
 pub mod sync;
+pub mod tagging;
 pub mod team;
 
 use std::rc::Rc;

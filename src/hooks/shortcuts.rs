@@ -3,18 +3,18 @@
 //! `browser::caret`), and keeps the visible keyboard caret in place.
 
 use super::live::Live;
+use super::tagging::Tagging;
 use crate::browser::{self, caret, keys, selection};
 use crate::effects::library;
 use annotator_core::app::action::AppAction;
 use annotator_core::app::keymap::{shortcut, Command, KeyContext};
-use annotator_core::model::Label;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
-fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, ontagall: &Callback<Label>) {
+fn run(command: Command, live: &Rc<RefCell<Live>>, tagging: &Tagging) {
     let Some(ctx) = live.borrow().ctx.clone() else { return };
     let dispatch = &ctx.dispatch;
     let article = live.borrow().article.cast::<Element>();
@@ -37,8 +37,8 @@ fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, onta
         Command::Undo => dispatch.dispatch(AppAction::Undo),
         Command::Redo => dispatch.dispatch(AppAction::Redo),
         Command::Step(d) => dispatch.dispatch(AppAction::Step(d)),
-        Command::Tag(label) => ontag.emit(label),
-        Command::TagAll(label) => ontagall.emit(label),
+        Command::Tag(label) => tagging.tag.emit(label),
+        Command::TagAll(label) => tagging.tag_all.emit(label),
         Command::DeleteSelected => dispatch.dispatch(AppAction::DeleteSelected),
         Command::Escape => {
             selection::clear_selection();
@@ -80,8 +80,8 @@ fn run(command: Command, live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, onta
 
 /// Installs the key listener and the caret marker's listeners (once).
 #[hook]
-pub fn use_shortcuts(live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, ontagall: &Callback<Label>) {
-    let (live, ontag, ontagall) = (live.clone(), ontag.clone(), ontagall.clone());
+pub fn use_shortcuts(live: &Rc<RefCell<Live>>, tagging: &Tagging) {
+    let (live, tagging) = (live.clone(), tagging.clone());
     use_effect_with((), move |_| {
         let document = gloo::utils::document();
         let live2 = live.clone();
@@ -103,7 +103,7 @@ pub fn use_shortcuts(live: &Rc<RefCell<Live>>, ontag: &Callback<Label>, ontagall
                 if s.prevent_default {
                     e.prevent_default();
                 }
-                run(s.command, &live2, &ontag, &ontagall);
+                run(s.command, &live2, &tagging);
             }
         });
         let live3 = live.clone();

@@ -2,7 +2,7 @@
 //! re-renders for another reason (`annotator::hooks::field`): a change from
 //! another tab or a team mate must not wipe a note half typed.
 
-use annotator::components::ann_list::{AnnList, AnnListProps};
+use annotator::components::ann_list::{AnnCmd, AnnList, AnnListProps};
 use annotator_core::model::filter::Filter;
 use annotator_core::{model::Annotation, model::Label, text::text_index::TextIndex};
 use std::cell::RefCell;
@@ -40,19 +40,17 @@ fn host(p: &HostProps) -> Html {
     let model = use_state(|| p.initial.clone());
     SET.with(|s| *s.borrow_mut() = Some(model.clone()));
     let m = (*model).clone();
-    let onnote = {
+    let oncmd = {
         let model = model.clone();
-        Callback::from(move |(id, note): (String, String)| {
+        Callback::from(move |c: AnnCmd| {
             let mut m = (*model).clone();
-            m.anns.iter_mut().filter(|a| a.id == id).for_each(|a| a.note = note.clone());
-            model.set(m);
-        })
-    };
-    let onattrs = {
-        let model = model.clone();
-        Callback::from(move |(id, speaker, verdict): (String, String, String)| {
-            let mut m = (*model).clone();
-            m.anns.iter_mut().filter(|a| a.id == id).for_each(|a| (a.speaker, a.verdict) = (speaker.clone(), verdict.clone()));
+            match c {
+                AnnCmd::Note { id, note } => m.anns.iter_mut().filter(|a| a.id == id).for_each(|a| a.note = note.clone()),
+                AnnCmd::Attributes { id, speaker, verdict } => {
+                    m.anns.iter_mut().filter(|a| a.id == id).for_each(|a| (a.speaker, a.verdict) = (speaker.clone(), verdict.clone()))
+                }
+                _ => return,
+            }
             model.set(m);
         })
     };
@@ -61,15 +59,9 @@ fn host(p: &HostProps) -> Html {
         filter: Filter::default(),
         selected: m.selected,
         counts: [0; 3],
-        onactivate: Callback::noop(),
-        onnote,
-        onattrs,
-        ontoggle: Callback::noop(),
-        onquery: Callback::noop(),
-        onverdict: Callback::noop(),
+        oncmd,
         edit_note: None,
         linking: None,
-        onlinkcmd: Callback::noop(),
     };
     html! { <AnnList ..props /> }
 }
