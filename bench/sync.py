@@ -140,7 +140,7 @@ JS_ARM_CHANGE = r"""
 const [start, maxMs, done] = arguments;
 const S = window.__sync, B = window.__bench;
 const para = () => document.querySelector('#article .para[data-start="' + start + '"]');
-const sig = () => { const p = para(); return p ? Array.from(p.querySelectorAll('mark.hl')).map(m => m.dataset.ids + '@' + m.dataset.s).join('|') : null; };
+const sig = () => { const p = para(); return p ? Array.from(p.querySelectorAll('mark.hl')).map(m => m.dataset.ids + '@' + m.textContent.length).join('|') : null; };
 const p = para();
 if (!p) return done({error: 'no paragraph starting at ' + start + ' in B'});
 p.scrollIntoView({block: 'center'});

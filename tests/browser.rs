@@ -80,7 +80,7 @@ async fn render(text: &str, anns: Vec<Annotation>) -> web_sys::Element {
 }
 
 /// Builds a DOM Range from UTF-16 offsets by walking the article's text nodes
-/// the way a script would, independent of the app's `data-s` attributes.
+/// the way a script would, independent of the app's `data-u16` attributes.
 fn dom_range(article: &web_sys::Element, start: u32, end: u32) -> web_sys::Range {
     let document = gloo::utils::document();
     let walker = document.create_tree_walker_with_what_to_show(article, 4).unwrap();

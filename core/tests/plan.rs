@@ -70,8 +70,8 @@ fn check_plan(text: &str, anns: &[Annotation]) -> Result<(), TestCaseError> {
             prop_assert_eq!(w[0].end_cp, w[1].start_cp);
             prop_assert_eq!(w[0].utf8.1, w[1].utf8.0);
         }
-        // A click anywhere in a segment (what the article reads back from
-        // the mark's `data-s`) finds exactly that segment's covering.
+        // A click anywhere in a segment (the article reads back where the
+        // clicked mark starts) finds exactly that segment's covering.
         for s in &segs {
             for cp in [s.start_cp, s.end_cp - 1] {
                 prop_assert_eq!(covering_at(&idx, p, refs, cp), s.covering.clone());

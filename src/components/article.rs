@@ -2,6 +2,7 @@
 //! document text, split into memoised paragraphs.
 
 use super::paragraph::ParagraphView;
+use crate::browser::selection;
 use annotator_core::render::marks::Marks;
 use annotator_core::render::plan::{covering_at, AnnRef, Paragraph};
 use annotator_core::render::progressive::{next_batch, AT_ONCE, BUDGET};
@@ -196,8 +197,9 @@ pub fn article_view(props: &ArticleProps) -> Html {
         }
     });
     // One listener for every highlight: the clicked mark's segment start
-    // (`data-s`) and its paragraph (`data-start`) give the annotations
-    // covering it, outermost first, as the paragraph drew them.
+    // (its paragraph's `data-u16` plus the text before it there) and its
+    // paragraph (`data-start`) give the annotations covering it, outermost
+    // first, as the paragraph drew them.
     let onclick = {
         let (index, paragraphs, by_para, cb) =
             (props.index.clone(), props.paragraphs.clone(), props.by_para.clone(), props.onhighlight.clone());
@@ -219,9 +221,10 @@ pub fn article_view(props: &ArticleProps) -> Html {
 fn clicked_highlight(e: &MouseEvent, index: &TextIndex, paragraphs: &[Paragraph], by_para: &[Rc<Vec<AnnRef>>]) -> Option<Vec<Rc<str>>> {
     use wasm_bindgen::JsCast;
     let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let article: web_sys::Element = e.current_target()?.dyn_into().ok()?;
     let mark = target.closest("mark.hl").ok()??;
     let para = mark.closest(".para").ok()??;
-    let start16: usize = mark.get_attribute("data-s")?.parse().ok()?;
+    let start16 = selection::offset_utf16(&article, &mark.first_child()?, 0)? as usize;
     let para_start: usize = para.get_attribute("data-start")?.parse().ok()?;
     let k = paragraphs.binary_search_by_key(&para_start, |p| p.start_cp).ok()?;
     let anns = by_para.get(k)?;

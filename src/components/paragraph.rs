@@ -22,6 +22,14 @@ pub struct ParagraphProps {
     pub marks: Marks,
 }
 
+/// A value many highlights share (their classes, titles, start and end
+/// cues), interned: it crosses to JS as a cached string instead of being
+/// decoded again for each of thousands of highlights at an import.
+fn shared(value: String) -> AttrValue {
+    wasm_bindgen::intern(&value);
+    AttrValue::from(value)
+}
+
 #[function_component(ParagraphView)]
 pub fn paragraph_view(props: &ParagraphProps) -> Html {
     let text = props.index.text();
@@ -53,8 +61,8 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
                 return html! { { slice } };
             }
             return html! {
-                <span class={classes!("seg", theirs_classes)} data-s={seg.start_utf16.to_string()} data-theirs={theirs_ids}
-                    title={format!("Theirs: {theirs_title}")}>{ slice }</span>
+                <span class={shared(classes!("seg", theirs_classes).to_string())} data-theirs={theirs_ids}
+                    title={shared(format!("Theirs: {theirs_title}"))}>{ slice }</span>
             };
         }
         let ids: Vec<Rc<str>> = covering.iter().map(|a| a.id.clone()).collect();
@@ -97,9 +105,9 @@ pub fn paragraph_view(props: &ParagraphProps) -> Html {
         // A click on it is handled once for the whole article (`article.rs`),
         // not by a listener on each of thousands of highlights.
         html! {
-            <mark class={classes.join(" ")} data-ids={data_ids} data-theirs={theirs_ids} data-s={seg.start_utf16.to_string()}
-                  data-starts={(!starts.is_empty()).then_some(starts)} data-ends={(!ends.is_empty()).then_some(ends)}
-                  title={title}>{ slice }</mark>
+            <mark class={shared(classes.join(" "))} data-ids={data_ids} data-theirs={theirs_ids}
+                  data-starts={(!starts.is_empty()).then(|| shared(starts))} data-ends={(!ends.is_empty()).then(|| shared(ends))}
+                  title={shared(title)}>{ slice }</mark>
         }
     });
     // Its direction decided once, as `dir="auto"` would (see `direction`).
