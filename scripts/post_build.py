@@ -11,12 +11,18 @@ Works on $TRUNK_STAGING_DIR (or the directory given as the only argument), stdli
    on every request (host and path), so no hash can match it: there, and only there, the
    placeholder becomes 'unsafe-inline'. Release files (`trunk build`) never get it.
 4. the wasm-bindgen glue (`annotator-*.js`, before 1.): strings of up to 32 ASCII bytes coming
-   from wasm are built by a loop instead of TextDecoder, whose fixed cost per call was the
-   largest single item (~80 ms of ~400) when 10,000 highlights' attributes were set at an
-   import (Chromium CPU profile, bench/profile_edits.py); the file's integrity hash in
-   index.html is recomputed. The glue's function is matched exactly (wasm-bindgen is pinned in
-   Cargo.toml): if a new wasm-bindgen writes it differently, the build fails here.
-Fails (non-zero exit, so the build fails) when a placeholder is missing.
+   from wasm are built by a loop (scripts/fast_decode.js) instead of TextDecoder, whose fixed
+   cost per call was the largest single item (~80 ms of ~400) when 10,000 highlights'
+   attributes were set at an import (Chromium CPU profile, bench/profile_edits.py). Interning
+   the highlights' shared strings (wasm-bindgen's enable-interning) and one attribute fewer cut
+   the strings decoded at that import from 151,127 to 36,492, but measured the loop still saves
+   CPU time in Chromium (README, "Strings from wasm"); tests/build/decoder.test.mjs compares it
+   with TextDecoder. The file's integrity hash in index.html is recomputed. The glue's function
+   is matched exactly (wasm-bindgen is pinned in Cargo.toml): if a new wasm-bindgen writes it
+   differently, the build fails here.
+Every step must apply: a missing placeholder, a glue function or integrity attribute not found
+exactly once, a release page without its inline loader, or any integrity hash in index.html
+that does not match its file at the end fails the hook (non-zero exit, so the build fails).
 """
 
 from __future__ import annotations
@@ -66,22 +72,13 @@ GLUE_DECODE = """function getStringFromWasm0(ptr, len) {
     ptr = ptr >>> 0;
     return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
 }"""
-FAST_DECODE = """function getStringFromWasm0(ptr, len) {
-    ptr = ptr >>> 0;
-    const mem = getUint8ArrayMemory0();
-    // scripts/post_build.py: a short ASCII string is built here, without TextDecoder's cost per call.
-    if (len <= 32) {
-        let s = '';
-        for (let i = ptr, end = ptr + len; i < end; i++) {
-            const b = mem[i];
-            if (b > 0x7f) return decodeText(mem.subarray(ptr, ptr + len));
-            s += String.fromCharCode(b);
-        }
-        return s;
-    }
-    return decodeText(mem.subarray(ptr, ptr + len));
-}"""
+FAST_DECODE = (Path(__file__).resolve().parent / "fast_decode.js").read_text(encoding="utf-8").strip()
 GLUE_RE = re.compile(r"^annotator-[0-9a-f]+\.js$")
+# An element's integrity attribute and the file it names (href or src, either order).
+INTEGRITY_RE = re.compile(
+    r"""<(?:link|script)\b(?=[^>]*\b(?:href|src)=["'](?:\./)?(?P<file>[^"']+)["'])(?=[^>]*\bintegrity=["'](?P<hash>[^"']+)["'])[^>]*>""",
+    re.I,
+)
 
 
 def sri(data: bytes) -> str:
@@ -95,16 +92,35 @@ def patch_glue(root: Path, html: str) -> str:
         raise SystemExit(f"post_build: expected one wasm-bindgen glue annotator-*.js in {root}, found {len(glue)}")
     path = glue[0]
     js = path.read_text(encoding="utf-8")
-    if FAST_DECODE in js:
-        return html  # already patched (trunk serve rebuilds call the hook again on fresh files)
+    if js.count(FAST_DECODE) == 1 and GLUE_DECODE not in js:
+        return html  # patched by an earlier run on these files; check_integrity still checks its hash
     if js.count(GLUE_DECODE) != 1:
         raise SystemExit(f"post_build: {path.name} has no getStringFromWasm0 as wasm-bindgen 0.2.130 writes it")
     before = sri(path.read_bytes())
+    old = f'integrity="{before}"'
+    if html.count(old) != 1:
+        raise SystemExit(f"post_build: index.html has {html.count(old)} integrity attributes with {path.name}'s hash, expected 1")
     path.write_text(js.replace(GLUE_DECODE, FAST_DECODE), encoding="utf-8")
-    after = sri(path.read_bytes())
-    if f'integrity="{before}"' in html:
-        html = html.replace(f'integrity="{before}"', f'integrity="{after}"')
-    return html
+    return html.replace(old, f'integrity="{sri(path.read_bytes())}"')
+
+
+def check_integrity(root: Path, html: str) -> None:
+    """Every integrity hash in `html` matches its file in `root`, and the glue has one."""
+    found = {m.group("file"): m.group("hash") for m in INTEGRITY_RE.finditer(html)}
+    if html.count("integrity=") != len(found):
+        raise SystemExit("post_build: index.html has an integrity attribute whose file this hook cannot tell")
+    if not any(GLUE_RE.match(f) for f in found):
+        raise SystemExit("post_build: index.html has no integrity hash of the wasm-bindgen glue")
+    for name, want in found.items():
+        f = root / name
+        if not f.is_file():
+            raise SystemExit(f"post_build: index.html has an integrity hash of {name}, which the build lacks")
+        algo = want.split("-", 1)[0]
+        if algo not in ("sha256", "sha384", "sha512"):
+            raise SystemExit(f"post_build: {name}'s integrity uses {algo}, not a SHA-2 this hook can check")
+        got = algo + "-" + base64.b64encode(hashlib.new(algo, f.read_bytes()).digest()).decode("ascii")
+        if got != want:
+            raise SystemExit(f"post_build: {name}'s integrity hash in index.html does not match the file")
 
 
 def build_version(root: Path, files: list[str]) -> str:
@@ -137,11 +153,15 @@ def main() -> None:
     if serving:
         html = fill_csp(html, ["'unsafe-inline'"])
     else:
-        html = fill_csp(html, [csp_hash(s) for s in inline_scripts(html)])
+        scripts = inline_scripts(html)
+        if not scripts:
+            raise SystemExit("post_build: index.html has no inline script (trunk's module loader) to allow by hash")
+        html = fill_csp(html, [csp_hash(s) for s in scripts])
     meta = f'<meta name="annotator-version" content="{version}">'
     html, n = re.subn(r"(<meta\s+charset=[^>]*>)", lambda m: m.group(1) + "\n  " + meta, html, count=1, flags=re.I)
     if n != 1:
         raise SystemExit("post_build: index.html has no <meta charset>")
+    check_integrity(root, html)
     index_path.write_text(html, encoding="utf-8")
     mode = "trunk serve: inline scripts allowed" if serving else "inline scripts allowed by hash"
     print(f"post_build: version {version}, {len(shell)} shell entries, CSP ({mode})", file=sys.stderr)

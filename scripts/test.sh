@@ -2,7 +2,9 @@
 # Installs whatever is missing (pinned versions) and runs every test:
 #   0. lints: `cargo clippy` (warnings are errors) and `cargo fmt --check`;
 #   1. host `cargo test` of the pure model (unit + property tests), and the
-#      agreement figures cross-checked against scikit-learn (tests/crosscheck);
+#      agreement figures cross-checked against scikit-learn (tests/crosscheck), and the
+#      build hook (tests/build: scripts/post_build.py's steps fail when they do not apply;
+#      its patched glue decoder against TextDecoder, with node's test runner);
 #   2. wasm-bindgen-test browser tests in headless Chromium and Firefox;
 #   3. end-to-end WebDriver tests of the release build (and of the single file,
 #      scripts/build-single.sh): one pytest process per browser, side by side, each
@@ -55,6 +57,8 @@ step "lint (cargo clippy, warnings are errors)" cargo clippy --workspace --all-t
 step "format (cargo fmt --check)" cargo fmt --all -- --check
 step "host tests (cargo test)" cargo test --workspace --quiet
 step "agreement cross-check with scikit-learn (pytest tests/crosscheck)" python3 -m pytest -q -p no:cacheprovider tests/crosscheck
+step "build hook's steps (pytest tests/build)" python3 -m pytest -q -p no:cacheprovider tests/build
+step "patched glue decoder against TextDecoder (node --test tests/build)" node --test tests/build/
 step "browser tests in Chromium (wasm-bindgen-test)" \
   env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test --target wasm32-unknown-unknown --test browser
 step "browser tests in Firefox (wasm-bindgen-test)" \
