@@ -20,6 +20,17 @@ mod progressive;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Waits until `cond` holds (looking every 10 ms, for up to 5 s), as a test waits for what the
+/// page shows rather than for a fixed time; fails naming `what` if it never holds.
+pub async fn until(what: &str, cond: impl Fn() -> bool) {
+    let mut waited = 0;
+    while !cond() {
+        assert!(waited < 5_000, "waited 5 s for {what}");
+        gloo::timers::future::TimeoutFuture::new(10).await;
+        waited += 10;
+    }
+}
+
 const MIXED: &str = include_str!("fixtures/unicode-mixed.txt");
 const MIXED_EXPECTED: &str = include_str!("fixtures/unicode-mixed.expected.json");
 const CRLF: &str = include_str!("fixtures/unicode-mixed-crlf.txt");
@@ -75,7 +86,12 @@ async fn render(text: &str, anns: Vec<Annotation>) -> web_sys::Element {
     let paras = Rc::new(paragraphs(&index));
     let props = article_props(index, paras, &anns, NodeRef::default());
     yew::Renderer::<ArticleView>::with_root_and_props(host.clone(), props).render();
-    gloo::timers::future::TimeoutFuture::new(20).await;
+    let painted = || {
+        host.query_selector("article")
+            .unwrap()
+            .is_some_and(|a| a.text_content().unwrap_or_default().chars().count() == text.chars().count())
+    };
+    until("the article with its text", painted).await;
     host.query_selector("article").unwrap().expect("article rendered")
 }
 

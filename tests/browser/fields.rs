@@ -66,17 +66,14 @@ fn host(p: &HostProps) -> Html {
     html! { <AnnList ..props /> }
 }
 
-/// Changes the model as a change arriving from elsewhere would, and waits for the render.
-async fn change(f: impl FnOnce(&mut Model)) {
+/// Changes the model as a change arriving from elsewhere would, and waits until the page
+/// shows `what` (`shows`).
+async fn change(f: impl FnOnce(&mut Model), what: &str, shows: impl Fn() -> bool) {
     let handle = SET.with(|s| s.borrow().clone()).expect("host rendered");
     let mut m = (*handle).clone();
     f(&mut m);
     handle.set(m);
-    tick().await;
-}
-
-async fn tick() {
-    gloo::timers::future::TimeoutFuture::new(20).await;
+    super::until(what, shows).await;
 }
 
 fn fire(el: &web_sys::Element, kind: &str) {
@@ -115,22 +112,23 @@ async fn typed_note_and_speaker_survive_changes_arriving_and_commit() {
     document.body().unwrap().append_child(&host).unwrap();
     let initial = Model { anns: vec![annotation("a1", 0, "first"), annotation("a2", 10, "")], selected: Some("a1".into()) };
     yew::Renderer::<Host>::with_root_and_props(host.clone(), HostProps { initial }).render();
-    tick().await;
+    super::until("the note field", || host.query_selector(NOTE).unwrap().is_some()).await;
     assert_eq!(shown(&host, NOTE), "first", "the stored note is shown");
 
     // Typing, not committed; an annotation arrives from elsewhere and the list re-renders.
     type_into(&host, NOTE, "first, then typed");
     type_into(&host, SPEAKER, "Minister");
-    change(|m| m.anns.push(annotation("a3", 20, "from a team mate"))).await;
-    assert_eq!(host.query_selector_all("li[data-id]").unwrap().length(), 3, "the new annotation is listed");
+    let listed = || host.query_selector_all("li[data-id]").unwrap().length();
+    change(|m| m.anns.push(annotation("a3", 20, "from a team mate")), "the new annotation listed", || listed() == 3).await;
+    assert_eq!(listed(), 3, "the new annotation is listed");
     assert_eq!(shown(&host, NOTE), "first, then typed", "the typed note is kept");
     assert_eq!(shown(&host, SPEAKER), "Minister", "the typed speaker is kept");
     assert!(host.query_selector(".changed-elsewhere").unwrap().is_none(), "nothing changed elsewhere yet");
 
     // The same note changed elsewhere while typing: the typed text stays (committing it wins).
-    change(|m| m.anns[0].note = "changed elsewhere".into()).await;
-    assert_eq!(shown(&host, NOTE), "first, then typed");
     let hint = || host.query_selector(".changed-elsewhere").unwrap().map(|h| h.text_content().unwrap_or_default());
+    change(|m| m.anns[0].note = "changed elsewhere".into(), "the changed-elsewhere message", || hint().is_some()).await;
+    assert_eq!(shown(&host, NOTE), "first, then typed");
     assert_eq!(
         hint().as_deref(),
         Some("Changed elsewhere while you typed (now “changed elsewhere”). Saving keeps your text."),
@@ -140,26 +138,32 @@ async fn typed_note_and_speaker_survive_changes_arriving_and_commit() {
     // Committing stores it.
     fire(&host.query_selector(NOTE).unwrap().unwrap(), "change");
     fire(&host.query_selector(SPEAKER).unwrap().unwrap(), "change");
-    tick().await;
+    let stored_speaker = || SET.with(|s| s.borrow().as_ref().is_some_and(|m| m.anns[0].speaker == "Minister"));
+    super::until("the typed speaker stored", stored_speaker).await;
+    super::until("the message cleared", || hint().is_none()).await;
     let stored = SET.with(|s| s.borrow().clone()).unwrap();
     assert_eq!((stored.anns[0].note.as_str(), stored.anns[0].speaker.as_str()), ("first, then typed", "Minister"));
     assert_eq!(shown(&host, NOTE), "first, then typed");
     assert_eq!(hint(), None, "committing clears the message");
 
     // Once committed, a later change from elsewhere is shown.
-    change(|m| (m.anns[0].note, m.anns[0].speaker) = ("from B".into(), "Spokesperson".into())).await;
+    change(
+        |m| (m.anns[0].note, m.anns[0].speaker) = ("from B".into(), "Spokesperson".into()),
+        "B's note",
+        || shown(&host, NOTE) == "from B",
+    )
+    .await;
     assert_eq!((shown(&host, NOTE), shown(&host, SPEAKER)), ("from B".to_string(), "Spokesperson".to_string()));
 
     // Another annotation's field shows its own values, and back again.
-    change(|m| m.selected = Some("a2".into())).await;
+    change(|m| m.selected = Some("a2".into()), "a2's empty note", || shown(&host, NOTE).is_empty()).await;
     assert_eq!((shown(&host, NOTE), shown(&host, SPEAKER)), (String::new(), String::new()));
-    change(|m| m.selected = Some("a1".into())).await;
+    change(|m| m.selected = Some("a1".into()), "a1's note again", || shown(&host, NOTE) == "from B").await;
     assert_eq!((shown(&host, NOTE), shown(&host, SPEAKER)), ("from B".to_string(), "Spokesperson".to_string()));
 
     // Deselected and selected again (a new field for the same annotation) shows the stored note.
-    change(|m| m.selected = None).await;
-    assert!(host.query_selector(NOTE).unwrap().is_none());
-    change(|m| m.selected = Some("a1".into())).await;
+    change(|m| m.selected = None, "no note field", || host.query_selector(NOTE).unwrap().is_none()).await;
+    change(|m| m.selected = Some("a1".into()), "a new note field", || host.query_selector(NOTE).unwrap().is_some()).await;
     assert_eq!(shown(&host, NOTE), "from B");
     host.remove();
 }

@@ -46,7 +46,7 @@ async fn a_large_import_is_drawn_in_steps_screen_first_and_completely() {
     let host = document.create_element("div").unwrap();
     document.body().unwrap().prepend_with_node_1(&host).unwrap();
     yew::Renderer::<Host>::with_root_and_props(host.clone(), HostProps { index: index.clone(), selected: Some(SELECTED.into()) }).render();
-    gloo::timers::future::TimeoutFuture::new(20).await;
+    super::until("the article", || host.query_selector("article").unwrap().is_some()).await;
     let article = host.query_selector("article").unwrap().expect("article");
     let before = article.text_content().unwrap();
     assert_eq!(before, text, "the article's text is the document's");
@@ -68,7 +68,7 @@ async fn a_large_import_is_drawn_in_steps_screen_first_and_completely() {
     assert_eq!(anns.len(), 3 * N);
     let handle = SET.with(|s| s.borrow().clone()).unwrap();
     handle.set(anns);
-    gloo::timers::future::TimeoutFuture::new(0).await;
+    super::until("the first step drawn", || marked_paragraphs(&host) > 0).await;
     let first = marked_paragraphs(&host);
     assert!(first > 0, "the groups on screen are drawn in the first step");
     assert!(first < N, "the rest comes in later steps (first step drew {first} paragraphs)");
@@ -88,7 +88,6 @@ async fn a_large_import_is_drawn_in_steps_screen_first_and_completely() {
     }
     assert_eq!(host.query_selector_all("mark.hl").unwrap().length() as usize, 3 * N);
     assert_eq!(article.text_content().unwrap(), text);
-    gloo::timers::future::TimeoutFuture::new(20).await;
-    assert_eq!(article.get_attribute("aria-busy"), None, "drawn: no longer busy");
+    super::until("the article no longer busy once drawn", || article.get_attribute("aria-busy").is_none()).await;
     host.remove();
 }
