@@ -73,6 +73,7 @@ async fn a_large_import_is_drawn_in_steps_screen_first_and_completely() {
     assert!(first > 0, "the groups on screen are drawn in the first step");
     assert!(first < N, "the rest comes in later steps (first step drew {first} paragraphs)");
     assert_eq!(article.get_attribute("aria-busy").as_deref(), Some("true"), "the article says it is still being drawn");
+    assert_eq!(super::idle(), Some("false".into()), "the page is not idle while the article is drawn in steps");
     let selected = format!("mark[data-ids~=\"{SELECTED}\"]");
     assert!(host.query_selector(&selected).unwrap().is_some(), "the selected annotation's group is drawn in the first step");
     let top = article.query_selector(".para").unwrap().unwrap();
@@ -90,5 +91,6 @@ async fn a_large_import_is_drawn_in_steps_screen_first_and_completely() {
     assert_eq!(article.text_content().unwrap(), text);
     gloo::timers::future::TimeoutFuture::new(20).await;
     assert_eq!(article.get_attribute("aria-busy"), None, "drawn: no longer busy");
+    assert_eq!(super::idle(), Some("true".into()), "drawn: the page is idle");
     host.remove();
 }
