@@ -913,6 +913,7 @@ def test_switching_documents_after_a_failed_save_keeps_the_work(app, seed_text, 
         second = app.tag(CLAIM, "claim")
         wait_notice(app, r"full")
         app.wait(lambda: app.save_status().strip() == "Not saved", "save-status says Not saved")
+        app.wait_idle()  # the undo history's write (later) has failed too and said so
         # The switch is refused while the last change is not saved: the work exists only in this tab.
         li = app.driver.find_element(By.CSS_SELECTOR, f'ul[aria-label="Documents"] > li[data-doc-id="{gamma}"]')
         app.click(li.find_element(By.TAG_NAME, "button"))
@@ -922,7 +923,7 @@ def test_switching_documents_after_a_failed_save_keeps_the_work(app, seed_text, 
         assert [d["id"] for d in docs(app) if d["current"] == "page"] == [SEED_ID], f"still the sample: {docs(app)}"
         assert app.article_text() == seed_text
         assert {first["id"], second["id"]} <= {i["id"] for i in app.items()}, "the unsaved annotation is lost"
-        assert app.notice() == notice
+        assert app.notice() == notice, "the refusal stays said"
     finally:
         app.js("for (const k of arguments[0]) localStorage.removeItem(k);", filled["keys"])
     third = app.tag(DENIAL, "denial")
