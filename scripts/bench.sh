@@ -23,7 +23,7 @@ source "$(dirname "$0")/tools.sh"
 for d in /opt/binaryen/node_modules/.bin; do
   if ! command -v wasm-opt >/dev/null && [ -x "$d/wasm-opt" ]; then export PATH="$PATH:$d"; fi
 done
-ensure_test_tools
+ensure_test_tools || exit 1
 cd "$ROOT"
 
 OUT="$ROOT/bench-results"

@@ -6,8 +6,8 @@
 # Installs what is missing first (scripts/tools.sh). Env: SINGLE_OUT (default dist-single/annotator.html).
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
-ensure_build_tools
-command -v python3 >/dev/null || apt_install python3
+ensure_build_tools || exit 1
+ensure "apt-get install python3" "has_cmd python3" apt_install python3 || exit 1
 cd "$ROOT"
 
 OUT="${SINGLE_OUT:-$ROOT/dist-single/annotator.html}"

@@ -3,7 +3,7 @@
 # with the default article. Ctrl+C stops it.
 set -euo pipefail
 source "$(dirname "$0")/tools.sh"
-ensure_build_tools
+ensure_build_tools || exit 1
 cd "$ROOT"
 log "serving on http://127.0.0.1:${PORT:-8080}/"
 # Trunk.toml's [watch] ignore names these; trunk serve refuses to start when one is missing

@@ -10,10 +10,16 @@
 #      scripts/build-single.sh): one pytest process per browser, side by side, each
 #      with its own log and temp dir (the server of each takes a free port).
 # Env: E2E_BROWSERS=chromium,firefox (default both); SKIP_E2E=1 to skip step 3.
+# A failed install step stops it at once, naming the step (exit 1); a browser named in
+# E2E_BROWSERS whose binary or driver is missing fails the end-to-end step (never a skip).
 set -uo pipefail
 source "$(dirname "$0")/tools.sh"
+if ! ensure_test_tools; then
+  printf '\nFAILED: tool installation (the step is named above); no test was run\n' >&2
+  exit 1
+fi
+# From here on a failed step is noted and the next one runs; the script fails at the end.
 set +e
-ensure_test_tools || { echo "tool installation failed" >&2; exit 1; }
 cd "$ROOT"
 
 failed=()

@@ -1,6 +1,7 @@
 //! Browser glue tests (wasm-bindgen-test, headless Chromium and Firefox):
 //! a DOM selection over the rendered article converts to the right code
-//! point offsets for every span in the corpus fixtures.
+//! point offsets for every span in the corpus fixtures; the page says when
+//! no work is pending (`<body data-idle>`).
 #![cfg(target_arch = "wasm32")]
 
 use annotator::browser::selection::read_range;
@@ -15,6 +16,8 @@ use yew::prelude::*;
 
 #[path = "browser/fields.rs"]
 mod fields;
+#[path = "browser/idle.rs"]
+mod idle;
 #[path = "browser/progressive.rs"]
 mod progressive;
 
@@ -115,6 +118,11 @@ fn dom_range(article: &web_sys::Element, start: u32, end: u32) -> web_sys::Range
         pos += len;
     }
     range
+}
+
+/// `<body data-idle>` as the page says it.
+fn idle() -> Option<String> {
+    gloo::utils::body().get_attribute("data-idle")
 }
 
 fn ann(id: &str, text: &TextIndex, start: usize, end: usize, label: Label) -> Annotation {

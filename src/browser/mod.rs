@@ -1,5 +1,6 @@
 //! Browser glue: the only module that touches web-sys, js-sys and gloo.
 
+pub mod busy;
 pub mod caret;
 pub mod download;
 pub mod idb;

@@ -156,9 +156,12 @@ pub fn article_view(props: &ArticleProps) -> Html {
                 if busy && !d.pending {
                     d.pending = true;
                     let (drawn, redraw) = (drawn.clone(), redraw.clone());
+                    // Not idle (`<body data-idle>`) until the last step is drawn.
+                    let busy = crate::browser::busy::Busy::start();
                     crate::browser::after_next_paint(move || {
                         drawn.borrow_mut().pending = false;
                         redraw.force_update();
+                        drop(busy);
                     });
                 }
             }

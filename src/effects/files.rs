@@ -2,7 +2,7 @@
 //! dropped (parsed in a task of their own, merged by the reducer: `AppAction::FilesParsed`),
 //! exports, and the download of data kept aside.
 
-use crate::browser::{self, download, storage};
+use crate::browser::{self, busy::Busy, download, storage};
 use crate::state::Dispatch;
 use annotator_core::app::action::AppAction;
 use annotator_core::app::import::{file_names, first_pass};
@@ -59,22 +59,26 @@ fn too_large(files: &[web_sys::File]) -> Option<String> {
 /// checks them ([`first_pass`], pure); the task after it gives the result to
 /// the reducer, which merges it and paints the highlights. A large file thus
 /// takes three tasks, not one long one. The reducer refuses the result if
-/// another document was opened meanwhile.
+/// another document was opened meanwhile. The page is not idle until then.
 pub fn import_chosen(files: Vec<web_sys::File>, doc: Rc<Document>, dispatch: Dispatch) {
     if let Some(why) = too_large(&files) {
         dispatch.dispatch(AppAction::Notice(format!("Could not import {why} Nothing was changed.")));
         return;
     }
+    let busy = Busy::start();
     read_files(files, move |res| match res {
         Ok(files) => {
             let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
             dispatch.dispatch(AppAction::Info(format!("Importing {} ({})…", file_names(&files), size_for_people(bytes))));
-            let (dispatch, doc) = (dispatch.clone(), doc.clone());
+            let (dispatch, doc, busy) = (dispatch.clone(), doc.clone(), busy.clone());
             browser::after_next_paint(move || {
                 let parsed = first_pass(&files, &doc, &browser::now_iso());
                 let doc_id = doc.id.clone();
-                gloo::timers::callback::Timeout::new(0, move || dispatch.dispatch(AppAction::FilesParsed { files, doc_id, parsed }))
-                    .forget();
+                gloo::timers::callback::Timeout::new(0, move || {
+                    dispatch.dispatch(AppAction::FilesParsed { files, doc_id, parsed });
+                    drop(busy);
+                })
+                .forget();
             });
         }
         Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not import {e} Nothing was changed."))),
@@ -96,13 +100,17 @@ pub fn compare_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
         dispatch.dispatch(AppAction::Notice(format!("Could not compare with {why} Your annotations are unchanged.")));
         return;
     }
+    let busy = Busy::start();
     read_files(files, move |res| match res {
         Ok(files) => {
             // Big files take a moment: say so in this frame, compare in the next.
             let names = files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
             dispatch.dispatch(AppAction::Info(format!("Comparing with {names}…")));
-            let dispatch = dispatch.clone();
-            browser::after_next_paint(move || dispatch.dispatch(AppAction::CompareFiles { files, now: browser::now_iso() }));
+            let (dispatch, busy) = (dispatch.clone(), busy.clone());
+            browser::after_next_paint(move || {
+                dispatch.dispatch(AppAction::CompareFiles { files, now: browser::now_iso() });
+                drop(busy);
+            });
         }
         Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not compare with {e} Your annotations are unchanged."))),
     });

@@ -1,11 +1,13 @@
 //! Document operations of the library: open, open a new text (file, paste,
 //! drop), rename, delete and undo the deletion, restore the sample article,
 //! export and import the whole library. Each reports to the person through
-//! the reducer; nothing already saved is lost on any error path.
+//! the reducer; nothing already saved is lost on any error path. Work that
+//! goes on after the call returns keeps the page from being idle
+//! (`crate::browser::busy`) until it is done.
 
 use super::session::{document_for, seed_meta};
 use super::Ctx;
-use crate::browser::{self, download, storage, storage::LocalKv, url};
+use crate::browser::{self, busy::Busy, download, storage, storage::LocalKv, url};
 use annotator_core::app::action::AppAction;
 use annotator_core::app::state::UndoTarget;
 use annotator_core::formats::textfile::{self, Decoded};
@@ -32,8 +34,9 @@ pub fn open(ctx: &Ctx, id: String, library: Rc<Library>, push: bool, info: Optio
         ctx.dispatch.dispatch(AppAction::Notice(format!("There is no document with id {id} in this browser.")));
         return;
     };
-    let ctx = ctx.clone();
+    let (ctx, busy) = (ctx.clone(), Busy::start());
     spawn_local(async move {
+        let _busy = busy;
         match document_for(&meta).await {
             Ok(doc) => {
                 let (mut opened, store, backups) = ctx.session.load(Rc::new(doc));
@@ -54,8 +57,9 @@ pub fn open(ctx: &Ctx, id: String, library: Rc<Library>, push: bool, info: Optio
 pub fn open_new_text(ctx: &Ctx, decoded: Decoded, title: String, name: String, library: Rc<Library>) {
     let meta = DocMeta::new(&decoded.text, &title, &name, &browser::now_iso());
     let id = meta.id.clone();
-    let ctx = ctx.clone();
+    let (ctx, busy) = (ctx.clone(), Busy::start());
     spawn_local(async move {
+        let _busy = busy;
         let added = library.contains(&id).then_some(false);
         let lib = match added {
             Some(_) => (*library).clone(),
@@ -102,17 +106,20 @@ pub fn open_file(ctx: &Ctx, file: web_sys::File, library: Rc<Library>) {
         ctx.dispatch.dispatch(AppAction::Notice(format!("Could not open {name}: {e} Nothing was changed.")));
         return;
     }
-    let ctx = ctx.clone();
-    browser::read_file_bytes(file, move |res| match res {
-        Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not read {name}: {e}. Nothing was changed."))),
-        Ok(bytes) => match textfile::decode_text_file(&name, &bytes) {
-            Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not open {name}: {e} Nothing was changed."))),
-            Ok(decoded) => {
-                let title = decoded.title_guess.clone();
-                let stem = textfile::title_from_file_name(&name).unwrap_or_else(|| "document".into());
-                open_new_text(&ctx, decoded, title, stem, library);
-            }
-        },
+    let (ctx, busy) = (ctx.clone(), Busy::start());
+    browser::read_file_bytes(file, move |res| {
+        let _busy = busy;
+        match res {
+            Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not read {name}: {e}. Nothing was changed."))),
+            Ok(bytes) => match textfile::decode_text_file(&name, &bytes) {
+                Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not open {name}: {e} Nothing was changed."))),
+                Ok(decoded) => {
+                    let title = decoded.title_guess.clone();
+                    let stem = textfile::title_from_file_name(&name).unwrap_or_else(|| "document".into());
+                    open_new_text(&ctx, decoded, title, stem, library);
+                }
+            },
+        }
     });
 }
 
@@ -200,8 +207,9 @@ pub fn delete(ctx: &Ctx, id: &str, current: &str, library: &Library, previous: O
     let Some(removed) = removed else { return };
     // Only one deletion can be undone: the one before is now final.
     if let Some(prev) = previous.filter(|p| !p.meta.seed) {
-        let (pid, title, dispatch) = (prev.meta.id.clone(), prev.meta.title.clone(), ctx.dispatch.clone());
+        let (pid, title, dispatch, busy) = (prev.meta.id.clone(), prev.meta.title.clone(), ctx.dispatch.clone(), Busy::start());
         spawn_local(async move {
+            let _busy = busy;
             if let Err(e) = storage::delete_document_data(&pid).await {
                 dispatch.dispatch(AppAction::Notice(format!(
                     "The stored data of the deleted document “{title}” could not all be removed ({e}); it takes space but is harmless."
@@ -254,8 +262,9 @@ pub fn restore_seed(ctx: &Ctx, library: &Library) {
 
 /// Downloads every document with its annotations as one bundle.
 pub fn export_all(ctx: &Ctx, library: Rc<Library>) {
-    let dispatch = ctx.dispatch.clone();
+    let (dispatch, busy) = (ctx.dispatch.clone(), Busy::start());
     spawn_local(async move {
+        let _busy = busy;
         let mut docs_out: Vec<(DocMeta, Document, DocRecord)> = Vec::new();
         let mut problems = Vec::new();
         for meta in &library.docs {
@@ -294,7 +303,7 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
             bundle::MAX_BUNDLE_BYTES / 1_048_576
         )));
     }
-    let ctx = ctx.clone();
+    let (ctx, busy) = (ctx.clone(), Busy::start());
     browser::read_file_bytes(file, move |res| {
         let bytes = match res {
             Ok(b) => b,
@@ -306,6 +315,7 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
             Err(e) => return ctx.dispatch.dispatch(AppAction::Notice(format!("Could not import {name}: {e} Nothing was changed."))),
         };
         spawn_local(async move {
+            let _busy = busy;
             let (mut added, mut merged) = (0, 0);
             let mut metas = Vec::new();
             let mut stopped = None;

@@ -5,10 +5,11 @@
 //! and the library's counts. Several changes before it runs make one write.
 //! The undo history is written shortly after the last change (it can be
 //! large and is not the work itself). When the page is hidden, both happen
-//! at once. Every outcome is reported: `SaveResult` sets the status.
+//! at once. Every outcome is reported: `SaveResult` sets the status. Until
+//! both writes are done the page is not idle (`crate::browser::busy`).
 
 use super::live::Live;
-use crate::browser::{self, storage::LocalKv};
+use crate::browser::{self, busy::Busy, storage::LocalKv};
 use crate::effects::session::meta_for;
 use crate::effects::Ctx;
 use crate::state::Handle;
@@ -105,6 +106,8 @@ pub fn use_autosave(state: &Handle, live: &Rc<RefCell<Live>>, ctx: &Ctx) {
             (history_timer.clone(), history_write.clone(), pending.clone(), written_orphans.clone());
         use_effect_with(state.revision, move |rev| {
             let Some(store) = ctx.session.doc_store().filter(|_| *rev > 0) else { return };
+            // Pending (`<body data-idle>`) until the save and the history's write are done or replaced.
+            let busy = Busy::start();
             *pending.borrow_mut() = Some(Box::new(move || {
                 // A user-timing measure "annotator:save" per save (the benchmark reads it).
                 let perf = web_sys::window().and_then(|w| w.performance());
@@ -118,7 +121,10 @@ pub fn use_autosave(state: &Handle, live: &Rc<RefCell<Live>>, ctx: &Ctx) {
                 }
                 ctx.dispatch.dispatch(AppAction::SaveResult(result));
                 let (doc_id, history) = (st.model.doc.id.clone(), st.history.clone());
-                *history_write.borrow_mut() = Some(Box::new(move || save_history(&doc_id, &history, &ctx)));
+                *history_write.borrow_mut() = Some(Box::new(move || {
+                    save_history(&doc_id, &history, &ctx);
+                    drop(busy);
+                }));
                 let slot = history_write.clone();
                 let timer = gloo::timers::callback::Timeout::new(400, move || {
                     let write = slot.borrow_mut().take();

@@ -2,7 +2,8 @@
 //! (the `storage` event) are merged into the open document by its store
 //! (`DocStore::on_foreign_write`) and shown by the reducer in order with this
 //! tab's unsaved edits; back/forward and an edited `#doc=` switch documents;
-//! on start the document the URL names is opened.
+//! on start the document the URL names is opened, and the page is marked
+//! ready (`<body data-ready>`; `data-idle` from then on: `crate::browser::busy`).
 
 use super::live::Live;
 use crate::browser::{self, storage::LocalKv, url};
@@ -101,6 +102,7 @@ pub fn use_sync(live: &Rc<RefCell<Live>>, ctx: &Ctx) {
         if let Err(e) = gloo::utils::body().set_attribute("data-ready", "true") {
             ctx.dispatch.dispatch(AppAction::Notice(format!("The page could not be marked ready ({}).", browser::js_error_text(&e))));
         }
+        browser::busy::publish();
         let window = gloo::utils::window();
         let l1 = live.clone();
         let on_nav = move |_: &Event| follow_url(&l1);

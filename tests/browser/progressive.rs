@@ -73,6 +73,7 @@ async fn a_large_import_is_drawn_in_steps_screen_first_and_completely() {
     assert!(first > 0, "the groups on screen are drawn in the first step");
     assert!(first < N, "the rest comes in later steps (first step drew {first} paragraphs)");
     assert_eq!(article.get_attribute("aria-busy").as_deref(), Some("true"), "the article says it is still being drawn");
+    assert_eq!(super::idle(), Some("false".into()), "the page is not idle while the article is drawn in steps");
     let selected = format!("mark[data-ids~=\"{SELECTED}\"]");
     assert!(host.query_selector(&selected).unwrap().is_some(), "the selected annotation's group is drawn in the first step");
     let top = article.query_selector(".para").unwrap().unwrap();
@@ -89,5 +90,6 @@ async fn a_large_import_is_drawn_in_steps_screen_first_and_completely() {
     assert_eq!(host.query_selector_all("mark.hl").unwrap().length() as usize, 3 * N);
     assert_eq!(article.text_content().unwrap(), text);
     super::until("the article no longer busy once drawn", || article.get_attribute("aria-busy").is_none()).await;
+    super::until("the page idle once drawn", || super::idle().as_deref() == Some("true")).await;
     host.remove();
 }

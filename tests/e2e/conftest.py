@@ -4,7 +4,9 @@ Run: ``python3 -m pytest -q tests/e2e`` (after ``trunk build --release``).
 
 Environment (all optional):
   E2E_DIST          directory to serve (default: <repo>/dist)
-  E2E_BROWSERS      comma list of browsers, "chromium" and/or "firefox" (default both)
+  E2E_BROWSERS      comma list of browsers, "chromium" and/or "firefox" (default both);
+                    a named browser whose binary or driver is missing is an error of
+                    the run (exit 4), never a skip
   CHROMEDRIVER      chromedriver path (default /usr/bin/chromedriver, then PATH)
   GECKODRIVER       geckodriver path (default ~/.cargo/bin/geckodriver, then PATH)
   E2E_CHROMIUM_BIN  chromium binary (default /usr/bin/chromium)
@@ -16,6 +18,10 @@ Environment (all optional):
 Selenium never downloads drivers or browsers here: SE_OFFLINE is forced on and
 every driver gets an explicit Service(executable_path) and binary_location.
 Each test gets a fresh browser profile, so local storage starts empty.
+
+Waiting: never a fixed sleep. `App.wait(cond)` for what the page shows, `wait_idle`
+for "everything the last action started is done" (the app's `<body data-idle>`),
+`poll_until` for what no page shows (a server's data, a file).
 """
 
 from __future__ import annotations
@@ -85,13 +91,11 @@ def _first_executable(*candidates) -> str | None:
 
 
 def _locate(env: str, *defaults) -> str | None:
-    """The executable named by $env (authoritative when set), else the first default found."""
+    """The executable named by $env (authoritative when set: None if it is not one), else
+    the first default found."""
     given = os.environ.get(env)
     if given:
-        found = _first_executable(given)
-        if not found:
-            pytest.fail(f"${env}={given!r} is not an executable file", pytrace=False)
-        return found
+        return _first_executable(given)
     return _first_executable(*defaults)
 
 
@@ -105,6 +109,63 @@ def firefox_paths() -> tuple[str | None, str | None]:
     binary = _locate("E2E_FIREFOX_BIN", "/usr/bin/firefox-esr", shutil.which("firefox-esr"), shutil.which("firefox"))
     drv = _locate("GECKODRIVER", "~/.cargo/bin/geckodriver", shutil.which("geckodriver"))
     return binary, drv
+
+
+def _missing(name: str) -> list[str]:
+    """What browser `name` lacks to run here (its binary, its driver), said for people."""
+    binary, drv = chromium_paths() if name == "chromium" else firefox_paths()
+    bin_env, drv_env = f"E2E_{name.upper()}_BIN", "CHROMEDRIVER" if name == "chromium" else "GECKODRIVER"
+    out = []
+    for what, found, env in (("browser binary", binary, bin_env), ("driver", drv, drv_env)):
+        if not found:
+            given = os.environ.get(env)
+            out.append(f"{name}: {what} not found" + (f" (${env}={given!r} is not an executable file)" if given
+                                                      else f" (set ${env}, or install it: scripts/tools.sh)"))
+    return out
+
+
+def pytest_configure(config):
+    """A browser named in E2E_BROWSERS (or by default) must be here: its absence is an
+    error of the whole run, never a skip (a skipped browser would pass as tested)."""
+    missing = [m for b in BROWSERS for m in _missing(b)]
+    if missing:
+        raise pytest.UsageError("E2E_BROWSERS names browsers that cannot run here:\n  " + "\n  ".join(missing))
+
+
+# --------------------------------------------------------------------------- waiting
+
+
+def poll_until(cond, message: str, timeout: float | None = None, interval: float = 0.05):
+    """Waits until `cond()` is truthy (checked every `interval` s) and returns it; fails
+    with `message` after `timeout` s (default E2E_TIMEOUT). For what no page shows: a
+    server's data, a downloaded file."""
+    try:
+        return WebDriverWait(None, timeout or TIMEOUT, poll_frequency=interval).until(lambda _: cond())
+    except TimeoutException:
+        raise AssertionError(f"timed out ({timeout or TIMEOUT}s): {message}") from None
+
+
+# `<body data-idle>` (src/browser/busy.rs): "true" when the app has no work pending (no save
+# or undo-history write waiting, no file being read or imported, no document being opened,
+# stored or exported, no article drawing in steps); "false" while any is. Set from the start
+# (with `data-ready`). Team sync is not counted: it runs for as long as it is on.
+JS_IDLE = "return document.body.dataset.ready === 'true' && document.body.dataset.idle === 'true';"
+
+
+def wait_idle(driver, timeout: float | None = None):
+    """Waits until the app in `driver`'s current window has no work pending (`<body
+    data-idle="true">`): whatever an action started is then done, saved and drawn. Use it
+    instead of a sleep before checking that something did NOT happen (a refused file changed
+    nothing, nothing is duplicated), or that the state after an action is final. Work starts
+    in the event that asks for it, so right after an action (a key, a click, a chosen file)
+    the page is already busy with it."""
+    try:
+        WebDriverWait(driver, timeout or TIMEOUT, poll_frequency=0.05).until(lambda d: d.execute_script(JS_IDLE))
+    except TimeoutException:
+        raise AssertionError(
+            f"timed out ({timeout or TIMEOUT}s): the app to be idle (<body data-ready=true data-idle=true>); "
+            f"body: {driver.execute_script('return JSON.stringify(document.body.dataset);')}"
+        ) from None
 
 
 # --------------------------------------------------------------------------- server
@@ -166,14 +227,8 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture(params=BROWSERS)
 def browser_name(request) -> str:
-    name = request.param
-    binary, drv = chromium_paths() if name == "chromium" else firefox_paths()
-    if not binary:
-        pytest.skip(f"{name}: browser binary not found (set E2E_{name.upper()}_BIN or install it)")
-    if not drv:
-        env = "CHROMEDRIVER" if name == "chromium" else "GECKODRIVER"
-        pytest.skip(f"{name}: driver not found (set {env} or install it)")
-    return name
+    """Each browser of E2E_BROWSERS (each checked to be here by pytest_configure)."""
+    return request.param
 
 
 def _make_chromium(workdir: Path, download_dir: Path):
@@ -518,6 +573,10 @@ class App:
 
     def wait_ready(self):
         self.wait(lambda: self.js(JS_READY), "app ready (article#article and body[data-ready=true])", timeout=max(TIMEOUT, 30))
+
+    def wait_idle(self, timeout: float | None = None):
+        """See `wait_idle`: the app in the current window has no work pending."""
+        wait_idle(self.driver, timeout)
 
     def reload(self):
         self.driver.refresh()

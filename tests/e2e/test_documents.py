@@ -36,7 +36,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import SEED_PATH, merged_records
+from conftest import SEED_PATH, merged_records, poll_until
 
 PREFIX = "text-annotator."
 LIBRARY_KEY = "text-annotator.v2.library"
@@ -169,17 +169,27 @@ def all_storage(app) -> dict:
     return app.js(JS_ALL_STORAGE, PREFIX)
 
 
-def settled_storage(app, quiet: float = 0.8) -> dict:
-    """Our local storage once it has stopped changing (the undo history is written ~400 ms late)."""
-    last = all_storage(app)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        time.sleep(quiet)
-        now = all_storage(app)
-        if now == last:
-            return now
-        last = now
-    return last
+def settled_storage(app) -> dict:
+    """Our local storage once the app has written everything (the undo history too, ~400 ms
+    after the last change): read when it has no work pending."""
+    app.wait_idle()
+    return all_storage(app)
+
+
+def settle_windows(app, *handles):
+    """Waits until the app is idle in every window of `handles` one after the other with local
+    storage unchanged over the round: every write is done and each window has taken in the
+    others' (a storage event is dispatched at once to the other windows); leaves the last
+    window current."""
+
+    def settled():
+        before = all_storage(app)
+        for h in handles:
+            app.driver.switch_to.window(h)
+            app.wait_idle()
+        return all_storage(app) == before
+
+    poll_until(settled, f"windows {handles} idle with local storage unchanged over a round")
 
 
 def record(app, doc_id: str) -> dict | None:
@@ -281,11 +291,20 @@ def wait_download(app, pattern: str, timeout: float = 30) -> tuple[Path, bytes]:
         return hits[0] if hits else False
 
     path = app.wait(done, f"a download named /{pattern}/ in {app.download_dir}", timeout=timeout)
-    size = -1
-    while path.stat().st_size != size:  # a file still being written would grow
-        size = path.stat().st_size
-        time.sleep(0.3)
-    return path, path.read_bytes()
+    return path, stable_bytes(path)
+
+
+def stable_bytes(path: Path) -> bytes:
+    """The file's bytes once two reads in a row agree (a file still being written grows)."""
+    last = [None]
+
+    def same():
+        now = path.read_bytes()
+        agree, last[0] = now == last[0], now
+        return agree
+
+    poll_until(same, f"{path} to stop changing", interval=0.2)
+    return last[0]
 
 
 def wait_notice(app, *patterns: str, timeout: float = 30) -> str:
@@ -429,7 +448,7 @@ def test_bad_text_file_is_refused_and_changes_nothing(app, seed_text, tmp_path, 
     choose_text_file(app, path)
     notice = wait_notice(app, *patterns, timeout=60)
     assert name in notice, f"the alert should name the file {name}: {notice!r}"
-    time.sleep(0.5)  # anything the refused file might still trigger
+    app.wait_idle()  # anything the refused file might still have started is done
     assert docs(app) == docs_before, "a refused file must not change the library"
     assert all_storage(app) == storage_before, "a refused file must not change local storage"
     assert app.article_text() == seed_text
@@ -458,7 +477,7 @@ def test_pasted_text_with_html_title_is_shown_as_text(app):
         assert doc_entry(app, doc_id)["title"] == title
         assert app.js("return document.querySelectorAll('ul[aria-label=\"Documents\"] img, ul[aria-label=\"Documents\"] b').length;") == 0
         assert app.js("return document.querySelectorAll('img[src=x], img[src=\"x\"]').length;") == 0
-        time.sleep(0.5)  # an injected <img src=x> would have failed to load by now
+        app.wait_idle()
         assert app.js("return typeof window.__pwned;") == "undefined", "markup in a title ran script"
 
     check()
@@ -475,7 +494,7 @@ def test_file_name_with_html_is_shown_as_text(app, tmp_path):
     assert doc_title(app) == name, f"title from the file name, literally: {doc_title(app)!r}"
     assert doc_entry(app, doc_id)["title"] == name
     assert app.js("return document.querySelectorAll('h2.doc-title *, ul[aria-label=\"Documents\"] img').length;") == 0
-    time.sleep(0.5)
+    app.wait_idle()
     assert app.js("return typeof window.__pwned;") == "undefined", "markup in a file name ran script"
     li_button(app, doc_id, f"Rename \u201c{name}\u201d")  # the accessible names carry it as text too
 
@@ -595,7 +614,7 @@ def test_export_all_and_import_backup_into_fresh_profile_twice(app, new_app, see
     backup_input.send_keys(str(path))
     other.wait(lambda: (other.info() or "") != info_before and (other.info() or "").strip(), "#info after the second import", timeout=30)
     assert re.search(r"\b0 new\b", other.info()), f"the second import adds nothing new: {other.info()!r}"
-    time.sleep(0.5)
+    other.wait_idle()
     assert sorted(doc_ids(other)) == sorted([SEED_ID, beta]), "no duplicate documents"
     assert [i["id"] for i in other.items()] == [b["id"]], "no duplicate annotations"
     for doc_id, want in ((beta, {b["id"]}), (SEED_ID, {c["id"], d["id"]})):
@@ -653,7 +672,7 @@ def test_bad_backup_is_refused_and_changes_nothing(app, seed_text, tmp_path, cas
     app.driver.find_element(By.CSS_SELECTOR, 'input[type=file][aria-label="Import backup"]').send_keys(str(path))
     notice = wait_notice(app, *patterns)
     assert path.name in notice, f"the alert names the file: {notice!r}"
-    time.sleep(0.5)
+    app.wait_idle()
     assert docs(app) == docs_before and app.items() == items_before
     assert all_storage(app) == storage_before, "a refused backup must not change local storage"
 
@@ -716,7 +735,7 @@ def test_two_windows_edit_the_same_document(app, seed_text):
     assert ids_shown() == {stat_id, d["id"]}
     in_a()
     app.wait(lambda: ids_shown() == {stat_id, d["id"]}, "A gets B's new denial, and the claim stays deleted")
-    time.sleep(1)
+    settle_windows(app, win_a, win_b)
     for win in (win_a, win_b):
         drv.switch_to.window(win)
         assert ids_shown() == {stat_id, d["id"]}
@@ -816,7 +835,7 @@ def test_two_windows_edit_at_the_same_moment(app, seed_text, request):
     app.wait(lambda: stored_ids() == want, "storage: the deletion and the denial", timeout=20)
     drv.switch_to.window(win_b)
     app.wait(lambda: ids_shown() == want, "B drops the statistic A deleted", timeout=20)
-    time.sleep(1.5)  # anything still travelling between the windows
+    settle_windows(app, win_a, win_b)  # anything still travelling between the windows
     for win in (win_a, win_b):
         drv.switch_to.window(win)
         assert ids_shown() == want, f"{'A' if win == win_a else 'B'} after settling: {app.items()}"
@@ -875,7 +894,7 @@ def test_storage_event_between_an_edit_and_its_save_keeps_the_edit(app, seed_tex
     }])
     app.js(JS_EDIT_THEN_HEAR, DOC_KEY + SEED_ID, json.dumps(theirs), DENIAL, "2")
     app.wait(lambda: "other-tab-annotation" in {i["id"] for i in app.items()}, "the other tab's annotation arrives")
-    time.sleep(1)
+    app.wait_idle()
     labels = sorted(i["label"] for i in app.items())
     assert labels == ["denial", "statistic", "statistic"], f"this tab's denial must survive: {app.items()}"
     app.wait(lambda: sorted(a["label"] for a in stored_annotations(app, SEED_ID)) == labels, "storage holds all three", timeout=5)
@@ -890,20 +909,28 @@ def test_switching_documents_after_a_failed_save_keeps_the_work(app, seed_text, 
     settled_storage(app)
     filled = app.js(JS_FILL_QUOTA)
     try:
+        assert filled["full"], f"local storage could not be filled: {filled['total']} bytes written"
         second = app.tag(CLAIM, "claim")
         wait_notice(app, r"full")
+        app.wait(lambda: app.save_status().strip() == "Not saved", "save-status says Not saved")
+        app.wait_idle()  # the undo history's write (later) has failed too and said so
+        # The switch is refused while the last change is not saved: the work exists only in this tab.
         li = app.driver.find_element(By.CSS_SELECTOR, f'ul[aria-label="Documents"] > li[data-doc-id="{gamma}"]')
         app.click(li.find_element(By.TAG_NAME, "button"))
-        time.sleep(1.5)
-        if current_hash_id(app) == gamma:  # the switch happened: the work must still be there
-            open_doc(app, SEED_ID, seed_text)
-        else:  # or the switch was refused until the work is saved: it must say so
-            assert re.search(r"save|download", app.notice() or "", re.I)
+        notice = wait_notice(app, r"not saved yet", r"Download a copy", r"before switching documents")
+        app.wait_idle()
+        assert current_hash_id(app) == SEED_ID, f"the switch must be refused, but the URL names {current_hash_id(app)}"
+        assert [d["id"] for d in docs(app) if d["current"] == "page"] == [SEED_ID], f"still the sample: {docs(app)}"
+        assert app.article_text() == seed_text
         assert {first["id"], second["id"]} <= {i["id"] for i in app.items()}, "the unsaved annotation is lost"
+        assert app.notice() == notice, "the refusal stays said"
     finally:
         app.js("for (const k of arguments[0]) localStorage.removeItem(k);", filled["keys"])
-    app.tag(DENIAL, "denial")
+    third = app.tag(DENIAL, "denial")
     app.wait_saved()
+    app.wait_stored(present=[first["id"], second["id"], third["id"]])
+    open_doc(app, gamma, text)  # saved again: switching is allowed
+    open_doc(app, SEED_ID, seed_text)
     app.reload()
     app.wait(lambda: second["id"] in {i["id"] for i in app.items()}, "the once-unsaved annotation after reload", timeout=5)
 
@@ -949,8 +976,7 @@ def test_corrupt_record_is_backed_up_reported_and_kept(app, seed_text):
     item = app.tag(STAT, "statistic")
     app.wait_saved()
     app.wait_stored(present=[item["id"]])
-    time.sleep(0.5)
-    after = all_storage(app)
+    after = settled_storage(app)
     assert after.get(backup_key) == corrupt, "saving a new annotation must not destroy the backup"
     assert all(v == corrupt for k, v in after.items() if k.startswith(BACKUP_PREFIX))
     rec = record(app, SEED_ID)
@@ -991,7 +1017,7 @@ def test_corrupt_library_is_backed_up_and_the_list_rebuilt(app, seed_text, tmp_p
     app.wait(lambda: [i["id"] for i in app.items()] == [s["id"]], "the sample's annotation")
 
     app.reload()
-    time.sleep(0.5)
+    app.wait_idle()
     assert not (app.notice() or "").strip(), f"the rebuilt list reads fine on the next start: {app.notice()!r}"
     assert [k for k in all_storage(app) if k.startswith(BACKUP_PREFIX)] == [backup_key]
     assert set(doc_ids(app)) == {SEED_ID, plain_id, marked_id}

@@ -17,8 +17,6 @@ tabs (and the stored records, and the export) must agree.
 
 from __future__ import annotations
 
-import time
-
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -56,9 +54,6 @@ window.removeEventListener('storage', late);
 if (window.__heldStorageEvents === before + 1) { window.__heldStorageEvents = before; log.push('held'); }
 return log;
 """
-# How long a storage event may take to reach the other tab.
-EVENT_GRACE = 1.0
-
 
 class Tabs:
     """Two tabs (window handles) of one App's browser, both on the document open in
@@ -123,7 +118,7 @@ def check_isolated(tabs: Tabs, other: str, ann_id: str, before: dict | None, hel
     `ann_id` (None: not listed)."""
     app = tabs.on(other)
     app.wait(lambda: tabs.held(other) > held_before, f"tab {other} received (and held back) a storage event")
-    time.sleep(EVENT_GRACE)
+    app.wait_idle()  # had the app heard the event, what it started would be done and shown by now
     now = tabs.items_by_id(other).get(ann_id)
     assert (now and (now["label"], now["text"])) == (before and (before["label"], before["text"])), \
         f"tab {other} must not show the other tab's change of {ann_id} before a reload: {before} -> {now}"
