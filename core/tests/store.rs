@@ -7,7 +7,7 @@ use annotator_core::model::{doc_id_for, Annotation, Label};
 use annotator_core::store::boot::{boot, save_library, update_library};
 use annotator_core::store::keys::{self, classify_key, delta_key, doc_key, journal_key, StorageKey, LIBRARY_KEY};
 use annotator_core::store::kv::{Kv, MemKv};
-use annotator_core::store::library::{DocMeta, Library};
+use annotator_core::store::library::{DocMeta, Library, LibraryError};
 use annotator_core::store::merge::{self, DocRecord};
 use annotator_core::store::records::{self, journal_to_json, journal_written, DocStore, Foreign, JOURNAL_MAX_ENTRIES, STALE_JOURNAL_SECS};
 use annotator_core::store::{backup, extras};
@@ -577,20 +577,16 @@ fn update_library_never_drops_a_document_another_tab_added() {
     let stale = b.library.clone();
     // Another tab adds a document.
     let added = DocMeta::new("text two", "Two", "two", &ts(1));
-    update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(1), |l| l.add(added.clone()).map(|_| ()).map_err(|e| e.to_string()))
-        .unwrap();
+    update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(1), |l| l.add(added.clone()).map(|_| ())).unwrap();
     // This tab, with its stale copy, renames the seed.
     let seed_id = seed().id;
-    let out = update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(2), |l| {
-        l.rename(&seed_id, "Renamed", &ts(2)).map_err(|e| e.to_string())
-    })
-    .unwrap();
+    let out = update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(2), |l| l.rename(&seed_id, "Renamed", &ts(2))).unwrap();
     assert!(out.contains(&added.id));
     assert_eq!(out.get(&seed_id).unwrap().title, "Renamed");
     assert_eq!(Library::from_json(kv.value(LIBRARY_KEY).unwrap().as_bytes()).unwrap(), out);
     // A failing change writes nothing.
     let before = kv.map.clone();
-    assert!(update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(3), |_| Err("no".into())).is_err());
+    assert!(update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(3), |_| Err(LibraryError::EmptyTitle)).is_err());
     assert_eq!(kv.map, before);
 }
 
@@ -684,7 +680,7 @@ fn run(ops: &[Op], ntabs: usize, max_entries: usize) -> Result<(), TestCaseError
             Op::Save(t) => {
                 let t = t % ntabs;
                 let tab = &mut tabs[t];
-                let s = tab.store.save(&mut kv, &meta(), &tab.current, &now).map_err(TestCaseError::fail)?;
+                let s = tab.store.save(&mut kv, &meta(), &tab.current, &now).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 if s.lost || s.compacted {
                     tab.current = tab.store.known.annotations.clone();
                 }
@@ -699,7 +695,7 @@ fn run(ops: &[Op], ntabs: usize, max_entries: usize) -> Result<(), TestCaseError
                     match tab.store.on_foreign_write(&k, v.as_deref(), &index()) {
                         Foreign::Merged => tab.current = merge::merge(&tab.store.known, &pending).annotations,
                         Foreign::OwnJournalRemoved => {
-                            tab.store.rewrite_own(&mut kv, &meta(), &now).map_err(TestCaseError::fail)?;
+                            tab.store.rewrite_own(&mut kv, &meta(), &now).map_err(|e| TestCaseError::fail(e.to_string()))?;
                             writer = Some(t);
                         }
                         Foreign::Ignored => {}

@@ -87,6 +87,8 @@
 pub mod backup;
 pub mod boot;
 pub mod bundle;
+pub mod durable;
+pub mod error;
 pub mod extras;
 pub mod keys;
 pub mod kv;
