@@ -217,6 +217,24 @@ enum Step {
     Delete(usize, usize),
 }
 
+/// What `st` does to the annotations `shown` in its tab, at time `now`.
+fn change(shown: &mut Vec<Annotation>, st: &Step, now: &str) {
+    match *st {
+        Step::Add(_, n) => {
+            if !shown.iter().any(|a| a.id == format!("a{n}")) {
+                shown.push(ann(n, Label::Claim, now));
+            }
+        }
+        Step::Retag(_, n) => {
+            for a in shown.iter_mut().filter(|a| a.id == format!("a{n}")) {
+                a.label = Label::Statistic;
+                a.modified = now.to_string();
+            }
+        }
+        Step::Delete(_, n) => shown.retain(|a| a.id != format!("a{n}")),
+    }
+}
+
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (0..2usize, 0..12usize).prop_map(|(t, n)| Step::Add(t, n)),
@@ -249,20 +267,11 @@ proptest! {
             .collect();
         for (i, st) in steps.iter().enumerate() {
             let now = ts(10 + i as u64);
-            let (t, change): (usize, Box<dyn Fn(&mut Vec<Annotation>)>) = match st.clone() {
-                Step::Add(t, n) => (t, Box::new(move |v: &mut Vec<Annotation>| {
-                    if !v.iter().any(|a| a.id == format!("a{n}")) { v.push(ann(n, Label::Claim, &ts(10 + i as u64))) }
-                })),
-                Step::Retag(t, n) => (t, Box::new(move |v: &mut Vec<Annotation>| {
-                    for a in v.iter_mut().filter(|a| a.id == format!("a{n}")) {
-                        a.label = Label::Statistic;
-                        a.modified = ts(10 + i as u64);
-                    }
-                })),
-                Step::Delete(t, n) => (t, Box::new(move |v: &mut Vec<Annotation>| v.retain(|a| a.id != format!("a{n}")))),
+            let t = match st {
+                Step::Add(t, _) | Step::Retag(t, _) | Step::Delete(t, _) => *t,
             };
             let (store, shown) = &mut tabs[t];
-            change(shown);
+            change(shown, st, &now);
             let saved = store.save(&mut m, &meta(), shown, &now).map_err(|e| TestCaseError::fail(e.to_string()))?;
             if saved.lost || saved.compacted {
                 *shown = store.known.annotations.clone();

@@ -2,6 +2,7 @@
 
 pub mod caret;
 pub mod download;
+pub mod durable;
 pub mod idb;
 pub mod keys;
 pub mod offline;

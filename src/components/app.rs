@@ -46,6 +46,10 @@ fn initial_state(session: &Session) -> Shell {
     notices.extend(opened.notice);
     let notice = (!notices.is_empty()).then(|| notices.join(" "));
     let mut st = AppState::new(opened.model, opened.history, opened.orphans, notice, boot.library);
+    if let Some(e) = boot.storage_off {
+        // Nothing can be stored: say so from the start, not only after an edit.
+        st.save = SaveStatus::Failed(e);
+    }
     st.backups = Rc::new(boot.backups.into_iter().chain(backups).collect());
     Shell(st)
 }
@@ -351,8 +355,11 @@ pub fn app() -> Html {
         SaveStatus::Failed(e) => Some(e.clone()),
         _ => None,
     };
-    let storage_off = state.notice.as_deref().is_some_and(|n| n.starts_with("Local storage is unavailable"));
-    let save_text = if save_failed.is_some() || (state.save == SaveStatus::Loaded && storage_off) { "Not saved" } else { "Saved" };
+    let save_text = match &state.save {
+        SaveStatus::Failed(_) => "Not saved",
+        SaveStatus::Saving => "Saving…",
+        SaveStatus::Loaded | SaveStatus::Saved => "Saved",
+    };
     let selected_rc: Option<Rc<str>> = state.model.selected.as_deref().map(Rc::from);
     let marks =
         use_memo((ByPtr(state.model.annotations.clone()), state.model.selected.clone(), state.linking.clone()), |(anns, sel, linking)| {

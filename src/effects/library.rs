@@ -12,7 +12,7 @@ use annotator_core::formats::textfile::{self, Decoded};
 use annotator_core::model::details::DocDetails;
 use annotator_core::model::Document;
 use annotator_core::store::bundle;
-use annotator_core::store::library::{counts_of, DocMeta, Library, Removed};
+use annotator_core::store::library::{counts_of, DocMeta, Library, LibraryError, Removed};
 use annotator_core::store::merge::DocRecord;
 use annotator_core::store::records;
 use std::rc::Rc;
@@ -69,7 +69,7 @@ pub fn open_new_text(ctx: &Ctx, decoded: Decoded, title: String, name: String, l
                     }
                 }
                 let m = meta.clone();
-                match ctx.session.update_library(&library, move |lib| lib.add(m).map(|_| ()).map_err(|e| e.to_string())) {
+                match ctx.session.update_library(&library, move |lib| lib.add(m).map(|_| ())) {
                     Ok(lib) => lib,
                     Err(e) => {
                         ctx.dispatch.dispatch(AppAction::Notice(format!(
@@ -131,7 +131,7 @@ pub fn open_pasted(ctx: &Ctx, title: String, text: String, library: Rc<Library>)
 /// Renames a document.
 pub fn rename(ctx: &Ctx, id: &str, title: &str, library: &Library) {
     let now = browser::now_iso();
-    match ctx.session.update_library(library, |lib| lib.rename(id, title, &now).map_err(|e| e.to_string())) {
+    match ctx.session.update_library(library, |lib| lib.rename(id, title, &now)) {
         Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not rename: {e} Nothing was changed."))),
         Ok(lib) => {
             ctx.dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
@@ -170,7 +170,7 @@ pub fn set_details(ctx: &Ctx, id: &str, details: DocDetails, library: &Library, 
     let now = browser::now_iso();
     let mut before = None;
     match ctx.session.update_library(library, |lib| {
-        before = Some(lib.set_details(id, details, &now).map_err(|e| e.to_string())?);
+        before = Some(lib.set_details(id, details, &now)?);
         Ok(())
     }) {
         Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not save the document details: {e} Nothing was changed."))),
@@ -188,7 +188,7 @@ pub fn set_details(ctx: &Ctx, id: &str, details: DocDetails, library: &Library, 
 pub fn delete(ctx: &Ctx, id: &str, current: &str, library: &Library, previous: Option<Removed>) {
     let mut removed = None;
     let lib = match ctx.session.update_library(library, |lib| {
-        removed = Some(lib.remove(id).map_err(|e| e.to_string())?);
+        removed = Some(lib.remove(id)?);
         if lib.docs.is_empty() {
             lib.ensure_seed(seed_meta());
         }
@@ -223,13 +223,18 @@ pub fn delete(ctx: &Ctx, id: &str, current: &str, library: &Library, previous: O
 /// Undoes the last document deletion.
 pub fn undo_delete(ctx: &Ctx, removed: Removed, library: &Library) {
     let (id, title) = (removed.meta.id.clone(), removed.meta.title.clone());
-    let result = ctx.session.update_library(library, move |lib| {
-        if lib.restore(removed) {
-            Ok(())
-        } else {
-            Err("that document is listed again already.".into())
-        }
-    });
+    let title_again = title.clone();
+    let result =
+        ctx.session.update_library(
+            library,
+            move |lib| {
+                if lib.restore(removed) {
+                    Ok(())
+                } else {
+                    Err(LibraryError::AlreadyListed(title_again))
+                }
+            },
+        );
     match result {
         Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not restore the document: {e}"))),
         Ok(lib) => {
@@ -341,8 +346,7 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
                 }
                 metas.push(meta);
             }
-            let result =
-                ctx.session.update_library(&library, |lib| metas.into_iter().try_for_each(|m| lib.upsert(m).map_err(|e| e.to_string())));
+            let result = ctx.session.update_library(&library, |lib| metas.into_iter().try_for_each(|m| lib.upsert(m)));
             let lib = match result {
                 Ok(lib) => Rc::new(lib),
                 Err(e) => return ctx.dispatch.dispatch(AppAction::Notice(format!("Could not save the list of documents ({e}); the restored documents are stored but not listed. Import the file again once there is room."))),
