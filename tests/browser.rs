@@ -13,6 +13,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 
+#[path = "browser/durable.rs"]
+mod durable;
 #[path = "browser/fields.rs"]
 mod fields;
 #[path = "browser/progressive.rs"]

@@ -19,6 +19,12 @@
 //! | `text-annotator.v2.orphans.<id>` ([`keys::orphans_key`]) | orphaned annotations ([`extras::save_orphans`]) | the app |
 //! | `text-annotator.backup.<ms>.<original key>` ([`keys::backup_key`]) | a raw value that could not be read, unchanged ([`backup::back_up`]) | whoever met it |
 //!
+//! Every write and removal of these keys is also made, in the same order, in
+//! the **crash-safe copy** (IndexedDB, store `kv`, same keys): local storage
+//! reaches the disk seconds after a write, the copy's transaction is durable
+//! when it completes, and the app says "Saved" only then. Start-up writes
+//! back what a crash lost ([`durable::reconcile`]).
+//!
 //! `<id>` is [`doc_id_for`](crate::model::doc_id_for) of the text (16 hex
 //! digits); `<tab>` is `[0-9a-z]`, at most 32 characters, made by the app
 //! **for each page load** (not kept in `sessionStorage`, which a duplicated
