@@ -24,6 +24,9 @@ struct Queue {
     committed: u64,
     /// A transaction is under way.
     running: bool,
+    /// Start-up has not read the copy yet: nothing is written to it until
+    /// then, so start-up's own writes cannot hide what a crash lost.
+    held: bool,
     /// Who waits for the write with this count: the promise's resolve and reject.
     waiters: Vec<(u64, js_sys::Function, js_sys::Function)>,
 }
@@ -47,7 +50,7 @@ pub fn record(key: &str, value: Option<&str>) {
 fn start() {
     let go = QUEUE.with(|q| {
         let mut q = q.borrow_mut();
-        let go = !q.running && !q.pending.is_empty();
+        let go = !q.running && !q.held && !q.pending.is_empty();
         q.running |= go;
         go
     });
@@ -98,6 +101,19 @@ async fn drain() {
             return;
         }
     }
+}
+
+/// Holds every write back from the copy (they are still queued and
+/// coalesced) until [`release`]: called before start-up writes anything, so
+/// the copy start-up reads is the one the last page left.
+pub fn hold() {
+    QUEUE.with(|q| q.borrow_mut().held = true);
+}
+
+/// Ends [`hold`]: writes what was queued meanwhile.
+pub fn release() {
+    QUEUE.with(|q| q.borrow_mut().held = false);
+    start();
 }
 
 /// Resolves once every write queued so far is in the crash-safe copy; the

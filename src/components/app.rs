@@ -35,6 +35,8 @@ use yew::prelude::*;
 /// The state at start: the library (migrated or rebuilt if needed) and the
 /// sample article with what is saved for it.
 fn initial_state(session: &Session) -> Shell {
+    // Start-up reads the crash-safe copy as the last page left it (hooks::sync).
+    browser::durable::hold();
     let boot = session.boot();
     let mut seed = seed_document();
     if let Some(m) = boot.library.get(&seed.id) {

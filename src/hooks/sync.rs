@@ -70,27 +70,34 @@ fn merge_into_open_doc(key: &str, new_value: Option<&str>, live: &Rc<RefCell<Liv
 }
 
 /// Start-up's repair from the crash-safe copy (`annotator_core::store::durable`):
-/// waits until the copy holds what this page wrote so far, reads it, writes
-/// back to local storage what `reconcile` says a crash lost, and shows it
-/// (the list of documents, the open document's annotations). Returns the
-/// list of documents to use from now on.
+/// reads it, writes back to local storage what `reconcile` says a crash
+/// lost, and shows it (the list of documents, the open document's
+/// annotations); then lets this page's writes reach the copy. Returns the
+/// list of documents to use from now on, when it changed.
 async fn recover(live: &Rc<RefCell<Live>>, ctx: &Ctx) -> Option<Rc<Library>> {
     let problem = |e: String| {
         ctx.dispatch.dispatch(AppAction::Notice(format!(
             "The copy of your work that survives a crash could not be checked ({e}); what local storage holds is shown."
         )))
     };
-    // Start-up's own writes first, so the copy read below has them; a
-    // failure here is reported by the next save.
-    let _ = browser::durable::settled().await;
-    let entries = match browser::idb::read_copy().await {
-        Ok(e) => e,
+    // The copy as the last page left it: this page's writes are held back
+    // until it has been read (`durable::hold`, in the app's initial state).
+    let read = browser::idb::read_copy().await;
+    let recovered = match read {
+        Ok(entries) => repair(&entries, live, ctx, &problem),
         Err(e) => {
             problem(e.to_string());
-            return None;
+            None
         }
     };
-    let repair = match reconcile(&LocalKv, &entries) {
+    browser::durable::release();
+    recovered
+}
+
+/// Writes back to local storage what `reconcile` finds the copy `entries`
+/// holds and local storage lost, and shows it.
+fn repair(entries: &[(String, String)], live: &Rc<RefCell<Live>>, ctx: &Ctx, problem: &dyn Fn(String)) -> Option<Rc<Library>> {
+    let repair = match reconcile(&LocalKv, entries) {
         Ok(r) if r.writes.is_empty() => return None,
         Ok(r) => r,
         Err(e) => {
