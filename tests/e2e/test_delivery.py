@@ -249,6 +249,7 @@ def tag_reload_export_import(app):
     app.js(JS_WATCH_CSP)
     item = app.tag(STAT, "statistic", how="key")
     app.wait_stored(present=[item["id"]])
+    app.wait_saved()  # the crash-safe copy (IndexedDB) works here too, file:// included
     assert app.js("return window.__cspViolations;") == [], "CSP violations during normal use"
     app.reload()
     app.js(JS_WATCH_CSP)

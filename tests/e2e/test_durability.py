@@ -1,5 +1,6 @@
 """Saved means saved (issue 23, part 4): a browser killed 300 ms after the status says
-"Saved" loses nothing, in every browser of E2E_BROWSERS.
+"Saved" loses nothing, in every browser of E2E_BROWSERS; and a save's warning (what it
+left undone after the change was safe) is shown to the person.
 
 Each test starts the browser on a profile directory it keeps, tags as a new user would,
 waits for "Saved", then kills the browser's whole process group with SIGKILL (its driver
@@ -21,8 +22,8 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 
-from conftest import WINDOW, App, chromium_paths, firefox_paths
-from test_documents import doc_ids, open_doc, open_text_file
+from conftest import JOURNAL_PREFIX, WINDOW, App, chromium_paths, firefox_paths
+from test_documents import DOC_KEY, JS_FILL_QUOTA, SEED_ID, doc_ids, open_doc, open_text_file
 
 STAT = "1,524 violence-related fatalities"
 KILL_AFTER = 0.300  # seconds after "Saved" is seen
@@ -179,3 +180,25 @@ def test_a_new_document_and_its_annotation_survive_a_kill(profile_run, tmp_path)
     again.wait(lambda: doc_id in doc_ids(again), "the new document listed again")
     open_doc(again, doc_id, NEW_TEXT)
     again.wait(lambda: item["id"] in {i["id"] for i in again.items()}, "its annotation")
+
+
+def test_a_save_warning_is_shown_to_the_person(app, seed_text):
+    """The stored record cannot be read and there is no room to back it up: a save puts
+    the change in the tab's journal and is "Saved", and says what it left undone."""
+    corrupt = '{"format": "text-annotator/annotations", "version": 1, "annotations": [' + "x" * 200_000
+    app.js("localStorage.setItem(arguments[0], arguments[1]);", DOC_KEY + SEED_ID, corrupt)
+    filled = app.js(JS_FILL_QUOTA)
+    assert filled["full"], "local storage is full"
+    # Room for a small journal and the list, not for a 200,000-character backup.
+    sizes = app.js("return arguments[0].map(k => localStorage.getItem(k).length);", filled["keys"])
+    freed = next(k for k, n in zip(filled["keys"], sizes) if n == 32768)
+    app.js("localStorage.removeItem(arguments[0]);", freed)
+    app.reload()
+    app.wait(lambda: "could not be backed up" in (app.notice() or ""), "the unreadable record reported, not backed up")
+    item = app.tag(STAT, "statistic")
+    app.wait_saved()
+    app.wait(lambda: (app.info() or "").startswith("Saved, but"), "the save's warning on the info line")
+    info = app.info()
+    assert "not tidied up" in info and (DOC_KEY + SEED_ID) in info, info
+    assert app.js("return localStorage.getItem(arguments[0]);", DOC_KEY + SEED_ID) == corrupt, "never overwritten"
+    assert any(item["id"] in v for k, v in app.storage().items() if k.startswith(JOURNAL_PREFIX)), "the change is in the journal"
