@@ -31,7 +31,7 @@ pub fn error_of(e: &JsValue) -> StoreError {
     let name = Reflect::get(e, &JsValue::from_str("name")).ok().and_then(|n| n.as_string());
     match name.as_deref() {
         Some("QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED") => StoreError::Full { detail },
-        Some("SecurityError" | "InvalidStateError") => StoreError::Unavailable { detail },
+        Some("SecurityError") => StoreError::Unavailable { detail },
         _ => StoreError::Browser { detail },
     }
 }
