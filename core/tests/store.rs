@@ -10,7 +10,7 @@ use annotator_core::store::kv::{Kv, MemKv};
 use annotator_core::store::library::{DocMeta, Library, LibraryError};
 use annotator_core::store::merge::{self, DocRecord};
 use annotator_core::store::records::{self, journal_to_json, journal_written, DocStore, Foreign, JOURNAL_MAX_ENTRIES, STALE_JOURNAL_SECS};
-use annotator_core::store::{backup, extras};
+use annotator_core::store::{backup, extras, whole};
 use annotator_core::text::text_index::TextIndex;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -414,17 +414,17 @@ fn load_record_write_whole_record_and_delete_document() {
     let mut kv = with_base_a0();
     let mut a = open(&mut kv, "a");
     edit(&mut kv, &mut a, &ts(10), |c| c.push(ann(1, Label::Claim, &ts(10))));
-    let view = records::load_record(&kv, &id(), &index()).unwrap().unwrap();
+    let view = whole::load_record(&kv, &id(), &index()).unwrap().unwrap();
     assert_eq!(ids(&view).len(), 2);
     // Restoring a backup merges it into the base; journals stay.
     let restored = DocRecord::new(vec![ann(2, Label::Statistic, &ts(20))]);
-    records::write_whole_record(&mut kv, &meta(), &restored).unwrap();
+    whole::write_whole_record(&mut kv, &meta(), &restored).unwrap();
     assert!(kv.value(&journal_key(&id(), "a")).is_some());
     assert_eq!(ids(&fresh(&mut kv)).len(), 3);
     // An unreadable base without a backup is not replaced.
     let mut kv2 = MemKv::new();
     kv2.set(&doc_key(&id()), "nope").unwrap();
-    assert!(records::write_whole_record(&mut kv2, &meta(), &restored).is_err());
+    assert!(whole::write_whole_record(&mut kv2, &meta(), &restored).is_err());
     assert_eq!(kv2.value(&doc_key(&id())), Some("nope"));
     // Deleting removes every key of the document, tries all, reports the first error.
     kv.set(&keys::text_key(&id()), TEXT).unwrap();
@@ -432,9 +432,9 @@ fn load_record_write_whole_record_and_delete_document() {
     kv.set(&delta_key(&id()), "{}").unwrap();
     kv.set(LIBRARY_KEY, "kept").unwrap();
     kv.fail_next_removes(1);
-    assert!(records::delete_document(&mut kv, &id()).is_err());
+    assert!(whole::delete_document(&mut kv, &id()).is_err());
     assert_eq!(kv.map.len(), 2, "{:?}", kv.map.keys().collect::<Vec<_>>()); // library + the base whose removal failed
-    records::delete_document(&mut kv, &id()).unwrap();
+    whole::delete_document(&mut kv, &id()).unwrap();
     assert_eq!(kv.map.keys().collect::<Vec<_>>(), vec![LIBRARY_KEY]);
 }
 

@@ -92,10 +92,10 @@ pub async fn load_text(id: &str) -> Result<Option<String>, StoreError> {
 }
 
 /// Removes everything stored for a document (after its deletion can no
-/// longer be undone): its keys (`annotator_core::store::records::delete_document`)
+/// longer be undone): its keys (`annotator_core::store::whole::delete_document`)
 /// and its text in IndexedDB. Returns the first problem.
 pub async fn delete_document_data(id: &str) -> Result<(), StoreError> {
-    let keys = annotator_core::store::records::delete_document(&mut LocalKv, id);
+    let keys = annotator_core::store::whole::delete_document(&mut LocalKv, id);
     let idb = idb::delete_text(id).await;
     keys.and(idb)
 }

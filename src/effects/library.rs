@@ -14,7 +14,7 @@ use annotator_core::model::Document;
 use annotator_core::store::bundle;
 use annotator_core::store::library::{counts_of, DocMeta, Library, LibraryError, Removed};
 use annotator_core::store::merge::DocRecord;
-use annotator_core::store::records;
+use annotator_core::store::whole;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
@@ -266,7 +266,7 @@ pub fn export_all(ctx: &Ctx, library: Rc<Library>) {
         for meta in &library.docs {
             match document_for(meta).await {
                 Err(e) => problems.push(e),
-                Ok(doc) => match records::load_record(&LocalKv, &doc.id, &doc.index) {
+                Ok(doc) => match whole::load_record(&LocalKv, &doc.id, &doc.index) {
                     Ok(r) => docs_out.push((meta.clone(), doc, r.unwrap_or_default())),
                     Err(e) => problems.push(format!("“{}”: {e}", meta.title)),
                 },
@@ -322,7 +322,7 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
                         break;
                     }
                 }
-                let existing = match records::load_record(&LocalKv, &bd.meta.id, &index) {
+                let existing = match whole::load_record(&LocalKv, &bd.meta.id, &index) {
                     Ok(r) => r,
                     Err(e) => {
                         stopped = Some(format!(
@@ -335,7 +335,7 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
                 let record = bundle::merge_into(existing.as_ref(), bd);
                 let mut meta = bd.meta.clone();
                 meta.counts = counts_of(&record.annotations);
-                if let Err(e) = records::write_whole_record(&mut LocalKv, &meta, &record) {
+                if let Err(e) = whole::write_whole_record(&mut LocalKv, &meta, &record) {
                     stopped = Some(format!("Could not store “{}” ({e}); stopped the import there.", meta.title));
                     break;
                 }

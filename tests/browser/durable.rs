@@ -4,7 +4,7 @@
 
 use annotator::browser::{durable, idb, storage::LocalKv};
 use annotator_core::store::kv::Kv;
-use annotator_core::store::StoreError;
+use annotator_core::store::error::StoreError;
 use wasm_bindgen_test::*;
 
 async fn copy_of(key: &str) -> Option<String> {

@@ -11,7 +11,7 @@
 //! | key | value | writers |
 //! |-----|-------|---------|
 //! | [`keys::LIBRARY_KEY`] `text-annotator.v2.library` | the [`Library`](crate::store::library::Library) as JSON | any tab, read-modify-write ([`boot::update_library`]) |
-//! | `text-annotator.v2.doc.<id>` ([`keys::doc_key`]) | the **base** annotation record: a native annotation file **without** the text, plus `deleted` tombstones and a `rev` counter ([`DocRecord::to_json`](crate::store::merge::DocRecord::to_json)) | only a compaction (contract step 3) or a backup restore ([`records::write_whole_record`]), always whole |
+//! | `text-annotator.v2.doc.<id>` ([`keys::doc_key`]) | the **base** annotation record: a native annotation file **without** the text, plus `deleted` tombstones and a `rev` counter ([`DocRecord::to_json`](crate::store::merge::DocRecord::to_json)) | only a compaction (contract step 3) or a backup restore ([`whole::write_whole_record`]), always whole |
 //! | `text-annotator.v2.delta.<id>.<tab>` ([`keys::journal_key`]) | one tab's **journal**: the same JSON holding only the annotations that tab changed and the tombstones it made since its last compaction, plus `"tab"` and `"written"` (RFC 3339) ([`records::journal_to_json`]) | only tab `<tab>` |
 //! | `text-annotator.v2.delta.<id>` ([`keys::delta_key`]) | the **legacy** journal shared by all tabs, written by the previous version | nobody now: read, and removed by a compaction that included it |
 //! | `text-annotator.v2.text.<id>` ([`keys::text_key`]) | the raw text when at most [`keys::MAX_LOCAL_TEXT_UTF16`] UTF-16 units (larger texts live in IndexedDB; the sample article is never stored) | the app |

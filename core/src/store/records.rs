@@ -13,8 +13,6 @@ use crate::text::text_index::TextIndex;
 use crate::text::time::parse_timestamp;
 use std::collections::HashMap;
 
-pub use super::whole::{delete_document, load_record, write_whole_record};
-
 /// Most entries (annotations plus tombstones) a tab's journal holds; a save
 /// that would pass it compacts instead (contract, step 3).
 pub const JOURNAL_MAX_ENTRIES: usize = 256;
