@@ -14,6 +14,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 
+#[path = "browser/durable.rs"]
+mod durable;
 #[path = "browser/fields.rs"]
 mod fields;
 #[path = "browser/idle.rs"]
@@ -237,7 +239,8 @@ fn journal_writes_small_values_and_compacts_into_the_record() {
     use annotator_core::store::keys::{doc_key, journal_key};
     use annotator_core::store::kv::Kv;
     use annotator_core::store::library::DocMeta;
-    use annotator_core::store::records::{load_record, DocStore};
+    use annotator_core::store::records::DocStore;
+    use annotator_core::store::whole::load_record;
     let text: String = "Kabul denied the claim; 1,463 were injured. ".repeat(40);
     let index = TextIndex::new(text.as_str());
     let meta = DocMeta::new(&text, "Journal test", "journal-test", "");

@@ -11,6 +11,7 @@ use annotator_core::app::state::{AppState, SaveStatus, UndoTarget};
 use annotator_core::formats::{Format, Imported};
 use annotator_core::history::History;
 use annotator_core::model::{Annotation, Document, Label, State};
+use annotator_core::store::error::{SaveWarning, StoreError};
 use annotator_core::store::library::{DocMeta, Library};
 use annotator_core::store::merge::{merge, DocRecord};
 use app_support::*;
@@ -556,8 +557,8 @@ fn every_action() -> Vec<AppAction> {
         AppAction::Deleted(removed("Another")),
         AppAction::ForgetDeleted,
         AppAction::AddBackups(vec!["backup.1".into()]),
-        AppAction::SaveResult(Err("quota".into())),
-        AppAction::SaveResult(Ok(())),
+        AppAction::SaveResult { revision: 0, result: Err(full("quota")) },
+        AppAction::SaveResult { revision: 0, result: Ok(None) },
         AppAction::Notice("n".into()),
         AppAction::Info("i".into()),
     ]
@@ -663,7 +664,7 @@ fn refusals_and_view_changes_never_grow_revision() {
         tag(Label::Claim, SelectionRead::Outside, "x", T1),
         tag_text(Label::Claim, "Kabul", "x", T1),
         AppAction::AddBackups(vec!["b".into()]),
-        AppAction::SaveResult(Ok(())),
+        AppAction::SaveResult { revision: 0, result: Ok(None) },
         AppAction::SetLibrary(Rc::new(Library::new())),
         AppAction::External(vec![]),
         AppAction::Deleted(removed("Old")),
@@ -716,7 +717,10 @@ fn a_document_deletion_is_undoable_while_it_is_the_latest_change() {
     assert_eq!(s1.info.as_deref(), Some("Deleted the document “Old doc”."));
     assert_eq!(s1.revision, s0.revision, "deleting another document is not a change to this one");
     // Looking around keeps it undoable…
-    let s2 = run(&s1, vec![select("k"), AppAction::Step(1), AppAction::Help(true), AppAction::SaveResult(Ok(()))]);
+    let s2 = run(
+        &s1,
+        vec![select("k"), AppAction::Step(1), AppAction::Help(true), AppAction::SaveResult { revision: s1.revision, result: Ok(None) }],
+    );
     assert_eq!(s2.undo_target(), UndoTarget::Deletion(gone.clone()));
     // …an annotation change makes the history's step the latest again.
     assert_eq!(s2.model.selected.as_deref(), Some("d"));
@@ -749,20 +753,67 @@ fn switching_documents_is_refused_while_the_last_save_failed() {
     let s0 = three();
     assert_eq!(s0.save, SaveStatus::Loaded);
     assert!(s0.may_switch_document().is_ok());
-    let failed = r(&s0, AppAction::SaveResult(Err("QuotaExceededError".into())));
-    assert_eq!(failed.save, SaveStatus::Failed("QuotaExceededError".into()));
+    let save = |s: &AppState, result| AppAction::SaveResult { revision: s.revision, result };
+    let failed = r(&s0, save(&s0, Err(full("QuotaExceededError"))));
+    assert_eq!(failed.save, SaveStatus::Failed(full("QuotaExceededError")));
     let why = failed.may_switch_document().unwrap_err();
     assert!(why.contains("not saved") && why.contains("Download a copy"), "{why}");
-    assert!(failed.reduce(AppAction::SaveResult(Err("QuotaExceededError".into()))).is_none(), "same status: nothing changes");
-    let saved = r(&failed, AppAction::SaveResult(Ok(())));
+    assert!(failed.reduce(save(&failed, Err(full("QuotaExceededError")))).is_none(), "same status: nothing changes");
+    let saved = r(&failed, save(&failed, Ok(None)));
     assert_eq!(saved.save, SaveStatus::Saved);
     assert!(saved.may_switch_document().is_ok());
-    assert!(saved.reduce(AppAction::SaveResult(Ok(()))).is_none());
-    let other_reason = r(&failed, AppAction::SaveResult(Err("other".into())));
+    assert!(saved.reduce(save(&saved, Ok(None))).is_none());
+    let other_reason = r(&failed, save(&failed, Err(StoreError::Browser { detail: "other".into() })));
     assert!(other_reason.may_switch_document().is_err());
     // An edit does not clear the failure by itself: only a successful save does.
     let edited = r(&failed, tag_text(Label::Claim, "Islamabad", "i", T1));
     assert!(edited.may_switch_document().is_err());
+    assert!(matches!(edited.save, SaveStatus::Failed(_)));
+    // Only the crash-safe copy failed: local storage holds the change, so
+    // switching keeps it (the copy is written again with the next save).
+    let not_durable = r(&s0, save(&s0, Err(StoreError::Durable { detail: "AbortError".into() })));
+    assert!(not_durable.may_switch_document().is_ok());
+    // A failure elsewhere than a save (rewriting the journal) is shown too.
+    let s_failed = r(&saved, AppAction::SaveFailed(full("q")));
+    assert_eq!(s_failed.save, SaveStatus::Failed(full("q")));
+}
+
+#[test]
+fn saved_only_when_the_save_of_the_latest_change_reports() {
+    let s0 = three();
+    let s1 = r(&s0, tag_text(Label::Claim, "Islamabad", "i", T1));
+    assert_eq!(s1.save, SaveStatus::Saving, "a change is Saving until its save reports");
+    let s2 = r(&s1, tag_text(Label::Denial, "Kabul", "j", T2));
+    assert_eq!(s2.save, SaveStatus::Saving);
+    // The first change's save reports after the second change: still Saving.
+    assert!(s2.reduce(AppAction::SaveResult { revision: s1.revision, result: Ok(None) }).is_none());
+    let s3 = r(&s2, AppAction::SaveResult { revision: s2.revision, result: Ok(None) });
+    assert_eq!(s3.save, SaveStatus::Saved);
+    // Looking around is not a change.
+    let s4 = r(&s3, select("k"));
+    assert_eq!(s4.save, SaveStatus::Saved);
+}
+
+#[test]
+fn a_save_warning_is_shown_to_the_person() {
+    let s0 = three();
+    let s1 = r(&s0, tag_text(Label::Claim, "Islamabad", "i", T1));
+    let warning = SaveWarning::CompactionBlocked(StoreError::NotBackedUp {
+        key: "text-annotator.v2.doc.x".into(),
+        cause: Box::new(full("QuotaExceededError")),
+    });
+    let s2 = r(&s1, AppAction::SaveResult { revision: s1.revision, result: Ok(Some(warning.clone())) });
+    assert_eq!(s2.save, SaveStatus::Saved);
+    assert_eq!(s2.info.as_deref(), Some(warning.to_string().as_str()));
+    assert!(s2.info.as_deref().is_some_and(|i| i.starts_with("Saved, but") && i.contains("text-annotator.v2.doc.x")), "{:?}", s2.info);
+    // The same status with a warning still shows the warning.
+    let s3 = r(&s2, AppAction::Info("other".into()));
+    let s4 = r(&s3, AppAction::SaveResult { revision: s3.revision, result: Ok(Some(warning.clone())) });
+    assert_eq!(s4.info.as_deref(), Some(warning.to_string().as_str()));
+}
+
+fn full(detail: &str) -> StoreError {
+    StoreError::Full { detail: detail.into() }
 }
 
 #[test]
@@ -773,7 +824,7 @@ fn open_doc_shows_the_other_document_and_resets_what_belonged_to_this_one() {
             AppAction::Select { id: Some("k".into()), scroll: true },
             AppAction::EditNote,
             AppAction::Paste(true),
-            AppAction::SaveResult(Err("x".into())),
+            AppAction::SaveResult { revision: 0, result: Err(full("x")) },
             tag_text(Label::Claim, "Islamabad", "i", T1),
         ],
     );

@@ -7,10 +7,10 @@ use annotator_core::model::{doc_id_for, Annotation, Label};
 use annotator_core::store::boot::{boot, save_library, update_library};
 use annotator_core::store::keys::{self, classify_key, delta_key, doc_key, journal_key, StorageKey, LIBRARY_KEY};
 use annotator_core::store::kv::{Kv, MemKv};
-use annotator_core::store::library::{DocMeta, Library};
+use annotator_core::store::library::{DocMeta, Library, LibraryError};
 use annotator_core::store::merge::{self, DocRecord};
 use annotator_core::store::records::{self, journal_to_json, journal_written, DocStore, Foreign, JOURNAL_MAX_ENTRIES, STALE_JOURNAL_SECS};
-use annotator_core::store::{backup, extras};
+use annotator_core::store::{backup, extras, whole};
 use annotator_core::text::text_index::TextIndex;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -414,17 +414,17 @@ fn load_record_write_whole_record_and_delete_document() {
     let mut kv = with_base_a0();
     let mut a = open(&mut kv, "a");
     edit(&mut kv, &mut a, &ts(10), |c| c.push(ann(1, Label::Claim, &ts(10))));
-    let view = records::load_record(&kv, &id(), &index()).unwrap().unwrap();
+    let view = whole::load_record(&kv, &id(), &index()).unwrap().unwrap();
     assert_eq!(ids(&view).len(), 2);
     // Restoring a backup merges it into the base; journals stay.
     let restored = DocRecord::new(vec![ann(2, Label::Statistic, &ts(20))]);
-    records::write_whole_record(&mut kv, &meta(), &restored).unwrap();
+    whole::write_whole_record(&mut kv, &meta(), &restored).unwrap();
     assert!(kv.value(&journal_key(&id(), "a")).is_some());
     assert_eq!(ids(&fresh(&mut kv)).len(), 3);
     // An unreadable base without a backup is not replaced.
     let mut kv2 = MemKv::new();
     kv2.set(&doc_key(&id()), "nope").unwrap();
-    assert!(records::write_whole_record(&mut kv2, &meta(), &restored).is_err());
+    assert!(whole::write_whole_record(&mut kv2, &meta(), &restored).is_err());
     assert_eq!(kv2.value(&doc_key(&id())), Some("nope"));
     // Deleting removes every key of the document, tries all, reports the first error.
     kv.set(&keys::text_key(&id()), TEXT).unwrap();
@@ -432,9 +432,9 @@ fn load_record_write_whole_record_and_delete_document() {
     kv.set(&delta_key(&id()), "{}").unwrap();
     kv.set(LIBRARY_KEY, "kept").unwrap();
     kv.fail_next_removes(1);
-    assert!(records::delete_document(&mut kv, &id()).is_err());
+    assert!(whole::delete_document(&mut kv, &id()).is_err());
     assert_eq!(kv.map.len(), 2, "{:?}", kv.map.keys().collect::<Vec<_>>()); // library + the base whose removal failed
-    records::delete_document(&mut kv, &id()).unwrap();
+    whole::delete_document(&mut kv, &id()).unwrap();
     assert_eq!(kv.map.keys().collect::<Vec<_>>(), vec![LIBRARY_KEY]);
 }
 
@@ -577,20 +577,16 @@ fn update_library_never_drops_a_document_another_tab_added() {
     let stale = b.library.clone();
     // Another tab adds a document.
     let added = DocMeta::new("text two", "Two", "two", &ts(1));
-    update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(1), |l| l.add(added.clone()).map(|_| ()).map_err(|e| e.to_string()))
-        .unwrap();
+    update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(1), |l| l.add(added.clone()).map(|_| ())).unwrap();
     // This tab, with its stale copy, renames the seed.
     let seed_id = seed().id;
-    let out = update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(2), |l| {
-        l.rename(&seed_id, "Renamed", &ts(2)).map_err(|e| e.to_string())
-    })
-    .unwrap();
+    let out = update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(2), |l| l.rename(&seed_id, "Renamed", &ts(2))).unwrap();
     assert!(out.contains(&added.id));
     assert_eq!(out.get(&seed_id).unwrap().title, "Renamed");
     assert_eq!(Library::from_json(kv.value(LIBRARY_KEY).unwrap().as_bytes()).unwrap(), out);
     // A failing change writes nothing.
     let before = kv.map.clone();
-    assert!(update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(3), |_| Err("no".into())).is_err());
+    assert!(update_library(&mut kv, &stale, &mut b.library_unsafe_to_write, ms(3), |_| Err(LibraryError::EmptyTitle)).is_err());
     assert_eq!(kv.map, before);
 }
 
@@ -684,7 +680,7 @@ fn run(ops: &[Op], ntabs: usize, max_entries: usize) -> Result<(), TestCaseError
             Op::Save(t) => {
                 let t = t % ntabs;
                 let tab = &mut tabs[t];
-                let s = tab.store.save(&mut kv, &meta(), &tab.current, &now).map_err(TestCaseError::fail)?;
+                let s = tab.store.save(&mut kv, &meta(), &tab.current, &now).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 if s.lost || s.compacted {
                     tab.current = tab.store.known.annotations.clone();
                 }
@@ -699,7 +695,7 @@ fn run(ops: &[Op], ntabs: usize, max_entries: usize) -> Result<(), TestCaseError
                     match tab.store.on_foreign_write(&k, v.as_deref(), &index()) {
                         Foreign::Merged => tab.current = merge::merge(&tab.store.known, &pending).annotations,
                         Foreign::OwnJournalRemoved => {
-                            tab.store.rewrite_own(&mut kv, &meta(), &now).map_err(TestCaseError::fail)?;
+                            tab.store.rewrite_own(&mut kv, &meta(), &now).map_err(|e| TestCaseError::fail(e.to_string()))?;
                             writer = Some(t);
                         }
                         Foreign::Ignored => {}

@@ -3,6 +3,7 @@
 pub mod busy;
 pub mod caret;
 pub mod download;
+pub mod durable;
 pub mod idb;
 pub mod keys;
 pub mod offline;

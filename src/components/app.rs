@@ -35,6 +35,8 @@ use yew::prelude::*;
 /// The state at start: the library (migrated or rebuilt if needed) and the
 /// sample article with what is saved for it.
 fn initial_state(session: &Session) -> Shell {
+    // Start-up reads the crash-safe copy as the last page left it (hooks::sync).
+    crate::browser::durable::hold();
     let boot = session.boot();
     let mut seed = seed_document();
     if let Some(m) = boot.library.get(&seed.id) {
@@ -46,6 +48,10 @@ fn initial_state(session: &Session) -> Shell {
     notices.extend(opened.notice);
     let notice = (!notices.is_empty()).then(|| notices.join(" "));
     let mut st = AppState::new(opened.model, opened.history, opened.orphans, notice, boot.library);
+    if let Some(e) = boot.storage_off {
+        // Nothing can be stored: say so from the start, not only after an edit.
+        st.save = SaveStatus::Failed(e);
+    }
     st.backups = Rc::new(boot.backups.into_iter().chain(backups).collect());
     Shell(st)
 }
@@ -96,8 +102,11 @@ pub fn app() -> Html {
         SaveStatus::Failed(e) => Some(e.clone()),
         _ => None,
     };
-    let storage_off = state.notice.as_deref().is_some_and(|n| n.starts_with("Local storage is unavailable"));
-    let save_text = if save_failed.is_some() || (state.save == SaveStatus::Loaded && storage_off) { "Not saved" } else { "Saved" };
+    let save_text = match &state.save {
+        SaveStatus::Failed(_) => "Not saved",
+        SaveStatus::Saving => "Saving…",
+        SaveStatus::Loaded | SaveStatus::Saved => "Saved",
+    };
     let selected_rc: Option<Rc<str>> = state.model.selected.as_deref().map(Rc::from);
     let shared = Rc::new(state.team.settings.as_ref().map(|s| s.shared.clone()).unwrap_or_default());
     let orphans: Vec<_> = state.open_orphans().into_iter().cloned().collect();

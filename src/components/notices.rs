@@ -5,6 +5,7 @@
 use super::relation_choice::RelationChoice;
 use annotator_core::formats::{RelationMap, UnknownLabelPolicy, UnknownRelation};
 use annotator_core::model::Label;
+use annotator_core::store::error::StoreError;
 use yew::prelude::*;
 
 /// What the alert region asks for.
@@ -24,7 +25,7 @@ pub enum NoticeCmd {
 pub struct NoticesProps {
     pub notice: Option<String>,
     /// Why the last save failed, if it did.
-    pub save_failed: Option<String>,
+    pub save_failed: Option<StoreError>,
     /// Unreadable data is kept aside: offer it as a download.
     pub backup_kept: bool,
     /// The question about unknown labels, while an import waits for it.
@@ -48,7 +49,11 @@ pub fn notices(p: &NoticesProps) -> Html {
         <div id="notice" role="alert" class={classes!("notice", empty.then_some("empty"))}>
             if let Some(n) = &p.notice { <p>{ n }</p> }
             if let Some(e) = &p.save_failed {
-                <p>{ format!("Your last change could not be saved: {e}. Your work is kept in this tab; download a copy so it is not lost.") }</p>
+                if let StoreError::Durable { .. } = e {
+                    <p>{ format!("Your last change is in this browser's storage but not yet safe from a crash: {e}. It is written again with your next change; download a copy to be sure.") }</p>
+                } else {
+                    <p>{ format!("Your last change could not be saved: {e}. Your work is kept in this tab; download a copy so it is not lost.") }</p>
+                }
                 <button type="button" onclick={cmd(NoticeCmd::DownloadCopy)}>{ "Download a copy" }</button>
             }
             if p.backup_kept {

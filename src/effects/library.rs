@@ -14,9 +14,9 @@ use annotator_core::formats::textfile::{self, Decoded};
 use annotator_core::model::details::DocDetails;
 use annotator_core::model::Document;
 use annotator_core::store::bundle;
-use annotator_core::store::library::{counts_of, DocMeta, Library, Removed};
+use annotator_core::store::library::{counts_of, DocMeta, Library, LibraryError, Removed};
 use annotator_core::store::merge::DocRecord;
-use annotator_core::store::records;
+use annotator_core::store::whole;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
@@ -73,7 +73,7 @@ pub fn open_new_text(ctx: &Ctx, decoded: Decoded, title: String, name: String, l
                     }
                 }
                 let m = meta.clone();
-                match ctx.session.update_library(&library, move |lib| lib.add(m).map(|_| ()).map_err(|e| e.to_string())) {
+                match ctx.session.update_library(&library, move |lib| lib.add(m).map(|_| ())) {
                     Ok(lib) => lib,
                     Err(e) => {
                         ctx.dispatch.dispatch(AppAction::Notice(format!(
@@ -138,7 +138,7 @@ pub fn open_pasted(ctx: &Ctx, title: String, text: String, library: Rc<Library>)
 /// Renames a document.
 pub fn rename(ctx: &Ctx, id: &str, title: &str, library: &Library) {
     let now = browser::now_iso();
-    match ctx.session.update_library(library, |lib| lib.rename(id, title, &now).map_err(|e| e.to_string())) {
+    match ctx.session.update_library(library, |lib| lib.rename(id, title, &now)) {
         Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not rename: {e} Nothing was changed."))),
         Ok(lib) => {
             ctx.dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib)));
@@ -177,7 +177,7 @@ pub fn set_details(ctx: &Ctx, id: &str, details: DocDetails, library: &Library, 
     let now = browser::now_iso();
     let mut before = None;
     match ctx.session.update_library(library, |lib| {
-        before = Some(lib.set_details(id, details, &now).map_err(|e| e.to_string())?);
+        before = Some(lib.set_details(id, details, &now)?);
         Ok(())
     }) {
         Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not save the document details: {e} Nothing was changed."))),
@@ -195,7 +195,7 @@ pub fn set_details(ctx: &Ctx, id: &str, details: DocDetails, library: &Library, 
 pub fn delete(ctx: &Ctx, id: &str, current: &str, library: &Library, previous: Option<Removed>) {
     let mut removed = None;
     let lib = match ctx.session.update_library(library, |lib| {
-        removed = Some(lib.remove(id).map_err(|e| e.to_string())?);
+        removed = Some(lib.remove(id)?);
         if lib.docs.is_empty() {
             lib.ensure_seed(seed_meta());
         }
@@ -231,13 +231,18 @@ pub fn delete(ctx: &Ctx, id: &str, current: &str, library: &Library, previous: O
 /// Undoes the last document deletion.
 pub fn undo_delete(ctx: &Ctx, removed: Removed, library: &Library) {
     let (id, title) = (removed.meta.id.clone(), removed.meta.title.clone());
-    let result = ctx.session.update_library(library, move |lib| {
-        if lib.restore(removed) {
-            Ok(())
-        } else {
-            Err("that document is listed again already.".into())
-        }
-    });
+    let title_again = title.clone();
+    let result =
+        ctx.session.update_library(
+            library,
+            move |lib| {
+                if lib.restore(removed) {
+                    Ok(())
+                } else {
+                    Err(LibraryError::AlreadyListed(title_again))
+                }
+            },
+        );
     match result {
         Err(e) => ctx.dispatch.dispatch(AppAction::Notice(format!("Could not restore the document: {e}"))),
         Ok(lib) => {
@@ -270,7 +275,7 @@ pub fn export_all(ctx: &Ctx, library: Rc<Library>) {
         for meta in &library.docs {
             match document_for(meta).await {
                 Err(e) => problems.push(e),
-                Ok(doc) => match records::load_record(&LocalKv, &doc.id, &doc.index) {
+                Ok(doc) => match whole::load_record(&LocalKv, &doc.id, &doc.index) {
                     Ok(r) => docs_out.push((meta.clone(), doc, r.unwrap_or_default())),
                     Err(e) => problems.push(format!("“{}”: {e}", meta.title)),
                 },
@@ -327,7 +332,7 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
                         break;
                     }
                 }
-                let existing = match records::load_record(&LocalKv, &bd.meta.id, &index) {
+                let existing = match whole::load_record(&LocalKv, &bd.meta.id, &index) {
                     Ok(r) => r,
                     Err(e) => {
                         stopped = Some(format!(
@@ -340,7 +345,7 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
                 let record = bundle::merge_into(existing.as_ref(), bd);
                 let mut meta = bd.meta.clone();
                 meta.counts = counts_of(&record.annotations);
-                if let Err(e) = records::write_whole_record(&mut LocalKv, &meta, &record) {
+                if let Err(e) = whole::write_whole_record(&mut LocalKv, &meta, &record) {
                     stopped = Some(format!("Could not store “{}” ({e}); stopped the import there.", meta.title));
                     break;
                 }
@@ -351,8 +356,7 @@ pub fn import_backup(ctx: &Ctx, file: web_sys::File, library: Rc<Library>, curre
                 }
                 metas.push(meta);
             }
-            let result =
-                ctx.session.update_library(&library, |lib| metas.into_iter().try_for_each(|m| lib.upsert(m).map_err(|e| e.to_string())));
+            let result = ctx.session.update_library(&library, |lib| metas.into_iter().try_for_each(|m| lib.upsert(m)));
             let lib = match result {
                 Ok(lib) => Rc::new(lib),
                 Err(e) => return ctx.dispatch.dispatch(AppAction::Notice(format!("Could not save the list of documents ({e}); the restored documents are stored but not listed. Import the file again once there is room."))),

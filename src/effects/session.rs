@@ -6,7 +6,8 @@
 
 use crate::browser::{self, storage, storage::LocalKv};
 use annotator_core::app::action::Opened;
-use annotator_core::store::library::{DocMeta, Library};
+use annotator_core::store::error::StoreError;
+use annotator_core::store::library::{DocMeta, Library, LibraryError};
 use annotator_core::store::{boot, extras, records::DocStore, records::LoadedDoc};
 use annotator_core::{model::Document, model::State};
 use std::cell::{Cell, RefCell};
@@ -62,7 +63,7 @@ impl Session {
     }
 
     /// Writes the whole library (an unreadable stored one is backed up first).
-    pub fn save_library(&self, lib: &Library) -> Result<(), String> {
+    pub fn save_library(&self, lib: &Library) -> Result<(), StoreError> {
         let mut guard = self.0.library_unsafe.get();
         let r = boot::save_library(&mut LocalKv, lib, &mut guard, browser::now_ms());
         self.0.library_unsafe.set(guard);
@@ -72,7 +73,11 @@ impl Session {
     /// Re-reads the stored library (`fallback` when missing or unreadable),
     /// applies `f` and writes it: a tab whose copy is stale never drops a
     /// document another tab added. Returns the library written.
-    pub fn update_library(&self, fallback: &Library, f: impl FnOnce(&mut Library) -> Result<(), String>) -> Result<Library, String> {
+    pub fn update_library(
+        &self,
+        fallback: &Library,
+        f: impl FnOnce(&mut Library) -> Result<(), LibraryError>,
+    ) -> Result<Library, StoreError> {
         let mut guard = self.0.library_unsafe.get();
         let r = boot::update_library(&mut LocalKv, fallback, &mut guard, browser::now_ms(), f);
         self.0.library_unsafe.set(guard);
@@ -139,7 +144,8 @@ pub async fn document_for(meta: &DocMeta) -> Result<Document, String> {
         return Ok(d);
     }
     let text = storage::load_text(&meta.id)
-        .await?
+        .await
+        .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("the text of “{}” is missing from this browser's storage", meta.title))?;
     let mut doc = Document::new(&meta.title, &meta.name, &text);
     if doc.id != meta.id {

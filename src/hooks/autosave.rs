@@ -5,8 +5,11 @@
 //! and the library's counts. Several changes before it runs make one write.
 //! The undo history is written shortly after the last change (it can be
 //! large and is not the work itself). When the page is hidden, both happen
-//! at once. Every outcome is reported: `SaveResult` sets the status. Until
-//! both writes are done the page is not idle (`crate::browser::busy`).
+//! at once. Every outcome is reported: `SaveResult` sets the status, once
+//! the crash-safe copy holds the change (`browser::durable::settled`): the
+//! status says "Saved" only when a killed browser would keep the change.
+//! Until the writes and the crash-safe copy are done the page is not idle
+//! (`crate::browser::busy`).
 
 use super::live::Live;
 use crate::browser::{self, busy::Busy, storage::LocalKv};
@@ -17,6 +20,7 @@ use annotator_core::anchor::Orphan;
 use annotator_core::app::action::AppAction;
 use annotator_core::app::state::AppState;
 use annotator_core::history::History;
+use annotator_core::store::error::{SaveWarning, StoreError};
 use annotator_core::store::extras;
 use annotator_core::store::library::counts_of;
 use annotator_core::store::merge::DocRecord;
@@ -46,7 +50,7 @@ fn save_now(
     written_orphans: &RefCell<Option<Rc<Vec<Orphan>>>>,
     live: &Rc<RefCell<Live>>,
     ctx: &Ctx,
-) -> Result<(), String> {
+) -> Result<Option<SaveWarning>, StoreError> {
     let doc = &st.model.doc;
     let now = browser::now_iso();
     let library = live.borrow().library.clone().unwrap_or_else(|| st.library.clone());
@@ -72,7 +76,7 @@ fn save_now(
     if saved.wrote {
         let counts = counts_of(&store.borrow().known.annotations);
         let id = doc.id.clone();
-        match ctx.session.update_library(&library, |lib| lib.touch(&id, counts, &now).map_err(|e| e.to_string())) {
+        match ctx.session.update_library(&library, |lib| lib.touch(&id, counts, &now)) {
             Ok(lib) => ctx.dispatch.dispatch(AppAction::SetLibrary(Rc::new(lib))),
             // The annotations are saved; only the list's counts and date are behind.
             Err(e) => ctx
@@ -80,7 +84,7 @@ fn save_now(
                 .dispatch(AppAction::Notice(format!("Your annotations are saved, but the list of documents could not be updated ({e})."))),
         }
     }
-    Ok(())
+    Ok(saved.warning)
 }
 
 fn save_history(doc_id: &str, history: &History, ctx: &Ctx) {
@@ -119,7 +123,16 @@ pub fn use_autosave(state: &Handle, live: &Rc<RefCell<Live>>, ctx: &Ctx) {
                         p.clear_measures();
                     }
                 }
-                ctx.dispatch.dispatch(AppAction::SaveResult(result));
+                let (revision, dispatch, settling) = (st.revision, ctx.dispatch.clone(), busy.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    // "Saved" once the crash-safe copy holds everything written so far.
+                    let result = match result {
+                        Ok(warning) => browser::durable::settled().await.map(|()| warning),
+                        Err(e) => Err(e),
+                    };
+                    dispatch.dispatch(AppAction::SaveResult { revision, result });
+                    drop(settling);
+                });
                 let (doc_id, history) = (st.model.doc.id.clone(), st.history.clone());
                 *history_write.borrow_mut() = Some(Box::new(move || {
                     save_history(&doc_id, &history, &ctx);

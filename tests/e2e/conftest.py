@@ -504,6 +504,24 @@ def merged_records(values: dict) -> dict:
         out[doc_id] = {"annotations": live, "deleted": deleted}
     return out
 
+# Removes keys from local storage AND from the app's crash-safe copy of it (IndexedDB
+# "text-annotator", store "kv"), so a reload does not write them back: what a test means
+# by "the store holds only this". Async: the last argument is WebDriver's callback.
+JS_REMOVE_STORED = r"""
+const [keys, done] = [arguments[0], arguments[arguments.length - 1]];
+for (const k of keys) localStorage.removeItem(k);
+const req = indexedDB.open('text-annotator');
+req.onerror = () => done({error: String(req.error)});
+req.onsuccess = () => {
+  const db = req.result;
+  if (!db.objectStoreNames.contains('kv')) { db.close(); done({removed: 0}); return; }
+  const tx = db.transaction('kv', 'readwrite');
+  for (const k of keys) tx.objectStore('kv').delete(k);
+  tx.oncomplete = () => { db.close(); done({removed: keys.length}); };
+  tx.onabort = () => { db.close(); done({error: String(tx.error)}); };
+};
+"""
+
 JS_BUTTON_CANDIDATES = r"""
 const name = arguments[0];
 const list = document.querySelector('ol[aria-label="Annotations"]');
@@ -630,6 +648,11 @@ class App:
     def storage(self) -> dict:
         """Our stored annotation values: records and journals, by key."""
         return self.js(JS_STORAGE, [STORAGE_PREFIX, JOURNAL_PREFIX])
+
+    def remove_stored(self, keys) -> None:
+        """Removes `keys` from local storage and from the app's crash-safe copy of it."""
+        res = self.driver.execute_async_script(JS_REMOVE_STORED, list(keys))
+        assert res and "error" not in res, f"removing {keys}: {res}"
 
     def journal_keys(self, doc_id: str) -> list[str]:
         """Every stored journal key of document `doc_id` (legacy and per tab)."""

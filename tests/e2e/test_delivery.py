@@ -249,6 +249,7 @@ def tag_reload_export_import(app):
     app.js(JS_WATCH_CSP)
     item = app.tag(STAT, "statistic", how="key")
     app.wait_stored(present=[item["id"]])
+    app.wait_saved()  # the crash-safe copy (IndexedDB) works here too, file:// included
     assert app.js("return window.__cspViolations;") == [], "CSP violations during normal use"
     app.reload()
     app.js(JS_WATCH_CSP)
@@ -523,9 +524,9 @@ def test_script_payloads_in_files_and_storage_never_run(app, seed_text, tmp_path
     key = STORAGE_PREFIX + doc_id
     journals = app.journal_keys(doc_id)
     record = json.loads(app.storage().get(key) or app.storage()[journals[0]])
-    # The crafted record replaces everything stored: no journal beside it.
-    for journal_key in journals:
-        app.js("localStorage.removeItem(arguments[0]);", journal_key)
+    # The crafted record replaces everything stored: no journal beside it, and nothing
+    # in the crash-safe copy (start-up would otherwise merge the real ones back in).
+    app.remove_stored(journals + [key])
     stored = payload_annotations(seed_text)
     for a in stored:
         a["id"] = "stored " + a["id"]

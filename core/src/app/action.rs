@@ -9,6 +9,7 @@ use crate::history::History;
 use crate::model::details::DocDetails;
 use crate::model::filter::VerdictFilter;
 use crate::model::links::LinkKind;
+use crate::store::error::{SaveWarning, StoreError};
 use crate::store::library::{Library, Removed};
 use crate::store::merge::DocRecord;
 use crate::sync::session::view::TeamView;
@@ -132,8 +133,16 @@ pub enum AppAction {
     ForgetDeleted,
     /// Unreadable data was kept under these backup keys.
     AddBackups(Vec<String>),
-    /// A save finished: `Err` holds the reason it failed.
-    SaveResult(Result<(), String>),
+    /// The save of the state at `revision` finished: `Ok` once the change is
+    /// in the crash-safe copy (with what was left undone, if anything), `Err`
+    /// with the reason it failed.
+    SaveResult {
+        revision: u64,
+        result: Result<Option<SaveWarning>, StoreError>,
+    },
+    /// A write of this tab's stored work failed outside a save (rewriting
+    /// its journal after another tab removed it).
+    SaveFailed(StoreError),
     /// Show an error.
     Notice(String),
     /// Show a success message.

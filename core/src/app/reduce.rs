@@ -9,6 +9,7 @@ use super::undo_step::UndoStep;
 use super::wording::describe;
 use crate::history::{apply_recorded_change, redo_state, undo_state, History};
 use crate::model::shorten;
+use crate::store::error::{SaveWarning, StoreError};
 use crate::store::merge::{self, DocRecord};
 use crate::{model::Action, model::Annotation, model::State};
 use std::rc::Rc;
@@ -16,7 +17,12 @@ use std::rc::Rc;
 impl AppState {
     /// The next state after `action`; `None` when nothing changes.
     pub fn reduce(&self, action: AppAction) -> Option<AppState> {
-        let next = self.reduce_action(action)?;
+        let mut next = self.reduce_action(action)?;
+        // A change to what is stored is "Saving…" until its save reports;
+        // a failure stays until a save succeeds.
+        if next.revision != self.revision && !matches!(next.save, SaveStatus::Failed(_)) {
+            next.save = SaveStatus::Saving;
+        }
         let next = if next.linking.is_some() { next.with_live_linking() } else { next };
         Some(next.with_live_comparison())
     }
@@ -170,11 +176,9 @@ impl AppState {
                 next.backups = Rc::new(all);
                 next
             }
-            AppAction::SaveResult(result) => {
-                let status = match result {
-                    Ok(()) => SaveStatus::Saved,
-                    Err(e) => SaveStatus::Failed(e),
-                };
+            AppAction::SaveResult { revision, result } => self.save_result(revision, result)?,
+            AppAction::SaveFailed(e) => {
+                let status = SaveStatus::Failed(e);
                 if status == self.save {
                     return None;
                 }
@@ -225,6 +229,27 @@ impl AppState {
     }
 
     /// A copy of the state with `f` applied (a change of view state only).
+    /// The save of the state at `revision` reported: it is "Saved" only when
+    /// no change came after it (a later change waits for its own save); a
+    /// failure is shown at once. A warning (something left undone after the
+    /// change was safe) goes to the info line either way.
+    fn save_result(&self, revision: u64, result: Result<Option<SaveWarning>, StoreError>) -> Option<AppState> {
+        let (status, warning) = match result {
+            Ok(w) if revision >= self.revision => (SaveStatus::Saved, w),
+            Ok(w) => (self.save.clone(), w),
+            Err(e) => (SaveStatus::Failed(e), None),
+        };
+        if status == self.save && warning.is_none() {
+            return None;
+        }
+        let mut next = self.clone();
+        next.save = status;
+        if let Some(w) = warning {
+            next.info = Some(w.to_string());
+        }
+        Some(next)
+    }
+
     fn with(&self, f: impl FnOnce(&mut Self)) -> Self {
         let mut next = self.clone();
         f(&mut next);

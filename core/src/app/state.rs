@@ -10,6 +10,7 @@ use crate::formats::{UnknownLabelPolicy, UnknownRelation};
 use crate::history::{Change, History};
 use crate::model::details::DocDetails;
 use crate::model::filter::Filter;
+use crate::store::error::StoreError;
 use crate::store::library::{Library, Removed};
 use crate::sync::session::view::TeamView;
 use crate::{model::Annotation, model::State};
@@ -21,10 +22,15 @@ pub enum SaveStatus {
     /// Nothing changed since the document was opened.
     #[default]
     Loaded,
-    /// The last change was written.
+    /// A change is being written: it is not yet in the crash-safe copy.
+    Saving,
+    /// The last change is stored, in the crash-safe copy too (it survives
+    /// the browser being killed or the power failing).
     Saved,
-    /// The last write failed with this reason: the work exists only in this tab.
-    Failed(String),
+    /// The last write failed for this reason. With [`StoreError::Durable`]
+    /// the change is in local storage but not yet safe from a crash;
+    /// otherwise the work exists only in this tab.
+    Failed(StoreError),
 }
 
 /// The app state.
@@ -238,9 +244,12 @@ impl AppState {
     }
 
     /// Whether the person may switch to another document now: not while the
-    /// last change could not be saved (it exists only in this tab).
+    /// last change could not be saved (it exists only in this tab), unless
+    /// only its crash-safe copy failed (local storage holds it).
     pub fn may_switch_document(&self) -> Result<(), String> {
-        match self.save {
+        match &self.save {
+            // Local storage holds it; the copy is written again with the next save.
+            SaveStatus::Failed(StoreError::Durable { .. }) => Ok(()),
             SaveStatus::Failed(_) => Err("Your last change to this document is not saved yet. Use “Download a copy” (or free some storage and make any edit) before switching documents.".into()),
             _ => Ok(()),
         }

@@ -2,9 +2,10 @@
 //! library; and writing the library afterwards.
 
 use super::backup::back_up;
+use super::error::StoreError;
 use super::keys::{classify_key, doc_key, StorageKey, LIBRARY_KEY};
 use super::kv::Kv;
-use crate::store::library::{counts_of, DocMeta, Library, MAX_DOCUMENTS};
+use crate::store::library::{counts_of, DocMeta, Library, LibraryError, MAX_DOCUMENTS};
 use crate::store::merge::{self, DocRecord};
 use crate::text::time::compare_timestamps;
 use std::collections::BTreeMap;
@@ -95,10 +96,13 @@ pub struct Boot {
     /// all): it must not be overwritten until a backup succeeds. Pass it to
     /// [`save_library`] / [`update_library`], which keep it up to date.
     pub library_unsafe_to_write: bool,
+    /// Storage could not be read at all (disabled, unavailable): nothing
+    /// shown is saved, and the app must say so from the start.
+    pub storage_off: Option<StoreError>,
 }
 
 /// Every `(key, value)` with [`super::keys::PREFIX`].
-fn entries(kv: &dyn Kv) -> Result<Vec<(String, String)>, String> {
+fn entries(kv: &dyn Kv) -> Result<Vec<(String, String)>, StoreError> {
     let mut out = Vec::new();
     for k in kv.keys()? {
         if let Some(v) = kv.get(&k)? {
@@ -119,6 +123,7 @@ pub fn boot(kv: &mut dyn Kv, seed: DocMeta, now_ms: u64) -> Boot {
     let mut notices = Vec::new();
     let mut backups = Vec::new();
     let mut unsafe_to_write = false;
+    let mut storage_off = None;
     // Whether the library must be written now (it was rebuilt after its backup).
     let mut rebuilt = false;
     // A migration that did not finish must not be hidden by a written library.
@@ -185,24 +190,26 @@ pub fn boot(kv: &mut dyn Kv, seed: DocMeta, now_ms: u64) -> Boot {
             Err(e) => {
                 notices.push(format!("Local storage could not be read ({e})."));
                 unsafe_to_write = true;
+                storage_off = Some(e);
                 Library::new()
             }
         },
         Err(e) => {
             notices.push(format!("Local storage could not be read ({e})."));
             unsafe_to_write = true;
+            storage_off = Some(e);
             Library::new()
         }
     };
     let seeded = library.ensure_seed(seed);
     // A rebuilt list is written at once (its unreadable original is backed
     // up), so the next start does not find it unreadable again.
-    if (seeded || rebuilt) && !unsafe_to_write && !migration_failed {
+    if (seeded || rebuilt) && !unsafe_to_write && !migration_failed && storage_off.is_none() {
         if let Err(e) = kv.set(LIBRARY_KEY, &library.to_json()) {
             notices.push(format!("The list of documents could not be saved ({e}); it is kept in this tab."));
         }
     }
-    Boot { library, notices, backups, library_unsafe_to_write: unsafe_to_write }
+    Boot { library, notices, backups, library_unsafe_to_write: unsafe_to_write, storage_off }
 }
 
 /// Rebuilds a library from the stored base records and journals (every
@@ -212,7 +219,7 @@ pub fn boot(kv: &mut dyn Kv, seed: DocMeta, now_ms: u64) -> Boot {
 /// document is opened). Texts kept only in IndexedDB cannot be listed here;
 /// they stay stored. Also returns why any stored document could not be
 /// listed (the list is full), one sentence each.
-pub fn rebuild_library(kv: &dyn Kv) -> Result<(Library, Vec<String>), String> {
+pub fn rebuild_library(kv: &dyn Kv) -> Result<(Library, Vec<String>), StoreError> {
     let mut lib = Library::new();
     let mut left_out = Vec::new();
     let all = entries(kv)?;
@@ -265,12 +272,12 @@ pub fn rebuild_library(kv: &dyn Kv) -> Result<(Library, Vec<String>), String> {
 /// library is backed up first; if that still fails nothing is written and
 /// the flag stays set. Once the backup worked (or the stored value turned out
 /// readable or absent) the flag is cleared.
-pub fn save_library(kv: &mut dyn Kv, lib: &Library, unsafe_to_write: &mut bool, now_ms: u64) -> Result<(), String> {
+pub fn save_library(kv: &mut dyn Kv, lib: &Library, unsafe_to_write: &mut bool, now_ms: u64) -> Result<(), StoreError> {
     if *unsafe_to_write {
         if let Some(raw) = kv.get(LIBRARY_KEY)? {
             if Library::from_json(raw.as_bytes()).is_err() {
                 back_up(kv, LIBRARY_KEY, &raw, now_ms)
-                    .map_err(|e| format!("the unreadable list of documents could not be backed up first ({e})"))?;
+                    .map_err(|e| StoreError::NotBackedUp { key: LIBRARY_KEY.into(), cause: Box::new(e) })?;
             }
         }
         *unsafe_to_write = false;
@@ -289,14 +296,14 @@ pub fn update_library(
     fallback: &Library,
     unsafe_to_write: &mut bool,
     now_ms: u64,
-    f: impl FnOnce(&mut Library) -> Result<(), String>,
-) -> Result<Library, String> {
+    f: impl FnOnce(&mut Library) -> Result<(), LibraryError>,
+) -> Result<Library, StoreError> {
     let mut lib = match kv.get(LIBRARY_KEY)? {
         Some(raw) => match Library::from_json(raw.as_bytes()) {
             Ok(lib) => lib,
             Err(_) => {
                 back_up(kv, LIBRARY_KEY, &raw, now_ms)
-                    .map_err(|e| format!("the unreadable list of documents could not be backed up first ({e})"))?;
+                    .map_err(|e| StoreError::NotBackedUp { key: LIBRARY_KEY.into(), cause: Box::new(e) })?;
                 *unsafe_to_write = false;
                 fallback.clone()
             }

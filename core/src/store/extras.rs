@@ -1,6 +1,7 @@
 //! A document's undo history and orphaned annotations in storage: the one
 //! writer and reader of each.
 
+use super::error::StoreError;
 use super::keys::{history_key, orphans_key};
 use super::kv::Kv;
 use crate::anchor::Orphan;
@@ -23,12 +24,12 @@ pub fn load_history(kv: &dyn Kv, doc_id: &str) -> (History, Option<String>) {
             Ok(h) => (h, None),
             Err(e) => (History::default(), Some(e)),
         },
-        Err(e) => (History::default(), Some(e)),
+        Err(e) => (History::default(), Some(e.to_string())),
     }
 }
 
 /// Saves the undo history (bounded to [`MAX_HISTORY_BYTES`]).
-pub fn save_history(kv: &mut dyn Kv, doc_id: &str, history: &History) -> Result<(), String> {
+pub fn save_history(kv: &mut dyn Kv, doc_id: &str, history: &History) -> Result<(), StoreError> {
     kv.set(&history_key(doc_id), &history.to_json_bounded(MAX_HISTORY_BYTES))
 }
 
@@ -89,7 +90,7 @@ pub fn orphans_from_json(raw: &str) -> (Vec<Orphan>, Option<String>) {
 }
 
 /// Saves the orphans of a document (removes the key when there are none).
-pub fn save_orphans(kv: &mut dyn Kv, doc_id: &str, orphans: &[Orphan]) -> Result<(), String> {
+pub fn save_orphans(kv: &mut dyn Kv, doc_id: &str, orphans: &[Orphan]) -> Result<(), StoreError> {
     if orphans.is_empty() {
         return kv.remove(&orphans_key(doc_id));
     }
@@ -102,6 +103,6 @@ pub fn load_orphans(kv: &dyn Kv, doc_id: &str) -> (Vec<Orphan>, Option<String>) 
     match kv.get(&orphans_key(doc_id)) {
         Ok(None) => (Vec::new(), None),
         Ok(Some(raw)) => orphans_from_json(&raw),
-        Err(e) => (Vec::new(), Some(e)),
+        Err(e) => (Vec::new(), Some(e.to_string())),
     }
 }

@@ -1,6 +1,7 @@
 //! The key-value store the storage policy runs against: the browser's local
 //! storage in the app, [`MemKv`] in tests.
 
+use super::error::StoreError;
 use super::keys::PREFIX;
 use std::collections::BTreeMap;
 
@@ -8,13 +9,13 @@ use std::collections::BTreeMap;
 /// writes one complete value or fails leaving the previous value as it was.
 pub trait Kv {
     /// The value of `k`, `None` when absent.
-    fn get(&self, k: &str) -> Result<Option<String>, String>;
+    fn get(&self, k: &str) -> Result<Option<String>, StoreError>;
     /// Writes `v` under `k` whole; on error (storage full, disabled) nothing changed.
-    fn set(&mut self, k: &str, v: &str) -> Result<(), String>;
+    fn set(&mut self, k: &str, v: &str) -> Result<(), StoreError>;
     /// Removes `k` (no error when absent).
-    fn remove(&mut self, k: &str) -> Result<(), String>;
+    fn remove(&mut self, k: &str) -> Result<(), StoreError>;
     /// Every key starting with [`PREFIX`], in any order.
-    fn keys(&self) -> Result<Vec<String>, String>;
+    fn keys(&self) -> Result<Vec<String>, StoreError>;
 }
 
 /// An in-memory [`Kv`] for tests: a sorted map with an optional quota
@@ -73,23 +74,23 @@ fn utf16_len(s: &str) -> usize {
 }
 
 impl Kv for MemKv {
-    fn get(&self, k: &str) -> Result<Option<String>, String> {
+    fn get(&self, k: &str) -> Result<Option<String>, StoreError> {
         if self.fail_gets {
-            return Err("reading local storage failed (test)".into());
+            return Err(StoreError::Browser { detail: "reading failed (test)".into() });
         }
         Ok(self.map.get(k).cloned())
     }
 
-    fn set(&mut self, k: &str, v: &str) -> Result<(), String> {
+    fn set(&mut self, k: &str, v: &str) -> Result<(), StoreError> {
         if self.fail_sets > 0 {
             self.fail_sets -= 1;
-            return Err("the browser's storage is full (test: write refused)".into());
+            return Err(StoreError::Full { detail: "test: write refused".into() });
         }
         if let Some(q) = self.quota_utf16 {
             let old = self.map.get(k).map_or(0, |o| utf16_len(k) + utf16_len(o));
             let after = self.used_utf16() - old + utf16_len(k) + utf16_len(v);
             if after > q {
-                return Err(format!("the browser's storage is full (QuotaExceededError: {after} > {q})"));
+                return Err(StoreError::Full { detail: format!("QuotaExceededError: {after} > {q}") });
             }
         }
         self.map.insert(k.to_string(), v.to_string());
@@ -97,18 +98,18 @@ impl Kv for MemKv {
         Ok(())
     }
 
-    fn remove(&mut self, k: &str) -> Result<(), String> {
+    fn remove(&mut self, k: &str) -> Result<(), StoreError> {
         if self.fail_removes > 0 {
             self.fail_removes -= 1;
-            return Err("removing from local storage failed (test)".into());
+            return Err(StoreError::Browser { detail: "removing failed (test)".into() });
         }
         self.map.remove(k);
         Ok(())
     }
 
-    fn keys(&self) -> Result<Vec<String>, String> {
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
         if self.fail_gets {
-            return Err("reading local storage failed (test)".into());
+            return Err(StoreError::Browser { detail: "reading failed (test)".into() });
         }
         Ok(self.map.keys().filter(|k| k.starts_with(PREFIX)).cloned().collect())
     }

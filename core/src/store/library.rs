@@ -195,6 +195,8 @@ pub enum LibraryError {
     EmptyTitle,
     /// The library already holds [`MAX_DOCUMENTS`] documents.
     Full { max: usize },
+    /// A document to list again ([`Library::restore`]) is listed already.
+    AlreadyListed(String),
 }
 
 impl fmt::Display for LibraryError {
@@ -206,6 +208,7 @@ impl fmt::Display for LibraryError {
             LibraryError::Full { max } => {
                 write!(f, "The library is full ({max} documents); delete some documents before adding more.")
             }
+            LibraryError::AlreadyListed(title) => write!(f, "“{}” is listed again already.", shorten(title, 80)),
         }
     }
 }

@@ -11,13 +11,19 @@
 //! | key | value | writers |
 //! |-----|-------|---------|
 //! | [`keys::LIBRARY_KEY`] `text-annotator.v2.library` | the [`Library`](crate::store::library::Library) as JSON | any tab, read-modify-write ([`boot::update_library`]) |
-//! | `text-annotator.v2.doc.<id>` ([`keys::doc_key`]) | the **base** annotation record: a native annotation file **without** the text, plus `deleted` tombstones and a `rev` counter ([`DocRecord::to_json`](crate::store::merge::DocRecord::to_json)) | only a compaction (contract step 3) or a backup restore ([`records::write_whole_record`]), always whole |
+//! | `text-annotator.v2.doc.<id>` ([`keys::doc_key`]) | the **base** annotation record: a native annotation file **without** the text, plus `deleted` tombstones and a `rev` counter ([`DocRecord::to_json`](crate::store::merge::DocRecord::to_json)) | only a compaction (contract step 3) or a backup restore ([`whole::write_whole_record`]), always whole |
 //! | `text-annotator.v2.delta.<id>.<tab>` ([`keys::journal_key`]) | one tab's **journal**: the same JSON holding only the annotations that tab changed and the tombstones it made since its last compaction, plus `"tab"` and `"written"` (RFC 3339) ([`records::journal_to_json`]) | only tab `<tab>` |
 //! | `text-annotator.v2.delta.<id>` ([`keys::delta_key`]) | the **legacy** journal shared by all tabs, written by the previous version | nobody now: read, and removed by a compaction that included it |
 //! | `text-annotator.v2.text.<id>` ([`keys::text_key`]) | the raw text when at most [`keys::MAX_LOCAL_TEXT_UTF16`] UTF-16 units (larger texts live in IndexedDB; the sample article is never stored) | the app |
 //! | `text-annotator.v2.history.<id>` ([`keys::history_key`]) | the undo history ([`extras::save_history`]) | the app |
 //! | `text-annotator.v2.orphans.<id>` ([`keys::orphans_key`]) | orphaned annotations ([`extras::save_orphans`]) | the app |
 //! | `text-annotator.backup.<ms>.<original key>` ([`keys::backup_key`]) | a raw value that could not be read, unchanged ([`backup::back_up`]) | whoever met it |
+//!
+//! Every write and removal of these keys is also made, in the same order, in
+//! the **crash-safe copy** (IndexedDB, store `kv`, same keys): local storage
+//! reaches the disk seconds after a write, the copy's transaction is durable
+//! when it completes, and the app says "Saved" only then. Start-up writes
+//! back what a crash lost ([`durable::reconcile`]).
 //!
 //! `<id>` is [`doc_id_for`](crate::model::doc_id_for) of the text (16 hex
 //! digits); `<tab>` is `[0-9a-z]`, at most 32 characters, made by the app
@@ -87,6 +93,8 @@
 pub mod backup;
 pub mod boot;
 pub mod bundle;
+pub mod durable;
+pub mod error;
 pub mod extras;
 pub mod keys;
 pub mod kv;

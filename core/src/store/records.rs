@@ -3,6 +3,7 @@
 //! (the numbered contract in [`crate::store`]).
 
 use super::backup::back_up;
+use super::error::{SaveWarning, StoreError};
 use super::keys::{classify_key, delta_key, doc_key, is_journal_of, journal_key, StorageKey};
 use super::kv::Kv;
 use crate::model::Annotation;
@@ -11,8 +12,6 @@ use crate::store::merge::{self, DocRecord};
 use crate::text::text_index::TextIndex;
 use crate::text::time::parse_timestamp;
 use std::collections::HashMap;
-
-pub use super::whole::{delete_document, load_record, write_whole_record};
 
 /// Most entries (annotations plus tombstones) a tab's journal holds; a save
 /// that would pass it compacts instead (contract, step 3).
@@ -55,8 +54,8 @@ pub struct Saved {
     pub lost: bool,
     /// Something harmless went wrong after the data was safe (a journal that
     /// could not be removed after a compaction, a compaction put off because
-    /// the unreadable base could not be backed up): for a log or a quiet notice.
-    pub warning: Option<String>,
+    /// the unreadable base could not be backed up): the app tells the person.
+    pub warning: Option<SaveWarning>,
 }
 
 /// What a foreign write meant for this document ([`DocStore::on_foreign_write`]).
@@ -106,10 +105,15 @@ pub fn journal_written(raw: &str) -> Option<String> {
 /// A journal's stored JSON: [`DocRecord::to_json`] plus `"tab"` (the
 /// writer) and `"written"` (when, RFC 3339). [`merge::parse_record`] reads it
 /// as a record (it ignores both fields).
-pub fn journal_to_json(record: &DocRecord, meta: &DocMeta, tab: &str, written: &str) -> Result<String, String> {
-    let mut s = record.to_json(meta);
+pub fn journal_to_json<'h>(
+    record: &DocRecord,
+    header: impl Into<merge::RecordHeader<'h>>,
+    tab: &str,
+    written: &str,
+) -> Result<String, StoreError> {
+    let mut s = record.to_json(header);
     if !s.ends_with('}') {
-        return Err("the changes could not be written as JSON".into());
+        return Err(StoreError::Encode);
     }
     s.pop();
     let q = |v: &str| serde_json::to_string(v).unwrap_or_else(|_| "\"\"".into());
@@ -146,13 +150,13 @@ fn problem(kv: &mut dyn Kv, key: &str, raw: &str, reason: String, now_ms: u64) -
         Err(e) => Problem {
             key: key.to_string(),
             backup: None,
-            reason: format!("{reason}; it could not be backed up ({e}) and is left in place"),
+            reason: format!("{reason}; {}", StoreError::NotBackedUp { key: key.to_string(), cause: Box::new(e) }),
         },
     }
 }
 
 /// Every key of a journal of `doc_id` (all tabs and the legacy one).
-pub(super) fn journal_keys(kv: &dyn Kv, doc_id: &str) -> Result<Vec<String>, String> {
+pub(super) fn journal_keys(kv: &dyn Kv, doc_id: &str) -> Result<Vec<String>, StoreError> {
     Ok(kv.keys()?.into_iter().filter(|k| is_journal_of(k, doc_id)).collect())
 }
 
@@ -240,10 +244,10 @@ impl DocStore {
         meta: &DocMeta,
         current: &[A],
         now: &str,
-    ) -> Result<Saved, String> {
+    ) -> Result<Saved, StoreError> {
         if !super::keys::valid_tab_id(&self.tab) {
             // Its journal would be invisible to every reader.
-            return Err(format!("“{}” is not a tab id (1 to 32 characters 0-9 a-z)", self.tab));
+            return Err(StoreError::InvalidTab(self.tab.clone()));
         }
         let delta = self.known.edit_delta(current, now);
         if delta.is_empty() {
@@ -274,13 +278,12 @@ impl DocStore {
 
     /// Writes `journal` under this tab's key (backing up an unreadable value
     /// there first, if that has not been done).
-    fn write_own(&mut self, kv: &mut dyn Kv, meta: &DocMeta, journal: &DocRecord, now: &str) -> Result<(), String> {
+    fn write_own(&mut self, kv: &mut dyn Kv, meta: &DocMeta, journal: &DocRecord, now: &str) -> Result<(), StoreError> {
         let key = self.own_key();
         if self.own_unbacked {
             if let Some(raw) = kv.get(&key)? {
                 if parse(&raw, &self.doc_id, None).is_err() {
-                    back_up(kv, &key, &raw, ms_of(now))
-                        .map_err(|e| format!("the unreadable saved changes could not be backed up first ({e})"))?;
+                    back_up(kv, &key, &raw, ms_of(now)).map_err(|e| StoreError::NotBackedUp { key: key.clone(), cause: Box::new(e) })?;
                 }
             }
             self.own_unbacked = false;
@@ -293,7 +296,13 @@ impl DocStore {
     /// the journals it may remove. Outer `Err`: a read or the base write
     /// failed (nothing changed). `Ok(Err(why))`: the base is unreadable and
     /// could not be backed up, so it was not written. `Ok(Ok(warning))`: done.
-    fn compact(&mut self, kv: &mut dyn Kv, meta: &DocMeta, delta: &DocRecord, now: &str) -> Result<Result<Option<String>, String>, String> {
+    fn compact(
+        &mut self,
+        kv: &mut dyn Kv,
+        meta: &DocMeta,
+        delta: &DocRecord,
+        now: &str,
+    ) -> Result<Result<Option<SaveWarning>, SaveWarning>, StoreError> {
         let own_key = self.own_key();
         let mut merged = self.known.clone();
         merged.absorb(delta);
@@ -319,9 +328,7 @@ impl DocStore {
                 }
                 Err(_) => {
                     if let Err(e) = back_up(kv, &dk, &raw, ms_of(now)) {
-                        return Ok(Err(format!(
-                            "the unreadable saved annotations could not be backed up ({e}), so they were not replaced"
-                        )));
+                        return Ok(Err(SaveWarning::CompactionBlocked(StoreError::NotBackedUp { key: dk, cause: Box::new(e) })));
                     }
                 }
             }
@@ -348,7 +355,7 @@ impl DocStore {
         };
         match step {
             Ok(()) => own_after = own_delta,
-            Err(e) => warning = Some(format!("this tab's journal could not be shortened ({e}); it is harmless")),
+            Err(e) => warning = Some(SaveWarning::JournalNotShortened(e)),
         }
         // 4. Removals: the legacy journal; a foreign journal only when
         //    stale. Each only if it still holds what was merged.
@@ -360,13 +367,13 @@ impl DocStore {
             }
             match kv.get(&k) {
                 Ok(Some(v)) if v == raw => {
-                    if let Err(e) = kv.remove(&k) {
-                        warning.get_or_insert(format!("an old journal ({k}) could not be removed ({e}); it is harmless"));
+                    if let Err(cause) = kv.remove(&k) {
+                        warning.get_or_insert(SaveWarning::OldJournalLeft { key: k.clone(), cause });
                     }
                 }
                 Ok(_) => {}
-                Err(e) => {
-                    warning.get_or_insert(format!("an old journal ({k}) could not be read again ({e}); it is left in place"));
+                Err(cause) => {
+                    warning.get_or_insert(SaveWarning::OldJournalLeft { key: k.clone(), cause });
                 }
             }
         }
@@ -431,7 +438,7 @@ impl DocStore {
 
     /// Writes this tab's journal again, stamped `now` (after
     /// [`Foreign::OwnJournalRemoved`]). Nothing is written when it is empty.
-    pub fn rewrite_own(&mut self, kv: &mut dyn Kv, meta: &DocMeta, now: &str) -> Result<(), String> {
+    pub fn rewrite_own(&mut self, kv: &mut dyn Kv, meta: &DocMeta, now: &str) -> Result<(), StoreError> {
         if self.own.is_empty() {
             return Ok(());
         }

@@ -2,6 +2,7 @@
 //! (export all), restoring a backup, and removing a deleted document.
 
 use super::backup::find_backup;
+use super::error::StoreError;
 use super::keys::{delta_key, doc_key, history_key, orphans_key, text_key};
 use super::kv::Kv;
 use super::records::{journal_keys, parse};
@@ -12,7 +13,7 @@ use crate::text::text_index::TextIndex;
 /// The merged view of document `doc_id` (base and every journal), read
 /// only, checked against `index` ("export all"). Unreadable parts are
 /// skipped; when nothing is readable and something is not, the first reason.
-pub fn load_record(kv: &dyn Kv, doc_id: &str, index: &TextIndex) -> Result<Option<DocRecord>, String> {
+pub fn load_record(kv: &dyn Kv, doc_id: &str, index: &TextIndex) -> Result<Option<DocRecord>, StoreError> {
     let mut keys = journal_keys(kv, doc_id)?;
     keys.push(doc_key(doc_id));
     let mut out: Option<DocRecord> = None;
@@ -24,8 +25,8 @@ pub fn load_record(kv: &dyn Kv, doc_id: &str, index: &TextIndex) -> Result<Optio
                     Some(o) => *o = merge::merge(o, &r),
                     None => out = Some(r),
                 },
-                Err(e) => {
-                    first_problem.get_or_insert(e);
+                Err(reason) => {
+                    first_problem.get_or_insert(StoreError::Unreadable { key: k, reason });
                 }
             }
         }
@@ -40,7 +41,7 @@ pub fn load_record(kv: &dyn Kv, doc_id: &str, index: &TextIndex) -> Result<Optio
 /// view (base and every readable journal) with `record`; journals are left
 /// in place. An unreadable stored base is replaced only if a backup of it
 /// exists (opening the document makes one); otherwise `Err`, nothing written.
-pub fn write_whole_record(kv: &mut dyn Kv, meta: &DocMeta, record: &DocRecord) -> Result<(), String> {
+pub fn write_whole_record(kv: &mut dyn Kv, meta: &DocMeta, record: &DocRecord) -> Result<(), StoreError> {
     let dk = doc_key(&meta.id);
     let mut out = record.clone();
     let mut top_rev = record.rev;
@@ -57,11 +58,10 @@ pub fn write_whole_record(kv: &mut dyn Kv, meta: &DocMeta, record: &DocRecord) -
                 top_rev = top_rev.max(base.rev);
                 out = merge::merge(&base, &out);
             }
-            Err(e) => {
+            Err(reason) => {
                 if find_backup(kv, &dk, &raw)?.is_none() {
-                    return Err(format!(
-                        "the stored annotations of this document cannot be read ({e}) and are not backed up yet; open the document first"
-                    ));
+                    // Opening the document backs it up; until then it must not be replaced.
+                    return Err(StoreError::Unreadable { key: dk, reason });
                 }
             }
         }
@@ -73,7 +73,7 @@ pub fn write_whole_record(kv: &mut dyn Kv, meta: &DocMeta, record: &DocRecord) -
 /// Removes everything local storage holds for document `doc_id`: base,
 /// every journal (all tabs and the legacy one), text, history and orphans.
 /// Tries every removal and returns the first error. (IndexedDB is the app's.)
-pub fn delete_document(kv: &mut dyn Kv, doc_id: &str) -> Result<(), String> {
+pub fn delete_document(kv: &mut dyn Kv, doc_id: &str) -> Result<(), StoreError> {
     let mut keys = vec![doc_key(doc_id), delta_key(doc_id)];
     let mut first_err = None;
     match journal_keys(kv, doc_id) {

@@ -135,10 +135,10 @@ async fn add_documents(ctx: &Ctx, fallback: &Library, add: Vec<(DocMeta, Option<
         return Event::DocumentsAdded { added, unstored, library: Ok(()) };
     }
     let written = ctx.session.update_library(fallback, move |lib: &mut Library| {
-        stored.into_iter().try_for_each(|m| lib.add(m).map(|_| ()).map_err(|e| e.to_string()))?;
+        stored.into_iter().try_for_each(|m| lib.add(m).map(|_| ()))?;
         for m in update {
-            lib.rename(&m.id, &m.title, now).map_err(|e| e.to_string())?;
-            lib.set_details(&m.id, m.details, now).map_err(|e| e.to_string())?;
+            lib.rename(&m.id, &m.title, now)?;
+            lib.set_details(&m.id, m.details, now)?;
         }
         Ok(())
     });

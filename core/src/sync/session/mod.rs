@@ -59,6 +59,7 @@ mod running;
 pub mod view;
 
 use crate::model::{Annotation, Document};
+use crate::store::error::StoreError;
 use crate::store::library::{DocMeta, Library};
 use crate::sync::connect::Settings;
 use crate::sync::replica::Replica;
@@ -115,9 +116,9 @@ pub enum Event {
     Tombstones { doc: String, deleted: BTreeMap<String, String> },
     /// [`Command::AddDocuments`] done: how many were added, the texts that
     /// could not be stored (title, error), and whether the list was written.
-    DocumentsAdded { added: usize, unstored: Vec<(String, String)>, library: Result<(), String> },
+    DocumentsAdded { added: usize, unstored: Vec<(String, StoreError)>, library: Result<(), StoreError> },
     /// [`Command::SaveSettings`] failed.
-    SettingsNotSaved { error: String },
+    SettingsNotSaved { error: StoreError },
 }
 
 /// What to do.
@@ -340,7 +341,7 @@ impl Session {
     }
 }
 
-fn documents_added(added: usize, unstored: Vec<(String, String)>, library: Result<(), String>, out: &mut Vec<Command>) {
+fn documents_added(added: usize, unstored: Vec<(String, StoreError)>, library: Result<(), StoreError>, out: &mut Vec<Command>) {
     for (title, e) in unstored {
         out.push(Command::Notice(format!("The shared document “{title}” could not be stored in this browser ({e}).")));
     }
