@@ -113,7 +113,7 @@ async fn typed_note_and_speaker_survive_changes_arriving_and_commit() {
     let initial = Model { anns: vec![annotation("a1", 0, "first"), annotation("a2", 10, "")], selected: Some("a1".into()) };
     yew::Renderer::<Host>::with_root_and_props(host.clone(), HostProps { initial }).render();
     super::until("the note field", || host.query_selector(NOTE).unwrap().is_some()).await;
-    assert_eq!(shown(&host, NOTE), "first", "the stored note is shown");
+    super::until("the stored note shown", || shown(&host, NOTE) == "first").await;
 
     // Typing, not committed; an annotation arrives from elsewhere and the list re-renders.
     type_into(&host, NOTE, "first, then typed");
