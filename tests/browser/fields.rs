@@ -163,7 +163,8 @@ async fn typed_note_and_speaker_survive_changes_arriving_and_commit() {
 
     // Deselected and selected again (a new field for the same annotation) shows the stored note.
     change(|m| m.selected = None, "no note field", || host.query_selector(NOTE).unwrap().is_none()).await;
-    change(|m| m.selected = Some("a1".into()), "a new note field", || host.query_selector(NOTE).unwrap().is_some()).await;
+    let stored_note_shown = || host.query_selector(NOTE).unwrap().is_some() && shown(&host, NOTE) == "from B";
+    change(|m| m.selected = Some("a1".into()), "a new note field with the stored note", stored_note_shown).await;
     assert_eq!(shown(&host, NOTE), "from B");
     host.remove();
 }
