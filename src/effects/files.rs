@@ -12,8 +12,8 @@ use annotator_core::formats::{self, Format};
 use annotator_core::formats::{Imported, UnknownLabelPolicy};
 use annotator_core::lazy::export::{ExportAnswer, ExportRequest, File};
 use annotator_core::lazy::import::{ImportAnswer, ImportRequest, Job};
-use annotator_core::model::link_views::without_dangling;
 use annotator_core::model::details::DocDetails;
+use annotator_core::model::link_views::without_dangling;
 use annotator_core::{model::Annotation, model::Document};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -118,7 +118,8 @@ async fn in_rare_parts(doc: &Document, files: &[(String, Vec<u8>)], job: Job, di
         format!("{names}: the part of the app that reads annotation files could not be loaded ({e}). Check the connection and try again.")
     })?;
     let request = ImportRequest::new(doc, files.iter().map(|(n, _)| n.clone()).collect(), &browser::now_iso(), job).to_json();
-    let answer = module.call_with_files("import_files", &request, files.iter().map(|(_, b)| b.as_slice())).map_err(|e| format!("{names}: {e}"))?;
+    let answer =
+        module.call_with_files("import_files", &request, files.iter().map(|(_, b)| b.as_slice())).map_err(|e| format!("{names}: {e}"))?;
     Ok(ImportAnswer::from_json(&answer))
 }
 
@@ -183,7 +184,9 @@ pub fn compare_chosen(files: Vec<web_sys::File>, doc: Rc<Document>, dispatch: Di
                             "Could not compare with {} Your annotations are unchanged.",
                             unexpected(&files, other)
                         ))),
-                        Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not compare with {e} Your annotations are unchanged."))),
+                        Err(e) => {
+                            dispatch.dispatch(AppAction::Notice(format!("Could not compare with {e} Your annotations are unchanged.")))
+                        }
                     }
                     drop(busy);
                 });

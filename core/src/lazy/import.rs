@@ -74,7 +74,9 @@ pub fn answer_import(request: &str, bytes: Vec<Vec<u8>>) -> String {
             Ok((doc, _, _)) => {
                 let files: Vec<(String, Vec<u8>)> = r.names.into_iter().zip(bytes).collect();
                 match r.job {
-                    Job::Import { policy, relation_map } => ImportAnswer::Imported(import_files(&files, &doc, &r.now, policy, relation_map)),
+                    Job::Import { policy, relation_map } => {
+                        ImportAnswer::Imported(import_files(&files, &doc, &r.now, policy, relation_map))
+                    }
                     Job::Compare => ImportAnswer::Compared(read_others(files, &doc, &r.now)),
                 }
             }

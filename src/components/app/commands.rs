@@ -105,9 +105,12 @@ impl Env {
                 }
             }
             NoticeCmd::Labels(None) | NoticeCmd::Relations(None) => self.dispatch(AppAction::CancelImport),
-            NoticeCmd::Labels(Some(policy)) => self.import_held(Job::Import { policy: policy.clone(), relation_map: None }, move |imported| {
-                AppAction::ResolveLabels { policy, imported }
-            }),
+            NoticeCmd::Labels(Some(policy)) => {
+                self.import_held(Job::Import { policy: policy.clone(), relation_map: None }, move |imported| AppAction::ResolveLabels {
+                    policy,
+                    imported,
+                })
+            }
             NoticeCmd::Relations(Some(map)) => {
                 let Some(pending) = &self.state.pending_labels else { return };
                 let job = Job::Import { policy: pending.label_policy.clone(), relation_map: Some(map) };
