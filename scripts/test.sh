@@ -7,7 +7,9 @@
 #      its patched glue decoder against TextDecoder, with node's test runner);
 #   2. wasm-bindgen-test browser tests in headless Chromium and Firefox; a clone of the
 #      committed HEAD built with plain `trunk build --release` (what a fresh clone needs);
-#   3. end-to-end WebDriver tests of the release build (and of the single file,
+#   3. the release build's size against bench/budget.toml (scripts/size_budget.py: the first
+#      load's parts and each later-loaded file, gzip bytes); end-to-end WebDriver tests of the
+#      release build (and of the single file,
 #      scripts/build-single.sh): one pytest process per browser, side by side, each
 #      with its own log and temp dir (the server of each takes a free port).
 # Env: E2E_BROWSERS=chromium,firefox (default both); SKIP_E2E=1 to skip step 3.
@@ -91,6 +93,7 @@ step "browser tests in Firefox (wasm-bindgen-test)" \
 step "fresh clone of HEAD: plain trunk build --release" fresh_clone_build
 if [ "${SKIP_E2E:-0}" != 1 ]; then
   if build_release; then
+    step "size budget of the release build (scripts/size_budget.py, bench/budget.toml)" python3 scripts/size_budget.py dist
     step "single-file build (scripts/build-single.sh)" bash scripts/build-single.sh
     step "end-to-end tests (WebDriver: ${E2E_BROWSERS:=chromium,firefox})" e2e_in_parallel "$E2E_BROWSERS"
   else
