@@ -16,9 +16,12 @@ boot script that decodes it (DecompressionStream: Chromium 80+, Firefox 113+) an
 the rare parts (the second rust link, data-type="worker") go in the same way, but their wasm is
 decoded and started only on first use: the boot script defines annotatorLoadRare() as
 assets/rare-loader.js does for the served app (src/browser/rare.rs calls it);
-<link data-trunk rel="copy-file"> (the service worker, which file:// cannot use) and HTML
-comments are dropped. The CSP meta is kept, with
-__INLINE_SCRIPT_HASHES__ replaced by the sha256 of the two inline scripts and the sha256 of the
+<link data-trunk rel="copy-file"> and rel="copy-dir" (the service worker, which file:// cannot
+use, the manifest, the icons, team sync's scripts) and HTML comments are dropped. Of the page's
+own links to those files, an SVG <link rel="icon"> becomes a data: URL of its file (the CSP's
+img-src allows data:); the other icons, the manifest and the apple-touch-icon are dropped (a
+file:// page cannot be installed). The CSP meta is kept, with
+__INLINE_SCRIPT_HASHES__ replaced by the sha256 of the inline scripts and the sha256 of the
 <style> added to style-src, so the file still runs nothing but its own code.
 """
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import posixpath
 import html
 import re
 import sys
@@ -75,6 +79,7 @@ BOOT = """(function () {
 })();"""
 
 LINK_RE = re.compile(r"<link\b[^>]*\bdata-trunk\b[^>]*>", re.I)
+PAGE_LINK_RE = re.compile(r"<link\b(?![^>]*\bdata-trunk\b)[^>]*>", re.I)
 
 
 def attr(tag: str, name: str) -> str | None:
@@ -123,10 +128,35 @@ def main() -> None:
             if (kind == "worker") != ("rare" in (attr(tag, "href") or "")):
                 raise SystemExit(f"inline_single: unexpected rust link {tag}")
             return ""
-        if rel == "copy-file":
+        if rel in ("copy-file", "copy-dir"):
             return ""
         raise SystemExit(f"inline_single: no single-file equivalent for {tag}")
 
+    # Where trunk's copy links put each file of the build (dist path -> source file).
+    copied: dict[str, Path] = {}
+    for tag in LINK_RE.findall(page):
+        rel, href = (attr(tag, "rel") or "").lower(), attr(tag, "href") or ""
+        if rel in ("copy-file", "copy-dir"):
+            copied[posixpath.basename(href.rstrip("/"))] = index.parent / href
+
+    def source_of(href: str) -> Path:
+        first, _, rest = href.removeprefix("./").partition("/")
+        if first not in copied:
+            raise SystemExit(f"inline_single: {href} is not a file that index.html copies into the build")
+        return copied[first] / rest if rest else copied[first]
+
+    def replace_page_link(m: re.Match) -> str:
+        tag = m.group(0)
+        rel, href = (attr(tag, "rel") or "").lower(), attr(tag, "href") or ""
+        if rel == "icon" and href.endswith(".svg"):
+            data = base64.b64encode(source_of(href).read_bytes()).decode("ascii")
+            return f'<link rel="icon" href="data:image/svg+xml;base64,{data}" type="image/svg+xml">'
+        if rel in ("icon", "manifest", "apple-touch-icon"):
+            source_of(href)  # (a link to a file the build lacks fails here as in the build)
+            return ""
+        raise SystemExit(f"inline_single: no single-file equivalent for {tag}")
+
+    page = PAGE_LINK_RE.sub(replace_page_link, page)
     page = LINK_RE.sub(replace_link, page)
     if rust_links != 2 or not css_parts:
         raise SystemExit("inline_single: index.html should link the app, its rare parts and at least one stylesheet")

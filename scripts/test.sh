@@ -5,8 +5,11 @@
 #      agreement figures cross-checked against scikit-learn (tests/crosscheck), and the
 #      build hook (tests/build: scripts/post_build.py's steps fail when they do not apply;
 #      its patched glue decoder against TextDecoder, with node's test runner);
-#   2. wasm-bindgen-test browser tests in headless Chromium and Firefox;
-#   3. end-to-end WebDriver tests of the release build (and of the single file,
+#   2. wasm-bindgen-test browser tests in headless Chromium and Firefox; a clone of the
+#      committed HEAD built with plain `trunk build --release` (what a fresh clone needs);
+#   3. the release build's size against bench/budget.toml (scripts/size_budget.py: the first
+#      load's parts and each later-loaded file, gzip bytes); end-to-end WebDriver tests of the
+#      release build (and of the single file,
 #      scripts/build-single.sh): one pytest process per browser, side by side, each
 #      with its own log and temp dir (the server of each takes a free port).
 # Env: E2E_BROWSERS=chromium,firefox (default both); SKIP_E2E=1 to skip step 3.
@@ -56,6 +59,24 @@ e2e_in_parallel() {
   return "$rc"
 }
 
+# A clone of the committed HEAD (no work-tree changes, no .tools/, no script run in it) builds
+# with plain `trunk build --release`, as a Trunk user's fresh clone does. PATH keeps the tools
+# tools.sh installed (trunk, wasm-bindgen at Cargo.lock's version, wasm-opt), as a Trunk user
+# has them; trunk takes them from PATH when their versions fit and downloads nothing, so no
+# --offline. The clone has its own cargo target dir: a full release compile (~2.5 min here).
+fresh_clone_build() {
+  local dir rc=0 head
+  head="$(git -C "$ROOT" rev-parse HEAD)" || return 1
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/fresh-clone.XXXXXX")"
+  log "cloning $head into $dir (uncommitted changes are not in it)"
+  { git clone --quiet --no-checkout "$ROOT" "$dir/annotator" &&
+      git -C "$dir/annotator" checkout --quiet --detach "$head" &&
+      (cd "$dir/annotator" && env -u CARGO_TARGET_DIR trunk build --release) &&
+      [ -f "$dir/annotator/dist/index.html" ] && [ -f "$dir/annotator/dist/pouchdb.min.js" ]; } || rc=1
+  rm -rf "$dir"
+  return "$rc"
+}
+
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export SE_OFFLINE=true
 
@@ -69,8 +90,10 @@ step "browser tests in Chromium (wasm-bindgen-test)" \
   env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" cargo test --target wasm32-unknown-unknown --test browser
 step "browser tests in Firefox (wasm-bindgen-test)" \
   env -u CHROMEDRIVER GECKODRIVER="$GECKODRIVER" cargo test --target wasm32-unknown-unknown --test browser
+step "fresh clone of HEAD: plain trunk build --release" fresh_clone_build
 if [ "${SKIP_E2E:-0}" != 1 ]; then
   if build_release; then
+    step "size budget of the release build (scripts/size_budget.py, bench/budget.toml)" python3 scripts/size_budget.py dist
     step "single-file build (scripts/build-single.sh)" bash scripts/build-single.sh
     step "end-to-end tests (WebDriver: ${E2E_BROWSERS:=chromium,firefox})" e2e_in_parallel "$E2E_BROWSERS"
   else

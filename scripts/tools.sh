@@ -88,9 +88,6 @@ ensure_build_tools() {
   # Not --locked: one locked dependency of the CLI is missing from the registry.
   ensure "cargo install wasm-bindgen-cli $(wasm_bindgen_version) (takes a few minutes once)" has_wasm_bindgen \
     cargo install --force wasm-bindgen-cli --version "$(wasm_bindgen_version)" || return
-  # PouchDB (npm, pinned): the browser side of team sync. Its dist/pouchdb.min.js is copied into
-  # the build by index.html and loaded only when a person turns sync on (never committed).
-  npm_pin pouchdb 9.0.0 dist/pouchdb.min.js --ignore-scripts || return
   ensure "apt-get install nodejs npm" "has_cmd npm" apt_install nodejs npm || return
   ensure "npm install binaryen@$BINARYEN_VERSION (wasm-opt) into .tools/" has_wasm_opt npm_install "binaryen@$BINARYEN_VERSION"
 }

@@ -182,6 +182,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         ".html": "text/html",
         ".svg": "image/svg+xml",
         ".txt": "text/plain",
+        # the manifest and icons (as a static host serves them; not left to /etc/mime.types)
+        ".webmanifest": "application/manifest+json",
+        ".png": "image/png",
+        ".ico": "image/x-icon",
     }
 
     def end_headers(self):
