@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from test_formats import export_as  # noqa: E402
 from conftest import DIST, REPO, STORAGE_PREFIX, _Handler, norm_ws, record_key_doc_id
@@ -293,6 +294,27 @@ def test_rare_parts_load_on_first_use_and_work_offline_after(app):
     rare_parts_round_trip(app, item)
     names = [n.rsplit("/", 1)[-1] for n in rare_requests(app)]
     assert {"rare-loader.js", "annotator-rare.js", "annotator-rare_bg.wasm"} <= set(names), names
+
+
+def test_rare_parts_that_cannot_load_say_so_change_nothing_and_load_next_time(new_app, server, dist_copy):
+    """A deployment whose rare parts cannot be fetched: the export says so, nothing is
+    downloaded and nothing changes; once the file is back, the next try works."""
+    wasm = dist_copy / "annotator-rare_bg.wasm"
+    aside = dist_copy.parent / "annotator-rare_bg.wasm.aside"
+    wasm.rename(aside)
+    app = open_at(new_app, server.url)
+    item = app.tag(STAT, "statistic", how="key")
+    app.wait_saved()
+    for f in app.download_dir.iterdir():
+        f.unlink()
+    Select(app.driver.find_element(By.CSS_SELECTOR, 'select[aria-label="Export format"]')).select_by_value("w3c")
+    app.click_button("Export")
+    app.wait(lambda: "could not be loaded" in (app.notice() or ""), "the export says the rare parts could not be loaded")
+    assert "Nothing was downloaded" in app.notice()
+    assert list(app.download_dir.iterdir()) == []
+    assert [(i["id"], i["label"]) for i in app.items()] == [(item["id"], "statistic")]
+    aside.rename(wasm)
+    rare_parts_round_trip(app, item)
 
 
 # --------------------------------------------------------------------------- single file
