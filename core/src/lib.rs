@@ -13,13 +13,15 @@
 //!   ClaimReview, annotated page) and the text-file contract;
 //! * [`store`]: the storage policy (records, journal, library, merge, backups);
 //! * [`sync`]: team sync (replica, clocks, conflict resolution, the session);
-//! * [`agreement`]: comparing annotators (matching, F1, κ, αu).
+//! * [`agreement`]: comparing annotators (matching, F1, κ, αu);
+//! * [`lazy`]: the messages to and from the rare parts, a module loaded on first use.
 
 pub mod agreement;
 pub mod anchor;
 pub mod app;
 pub mod formats;
 pub mod history;
+pub mod lazy;
 pub mod model;
 pub mod render;
 pub mod store;

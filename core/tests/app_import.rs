@@ -1,24 +1,47 @@
-//! Importing chosen files through the app reducer: `FilesRead` (native,
+//! Importing chosen files through the app reducer: `FilesParsed` (native,
 //! W3C, brat with its .txt), unknown labels held back in `pending_labels`
 //! until `ResolveLabels` maps, skips or cancels, and refusals that change nothing.
 
 mod app_support;
 
 use annotator_core::app::action::AppAction;
-use annotator_core::app::import::import_files;
+use annotator_core::app::import::{first_pass, import_files};
 use annotator_core::app::state::AppState;
 use annotator_core::formats::native;
-use annotator_core::formats::{brat, w3c, UnknownLabelPolicy};
+use annotator_core::formats::{brat, w3c, RelationMap, UnknownLabelPolicy};
 use annotator_core::model::{Document, Label};
 use app_support::*;
 use serde_json::{json, Value};
 
-fn files_read(files: Vec<(&str, Vec<u8>)>) -> AppAction {
-    AppAction::FilesRead { files: files.into_iter().map(|(n, b)| (n.to_string(), b)).collect(), now: T2.into() }
+/// What the app does with chosen files: the first pass (in the module of
+/// rare parts; `first_pass` here), handed to the reducer.
+fn files_parsed(s: &AppState, files: Vec<(&str, Vec<u8>)>) -> AppAction {
+    let files: Vec<(String, Vec<u8>)> = files.into_iter().map(|(n, b)| (n.to_string(), b)).collect();
+    let parsed = first_pass(&files, &s.model.doc, T2);
+    AppAction::FilesParsed { files, doc_id: s.model.doc.id.clone(), parsed }
 }
 
-fn resolve(policy: Option<UnknownLabelPolicy>) -> AppAction {
-    AppAction::ResolveLabels { policy, now: T3.into() }
+/// `files_parsed`, reduced.
+fn read(s: &AppState, files: Vec<(&str, Vec<u8>)>) -> AppState {
+    r(s, files_parsed(s, files))
+}
+
+/// What the app does at the labels question: the held files imported under
+/// `policy` (in the module of rare parts; `import_files` here), or cancel.
+fn resolve(s: &AppState, policy: Option<UnknownLabelPolicy>) -> AppAction {
+    let Some(policy) = policy else { return AppAction::CancelImport };
+    let imported = match &s.pending_labels {
+        Some(p) => import_files(&p.files, &s.model.doc, T3, policy.clone(), None),
+        None => Err("nothing is held".into()),
+    };
+    AppAction::ResolveLabels { policy, imported }
+}
+
+/// The same at the relation types question.
+fn relations(s: &AppState, mapping: Option<RelationMap>) -> AppAction {
+    let Some(map) = mapping else { return AppAction::CancelImport };
+    let p = s.pending_labels.as_ref().expect("a question is open");
+    AppAction::ResolveRelations { imported: import_files(&p.files, &s.model.doc, T3, p.label_policy.clone(), Some(map)) }
 }
 
 /// A W3C annotation of the first occurrence of `exact` in TEXT with tag `label`.
@@ -66,7 +89,7 @@ fn a_native_file_for_this_text_with_a_wrong_quote_is_refused_with_its_location()
     let mut v: Value =
         serde_json::from_str(&native::export(&d, &[ann("k", "Kabul", Label::Claim), ann("i", "Islamabad", Label::Claim)])).unwrap();
     v["annotations"][1]["quote"] = json!("Islamabat");
-    let s1 = r(&s0, files_read(vec![("kabul.annotations.json", v.to_string().into_bytes())]));
+    let s1 = read(&s0, vec![("kabul.annotations.json", v.to_string().into_bytes())]);
     let notice = s1.notice.clone().unwrap();
     assert!(notice.starts_with("Could not import kabul.annotations.json: At annotations[1].quote:"), "{notice}");
     assert!(notice.contains("“Islamabat” does not match the text at 26..35 (“Islamabad”)"), "{notice}");
@@ -80,7 +103,7 @@ fn a_native_file_for_this_text_is_imported_exactly_as_one_undo_step() {
     let mut k = ann("k", "Kabul", Label::Claim);
     k.note = "the capital".into();
     let bytes = native::export(&doc(), &[k.clone(), ann("n", "1,463", Label::Statistic)]).into_bytes();
-    let s1 = r(&s0, files_read(vec![("kabul.annotations.json", bytes)]));
+    let s1 = read(&s0, vec![("kabul.annotations.json", bytes)]);
     assert_eq!(s1.notice, None);
     assert_eq!(ids(&s1), ["k", "d", "n"]);
     assert_eq!(get(&s1, "k"), &k, "lossless: note and times kept");
@@ -111,7 +134,7 @@ fn a_native_file_made_for_another_text_is_re_anchored_by_its_quotes() {
         modified: T0.into(),
     };
     assert_eq!(a.quote, "Islamabad said");
-    let s1 = r(&start(), files_read(vec![("draft.annotations.json", native::export(&other, &[a]).into_bytes())]));
+    let s1 = read(&start(), vec![("draft.annotations.json", native::export(&other, &[a]).into_bytes())]);
     assert_eq!(s1.notice, None, "{:?}", s1.notice);
     let k = get(&s1, "old");
     assert_eq!((k.start, k.end, k.quote.as_str()), (s, e, "Islamabad said"));
@@ -121,7 +144,7 @@ fn a_native_file_made_for_another_text_is_re_anchored_by_its_quotes() {
 #[test]
 fn invalid_json_is_refused_with_line_and_column() {
     let s0 = start();
-    let s1 = r(&s0, files_read(vec![("bad.json", b"{\n  \"format\": ,\n}".to_vec())]));
+    let s1 = read(&s0, vec![("bad.json", b"{\n  \"format\": ,\n}".to_vec())]);
     let notice = s1.notice.clone().unwrap();
     assert!(notice.starts_with("Could not import bad.json: Not valid JSON at line 2, column"), "{notice}");
     assert_only_notice_changed(&s0, &s1);
@@ -130,13 +153,13 @@ fn invalid_json_is_refused_with_line_and_column() {
 #[test]
 fn several_files_that_are_not_a_brat_pair_or_none_are_refused() {
     let s0 = start();
-    let two = r(&s0, files_read(vec![("a.json", with_opinions()), ("b.json", with_opinions())]));
+    let two = read(&s0, vec![("a.json", with_opinions()), ("b.json", with_opinions())]);
     assert_eq!(
         two.notice.as_deref(),
         Some("Could not import Choose one annotation file (or a brat .ann together with its .txt). Nothing was changed.")
     );
     assert_only_notice_changed(&s0, &two);
-    let none = r(&s0, files_read(vec![]));
+    let none = read(&s0, vec![]);
     assert_eq!(none.notice.as_deref(), Some("Could not import No file was chosen. Nothing was changed."));
 }
 
@@ -144,7 +167,7 @@ fn several_files_that_are_not_a_brat_pair_or_none_are_refused() {
 fn a_file_over_the_size_limit_is_refused_naming_it() {
     let s0 = start();
     let big = vec![b' '; native::MAX_FILE_BYTES + 1];
-    let s1 = r(&s0, files_read(vec![("huge.json", big)]));
+    let s1 = read(&s0, vec![("huge.json", big)]);
     let notice = s1.notice.clone().unwrap();
     assert!(notice.starts_with("Could not import huge.json: The file is too large"), "{notice}");
     assert_only_notice_changed(&s0, &s1);
@@ -156,7 +179,7 @@ fn a_file_over_the_size_limit_is_refused_naming_it() {
 fn a_w3c_file_with_an_unknown_label_waits_for_a_decision() {
     let s0 = start();
     let bytes = with_opinions();
-    let s1 = r(&s0, files_read(vec![("views.jsonld", bytes.clone())]));
+    let s1 = read(&s0, vec![("views.jsonld", bytes.clone())]);
     let p = s1.pending_labels.as_ref().expect("held back");
     assert_eq!(p.names, "views.jsonld");
     assert_eq!(*p.files, vec![("views.jsonld".to_string(), bytes)]);
@@ -174,8 +197,8 @@ fn a_w3c_file_with_an_unknown_label_waits_for_a_decision() {
 
 #[test]
 fn resolving_unknown_labels_by_mapping_imports_them_with_that_label() {
-    let s1 = r(&start(), files_read(vec![("views.jsonld", with_opinions())]));
-    let s2 = r(&s1, resolve(Some(UnknownLabelPolicy::MapTo(Label::Claim))));
+    let s1 = read(&start(), vec![("views.jsonld", with_opinions())]);
+    let s2 = r(&s1, resolve(&s1, Some(UnknownLabelPolicy::MapTo(Label::Claim))));
     assert!(s2.pending_labels.is_none());
     assert_eq!(s2.notice, None);
     let labels: Vec<(&str, Label)> = s2.model.annotations.iter().map(|a| (a.quote.as_str(), a.label)).collect();
@@ -192,8 +215,8 @@ fn resolving_unknown_labels_by_mapping_imports_them_with_that_label() {
 
 #[test]
 fn resolving_unknown_labels_by_skipping_imports_only_the_known_ones() {
-    let s1 = r(&start(), files_read(vec![("views.jsonld", with_opinions())]));
-    let s2 = r(&s1, resolve(Some(UnknownLabelPolicy::Skip)));
+    let s1 = read(&start(), vec![("views.jsonld", with_opinions())]);
+    let s2 = r(&s1, resolve(&s1, Some(UnknownLabelPolicy::Skip)));
     assert!(s2.pending_labels.is_none());
     assert_eq!(s2.model.annotations.iter().map(|a| a.quote.as_str()).collect::<Vec<_>>(), ["Kabul", "denied"]);
     let info = s2.info.clone().unwrap();
@@ -203,8 +226,8 @@ fn resolving_unknown_labels_by_skipping_imports_only_the_known_ones() {
 #[test]
 fn cancelling_the_label_decision_imports_nothing_and_says_so() {
     let s0 = start();
-    let s1 = r(&s0, files_read(vec![("views.jsonld", with_opinions())]));
-    let s2 = r(&s1, resolve(None));
+    let s1 = read(&s0, vec![("views.jsonld", with_opinions())]);
+    let s2 = r(&s1, resolve(&s1, None));
     assert!(s2.pending_labels.is_none());
     assert_eq!(s2.info.as_deref(), Some("Import cancelled; nothing was changed."));
     assert_eq!(s2.notice, None);
@@ -216,19 +239,19 @@ fn cancelling_the_label_decision_imports_nothing_and_says_so() {
 #[test]
 fn resolving_with_nothing_pending_changes_nothing() {
     let s0 = start();
-    assert!(s0.reduce(resolve(None)).is_none());
-    assert!(s0.reduce(resolve(Some(UnknownLabelPolicy::MapTo(Label::Denial)))).is_none());
+    assert!(s0.reduce(resolve(&s0, None)).is_none());
+    assert!(s0.reduce(resolve(&s0, Some(UnknownLabelPolicy::MapTo(Label::Denial)))).is_none());
 }
 
 #[test]
 fn opening_another_document_drops_a_pending_import() {
     use annotator_core::app::action::Opened;
-    let s1 = r(&start(), files_read(vec![("views.jsonld", with_opinions())]));
+    let s1 = read(&start(), vec![("views.jsonld", with_opinions())]);
     let opened =
         Opened { model: annotator_core::model::State::new(doc()), history: Default::default(), orphans: vec![], notice: None, info: None };
     let s2 = r(&s1, AppAction::OpenDoc(Box::new(opened)));
     assert!(s2.pending_labels.is_none());
-    assert!(s2.reduce(resolve(Some(UnknownLabelPolicy::Skip))).is_none());
+    assert!(s2.reduce(resolve(&s2, Some(UnknownLabelPolicy::Skip))).is_none());
 }
 
 // ---------------------------------------------------------------- brat and orphans
@@ -237,7 +260,7 @@ fn opening_another_document_drops_a_pending_import() {
 fn a_brat_ann_with_its_txt_imports() {
     let s0 = start();
     let ann_file = "T1\tClaim 0 5\tKabul\nT2\tStatistic 41 46\t1,463\n#1\tAnnotatorNotes T2\tcasualties\n";
-    let s1 = r(&s0, files_read(vec![("kabul.ann", ann_file.as_bytes().to_vec()), ("kabul.txt", TEXT.as_bytes().to_vec())]));
+    let s1 = read(&s0, vec![("kabul.ann", ann_file.as_bytes().to_vec()), ("kabul.txt", TEXT.as_bytes().to_vec())]);
     assert_eq!(s1.notice, None, "{:?}", s1.notice);
     let got: Vec<(&str, Label, &str)> = s1.model.annotations.iter().map(|a| (a.quote.as_str(), a.label, a.note.as_str())).collect();
     assert_eq!(got, [("Kabul", Label::Claim, ""), ("denied", Label::Denial, ""), ("1,463", Label::Statistic, "casualties")]);
@@ -255,7 +278,7 @@ fn a_brat_pair_in_either_order_and_an_exported_ann_round_trip() {
     let anns = vec![ann("k", "Kabul", Label::Claim), ann("i", "Islamabad said", Label::Denial)];
     let exported = brat::export_ann(&anns);
     let txt = brat::export_txt(&doc());
-    let s1 = r(&app(vec![]), files_read(vec![("x.txt", txt.into_bytes()), ("x.ann", exported.into_bytes())]));
+    let s1 = read(&app(vec![]), vec![("x.txt", txt.into_bytes()), ("x.ann", exported.into_bytes())]);
     assert_eq!(s1.notice, None, "{:?}", s1.notice);
     let got: Vec<(usize, usize, Label)> = s1.model.annotations.iter().map(|a| (a.start, a.end, a.label)).collect();
     assert_eq!(got, anns.iter().map(|a| (a.start, a.end, a.label)).collect::<Vec<_>>());
@@ -264,7 +287,7 @@ fn a_brat_pair_in_either_order_and_an_exported_ann_round_trip() {
 #[test]
 fn a_brat_txt_that_does_not_match_its_ann_is_refused() {
     let s0 = start();
-    let s1 = r(&s0, files_read(vec![("k.ann", b"T1\tClaim 0 5\tKabul\n".to_vec()), ("k.txt", b"Kabol denied".to_vec())]));
+    let s1 = read(&s0, vec![("k.ann", b"T1\tClaim 0 5\tKabul\n".to_vec()), ("k.txt", b"Kabol denied".to_vec())]);
     let notice = s1.notice.clone().unwrap();
     assert!(notice.starts_with("Could not import k.ann: "), "{notice}");
     assert_only_notice_changed(&s0, &s1);
@@ -278,7 +301,7 @@ fn a_file_whose_quotes_are_not_in_the_text_adds_orphans_and_is_saved() {
         "body": [{"type": "TextualBody", "purpose": "tagging", "value": "denial"}],
         "target": {"source": "urn:x", "selector": [{"type": "TextQuoteSelector", "exact": "a sentence that is nowhere"}]},
     });
-    let s1 = r(&s0, files_read(vec![("old.jsonld", w3c_file(vec![item]))]));
+    let s1 = read(&s0, vec![("old.jsonld", w3c_file(vec![item]))]);
     assert_eq!(s1.notice, None, "{:?}", s1.notice);
     assert_eq!(s1.model.annotations, s0.model.annotations);
     assert_eq!(
@@ -307,13 +330,13 @@ fn a_brat_file_with_unknown_labels_and_relation_types_asks_about_both_in_turn() 
     let s0 = app(vec![]);
     let ann_file = "T1\tClaim 0 5\tKabul\nT2\tPremise 6 12\tdenied\nT3\tPremise 41 46\t1,463\n\
                     R1\tAttacks Arg1:T2 Arg2:T1\nR2\tBacks Arg1:T3 Arg2:T1\t\nR3\tAttacks Arg1:T3 Arg2:T2\n";
-    let files = || files_read(vec![("e.ann", ann_file.as_bytes().to_vec()), ("e.txt", TEXT.as_bytes().to_vec())]);
+    let files = |s: &AppState| files_parsed(s, vec![("e.ann", ann_file.as_bytes().to_vec()), ("e.txt", TEXT.as_bytes().to_vec())]);
     // First the labels.
-    let s1 = r(&s0, files());
+    let s1 = r(&s0, files(&s0));
     let pending = s1.pending_labels.as_ref().expect("the labels are asked about");
     assert!(pending.relations.is_empty() && pending.message.contains("Premise"));
     // Then the relation types, each with the kind its name suggests; nothing imported yet.
-    let s2 = r(&s1, resolve(Some(UnknownLabelPolicy::MapTo(Label::Statistic))));
+    let s2 = r(&s1, resolve(&s1, Some(UnknownLabelPolicy::MapTo(Label::Statistic))));
     assert!(s2.model.annotations.is_empty());
     let pending = s2.pending_labels.as_ref().expect("the relation types are asked about");
     let asked: Vec<(&str, usize, Option<LinkKind>)> = pending.relations.iter().map(|u| (u.name.as_str(), u.count, u.suggested)).collect();
@@ -321,7 +344,7 @@ fn a_brat_file_with_unknown_labels_and_relation_types_asks_about_both_in_turn() 
     assert!(pending.message.contains("“Attacks” (2 relations, first at line 4)"), "{}", pending.message);
     // The person keeps Attacks → contradicts and leaves Backs out: one undo step, mapped labels kept.
     let mapping = Some(vec![("Attacks".to_string(), Some(LinkKind::Contradicts)), ("Backs".to_string(), None)]);
-    let s3 = r(&s2, AppAction::ResolveRelations { mapping, now: T3.into() });
+    let s3 = r(&s2, relations(&s2, mapping));
     assert!(s3.pending_labels.is_none());
     assert_eq!(s3.model.counts(), [1, 0, 2]);
     let links: usize = s3.model.annotations.iter().map(|a| a.links.len()).sum();
@@ -330,36 +353,12 @@ fn a_brat_file_with_unknown_labels_and_relation_types_asks_about_both_in_turn() 
     assert!(info.contains("2 with a label mapped (labels Premise)") && info.contains("Relations: 2 read as links, 1 left out."), "{info}");
     assert_eq!(s3.history.undo_description(), Some("Import e.ann + e.txt"));
     // Cancelling at the second question imports nothing.
-    let c = r(&s2, AppAction::ResolveRelations { mapping: None, now: T3.into() });
+    let c = r(&s2, relations(&s2, None));
     assert!(c.model.annotations.is_empty() && c.pending_labels.is_none());
     assert_eq!(c.info.as_deref(), Some("Import cancelled; nothing was changed."));
 }
 
 // ---------------------------------------------------------------- in two tasks
-
-/// The app parses in a task of its own (`first_pass`) and hands the result
-/// over with `FilesParsed`: the same state as `FilesRead` in one step, for a
-/// file that imports, one that asks about labels, and one that is refused.
-#[test]
-fn files_parsed_is_files_read_in_two_steps() {
-    use annotator_core::app::import::first_pass;
-    let s = start();
-    let cases: Vec<Vec<(&str, Vec<u8>)>> = vec![
-        vec![("w.json", w3c_file(vec![w3c_item("a1", "Kabul", "claim")]))],
-        vec![("o.json", with_opinions())],
-        vec![("bad.json", b"{not json".to_vec())],
-    ];
-    for files in cases {
-        let owned: Vec<(String, Vec<u8>)> = files.iter().map(|(n, b)| (n.to_string(), b.clone())).collect();
-        let one = s.reduce(files_read(files)).expect("FilesRead changes the state");
-        let parsed = first_pass(&owned, &s.model.doc, T2);
-        let two = s
-            .reduce(AppAction::FilesParsed { files: owned, doc_id: s.model.doc.id.clone(), parsed })
-            .expect("FilesParsed changes the state");
-        assert_eq!(snapshot(&two), snapshot(&one));
-        assert_eq!(two.pending_labels.is_some(), one.pending_labels.is_some());
-    }
-}
 
 /// A result parsed for another document (one was opened while the file was
 /// read) is refused with a message, and nothing else changes.

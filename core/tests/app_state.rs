@@ -6,6 +6,7 @@
 mod app_support;
 
 use annotator_core::app::action::{AppAction, Opened};
+use annotator_core::app::import::first_pass;
 use annotator_core::app::selection::SelectionRead;
 use annotator_core::app::state::{AppState, SaveStatus, UndoTarget};
 use annotator_core::formats::{Format, Imported};
@@ -530,7 +531,12 @@ fn every_action() -> Vec<AppAction> {
         AppAction::ClickHighlight(vec!["k".into()]),
         AppAction::SetNote { id: "k".into(), note: "n".into(), now: T2.into() },
         AppAction::EditNote,
-        AppAction::FilesRead { files: vec![("x.ann".into(), b"T1\tClaim 0 5\tKabul\n".to_vec())], now: T2.into() },
+        {
+            let files = vec![("x.ann".to_string(), b"T1\tClaim 0 5\tKabul\n".to_vec())];
+            let doc = rich().model.doc;
+            let parsed = first_pass(&files, &doc, T2);
+            AppAction::FilesParsed { files, doc_id: doc.id.clone(), parsed }
+        },
         AppAction::Import {
             imported: imported(vec![ann("w", "were", Label::Claim)], vec![orphan("o9", "q", Label::Claim)]),
             file_name: "f".into(),
@@ -630,8 +636,8 @@ fn revision_grows_by_one_exactly_on_changes_that_must_be_saved() {
             | AppAction::Redo => true,
             // The other tab added "were injured"; this tab holds nothing unsaved: shown, not saved.
             AppAction::ExternalRecord { .. } => false,
-            // A FilesRead that imports is an Import: the brat file here adds "Kabul" as a new claim.
-            AppAction::FilesRead { .. } => true,
+            // Files parsed that import are an Import: the brat file here adds "Kabul" as a new claim.
+            AppAction::FilesParsed { .. } => true,
             _ => false,
         };
         let is_notice = matches!(action, AppAction::Notice(_));

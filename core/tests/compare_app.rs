@@ -6,6 +6,7 @@ mod app_support;
 
 use annotator_core::agreement::DiffKind;
 use annotator_core::app::action::AppAction;
+use annotator_core::app::compare::read_others;
 use annotator_core::app::compare_csv::{agreement_csv, HEADER};
 use annotator_core::app::state::AppState;
 use annotator_core::formats::native;
@@ -34,8 +35,14 @@ fn file_of(anns: &[Annotation]) -> (String, Vec<u8>) {
     ("colleague.json".into(), native::export(&doc(), anns).into_bytes())
 }
 
+/// What the app does with the chosen files: reads them (in the module of
+/// rare parts; `read_others` here) and hands them to the reducer.
+fn compare_files(s: &AppState, files: Vec<(String, Vec<u8>)>) -> AppAction {
+    AppAction::CompareFiles(read_others(files, &s.model.doc, T1))
+}
+
 fn compared() -> AppState {
-    r(&mine(), AppAction::CompareFiles { files: vec![file_of(&theirs())], now: T1.into() })
+    r(&mine(), compare_files(&mine(), vec![file_of(&theirs())]))
 }
 
 fn kinds(s: &AppState) -> Vec<DiffKind> {
@@ -131,7 +138,7 @@ fn escape_closes_the_comparison_and_keeps_my_work_as_it_is() {
 fn my_own_file_agrees_fully_and_is_not_an_error() {
     let m = mine();
     let own = m.model.plain();
-    let s = r(&m, AppAction::CompareFiles { files: vec![file_of(&own)], now: T1.into() });
+    let s = r(&m, compare_files(&m, vec![file_of(&own)]));
     let c = s.comparing.as_ref().unwrap();
     assert!(c.remaining.is_empty());
     assert_eq!(c.result.overall.f1_overlap, Some(1.0));
@@ -142,18 +149,18 @@ fn my_own_file_agrees_fully_and_is_not_an_error() {
 #[test]
 fn bad_files_are_refused_with_a_message_and_change_nothing() {
     let m = mine();
-    let empty = r(&m, AppAction::CompareFiles { files: vec![("empty.json".into(), b"  \n".to_vec())], now: T1.into() });
+    let empty = r(&m, compare_files(&m, vec![("empty.json".into(), b"  \n".to_vec())]));
     assert!(empty.comparing.is_none());
     assert!(empty.notice.as_deref().unwrap().contains("empty.json is empty"), "{:?}", empty.notice);
     let other = Document::new("Other", "other.txt", "A completely different text about weather in Oslo.");
     let mut a = Annotation::new("x", 2, 12, "completely", Label::Claim, T0);
     a.quote = "completely".into();
     let file = ("other.json".to_string(), native::export(&other, &[a]).into_bytes());
-    let s = r(&m, AppAction::CompareFiles { files: vec![file], now: T1.into() });
+    let s = r(&m, compare_files(&m, vec![file]));
     assert!(s.comparing.is_none());
     assert!(s.notice.as_deref().unwrap().contains("could be placed in this text"), "{:?}", s.notice);
     assert_eq!(s.model.annotations, m.model.annotations);
-    let junk = r(&m, AppAction::CompareFiles { files: vec![("junk.json".into(), b"{ not json".to_vec())], now: T1.into() });
+    let junk = r(&m, compare_files(&m, vec![("junk.json".into(), b"{ not json".to_vec())]));
     assert!(junk.comparing.is_none() && junk.notice.as_deref().unwrap().contains("junk.json"), "{:?}", junk.notice);
 }
 
@@ -162,7 +169,7 @@ fn three_files_give_a_pairwise_table_and_differences_against_a_chosen_one() {
     let m = mine();
     let own = m.model.plain();
     let files = vec![file_of(&theirs()), ("me-again.json".into(), native::export(&doc(), &own).into_bytes())];
-    let s = r(&m, AppAction::CompareFiles { files, now: T1.into() });
+    let s = r(&m, compare_files(&m, files));
     let c = s.comparing.as_ref().unwrap();
     assert_eq!(c.pairwise.len(), 3);
     assert_eq!(c.pairwise[0][2], (Some(1.0), Some(1.0)), "mine against my own copy");
@@ -216,7 +223,7 @@ fn fifty_thousand_annotations_each_side_give_a_result() {
         Default::default(),
     );
     let file = ("big.json".to_string(), native::export(&doc, &theirs).into_bytes());
-    let s = r(&state, AppAction::CompareFiles { files: vec![file], now: T1.into() });
+    let s = r(&state, compare_files(&state, vec![file]));
     let c = s.comparing.as_ref().unwrap_or_else(|| panic!("a result, not an error: {:?}", s.notice));
     let n = &c.result.overall.counts;
     assert_eq!(n.mine_total, 50_000);
@@ -234,7 +241,7 @@ fn w3c_and_brat_files_are_compared_as_two_people() {
         .map(|f| (format!("bob-{}", f.file_name), f.contents.into_bytes()))
         .collect();
     assert_eq!(files.len(), 4, "W3C, brat .ann, .txt and .conf: {:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
-    let s = r(&mine(), AppAction::CompareFiles { files, now: T1.into() });
+    let s = r(&mine(), compare_files(&mine(), files));
     let c = s.comparing.as_ref().unwrap_or_else(|| panic!("{:?}", s.notice));
     assert_eq!(c.others.len(), 2, "the .ann and its .txt are one person; the .conf is not one");
     assert!(s.info.as_deref().is_some_and(|i| !i.contains("conf")), "{:?}", s.info);
@@ -253,7 +260,7 @@ fn accepting_their_span_when_i_already_have_it_removes_mine_instead_of_doubling_
     // make a second “the claim;” claim: mine is removed instead.
     let m = app(vec![ann("o", "the claim;", Label::Claim), ann("m", "the claim", Label::Denial)]);
     let file = file_of(&[ann("t1", "the claim;", Label::Claim), ann("t2", "the claim;", Label::Claim)]);
-    let s = r(&m, AppAction::CompareFiles { files: vec![file], now: T1.into() });
+    let s = r(&m, compare_files(&m, vec![file]));
     assert_eq!(kinds(&s), vec![DiffKind::Label]);
     let s = r(&s, AppAction::AcceptTheirs { index: 0, new_id: "n".into(), now: T2.into() });
     assert!(s.model.get("m").is_none() && s.model.get("o").is_some(), "{:?}", s.model.annotations);
@@ -281,6 +288,6 @@ fn what_comparing_says_at_each_step() {
     assert!(s.comparing.as_ref().unwrap().remaining.is_empty());
     assert_eq!(r(&s, AppAction::Step(1)).notice.as_deref(), Some("There are no differences left."));
     assert_eq!(r(&s, AppAction::CloseComparison).info.as_deref(), Some("Comparison closed; your annotations are as you left them."));
-    let nothing = r(&mine(), AppAction::CompareFiles { files: Vec::new(), now: T1.into() });
+    let nothing = r(&mine(), compare_files(&mine(), Vec::new()));
     assert_eq!(nothing.notice.as_deref(), Some("Nothing to compare. No file was chosen. My annotations are unchanged."));
 }

@@ -7,6 +7,7 @@ pub mod durable;
 pub mod idb;
 pub mod keys;
 pub mod offline;
+pub mod rare;
 pub mod selection;
 pub mod storage;
 pub mod team;
@@ -129,4 +130,17 @@ pub fn focus(node: &yew::NodeRef) {
 /// Whether `el` has keyboard focus.
 pub fn has_focus(el: &web_sys::Element) -> bool {
     gloo::utils::document().active_element().is_some_and(|a| &a == el)
+}
+
+/// Loads one script and waits for it (or its failure).
+pub async fn load_script(src: &str) -> Result<(), String> {
+    let doc = gloo::utils::document();
+    let el = doc.create_element("script").map_err(|e| js_error_text(&e))?;
+    el.set_attribute("src", src).map_err(|e| js_error_text(&e))?;
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let _ = el.add_event_listener_with_callback("load", &resolve);
+        let _ = el.add_event_listener_with_callback("error", &reject);
+    });
+    doc.head().ok_or("the page has no head")?.append_child(&el).map_err(|e| js_error_text(&e))?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.map(|_| ()).map_err(|_| format!("could not load {src}"))
 }

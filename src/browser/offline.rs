@@ -94,9 +94,19 @@ pub fn register(on_update: impl Fn(Update) + 'static) {
         }
     }
 
-    let on_error: Closure<dyn FnMut(JsValue)> = Closure::once(|e: JsValue| {
-        web_sys::console::warn_2(&JsValue::from_str("Offline use is unavailable: the service worker was not registered:"), &e);
-    });
-    let _ = container.register("./sw.js").catch(&on_error);
-    on_error.forget(); // called at most once, when the registration fails
+    // The worker's install fetches every file of the app (the rare parts and team sync
+    // included): only once the page has loaded, so it never competes with the first visit's
+    // own downloads.
+    let register = move || {
+        let on_error: Closure<dyn FnMut(JsValue)> = Closure::once(|e: JsValue| {
+            web_sys::console::warn_2(&JsValue::from_str("Offline use is unavailable: the service worker was not registered:"), &e);
+        });
+        let _ = container.register("./sw.js").catch(&on_error);
+        on_error.forget(); // called at most once, when the registration fails
+    };
+    if gloo::utils::document().ready_state() == "complete" {
+        register();
+    } else {
+        EventListener::once(&window, "load", move |_| register()).forget();
+    }
 }

@@ -2,7 +2,7 @@
 //! (`assets/team-sync.js`) on first use, and calling them. What is decided
 //! is in `annotator_core::sync`; this module only moves strings.
 
-use super::js_error_text;
+use super::{js_error_text, load_script};
 use annotator_core::sync::session::Answer;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -25,19 +25,6 @@ fn method(name: &str) -> Result<Function, String> {
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok())
         .ok_or_else(|| format!("the bridge has no {name}"))
-}
-
-/// Loads one script and waits for it (or its failure).
-async fn load_script(src: &str) -> Result<(), String> {
-    let doc = gloo::utils::document();
-    let el = doc.create_element("script").map_err(|e| js_error_text(&e))?;
-    el.set_attribute("src", src).map_err(|e| js_error_text(&e))?;
-    let promise = Promise::new(&mut |resolve, reject| {
-        let _ = el.add_event_listener_with_callback("load", &resolve);
-        let _ = el.add_event_listener_with_callback("error", &reject);
-    });
-    doc.head().ok_or("the page has no head")?.append_child(&el).map_err(|e| js_error_text(&e))?;
-    JsFuture::from(promise).await.map(|_| ()).map_err(|_| format!("could not load {src}"))
 }
 
 /// Loads PouchDB and the bridge, once. Fails where they are not served

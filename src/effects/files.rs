@@ -2,14 +2,18 @@
 //! dropped (parsed in a task of their own, merged by the reducer: `AppAction::FilesParsed`),
 //! exports, and the download of data kept aside.
 
-use crate::browser::{self, busy::Busy, download, storage};
+use crate::browser::{self, busy::Busy, download, rare, storage};
 use crate::state::Dispatch;
 use annotator_core::app::action::AppAction;
-use annotator_core::app::import::{file_names, first_pass};
+use annotator_core::app::import::{file_names, native_of_this_text};
 use annotator_core::formats::json_fields::ImportError;
 use annotator_core::formats::native;
 use annotator_core::formats::{self, Format};
+use annotator_core::formats::{Imported, UnknownLabelPolicy};
+use annotator_core::lazy::export::{ExportAnswer, ExportRequest, File};
+use annotator_core::lazy::import::{ImportAnswer, ImportRequest, Job};
 use annotator_core::model::details::DocDetails;
+use annotator_core::model::link_views::without_dangling;
 use annotator_core::{model::Annotation, model::Document};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -55,11 +59,13 @@ fn too_large(files: &[web_sys::File]) -> Option<String> {
 }
 
 /// Imports the chosen annotation files into `doc`, the open document: they
-/// are read here; a paint shows "Importing …"; the next task parses and
-/// checks them ([`first_pass`], pure); the task after it gives the result to
-/// the reducer, which merges it and paints the highlights. A large file thus
-/// takes three tasks, not one long one. The reducer refuses the result if
-/// another document was opened meanwhile. The page is not idle until then.
+/// are read here; a paint shows "Importing …"; then they are parsed and
+/// checked ([`first_pass`], pure) in a task of its own — by the module of rare
+/// parts, loaded on first use, unless the file is a native file of this very
+/// text — and the result goes to the reducer, which merges it and paints the
+/// highlights. A large file thus takes several tasks, not one long one. The
+/// reducer refuses the result if another document was opened meanwhile. The
+/// page is not idle until then.
 pub fn import_chosen(files: Vec<web_sys::File>, doc: Rc<Document>, dispatch: Dispatch) {
     if let Some(why) = too_large(&files) {
         dispatch.dispatch(AppAction::Notice(format!("Could not import {why} Nothing was changed.")));
@@ -72,16 +78,78 @@ pub fn import_chosen(files: Vec<web_sys::File>, doc: Rc<Document>, dispatch: Dis
             dispatch.dispatch(AppAction::Info(format!("Importing {} ({})…", file_names(&files), size_for_people(bytes))));
             let (dispatch, doc, busy) = (dispatch.clone(), doc.clone(), busy.clone());
             browser::after_next_paint(move || {
-                let parsed = first_pass(&files, &doc, &browser::now_iso());
+                let same_text = match &files[..] {
+                    [(name, bytes)] => native_of_this_text(name, bytes, &doc),
+                    _ => None,
+                };
                 let doc_id = doc.id.clone();
-                gloo::timers::callback::Timeout::new(0, move || {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let parsed = match same_text {
+                        Some(parsed) => parsed,
+                        None => {
+                            let job = Job::Import { policy: UnknownLabelPolicy::Skip, relation_map: None };
+                            match in_rare_parts(&doc, &files, job, &dispatch).await {
+                                Ok(ImportAnswer::Imported(parsed)) => parsed,
+                                Ok(other) => Err(unexpected(&files, other)),
+                                Err(e) => Err(e),
+                            }
+                        }
+                    };
+                    // The highlights are painted in a task of their own.
+                    gloo::timers::future::TimeoutFuture::new(0).await;
                     dispatch.dispatch(AppAction::FilesParsed { files, doc_id, parsed });
                     drop(busy);
-                })
-                .forget();
+                });
             });
         }
         Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not import {e} Nothing was changed."))),
+    });
+}
+
+/// Runs `job` on `files` in the module of rare parts, loading it first if
+/// needed ("Loading…" meanwhile). An error names the files and says what
+/// could not be done, for "Could not import …".
+async fn in_rare_parts(doc: &Document, files: &[(String, Vec<u8>)], job: Job, dispatch: &Dispatch) -> Result<ImportAnswer, String> {
+    if rare::loaded().is_none() {
+        dispatch.dispatch(AppAction::Info("Loading the part of the app that reads annotation files…".into()));
+    }
+    let names = file_names(files);
+    let module = rare::load().await.map_err(|e| {
+        format!("{names}: the part of the app that reads annotation files could not be loaded ({e}). Check the connection and try again.")
+    })?;
+    let request = ImportRequest::new(doc, files.iter().map(|(n, _)| n.clone()).collect(), &browser::now_iso(), job).to_json();
+    let answer =
+        module.call_with_files("import_files", &request, files.iter().map(|(_, b)| b.as_slice())).map_err(|e| format!("{names}: {e}"))?;
+    Ok(ImportAnswer::from_json(&answer))
+}
+
+/// The sentence for an answer of the wrong kind (or an error answer).
+fn unexpected(files: &[(String, Vec<u8>)], answer: ImportAnswer) -> String {
+    match answer {
+        ImportAnswer::Error(e) => format!("{}: {e}.", file_names(files)),
+        _ => format!("{}: the reader answered something else than was asked.", file_names(files)),
+    }
+}
+
+/// The files held back by a question about labels or relation types,
+/// imported under the person's answer `job`; `done` makes the action of the
+/// result (dispatched when it comes).
+pub fn import_held(
+    files: Rc<Vec<(String, Vec<u8>)>>,
+    doc: Rc<Document>,
+    job: Job,
+    dispatch: Dispatch,
+    done: impl FnOnce(Result<Imported, String>) -> AppAction + 'static,
+) {
+    let busy = Busy::start();
+    wasm_bindgen_futures::spawn_local(async move {
+        let imported = match in_rare_parts(&doc, &files, job, &dispatch).await {
+            Ok(ImportAnswer::Imported(imported)) => imported,
+            Ok(other) => Err(unexpected(&files, other)),
+            Err(e) => Err(e),
+        };
+        dispatch.dispatch(done(imported));
+        drop(busy);
     });
 }
 
@@ -94,8 +162,9 @@ fn size_for_people(bytes: usize) -> String {
     }
 }
 
-/// "Compare with…": reads other people's files of this text (nothing of mine changes).
-pub fn compare_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
+/// "Compare with…": reads other people's files of this text (nothing of mine
+/// changes), in the module of rare parts.
+pub fn compare_chosen(files: Vec<web_sys::File>, doc: Rc<Document>, dispatch: Dispatch) {
     if let Some(why) = too_large(&files) {
         dispatch.dispatch(AppAction::Notice(format!("Could not compare with {why} Your annotations are unchanged.")));
         return;
@@ -106,10 +175,21 @@ pub fn compare_chosen(files: Vec<web_sys::File>, dispatch: Dispatch) {
             // Big files take a moment: say so in this frame, compare in the next.
             let names = files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
             dispatch.dispatch(AppAction::Info(format!("Comparing with {names}…")));
-            let (dispatch, busy) = (dispatch.clone(), busy.clone());
+            let (dispatch, busy, doc) = (dispatch.clone(), busy.clone(), doc.clone());
             browser::after_next_paint(move || {
-                dispatch.dispatch(AppAction::CompareFiles { files, now: browser::now_iso() });
-                drop(busy);
+                wasm_bindgen_futures::spawn_local(async move {
+                    match in_rare_parts(&doc, &files, Job::Compare, &dispatch).await {
+                        Ok(ImportAnswer::Compared(read)) => dispatch.dispatch(AppAction::CompareFiles(read)),
+                        Ok(other) => dispatch.dispatch(AppAction::Notice(format!(
+                            "Could not compare with {} Your annotations are unchanged.",
+                            unexpected(&files, other)
+                        ))),
+                        Err(e) => {
+                            dispatch.dispatch(AppAction::Notice(format!("Could not compare with {e} Your annotations are unchanged.")))
+                        }
+                    }
+                    drop(busy);
+                });
             });
         }
         Err(e) => dispatch.dispatch(AppAction::Notice(format!("Could not compare with {e} Your annotations are unchanged."))),
@@ -132,19 +212,54 @@ pub fn are_annotation_files(files: &[web_sys::File]) -> bool {
     files.iter().map(|f| f.name().to_ascii_lowercase()).any(|n| n.ends_with(".ann") || n.ends_with(".json") || n.ends_with(".jsonld"))
 }
 
-/// Downloads the annotations of `doc` in `format` (two files for brat).
+/// Downloads the annotations of `doc` in `format` (two files for brat). The
+/// native file is written here; the other formats by the rare parts, loaded
+/// on first use ("Loading the … exporter…" meanwhile). A failure to load says
+/// so; nothing is downloaded and nothing changes.
 pub fn export(format: Format, doc: &Document, details: &DocDetails, organisation: &str, shared: &[Rc<Annotation>], dispatch: &Dispatch) {
     // The writers take plain annotations; an export is rare enough to copy them.
     let annotations: &[Annotation] = &shared.iter().map(|a| (**a).clone()).collect::<Vec<_>>();
-    if format == Format::ClaimReview {
-        let missing = formats::claimreview::missing(details, organisation, annotations);
-        if !missing.is_empty() {
-            dispatch.dispatch(AppAction::Info(format!("ClaimReview exported, with gaps: {}", missing.join(" "))));
-        }
+    if format == Format::Native {
+        let contents = native::export_detailed(doc, details, &without_dangling(annotations));
+        let name = if doc.name.is_empty() { "annotations" } else { doc.name.as_str() };
+        return download_all(&[File { name: format!("{name}.annotations.json"), mime: "application/json".into(), contents }], dispatch);
     }
-    for file in formats::export_detailed(format, doc, details, organisation, annotations) {
-        if let Err(e) = download::download_text(&file.file_name, file.mime, &file.contents) {
-            dispatch.dispatch(AppAction::Notice(format!("The download of {} failed: {e}.", file.file_name)));
+    let request = ExportRequest::new(format, doc, details, organisation, annotations).to_json();
+    let dispatch = dispatch.clone();
+    if rare::loaded().is_none() {
+        dispatch.dispatch(AppAction::Info(format!("Loading the {} exporter…", format.label())));
+    }
+    let busy = Busy::start();
+    wasm_bindgen_futures::spawn_local(async move {
+        let answer = match rare::load().await {
+            Ok(module) => module.call("export_files", &request).map(|json| ExportAnswer::from_json(&json)),
+            Err(e) => Err(format!("the exporter could not be loaded ({e}); check the connection and try again")),
+        };
+        match answer {
+            Ok(ExportAnswer::Files { files, gaps }) => {
+                if gaps.is_empty() {
+                    dispatch.dispatch(AppAction::Info(format!("Exported {}.", names_of(&files))));
+                } else {
+                    dispatch.dispatch(AppAction::Info(format!("ClaimReview exported, with gaps: {}", gaps.join(" "))));
+                }
+                download_all(&files, &dispatch);
+            }
+            Ok(ExportAnswer::Error(e)) | Err(e) => {
+                dispatch.dispatch(AppAction::Notice(format!("The {} export failed: {e}. Nothing was downloaded.", format.label())))
+            }
+        }
+        drop(busy);
+    });
+}
+
+fn names_of(files: &[File]) -> String {
+    files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn download_all(files: &[File], dispatch: &Dispatch) {
+    for file in files {
+        if let Err(e) = download::download_text(&file.name, &file.mime, &file.contents) {
+            dispatch.dispatch(AppAction::Notice(format!("The download of {} failed: {e}.", file.name)));
         }
     }
 }

@@ -28,7 +28,9 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
+from test_formats import export_as  # noqa: E402
 from conftest import DIST, REPO, STORAGE_PREFIX, _Handler, norm_ws, record_key_doc_id
 
 sys.path.insert(0, str(REPO / "scripts"))
@@ -264,6 +266,57 @@ def tag_reload_export_import(app):
     return item
 
 
+def rare_parts_round_trip(app, item):
+    """A format other than the native one (the rare parts, a second module loaded on first
+    use): not loaded before, then a W3C export and its import give the annotation back."""
+    files = export_as(app, "w3c")
+    (path,) = [app.download_dir / n for n in files]
+    kept = app.workdir / path.name
+    kept.write_bytes(files[path.name])
+    app.activate_item(item["id"])
+    app.press(Keys.DELETE)
+    app.wait(lambda: all(i["id"] != item["id"] for i in app.items()), "the annotation deleted")
+    app.import_file(kept)
+    back = (item["text"], item["label"])
+    app.wait(lambda: back in [(i["text"], i["label"]) for i in app.items()], "the W3C import restores it")
+
+
+def rare_requests(app) -> list[str]:
+    return app.js("return performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /rare/.test(n));")
+
+
+def test_rare_parts_load_on_first_use_and_work_offline_after(app):
+    """The first visit does not download the rare parts; the first W3C export loads them
+    (and works). (Offline, from the service worker's cache: test_opens_offline_after_the_first_visit.)"""
+    assert rare_requests(app) == [], "the first load fetched the rare parts"
+    item = app.tag(STAT, "statistic", how="key")
+    app.wait_saved()
+    rare_parts_round_trip(app, item)
+    names = [n.rsplit("/", 1)[-1] for n in rare_requests(app)]
+    assert {"rare-loader.js", "annotator-rare.js", "annotator-rare_bg.wasm"} <= set(names), names
+
+
+def test_rare_parts_that_cannot_load_say_so_change_nothing_and_load_next_time(new_app, server, dist_copy):
+    """A deployment whose rare parts cannot be fetched: the export says so, nothing is
+    downloaded and nothing changes; once the file is back, the next try works."""
+    wasm = dist_copy / "annotator-rare_bg.wasm"
+    aside = dist_copy.parent / "annotator-rare_bg.wasm.aside"
+    wasm.rename(aside)
+    app = open_at(new_app, server.url)
+    item = app.tag(STAT, "statistic", how="key")
+    app.wait_saved()
+    for f in app.download_dir.iterdir():
+        f.unlink()
+    Select(app.driver.find_element(By.CSS_SELECTOR, 'select[aria-label="Export format"]')).select_by_value("w3c")
+    app.click_button("Export")
+    app.wait(lambda: "could not be loaded" in (app.notice() or ""), "the export says the rare parts could not be loaded")
+    assert "Nothing was downloaded" in app.notice()
+    assert list(app.download_dir.iterdir()) == []
+    assert [(i["id"], i["label"]) for i in app.items()] == [(item["id"], "statistic")]
+    aside.rename(wasm)
+    rare_parts_round_trip(app, item)
+
+
 # --------------------------------------------------------------------------- single file
 
 
@@ -278,7 +331,8 @@ def test_single_file_works_from_file_url(new_app, seed_text):
     assert app.js("return getComputedStyle(document.querySelector('#article')).whiteSpace;") == "pre-wrap", "styles inlined"
     check_csp(app)
 
-    tag_reload_export_import(app)
+    item = tag_reload_export_import(app)
+    rare_parts_round_trip(app, item)
 
     # No service worker from file://, and the version message stays quiet.
     assert app.js("return !(navigator.serviceWorker && navigator.serviceWorker.controller);")
@@ -350,6 +404,8 @@ def test_opens_offline_after_the_first_visit(new_app, server, seed_text):
     app.wait_ready()
     app.wait(lambda: len(app.items()) == 2, "both annotations on a new offline visit")
     assert banner(app) == "", "no version message when nothing changed"
+    # The rare parts, never loaded by this page, come from the cache too.
+    rare_parts_round_trip(app, claim)
 
 
 def test_new_version_is_loaded_on_the_next_visit_and_said(new_app, server, dist_copy):
@@ -440,15 +496,18 @@ PAYLOADS = [
     "<iframe src=\"javascript:window.__pwned = 'iframe'\"></iframe>",
 ]
 
+# <script> elements but those the app adds itself to load its parts on first use.
+SCRIPTS_NOT_OURS = r"Array.from(document.scripts).filter((s) => !/\/(rare-loader|pouchdb\.min|team-sync)\.js$/.test(s.src)).length"
+
 JS_INJECTED = r"""
 return {
   pwned: window.__pwned === undefined ? null : String(window.__pwned),
   // (the payloads' <svg onload> would show up under handlers; the app draws SVG charts itself)
   elements: Array.from(document.querySelectorAll('img, iframe, object, embed, [href^="javascript:" i], [src^="javascript:" i]')).map((e) => e.outerHTML),
   handlers: Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => /^on/i.test(a.name))).map((e) => e.tagName),
-  scripts: document.scripts.length,
+  scripts: SCRIPTS_NOT_OURS,
 };
-"""
+""".replace("SCRIPTS_NOT_OURS", SCRIPTS_NOT_OURS)
 
 
 def assert_nothing_ran(app, scripts_before: int):
@@ -487,7 +546,7 @@ def check_items_literal(app, anns: list[dict]):
 
 
 def test_script_payloads_in_files_and_storage_never_run(app, seed_text, tmp_path):
-    scripts_before = app.js("return document.scripts.length;")
+    scripts_before = app.js("return " + SCRIPTS_NOT_OURS + ";")
     anns = payload_annotations(seed_text)
     # The file's own name is shown too ("Imported 3 annotations from …").
     name = "<img src=x onerror=alert(7)>.json"
@@ -534,7 +593,7 @@ def test_script_payloads_in_files_and_storage_never_run(app, seed_text, tmp_path
     record["annotations"] = stored
     app.js("localStorage.setItem(arguments[0], arguments[1]);", key, json.dumps(record))
     app.reload()
-    scripts_now = app.js("return document.scripts.length;")
+    scripts_now = app.js("return " + SCRIPTS_NOT_OURS + ";")
     assert_nothing_ran(app, scripts_now)
     check_items_literal(app, stored)
 
@@ -562,7 +621,7 @@ ARTICLE_PAYLOAD = (
 def test_script_payloads_in_an_opened_text_never_run(app, tmp_path):
     assert app.driver.find_elements(By.CSS_SELECTOR, 'input[type=file][aria-label="Open text file"]'), \
         "no 'Open text file' input"
-    scripts_before = app.js("return document.scripts.length;")
+    scripts_before = app.js("return " + SCRIPTS_NOT_OURS + ";")
     path = tmp_path / "<img src=x onerror=alert(8)>.txt"
     path.write_text(ARTICLE_PAYLOAD, encoding="utf-8", newline="")
     app.driver.find_element(By.CSS_SELECTOR, 'input[type=file][aria-label="Open text file"]').send_keys(str(path))
@@ -578,4 +637,4 @@ def test_script_payloads_in_an_opened_text_never_run(app, tmp_path):
     app.reload()
     app.wait(lambda: app.article_text() == ARTICLE_PAYLOAD, "the opened text after a reload")
     app.wait(lambda: [i["id"] for i in app.items()] == [item["id"]], "its annotation after a reload")
-    assert_nothing_ran(app, app.js("return document.scripts.length;"))
+    assert_nothing_ran(app, app.js("return " + SCRIPTS_NOT_OURS + ";"))

@@ -158,14 +158,16 @@ pub struct AnchorWork {
 }
 
 /// What an import's anchoring did, in counts and per annotation.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AnchorReport {
     pub exact: usize,
     pub moved: usize,
     pub fuzzy: usize,
     pub orphaned: usize,
-    /// One entry per candidate, in input order.
+    /// One entry per candidate, in input order (not sent between the app's modules).
+    #[serde(skip)]
     pub results: Vec<AnchorResult>,
+    #[serde(skip)]
     pub work: AnchorWork,
 }
 

@@ -7,7 +7,7 @@ use crate::text::text_index::TextIndex;
 
 /// An annotation that could not be anchored. Kept whole so a person can see
 /// it (label, quote, why), delete it or re-attach it to a new selection.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Orphan {
     pub id: String,
     pub label: Label,

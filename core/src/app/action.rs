@@ -1,9 +1,9 @@
 //! What the UI and the effects ask the reducer to do.
 
+use super::compare::OthersRead;
 use super::selection::SelectionRead;
 use crate::agreement::DiffKind;
 use crate::anchor::Orphan;
-use crate::formats::RelationMap;
 use crate::formats::{Imported, UnknownLabelPolicy};
 use crate::history::History;
 use crate::model::details::DocDetails;
@@ -58,33 +58,30 @@ pub enum AppAction {
     },
     /// Focus the note editor of the selected annotation.
     EditNote,
-    /// Annotation files were read (`names` joined for messages): import them,
-    /// or hold them back while labels we do not have need a decision.
-    FilesRead {
-        files: Vec<(String, Vec<u8>)>,
-        now: String,
-    },
-    /// `FilesRead` in two tasks: the files were already read and parsed for
-    /// ([`first_pass`](crate::app::import::first_pass))
-    /// the document `doc_id` (labels we do not have left out, as the first
-    /// pass of `FilesRead` does) in a task of their own, so that parsing a
-    /// large file and painting its highlights are not one long task.
+    /// Annotation files were read and parsed for the document `doc_id`
+    /// ([`first_pass`](crate::app::import::first_pass), labels we do not have
+    /// left out) in a task of their own (the module of rare parts): import
+    /// them, or hold them back while labels or relation types we do not have
+    /// need a decision.
     FilesParsed {
         files: Vec<(String, Vec<u8>)>,
         doc_id: String,
         parsed: Result<Imported, String>,
     },
-    /// The decision about brat relation types we do not have: each type's
-    /// link kind or `None` to leave it out (`Some`), or cancel (`None`).
-    ResolveRelations {
-        mapping: Option<RelationMap>,
-        now: String,
-    },
-    /// The decision about unknown labels: map or skip (`Some`) or cancel (`None`).
+    /// The decision about unknown labels (map or skip) and the held files
+    /// imported under it ([`import_files`](crate::app::import::import_files)
+    /// with `policy`, run by the app like the first pass).
     ResolveLabels {
-        policy: Option<UnknownLabelPolicy>,
-        now: String,
+        policy: UnknownLabelPolicy,
+        imported: Result<Imported, String>,
     },
+    /// The decision about brat relation types we do not have, and the held
+    /// files imported under it (each type's link kind, or left out).
+    ResolveRelations {
+        imported: Result<Imported, String>,
+    },
+    /// "Cancel import" at either question.
+    CancelImport,
     /// Merge an anchored import (one undo step); orphans join the orphan list.
     Import {
         imported: Imported,
@@ -182,11 +179,10 @@ pub enum AppAction {
     },
     /// The "Team sync" panel's state.
     Team(Rc<TeamView>),
-    /// "Compare with…": other people's files of this text (name, bytes).
-    CompareFiles {
-        files: Vec<(String, Vec<u8>)>,
-        now: String,
-    },
+    /// "Compare with…": other people's files of this text, read
+    /// ([`read_others`](crate::app::compare::read_others), run by the app in
+    /// the module of rare parts).
+    CompareFiles(OthersRead),
     /// Show the differences against the `n`th compared file.
     CompareAgainst(usize),
     /// Select the `n`th remaining difference (a click in "Differences").

@@ -32,7 +32,7 @@ use std::rc::Rc;
 pub const THEIRS_PREFIX: &str = "theirs:";
 
 /// One other person's work on this text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Other {
     /// The file name (brat: the `.ann`'s).
     pub name: String,
@@ -149,6 +149,51 @@ fn people(files: Files) -> (Vec<Files>, Vec<String>) {
     (groups, lone)
 }
 
+/// Other people's files read for "Compare with…" (rules 1 and 2): the
+/// files compared, and a sentence for each one left out.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OthersRead {
+    pub others: Vec<Other>,
+    pub problems: Vec<String>,
+}
+
+/// Reads `files` as other people's work on the text of `doc` (rules 1 and 2).
+/// Pure; the app runs it in the module of rare parts (`crate::lazy::import`).
+pub fn read_others(files: Vec<(String, Vec<u8>)>, doc: &Document, now: &str) -> OthersRead {
+    let (groups, lone) = people(files);
+    let mut problems: Vec<String> = lone.iter().map(|n| format!("{n} is a text, not annotations (choose it with its .ann).")).collect();
+    let mut others = Vec::new();
+    for group in groups {
+        let name = group[0].0.clone();
+        if group[0].1.iter().all(|b| b.is_ascii_whitespace()) {
+            problems.push(format!("{name} is empty: there is nothing to compare."));
+            continue;
+        }
+        match import_files(&group, doc, now, UnknownLabelPolicy::Skip, None) {
+            Err(e) => problems.push(format!("Could not read {e}")),
+            Ok(imp) if imp.annotations.is_empty() && !imp.orphans.is_empty() => problems.push(format!(
+                "None of the {} annotations in {name} could be placed in this text: the file was made for another text.",
+                imp.orphans.len()
+            )),
+            Ok(imp) => {
+                let mut notes = Vec::new();
+                if !imp.orphans.is_empty() {
+                    notes.push(format!("{} could not be placed in this text and are left out", imp.orphans.len()));
+                }
+                if imp.skipped > 0 || !imp.unknown_labels.is_empty() {
+                    let n = imp.skipped.max(imp.unknown_labels.iter().map(|u| u.count).sum());
+                    notes.push(format!("{n} with labels we do not have are left out"));
+                }
+                if !notes.is_empty() {
+                    problems.push(format!("{name}: {}.", notes.join("; ")));
+                }
+                others.push(Other { name, annotations: Rc::new(imp.annotations), orphans: imp.orphans.len() });
+            }
+        }
+    }
+    OthersRead { others, problems }
+}
+
 /// A comparison just opened, and what to tell about it.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Opening {
@@ -171,46 +216,10 @@ pub(super) struct Selected {
 }
 
 impl Comparing {
-    /// "Compare with…": reads `files` as other people's work on the text of
-    /// `doc` and compares my annotations `mine` with them; or the notice why
-    /// there is nothing to compare.
-    pub(super) fn open(
-        files: Vec<(String, Vec<u8>)>,
-        doc: &Document,
-        mine: &Rc<Vec<Rc<Annotation>>>,
-        now: &str,
-    ) -> Result<Opening, String> {
-        let (groups, lone) = people(files);
-        let mut problems: Vec<String> = lone.iter().map(|n| format!("{n} is a text, not annotations (choose it with its .ann).")).collect();
-        let mut others = Vec::new();
-        for group in groups {
-            let name = group[0].0.clone();
-            if group[0].1.iter().all(|b| b.is_ascii_whitespace()) {
-                problems.push(format!("{name} is empty: there is nothing to compare."));
-                continue;
-            }
-            match import_files(&group, doc, now, UnknownLabelPolicy::Skip, None) {
-                Err(e) => problems.push(format!("Could not read {e}")),
-                Ok(imp) if imp.annotations.is_empty() && !imp.orphans.is_empty() => problems.push(format!(
-                    "None of the {} annotations in {name} could be placed in this text: the file was made for another text.",
-                    imp.orphans.len()
-                )),
-                Ok(imp) => {
-                    let mut notes = Vec::new();
-                    if !imp.orphans.is_empty() {
-                        notes.push(format!("{} could not be placed in this text and are left out", imp.orphans.len()));
-                    }
-                    if imp.skipped > 0 || !imp.unknown_labels.is_empty() {
-                        let n = imp.skipped.max(imp.unknown_labels.iter().map(|u| u.count).sum());
-                        notes.push(format!("{n} with labels we do not have are left out"));
-                    }
-                    if !notes.is_empty() {
-                        problems.push(format!("{name}: {}.", notes.join("; ")));
-                    }
-                    others.push(Other { name, annotations: Rc::new(imp.annotations), orphans: imp.orphans.len() });
-                }
-            }
-        }
+    /// "Compare with…": compares my annotations `mine` with other people's
+    /// files, read by [`read_others`]; or the notice why there is nothing to compare.
+    pub(super) fn open(read: OthersRead, doc: &Document, mine: &Rc<Vec<Rc<Annotation>>>) -> Result<Opening, String> {
+        let OthersRead { others, problems } = read;
         if others.is_empty() {
             let why = if problems.is_empty() { "No file was chosen.".to_string() } else { problems.join(" ") };
             return Err(format!("Nothing to compare. {why} My annotations are unchanged."));

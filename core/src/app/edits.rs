@@ -1,10 +1,9 @@
 //! The reducer's edits that read a selection or files: tagging, imports
 //! (with the decision about unknown labels) and re-attaching orphans.
 
-use super::import::{file_names, first_pass, import_files, unknown_labels_message, unknown_relations_message};
+use super::import::{file_names, unknown_labels_message, unknown_relations_message};
 use super::selection::SelectionRead;
 use super::state::{AppState, PendingImport};
-use crate::formats::RelationMap;
 use crate::formats::{Imported, UnknownLabelPolicy};
 use crate::model::occurrences::occurrences;
 use crate::model::{normalize_selection, shorten};
@@ -101,11 +100,6 @@ impl AppState {
         }
     }
 
-    pub(super) fn files_read(&self, files: Vec<(String, Vec<u8>)>, now: String) -> Self {
-        let parsed = first_pass(&files, &self.model.doc, &now);
-        self.files_parsed(files, parsed)
-    }
-
     /// What to do with files after their first pass ([`first_pass`]):
     /// import them, or ask about labels or relation types we do not have.
     pub(super) fn files_parsed(&self, files: Vec<(String, Vec<u8>)>, parsed: Result<Imported, String>) -> Self {
@@ -153,37 +147,38 @@ impl AppState {
     }
 
     /// "Cancel import" at either question.
-    fn import_cancelled(&self) -> Self {
+    pub(super) fn cancel_import(&self) -> Option<Self> {
+        self.pending_labels.as_ref()?;
         let mut next = self.clone();
         next.info = Some("Import cancelled; nothing was changed.".into());
         next.notice = None;
-        next
+        next.pending_labels = None;
+        Some(next)
     }
 
-    pub(super) fn resolve_relations(&self, mapping: Option<RelationMap>, now: String) -> Option<Self> {
+    /// The held files imported under the chosen mapping of relation types.
+    pub(super) fn resolve_relations(&self, imported: Result<Imported, String>) -> Option<Self> {
         let pending = self.pending_labels.as_ref()?;
-        let mut next = match mapping {
-            None => self.import_cancelled(),
-            Some(map) => match import_files(&pending.files, &self.model.doc, &now, pending.label_policy.clone(), Some(map)) {
-                Ok(imported) => self.import(imported, &pending.names),
-                Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
-            },
+        let mut next = match imported {
+            Ok(imported) => self.import(imported, &pending.names),
+            Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
         };
         next.pending_labels = None;
         Some(next)
     }
 
-    pub(super) fn resolve_labels(&self, policy: Option<UnknownLabelPolicy>, now: String) -> Option<Self> {
+    /// The held files imported under the chosen label `policy`: then the
+    /// question about relation types, if the files have any.
+    pub(super) fn resolve_labels(&self, policy: UnknownLabelPolicy, imported: Result<Imported, String>) -> Option<Self> {
         let pending = self.pending_labels.as_ref()?;
-        let mut next = match policy {
-            None => self.import_cancelled(),
-            Some(policy) => match import_files(&pending.files, &self.model.doc, &now, policy.clone(), None) {
-                Ok(imported) => return Some(self.then_relations(imported, pending.files.clone(), pending.names.clone(), policy)),
-                Err(e) => self.notice(format!("Could not import {e} Nothing was changed.")),
-            },
-        };
-        next.pending_labels = None;
-        Some(next)
+        match imported {
+            Ok(imported) => Some(self.then_relations(imported, pending.files.clone(), pending.names.clone(), policy)),
+            Err(e) => {
+                let mut next = self.notice(format!("Could not import {e} Nothing was changed."));
+                next.pending_labels = None;
+                Some(next)
+            }
+        }
     }
 
     pub(super) fn import(&self, imported: Imported, file_name: &str) -> Self {

@@ -1,6 +1,7 @@
 //! Importing the files a person chose into the open document: a brat `.ann`
 //! with its `.txt`, or one annotation file of any supported format.
 
+use crate::anchor::AnchorReport;
 use crate::formats::json_fields::ImportError;
 use crate::formats::native;
 use crate::formats::RelationMap;
@@ -31,20 +32,42 @@ pub fn import_files(
         return Err("Choose one annotation file (or a brat .ann together with its .txt).".into());
     }
     let Some((name, bytes)) = files.first() else { return Err("No file was chosen.".into()) };
-    // A native file made for this very text: parsed once, checked strictly.
-    let parsed_json = native::parse_json_bounded(bytes).ok();
-    if let Some(v) = parsed_json.as_ref().filter(|v| matches!(formats::detect_json(v), Ok(Format::Native))) {
-        let same_text = v.get("document").and_then(|d| d.get("id")).and_then(|i| i.as_str()) == Some(doc.id.as_str());
-        if same_text {
-            let parsed = native::import_value(v, doc).map_err(|e| format!("{name}: {e}"))?;
-            let n = parsed.annotations.len();
-            let mut imported = Imported::anchor(Format::Native, &doc.index, Default::default());
-            imported.report.exact = n;
-            imported.annotations = parsed.annotations;
-            return Ok(imported);
-        }
+    if let Some(same_text) = native_of_this_text(name, bytes, doc) {
+        return same_text;
     }
     formats::import(name, bytes, &doc.index, &opts).map_err(|e| format!("{name}: {e}"))
+}
+
+/// A native file made for this very text (same document id), imported
+/// strictly: every annotation must match the text exactly (a mismatch means
+/// the file is damaged). `None` for any other file. This needs neither the
+/// other formats nor re-anchoring, so the app does it without loading the
+/// rare parts (`crate::lazy`).
+pub fn native_of_this_text(name: &str, bytes: &[u8], doc: &Document) -> Option<Result<Imported, String>> {
+    // A file without this document's id anywhere is not one (and is not parsed twice).
+    if doc.id.is_empty() || !bytes.windows(doc.id.len()).any(|w| w == doc.id.as_bytes()) {
+        return None;
+    }
+    let v = native::parse_json_bounded(bytes).ok()?;
+    if v.get("format").and_then(|f| f.as_str()) != Some(native::FORMAT) {
+        return None;
+    }
+    if v.get("document").and_then(|d| d.get("id")).and_then(|i| i.as_str()) != Some(doc.id.as_str()) {
+        return None;
+    }
+    Some(native::import_value(&v, doc).map_err(|e| format!("{name}: {e}")).map(|parsed| {
+        let report = AnchorReport { exact: parsed.annotations.len(), ..AnchorReport::default() };
+        Imported {
+            format: Format::Native,
+            annotations: parsed.annotations,
+            orphans: Vec::new(),
+            report,
+            unknown_labels: Vec::new(),
+            skipped: 0,
+            warnings: Vec::new(),
+            unknown_relations: Vec::new(),
+        }
+    }))
 }
 
 /// The first pass over chosen files: labels this app does not have are

@@ -89,7 +89,6 @@ impl AppState {
                 }
                 None => self.notice("Select an annotation first to edit its note.".into()),
             },
-            AppAction::FilesRead { files, now } => self.files_read(files, now),
             AppAction::FilesParsed { files, doc_id, parsed } => {
                 if doc_id != self.model.doc.id {
                     return Some(
@@ -98,8 +97,9 @@ impl AppState {
                 }
                 self.files_parsed(files, parsed)
             }
-            AppAction::ResolveLabels { policy, now } => self.resolve_labels(policy, now)?,
-            AppAction::ResolveRelations { mapping, now } => self.resolve_relations(mapping, now)?,
+            AppAction::ResolveLabels { policy, imported } => self.resolve_labels(policy, imported)?,
+            AppAction::ResolveRelations { imported } => self.resolve_relations(imported)?,
+            AppAction::CancelImport => self.cancel_import()?,
             AppAction::Import { imported, file_name } => self.import(imported, &file_name),
             AppAction::Reattach { orphan_id, selection, now } => self.reattach(orphan_id, selection, now),
             AppAction::DeleteOrphan(id) => {
@@ -207,7 +207,7 @@ impl AppState {
             AppAction::TagAll { label, selection, id_prefix, now } => self.tag_all(label, &selection, &id_prefix, now),
             AppAction::TeamChanges { doc, changes } => self.team_changes(&doc, changes)?,
             AppAction::Team(view) => self.with(|n| n.team = view),
-            AppAction::CompareFiles { files, now } => self.compare_files(files, &now),
+            AppAction::CompareFiles(read) => self.compare_files(read),
             AppAction::CompareAgainst(i) => self.compare_against(i)?,
             AppAction::SelectDifference(i) => self.select_difference(i)?,
             AppAction::AcceptTheirs { index, new_id, now } => self.accept_theirs(index, &new_id, &now)?,

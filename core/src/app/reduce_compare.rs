@@ -2,15 +2,15 @@
 //! [`Comparing`] decides, put into the app state (the rules are in
 //! `compare.rs`).
 
-use super::compare::Comparing;
+use super::compare::{Comparing, OthersRead};
 use super::state::AppState;
 use crate::agreement::DiffKind;
 use std::rc::Rc;
 
 impl AppState {
-    /// "Compare with…": reads `files` as other people's work on this text.
-    pub(super) fn compare_files(&self, files: Vec<(String, Vec<u8>)>, now: &str) -> Self {
-        match Comparing::open(files, &self.model.doc, &self.model.annotations, now) {
+    /// "Compare with…": other people's work on this text, read.
+    pub(super) fn compare_files(&self, read: OthersRead) -> Self {
+        match Comparing::open(read, &self.model.doc, &self.model.annotations) {
             Err(why) => self.notice(why),
             Ok(opening) => {
                 let mut next = self.clone();

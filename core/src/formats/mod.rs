@@ -41,7 +41,7 @@ pub use parsed::{ImportOptions, Parsed, RelationMap, UnknownLabel, UnknownLabelP
 use serde_json::{Map, Value};
 
 /// A file format the annotator reads or writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// The lossless native JSON (`<name>.annotations.json`).
     Native,
@@ -165,7 +165,7 @@ pub fn export_detailed(
 /// The result of an import: anchored annotations ready for
 /// `Action::Merge`, orphans for their own list, and the report
 /// ("N anchored exactly, M moved, K fuzzy, J orphaned").
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Imported {
     pub format: Format,
     /// Anchored on the current text: `text[start..end] == quote` for each.

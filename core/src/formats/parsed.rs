@@ -10,7 +10,7 @@ use crate::model::links::LinkKind;
 use crate::model::{shorten, Label};
 
 /// What to do with an annotation whose label is not claim, denial or statistic.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UnknownLabelPolicy {
     /// Refuse the file, naming where the first unknown label is.
     #[default]
@@ -40,7 +40,7 @@ pub struct ImportOptions {
 }
 
 /// A label of the file that is not one of ours.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UnknownLabel {
     /// The label as written in the file.
     pub label: String,
@@ -51,7 +51,7 @@ pub struct UnknownLabel {
 }
 
 /// A brat relation type of the file that is not one of ours.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UnknownRelation {
     /// The type as written in the file.
     pub name: String,

@@ -16,7 +16,8 @@ use crate::effects::{files, library, Ctx};
 use crate::hooks::tagging::Tagging;
 use crate::state::Handle;
 use annotator_core::app::action::AppAction;
-use annotator_core::formats::Format;
+use annotator_core::formats::{Format, Imported};
+use annotator_core::lazy::import::Job;
 use annotator_core::model::details::DocDetails;
 use yew::prelude::*;
 
@@ -87,6 +88,14 @@ impl Env {
         files::export(format, &state.model.doc, &details, &state.library.organisation, &state.model.annotations, &state.dispatcher())
     }
 
+    /// The files held by the open question about labels or relation types,
+    /// imported under the answer `job` (in the module of rare parts).
+    fn import_held(&self, job: Job, done: impl FnOnce(Result<Imported, String>) -> AppAction + 'static) {
+        if let Some(pending) = &self.state.pending_labels {
+            files::import_held(pending.files.clone(), self.state.model.doc.clone(), job, self.state.dispatcher(), done);
+        }
+    }
+
     pub fn notices(&self, cmd: NoticeCmd) {
         match cmd {
             NoticeCmd::DownloadCopy => self.export(Format::Native),
@@ -95,14 +104,24 @@ impl Env {
                     files::download_backup(key, &self.state.dispatcher())
                 }
             }
-            NoticeCmd::Labels(policy) => self.dispatch(AppAction::ResolveLabels { policy, now: browser::now_iso() }),
-            NoticeCmd::Relations(mapping) => self.dispatch(AppAction::ResolveRelations { mapping, now: browser::now_iso() }),
+            NoticeCmd::Labels(None) | NoticeCmd::Relations(None) => self.dispatch(AppAction::CancelImport),
+            NoticeCmd::Labels(Some(policy)) => {
+                self.import_held(Job::Import { policy: policy.clone(), relation_map: None }, move |imported| AppAction::ResolveLabels {
+                    policy,
+                    imported,
+                })
+            }
+            NoticeCmd::Relations(Some(map)) => {
+                let Some(pending) = &self.state.pending_labels else { return };
+                let job = Job::Import { policy: pending.label_policy.clone(), relation_map: Some(map) };
+                self.import_held(job, |imported| AppAction::ResolveRelations { imported })
+            }
         }
     }
 
     pub fn compare(&self, cmd: CompareCmd) {
         let action = match cmd {
-            CompareCmd::Files(chosen) => return files::compare_chosen(chosen, self.state.dispatcher()),
+            CompareCmd::Files(chosen) => return files::compare_chosen(chosen, self.state.model.doc.clone(), self.state.dispatcher()),
             CompareCmd::Against(i) => AppAction::CompareAgainst(i),
             CompareCmd::Select(i) => AppAction::SelectDifference(i),
             CompareCmd::Accept(index) => AppAction::AcceptTheirs { index, new_id: browser::new_id(), now: browser::now_iso() },
