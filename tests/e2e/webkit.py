@@ -37,10 +37,16 @@ WEBKIT_SUBSET = (
     "test_annotator.py::test_real_mouse_selection_double_click_and_drag",
     # reload keeps the work
     "test_annotator.py::test_reload_keeps_annotations",
-    # export, then import into a fresh profile
+    # export, then import into a fresh profile; and so in the other formats: brat's three
+    # files are three downloads at once, which WebKit drops but the last of when started
+    # from one frame (src/browser/download.rs)
     "test_annotator.py::test_import_exported_file_into_fresh_profile",
+    "test_formats.py::test_import_exported_format_into_fresh_profile",
     # keyboard only: caret selection, tag, retag, delete, undo, redo
     "test_a11y_keyboard.py::test_keyboard_only_tag_retag_delete_undo_redo",
+    # the help dialog keeps focus on Tab and Shift+Tab (which WebKitGTK reports as key
+    # "Unidentified": src/browser/keys.rs) and gives it back on close
+    "test_a11y_keyboard.py::test_help_dialog_traps_and_returns_focus",
     # axe-core: no serious or critical violation (light and dark theme)
     "test_a11y_keyboard.py::test_axe_no_serious_violations",
     # the documents list: open a text file, annotate, switch, reload, navigate
@@ -106,6 +112,9 @@ def make_webkit(webdriver, binary: str, drv: str, workdir: Path, download_dir: P
     opts = webdriver.WebKitGTKOptions()
     opts.binary_location = binary
     opts.add_argument("--automation")
+    # window.open from a test's script, as chromedriver (--disable-popup-blocking) and
+    # geckodriver (dom.disable_open_during_load) allow it
+    opts.add_argument("--javascript-can-open-windows-automatically=true")
     log = workdir / "webkitwebdriver.log"
     service = webdriver.WebKitGTKService(executable_path=drv, log_output=str(log), env=session_env(workdir, download_dir))
     try:
