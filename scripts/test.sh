@@ -17,7 +17,8 @@
 #      `xvfb-run -a`) the subset listed in tests/e2e/webkit.py.
 # Env: E2E_BROWSERS=chromium,firefox,webkit (the default); SKIP_E2E=1 to skip step 3.
 # A failed install step stops it at once, naming the step (exit 1); a browser named in
-# E2E_BROWSERS whose binary or driver is missing fails the end-to-end step (never a skip).
+# E2E_BROWSERS whose binary or driver (for WebKit: or xvfb-run) is missing fails the
+# end-to-end step (never a skip).
 set -uo pipefail
 source "$(dirname "$0")/tools.sh"
 if ! ensure_test_tools; then
