@@ -15,6 +15,7 @@ Environment (all optional):
   E2E_FIREFOX_BIN   firefox binary (default /usr/bin/firefox-esr)
   WEBKITWEBDRIVER   WebKitWebDriver path (default /usr/bin/WebKitWebDriver)
   E2E_WEBKIT_BIN    WebKitGTK's MiniBrowser (default /usr/lib/<arch>/webkit2gtk-4.1/MiniBrowser)
+  E2E_XVFB_RUN      xvfb-run, named when webkit finds no display (default /usr/bin/xvfb-run)
   E2E_TIMEOUT       seconds for each explicit wait (default 10)
   E2E_ARTIFACTS     where screenshots/page sources/driver logs of failed tests go
                     (default: a fresh directory under the system temp dir)

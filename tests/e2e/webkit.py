@@ -38,8 +38,8 @@ WEBKIT_SUBSET = (
     # reload keeps the work
     "test_annotator.py::test_reload_keeps_annotations",
     # export, then import into a fresh profile; and so in the other formats: brat's three
-    # files are three downloads at once, which WebKit drops but the last of when started
-    # from one frame (src/browser/download.rs)
+    # files are three downloads at once, of which WebKit keeps only the last when they all
+    # start from one frame (src/browser/download.rs)
     "test_annotator.py::test_import_exported_file_into_fresh_profile",
     "test_formats.py::test_import_exported_format_into_fresh_profile",
     # keyboard only: caret selection, tag, retag, delete, undo, redo
