@@ -11,10 +11,14 @@
 #      load's parts and each later-loaded file, gzip bytes); end-to-end WebDriver tests of the
 #      release build (and of the single file,
 #      scripts/build-single.sh): one pytest process per browser, side by side, each
-#      with its own log and temp dir (the server of each takes a free port).
-# Env: E2E_BROWSERS=chromium,firefox (default both); SKIP_E2E=1 to skip step 3.
+#      with its own log and temp dir (the server of each takes a free port): headless
+#      Chromium (chromedriver) and Firefox ESR (geckodriver) run the whole suite, WebKit
+#      (WebKitGTK's MiniBrowser driven by WebKitWebDriver, on a virtual X display of
+#      `xvfb-run -a`) the subset listed in tests/e2e/webkit.py.
+# Env: E2E_BROWSERS=chromium,firefox,webkit (the default); SKIP_E2E=1 to skip step 3.
 # A failed install step stops it at once, naming the step (exit 1); a browser named in
-# E2E_BROWSERS whose binary or driver is missing fails the end-to-end step (never a skip).
+# E2E_BROWSERS whose binary or driver (for WebKit: or xvfb-run) is missing fails the
+# end-to-end step (never a skip).
 set -uo pipefail
 source "$(dirname "$0")/tools.sh"
 if ! ensure_test_tools; then
@@ -42,9 +46,13 @@ e2e_in_parallel() {
   for b in "${browsers[@]}"; do
     b="${b// /}"; [ -n "$b" ] || continue
     log "end-to-end tests in $b (log: $out/$b.log)"
+    # WebKit has no headless mode: its pytest process gets its own virtual X display
+    # (-noreset: the server stays up between one test's browser and the next one's).
+    local display=()
+    [ "$b" = webkit ] && display=("$E2E_XVFB_RUN" -a -s "-screen 0 1280x1024x24 -noreset")
     E2E_DIST="$ROOT/dist" E2E_SINGLE="$ROOT/dist-single/annotator.html" E2E_BROWSERS="$b" \
       E2E_ARTIFACTS="$out/$b-artifacts" \
-      python3 -m pytest -q -p no:cacheprovider --basetemp="$out/$b-tmp" tests/e2e >"$out/$b.log" 2>&1 &
+      "${display[@]}" python3 -m pytest -q -p no:cacheprovider --basetemp="$out/$b-tmp" tests/e2e >"$out/$b.log" 2>&1 &
     pids+=("$!:$b")
   done
   for i in "${pids[@]}"; do
@@ -95,7 +103,7 @@ if [ "${SKIP_E2E:-0}" != 1 ]; then
   if build_release; then
     step "size budget of the release build (scripts/size_budget.py, bench/budget.toml)" python3 scripts/size_budget.py dist
     step "single-file build (scripts/build-single.sh)" bash scripts/build-single.sh
-    step "end-to-end tests (WebDriver: ${E2E_BROWSERS:=chromium,firefox})" e2e_in_parallel "$E2E_BROWSERS"
+    step "end-to-end tests (WebDriver: ${E2E_BROWSERS:=chromium,firefox,webkit})" e2e_in_parallel "$E2E_BROWSERS"
   else
     failed+=("release build (trunk)")
   fi

@@ -101,6 +101,10 @@ ensure_test_tools() {
   done
   ensure "apt-get install chromium chromium-driver firefox-esr" "has_debs chromium chromium-driver firefox-esr" \
     apt_install chromium chromium-driver firefox-esr || return
+  # WebKit for the end-to-end tests: WebKitWebDriver driving WebKitGTK's MiniBrowser (which comes
+  # with libwebkit2gtk-4.1-0), on the virtual X display of xvfb-run (MiniBrowser has no headless mode).
+  ensure "apt-get install webkit2gtk-driver xvfb" "has_debs webkit2gtk-driver xvfb" \
+    apt_install webkit2gtk-driver xvfb || return
   ensure "cargo install geckodriver@$GECKODRIVER_VERSION" has_geckodriver \
     cargo install --locked "geckodriver@$GECKODRIVER_VERSION" || return
   ensure "pip install -r tests/e2e/requirements.txt" "has_py selenium,pytest,pyld" \
@@ -118,9 +122,14 @@ ensure_test_tools() {
   export CHROMEDRIVER=/usr/bin/chromedriver
   GECKODRIVER="$(command -v geckodriver)" || true
   export GECKODRIVER
+  # WebKit's three may be pointed elsewhere (the e2e suite reads the same variables).
+  export WEBKITWEBDRIVER="${WEBKITWEBDRIVER:-/usr/bin/WebKitWebDriver}"
+  export E2E_WEBKIT_BIN="${E2E_WEBKIT_BIN:-/usr/lib/$(uname -m)-linux-gnu/webkit2gtk-4.1/MiniBrowser}"
+  export E2E_XVFB_RUN="${E2E_XVFB_RUN:-/usr/bin/xvfb-run}"
   local tool
-  for tool in /usr/bin/chromium "$CHROMEDRIVER" /usr/bin/firefox-esr "$GECKODRIVER"; do
-    if [ -z "$tool" ] || [ ! -x "$tool" ]; then
+  for tool in /usr/bin/chromium "$CHROMEDRIVER" /usr/bin/firefox-esr "$GECKODRIVER" \
+    "$WEBKITWEBDRIVER" "$E2E_WEBKIT_BIN" "$E2E_XVFB_RUN"; do
+    if [ -z "$tool" ] || [ ! -f "$tool" ] || [ ! -x "$tool" ]; then
       fail "tool check: '${tool:-geckodriver}' is not an executable file after the install steps"
       return 1
     fi

@@ -24,6 +24,12 @@ pub fn key_target(e: &KeyboardEvent) -> KeyTarget {
     }
 }
 
+/// Whether `e` is the Tab key, Shift held or not. By its physical key too: WebKitGTK
+/// (driven by WebDriver) says Shift+Tab is key `"Unidentified"`, code `"Tab"`.
+pub fn is_tab(e: &KeyboardEvent) -> bool {
+    e.key() == "Tab" || e.code() == "Tab"
+}
+
 /// The key press `e` as data.
 pub fn key_input(e: &KeyboardEvent) -> KeyInput {
     KeyInput {

@@ -58,7 +58,7 @@ pub fn help_dialog(props: &HelpProps) -> Html {
                 e.prevent_default();
                 e.stop_propagation();
                 onclose.emit(());
-            } else if e.key() == "Tab" {
+            } else if crate::browser::keys::is_tab(&e) {
                 // Only one focusable control: keep focus on it.
                 e.prevent_default();
                 if let Some(b) = close_ref.cast::<web_sys::HtmlElement>() {

@@ -38,7 +38,7 @@ pub fn paste_dialog(props: &PasteProps) -> Html {
             if e.key() == "Escape" {
                 e.prevent_default();
                 onclose.emit(());
-            } else if e.key() == "Tab" {
+            } else if crate::browser::keys::is_tab(&e) {
                 // Keep focus inside the dialog.
                 let Some(d) = dialog_ref.cast::<web_sys::Element>() else { return };
                 let Ok(list) = d.query_selector_all("input, textarea, button") else { return };

@@ -4,13 +4,18 @@ Run: ``python3 -m pytest -q tests/e2e`` (after ``trunk build --release``).
 
 Environment (all optional):
   E2E_DIST          directory to serve (default: <repo>/dist)
-  E2E_BROWSERS      comma list of browsers, "chromium" and/or "firefox" (default both);
-                    a named browser whose binary or driver is missing is an error of
-                    the run (exit 4), never a skip
+  E2E_BROWSERS      comma list of browsers: "chromium", "firefox", "webkit" (default
+                    chromium,firefox); a named browser whose binary or driver (or, for
+                    webkit, display) is missing is an error of the run (exit 4), never a
+                    skip. WebKit runs the subset listed in webkit.py (the rest is deselected)
+                    and needs an X display: run it under `xvfb-run -a`
   CHROMEDRIVER      chromedriver path (default /usr/bin/chromedriver, then PATH)
   GECKODRIVER       geckodriver path (default ~/.cargo/bin/geckodriver, then PATH)
   E2E_CHROMIUM_BIN  chromium binary (default /usr/bin/chromium)
   E2E_FIREFOX_BIN   firefox binary (default /usr/bin/firefox-esr)
+  WEBKITWEBDRIVER   WebKitWebDriver path (default /usr/bin/WebKitWebDriver)
+  E2E_WEBKIT_BIN    WebKitGTK's MiniBrowser (default /usr/lib/<arch>/webkit2gtk-4.1/MiniBrowser)
+  E2E_XVFB_RUN      xvfb-run, named when webkit finds no display (default /usr/bin/xvfb-run)
   E2E_TIMEOUT       seconds for each explicit wait (default 10)
   E2E_ARTIFACTS     where screenshots/page sources/driver logs of failed tests go
                     (default: a fresh directory under the system temp dir)
@@ -52,6 +57,8 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+import webkit  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("E2E_DIST") or REPO / "dist")
 SEED_PATH = REPO / "assets" / "seed-article.txt"
@@ -64,7 +71,7 @@ STORAGE_PREFIX = "text-annotator.v2.doc."
 JOURNAL_PREFIX = "text-annotator.v2.delta."
 _DOC_ID = re.compile(r"[A-Za-z0-9_-]+")
 EXPORT_NAME = "seed-article.annotations.json"
-KNOWN_BROWSERS = ("chromium", "firefox")
+KNOWN_BROWSERS = ("chromium", "firefox", "webkit")
 WINDOW = (1280, 1000)
 
 
@@ -111,11 +118,23 @@ def firefox_paths() -> tuple[str | None, str | None]:
     return binary, drv
 
 
+def webkit_paths() -> tuple[str | None, str | None]:
+    binary = _locate("E2E_WEBKIT_BIN", *webkit.MINIBROWSER_DEFAULTS)
+    drv = _locate("WEBKITWEBDRIVER", *webkit.DRIVER_DEFAULTS, shutil.which("WebKitWebDriver"))
+    return binary, drv
+
+
+PATHS = {"chromium": (chromium_paths, "CHROMEDRIVER"), "firefox": (firefox_paths, "GECKODRIVER"),
+         "webkit": (webkit_paths, "WEBKITWEBDRIVER")}
+
+
 def _missing(name: str) -> list[str]:
-    """What browser `name` lacks to run here (its binary, its driver), said for people."""
-    binary, drv = chromium_paths() if name == "chromium" else firefox_paths()
-    bin_env, drv_env = f"E2E_{name.upper()}_BIN", "CHROMEDRIVER" if name == "chromium" else "GECKODRIVER"
-    out = []
+    """What browser `name` lacks to run here (its binary, its driver, webkit's display), said for people."""
+    paths, drv_env = PATHS[name]
+    binary, drv = paths()
+    bin_env = f"E2E_{name.upper()}_BIN"
+    no_display = webkit.display_problem() if name == "webkit" else None
+    out = [no_display] if no_display else []
     for what, found, env in (("browser binary", binary, bin_env), ("driver", drv, drv_env)):
         if not found:
             given = os.environ.get(env)
@@ -130,6 +149,28 @@ def pytest_configure(config):
     missing = [m for b in BROWSERS for m in _missing(b)]
     if missing:
         raise pytest.UsageError("E2E_BROWSERS names browsers that cannot run here:\n  " + "\n  ".join(missing))
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m, which would hide subset entries from the check
+def pytest_collection_modifyitems(config, items):
+    """WebKit runs only webkit.WEBKIT_SUBSET: its other tests are deselected (not skipped).
+    A subset entry whose file was collected but names no test there is an error."""
+    if "webkit" not in BROWSERS:
+        return
+    keep, drop, seen = [], [], set()
+    for item in items:
+        key = f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+        seen.add(key)
+        cs = getattr(item, "callspec", None)
+        is_webkit = cs is not None and cs.params.get("browser_name") == "webkit"
+        (drop if is_webkit and key not in webkit.WEBKIT_SUBSET else keep).append(item)
+    files = {item.path.name for item in items}
+    stale = [k for k in webkit.WEBKIT_SUBSET if k.split("::")[0] in files and k not in seen]
+    if stale:
+        raise pytest.UsageError(f"webkit.WEBKIT_SUBSET names tests that do not exist: {stale}")
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 # --------------------------------------------------------------------------- waiting
@@ -307,6 +348,11 @@ def _make_firefox(workdir: Path, download_dir: Path):
     return webdriver.Firefox(options=opts, service=service)
 
 
+def _make_webkit(workdir: Path, download_dir: Path):
+    binary, drv = webkit_paths()
+    return webkit.make_webkit(webdriver, binary, drv, workdir, download_dir, WINDOW)
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -323,7 +369,7 @@ def new_app(request, browser_name, base_url, seed_text, artifacts_dir, tmp_path)
         workdir = Path(tempfile.mkdtemp(prefix=f"e2e-{browser_name}-", dir=tmp_path))
         download_dir = workdir / "downloads"
         download_dir.mkdir()
-        maker = _make_chromium if browser_name == "chromium" else _make_firefox
+        maker = {"chromium": _make_chromium, "firefox": _make_firefox, "webkit": _make_webkit}[browser_name]
         driver = maker(workdir, download_dir)
         app = App(driver, browser_name, base_url, download_dir, workdir, seed_text)
         made.append(app)
