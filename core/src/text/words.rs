@@ -51,6 +51,9 @@ fn segment_at(index: &TextIndex, cp: usize) -> Seg {
 /// cut, whether or not it is in a word). Then an end inside a word moves to
 /// that word's edge; an end in whitespace, punctuation or a symbol stays where
 /// it is, so snapping never reaches into the space or the comma beside a word.
+/// A word edge inside a cluster (word segments may cut one: a prepended mark,
+/// in Chromium conjoining jamo) is widened to the cluster, and from there to the
+/// word that holds it, until the end moves no more.
 /// A caret inside a word (`start == end`) selects that word; a caret between
 /// segments stays empty. The result contains the input and is idempotent.
 /// Leading/trailing whitespace is left for [`crate::model::normalize_selection`].
@@ -58,20 +61,22 @@ pub fn snap_to_words(index: &TextIndex, start_cp: usize, end_cp: usize) -> (usiz
     let len = index.len_cp();
     let (a, b) = if start_cp <= end_cp { (start_cp, end_cp) } else { (end_cp, start_cp) };
     let mut start = index.grapheme_floor(a.min(len));
-    let mut end = index.grapheme_ceil(b.min(len));
-    if start < len {
+    while start < len {
         let s = segment_at(index, start);
-        if s.word {
-            start = s.start;
+        match index.grapheme_floor(s.start) {
+            widened if s.word && widened < start => start = widened,
+            _ => break,
         }
     }
-    if end > 0 {
+    let mut end = index.grapheme_ceil(b.min(len));
+    while end > 0 {
         let s = segment_at(index, end - 1);
-        if s.word {
-            end = s.end;
+        match index.grapheme_ceil(s.end) {
+            widened if s.word && widened > end => end = widened,
+            _ => break,
         }
     }
-    (index.grapheme_floor(start), index.grapheme_ceil(end))
+    (start, end)
 }
 
 /// The grapheme boundary after `cp` (one user-perceived character to the
