@@ -55,7 +55,8 @@ const CHARS: &[char] = &[
     '\u{915}',
 ];
 
-/// Pieces with no ASCII and no line break, so no table-free rule finds a boundary in them.
+/// Pieces with no ASCII, punctuation, space or line break, so no table-free rule finds a
+/// boundary in them.
 const NO_SURE_BREAK: &[&str] = &[
     "پاکستان",
     "ہلاک",
@@ -71,11 +72,8 @@ const NO_SURE_BREAK: &[&str] = &[
     "\u{1161}",
     "中文",
     "カタカナ",
-    "\u{a0}",
     "\u{915}\u{94d}\u{937}\u{93f}",
     "\u{600}",
-    "،",
-    "۔",
 ];
 
 fn char_in(pool: &'static [char]) -> impl Strategy<Value = char> {
@@ -150,6 +148,22 @@ proptest! {
             e = ceil(&clusters, ceil(&words, e));
         }
         prop_assert_eq!(snap_to_words(&idx, a, b), (s, e));
+    }
+}
+
+#[test]
+fn the_table_free_grapheme_rule_agrees_with_the_tables_for_every_character() {
+    // Before these characters a cluster always ends, unless a prepended mark (GB9b) precedes:
+    // checked for every Unicode scalar value before them, against the crate's tables.
+    for after in [' ', 'a', '~', '\u{a0}', '\u{3000}', '\u{3001}', '\u{3002}', '\u{ff0c}', '\u{ff0e}', '\u{60c}', '\u{6d4}'] {
+        let mut pair = String::with_capacity(8);
+        for before in (0..=0x10FFFF).filter_map(char::from_u32) {
+            pair.clear();
+            pair.push(before);
+            pair.push(after);
+            let tables = pair.graphemes(true).count() == 2;
+            assert_eq!(sure_grapheme_break(before, after), tables, "{before:?} then {after:?}");
+        }
     }
 }
 

@@ -128,7 +128,7 @@ fn text_with_stray_marks(max: usize) -> impl Strategy<Value = String> {
 fn starts_or_ends_blank(q: &str) -> bool {
     let blank = |g: &str| g.chars().all(char::is_whitespace);
     let mut gs = q.graphemes(true);
-    gs.next().is_none_or(blank) || gs.last().is_some_and(blank)
+    gs.next().is_none_or(blank) || gs.next_back().is_some_and(blank)
 }
 
 proptest! {

@@ -15,8 +15,12 @@ use std::rc::Rc;
 pub const BLOCK: usize = 64;
 
 /// Code points a window of text reaches on each side of the position it is cut for
-/// ([`TextIndex::window`]): grapheme and word boundaries are asked within such a piece.
-pub const WINDOW_CP: usize = 256;
+/// ([`TextIndex::window`]) when word boundaries are asked within it.
+pub const WINDOW_CP: usize = 128;
+
+/// The same for grapheme clusters, which are short: a window rarely reaches this far, as a
+/// boundary before a space, ASCII or common punctuation is known without asking.
+pub const GRAPHEME_WINDOW_CP: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Checkpoint {
@@ -152,10 +156,10 @@ impl TextIndex {
     /// The piece `[start, end)` (code points) of the text around the character at `cp` (below
     /// `len_cp`) in which its boundaries are asked: from the nearest position at or before `cp`
     /// where `sure` says a boundary lies, to the nearest one after `cp`, each looked for within
-    /// [`WINDOW_CP`]. Where none is found the piece reaches [`WINDOW_CP`] out (its start moved
+    /// `reach` code points. Where none is found the piece reaches `reach` out (its start moved
     /// to the start of a run of flags' halves, which pair from there); boundaries are then exact
-    /// unless one cluster or word is longer than the window.
-    pub fn window(&self, cp: usize, sure: fn(char, char) -> bool) -> (usize, usize) {
+    /// unless one cluster or word is longer than that.
+    pub fn window(&self, cp: usize, sure: fn(char, char) -> bool, reach: usize) -> (usize, usize) {
         let Some(b) = self.cp_to_utf8(cp) else { return (self.len_cp, self.len_cp) };
         let Some(at) = self.text[b..].chars().next() else { return (cp, cp) };
         let mut start = cp;
@@ -163,7 +167,7 @@ impl TextIndex {
         let mut back = self.text[..b].chars().rev().peekable();
         while let Some(&before) = back.peek() {
             let in_flags = is_regional_indicator(before) && is_regional_indicator(after);
-            if sure(before, after) || (cp - start >= WINDOW_CP && !in_flags) {
+            if sure(before, after) || (cp - start >= reach && !in_flags) {
                 break;
             }
             back.next();
@@ -173,7 +177,7 @@ impl TextIndex {
         let mut end = cp + 1;
         let mut before = at;
         for next in self.text[b + at.len_utf8()..].chars() {
-            if sure(before, next) || end - cp > WINDOW_CP {
+            if sure(before, next) || end - cp > reach {
                 break;
             }
             end += 1;
@@ -185,7 +189,7 @@ impl TextIndex {
     /// The extended grapheme cluster holding the character at `cp` (below `len_cp`), as
     /// `[start, end)` code points. Between ASCII characters no segmenter is asked.
     pub fn grapheme_at(&self, cp: usize) -> (usize, usize) {
-        let (w0, w1) = self.window(cp, sure_grapheme_break);
+        let (w0, w1) = self.window(cp, sure_grapheme_break, GRAPHEME_WINDOW_CP);
         if w1 - w0 <= 1 {
             return (cp, cp + 1);
         }

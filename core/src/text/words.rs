@@ -38,7 +38,7 @@ fn is_word(seg: &str) -> bool {
 
 /// The word-boundary segment holding the character at `cp` (below `len_cp`).
 fn segment_at(index: &TextIndex, cp: usize) -> Seg {
-    let (w0, w1) = index.window(cp, sure_line_break);
+    let (w0, w1) = index.window(cp, sure_line_break, WINDOW_CP);
     let (s, e) = word_containing(index.slice_cp(w0, w1).unwrap_or(""), cp - w0);
     let (start, end) = (w0 + s, (w0 + e).max(cp + 1));
     Seg { start, end, word: is_word(index.slice_cp(start, end).unwrap_or("")) }

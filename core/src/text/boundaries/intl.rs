@@ -9,7 +9,7 @@
 //! here, and nowhere else.
 
 use js_sys::Intl::{SegmentData, Segmenter, SegmenterGranularity, SegmenterOptions};
-use js_sys::{Array, JsString, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
 
 thread_local! {
@@ -55,7 +55,7 @@ fn cp_range(s: &str, u0: usize, len: usize) -> (usize, usize) {
 fn containing(segmenter: &'static std::thread::LocalKey<Segmenter>, s: &str, i: usize) -> (usize, usize) {
     let found: Option<SegmentData> = segmenter.with(|seg| seg.segment(s).containing(utf16_of(s, i) as u32));
     match found {
-        Some(d) => cp_range(s, d.index() as usize, JsString::from(d.segment()).length() as usize),
+        Some(d) => cp_range(s, d.index() as usize, d.segment().length() as usize),
         // Only past the end, which callers never ask: the character alone.
         None => (i, i + 1),
     }

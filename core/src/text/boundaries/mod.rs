@@ -49,16 +49,32 @@ pub fn word_containing(s: &str, i: usize) -> (usize, usize) {
 }
 
 /// Whether a grapheme cluster boundary lies between the characters `before` and `after`
-/// whatever text surrounds them: rules of UAX #29 that need no table. Between two printable
-/// ASCII characters (GB999: none of them extends or prepends), before or after a control
-/// character, CR or LF (GB4, GB5) except inside CR LF (GB3). `false` means "ask".
+/// whatever text surrounds them: rules of UAX #29 that need no table. Before or after a
+/// control character, CR or LF (GB4, GB5) except inside CR LF (GB3); before a printable ASCII
+/// character, a no-break space or a common CJK or Arabic punctuation mark or space, none of
+/// which extends a cluster (GB9, GB9a, GB9c, GB11 and GB12/13 need other characters after),
+/// unless `before` is a prepended mark (GB9b). `false` means "ask".
 pub fn sure_grapheme_break(before: char, after: char) -> bool {
-    let printable = |c: char| (' '..='~').contains(&c);
-    let control = |c: char| c.is_ascii_control();
     if before == '\r' && after == '\n' {
         return false;
     }
-    control(before) || control(after) || (printable(before) && printable(after))
+    let control = |c: char| c.is_ascii_control();
+    control(before) || control(after) || (never_extends(after) && !is_prepend(before))
+}
+
+/// Characters no cluster continues into: printable ASCII, NBSP, the ideographic space, comma
+/// and full stop, the fullwidth comma and full stop, the Arabic comma and full stop.
+fn never_extends(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{a0}' | '\u{3000}'..='\u{3002}' | '\u{ff0c}' | '\u{ff0e}' | '\u{60c}' | '\u{6d4}')
+}
+
+/// `Grapheme_Cluster_Break=Prepend` (Unicode 17): the only characters a cluster continues
+/// after into one of [`never_extends`] (GB9b). `core/tests/boundaries.rs` checks this list
+/// against the crate's tables for every character.
+fn is_prepend(c: char) -> bool {
+    matches!(c, '\u{600}'..='\u{605}' | '\u{6dd}' | '\u{70f}' | '\u{890}'..='\u{891}' | '\u{8e2}' | '\u{d4e}'
+        | '\u{110bd}' | '\u{110cd}' | '\u{111c2}'..='\u{111c3}' | '\u{113d1}' | '\u{1193f}' | '\u{11941}'
+        | '\u{11a84}'..='\u{11a89}' | '\u{11d46}' | '\u{11f02}')
 }
 
 /// Whether a line break (LF, CR or CR LF) ends just before `after`, or begins just after
