@@ -1448,7 +1448,7 @@ def render_table(res: dict) -> str:
             lines.append("- loaded only when team sync starts (gzip -9): "
                          + ", ".join(f"{k} {v / 1024:,.1f} KB" for k, v in w["on_demand_gzip"].items()))
         if w.get("breakdown"):
-            lines += ["", "Where the wasm's bytes go (`bench/size.py`: the same `wasm-opt -Oz` with names kept, code summed by"
+            lines += ["", "Where the wasm's bytes go (`bench/size.py`: the same `wasm-opt -Oz -Oz` with names kept, code summed by"
                       " Rust path; a part's gzip compresses it alone):", ""] + size.table(w["breakdown"])
     lines.append("")
     hdr = "| measure | workload | target | " + " | ".join(bnames) + " |"

@@ -21,8 +21,9 @@ cargo build --quiet --release --target wasm32-unknown-unknown --bin annotator
 log "wasm-bindgen --target no-modules"
 wasm-bindgen --target no-modules --no-typescript --out-dir "$WORK" --out-name annotator \
   "$TARGET_DIR/wasm32-unknown-unknown/release/annotator.wasm"
-log "wasm-opt -Oz"
-wasm-opt -Oz "$WORK/annotator_bg.wasm" -o "$WORK/annotator_bg.opt.wasm"
+# The same passes as the served build (index.html: data-wasm-opt="z" data-wasm-opt-params="-Oz").
+log "wasm-opt -Oz -Oz"
+wasm-opt -Oz -Oz "$WORK/annotator_bg.wasm" -o "$WORK/annotator_bg.opt.wasm"
 log "inlining into $OUT"
 python3 scripts/inline_single.py index.html "$WORK/annotator.js" "$WORK/annotator_bg.opt.wasm" "$OUT"
 log "$OUT: $(wc -c <"$OUT") bytes, $(gzip -9 -c "$OUT" | wc -c) gzipped"
