@@ -1454,7 +1454,7 @@ def render_table(res: dict) -> str:
             sf = w["single_file"]
             lines.append(f"- the single file (dist-single/annotator.html, everything inlined): {sf['raw']:,} B, {sf['gzip']:,} B gzip -9")
         if w.get("breakdown"):
-            lines += ["", "Where the wasm's bytes go (`bench/size.py`: the same `wasm-opt -Oz` with names kept, code summed by"
+            lines += ["", "Where the wasm's bytes go (`bench/size.py`: the same `wasm-opt -Oz -Oz` with names kept, code summed by"
                       " Rust path; a part's gzip compresses it alone):", ""] + size.table(w["breakdown"])
     lines.append("")
     hdr = "| measure | workload | target | " + " | ".join(bnames) + " |"

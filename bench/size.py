@@ -3,7 +3,7 @@ the breakdown in the benchmark").
 
 The shipped wasm has no function names (wasm-opt strips them). wasm-bindgen's
 output, which trunk leaves in `<target>/wasm-bindgen/release/`, still has
-them; this module runs the same `wasm-opt -Oz` on it with `-g` (keep names),
+them; this module runs the same `wasm-opt -Oz -Oz` on it with `-g` (keep names),
 so every function is measured as shipped, then sums the code of each part of
 the app by the function's Rust path. A part's gzip figure compresses that
 part's code alone (so the parts' gzip figures add up to a little more than the
@@ -130,13 +130,13 @@ def functions(wasm: bytes) -> tuple[list[tuple[str, bytes]], bytes]:
 
 
 def breakdown(names_wasm: Path, wasm_opt: str | None = None) -> dict:
-    """The parts of `names_wasm` after `wasm-opt -Oz -g`, largest first."""
+    """The parts of `names_wasm` after `wasm-opt -Oz -Oz -g` (index.html's passes), largest first."""
     wasm_opt = wasm_opt or shutil.which("wasm-opt")
     if not wasm_opt:
         return {"error": "wasm-opt is not on PATH"}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "named.wasm"
-        cmd = [wasm_opt, "-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
+        cmd = [wasm_opt, "-Oz", "-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
                "--enable-sign-ext", "--enable-mutable-globals", str(names_wasm), "-o", str(out)]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
         if p.returncode != 0:

@@ -21,15 +21,16 @@ cargo build --quiet --release --target wasm32-unknown-unknown --bin annotator
 log "wasm-bindgen --target no-modules"
 wasm-bindgen --target no-modules --no-typescript --out-dir "$WORK" --out-name annotator \
   "$TARGET_DIR/wasm32-unknown-unknown/release/annotator.wasm"
-log "wasm-opt -Oz"
-wasm-opt -Oz "$WORK/annotator_bg.wasm" -o "$WORK/annotator_bg.opt.wasm"
+# The same passes as the served build (index.html: data-wasm-opt="z" data-wasm-opt-params="-Oz").
+log "wasm-opt -Oz -Oz"
+wasm-opt -Oz -Oz "$WORK/annotator_bg.wasm" -o "$WORK/annotator_bg.opt.wasm"
 # The rare parts (rare/): their own global, beside the app's `wasm_bindgen`.
 log "cargo build --release (wasm32, the rare parts: package annotator-rare)"
 cargo build --quiet --release --target wasm32-unknown-unknown -p annotator-rare --lib
 log "wasm-bindgen --target no-modules --no-modules-global annotatorRare"
 wasm-bindgen --target no-modules --no-modules-global annotatorRare --no-typescript --out-dir "$WORK" --out-name annotator_rare \
   "$TARGET_DIR/wasm32-unknown-unknown/release/annotator_rare.wasm"
-wasm-opt -Oz "$WORK/annotator_rare_bg.wasm" -o "$WORK/annotator_rare_bg.opt.wasm"
+wasm-opt -Oz -Oz "$WORK/annotator_rare_bg.wasm" -o "$WORK/annotator_rare_bg.opt.wasm"
 log "inlining into $OUT"
 python3 scripts/inline_single.py index.html "$WORK/annotator.js" "$WORK/annotator_bg.opt.wasm" \
   "$WORK/annotator_rare.js" "$WORK/annotator_rare_bg.opt.wasm" "$OUT"

@@ -25,7 +25,16 @@ pub const SEED_TITLE: &str = "Pakistan's defence minister on the Afghan Taliban 
 /// File-name stem of the default article's downloads.
 pub const SEED_NAME: &str = "seed-article";
 
-/// Mounts the app on `<body>`.
+/// Mounts the app on `<body>`; in a browser without `Intl.Segmenter`, which finds the
+/// characters and words of a text for the model (`annotator_core::text::boundaries`), says so.
 pub fn run() {
+    if !annotator_core::text::boundaries::available() {
+        if let Some(body) = gloo::utils::document().body() {
+            body.set_text_content(Some(
+                "This annotator needs a newer browser: Firefox 125, Chrome 87, Safari 14.1 or later (for Intl.Segmenter).",
+            ));
+        }
+        return;
+    }
     yew::Renderer::<components::app::App>::new().render();
 }

@@ -22,6 +22,8 @@ mod fields;
 mod idle;
 #[path = "browser/progressive.rs"]
 mod progressive;
+#[path = "browser/segmenter.rs"]
+mod segmenter;
 
 wasm_bindgen_test_configure!(run_in_browser);
 

@@ -155,6 +155,17 @@ fn snap_is_cheap_and_exact_far_into_a_long_text() {
 }
 
 #[test]
+fn snap_is_idempotent_where_a_word_starts_inside_a_cluster() {
+    // U+0600 (a prepended mark) clusters with the "カ" after it, but as a format character it
+    // ends the word "ab\u{600}": the word "カタ" starts inside the cluster. Snapping "タ"
+    // widens to "カタ", to the cluster "\u{600}カ", and so to the word before it.
+    let text = "ab\u{600}カタ";
+    let idx = TextIndex::new(text);
+    assert_eq!(snap_to_words(&idx, 4, 5), (0, 5));
+    assert_eq!(snap_to_words(&idx, 0, 5), (0, 5));
+}
+
+#[test]
 fn snap_inside_a_word_longer_than_the_window_stops_at_a_grapheme_boundary() {
     let text = format!("x {} y", "e\u{301}".repeat(WINDOW_CP * 2));
     let idx = TextIndex::new(text.as_str());

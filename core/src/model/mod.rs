@@ -262,19 +262,25 @@ pub fn normalize_selection(index: &TextIndex, a: usize, b: usize) -> Result<(usi
     end = end.min(len);
     start = index.grapheme_floor(start);
     end = index.grapheme_ceil(end);
-    let slice = index.slice_cp(start, end).unwrap_or("");
     // Trim whole grapheme clusters, not code points: a space followed by a
     // combining mark is one cluster, and trimming only the space would cut it.
-    let clusters: Vec<&str> = crate::text::text_index::graphemes(slice).collect();
-    let blank = |g: &&&str| g.chars().all(char::is_whitespace);
-    let lead_n = clusters.iter().take_while(blank).count();
-    if lead_n == clusters.len() {
-        return Err(ModelError::EmptySelection);
+    let blank = |(s, e): (usize, usize)| index.slice_cp(s, e).is_some_and(|g| g.chars().all(char::is_whitespace));
+    loop {
+        if start == end {
+            return Err(ModelError::EmptySelection);
+        }
+        match index.grapheme_at(start) {
+            g if blank(g) => start = g.1,
+            _ => break,
+        }
     }
-    let lead: usize = clusters[..lead_n].iter().map(|g| g.chars().count()).sum();
-    let trail: usize = clusters.iter().rev().take_while(blank).map(|g| g.chars().count()).sum();
-    start += lead;
-    end -= trail;
+    // A cluster that is not blank lies at `start`, so this stops before reaching it.
+    loop {
+        match index.grapheme_at(end - 1) {
+            g if blank(g) => end = g.0,
+            _ => break,
+        }
+    }
     Ok((start, end))
 }
 

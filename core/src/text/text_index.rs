@@ -8,11 +8,19 @@
 //! [`TextIndex`] keeps a checkpoint every [`BLOCK`] code points, so each
 //! conversion is a binary search plus a scan of at most one block: O(log n).
 
+use crate::text::boundaries::{grapheme_containing, is_regional_indicator, sure_grapheme_break};
 use std::rc::Rc;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Number of code points between two checkpoints.
 pub const BLOCK: usize = 64;
+
+/// Code points a window of text reaches on each side of the position it is cut for
+/// ([`TextIndex::window`]) when word boundaries are asked within it.
+pub const WINDOW_CP: usize = 128;
+
+/// The same for grapheme clusters, which are short: a window rarely reaches this far, as a
+/// boundary before a space, ASCII or common punctuation is known without asking.
+pub const GRAPHEME_WINDOW_CP: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Checkpoint {
@@ -145,38 +153,75 @@ impl TextIndex {
         Some(&self.text[a..b])
     }
 
+    /// The piece `[start, end)` (code points) of the text around the character at `cp` (below
+    /// `len_cp`) in which its boundaries are asked: from the nearest position at or before `cp`
+    /// where `sure` says a boundary lies, to the nearest one after `cp`, each looked for within
+    /// `reach` code points. Where none is found the piece reaches `reach` out (its start moved
+    /// to the start of a run of flags' halves, which pair from there); boundaries are then exact
+    /// unless one cluster or word is longer than that.
+    pub fn window(&self, cp: usize, sure: fn(char, char) -> bool, reach: usize) -> (usize, usize) {
+        let Some(b) = self.cp_to_utf8(cp) else { return (self.len_cp, self.len_cp) };
+        let Some(at) = self.text[b..].chars().next() else { return (cp, cp) };
+        let mut start = cp;
+        let mut after = at;
+        let mut back = self.text[..b].chars().rev().peekable();
+        while let Some(&before) = back.peek() {
+            let in_flags = is_regional_indicator(before) && is_regional_indicator(after);
+            if sure(before, after) || (cp - start >= reach && !in_flags) {
+                break;
+            }
+            back.next();
+            start -= 1;
+            after = before;
+        }
+        let mut end = cp + 1;
+        let mut before = at;
+        for next in self.text[b + at.len_utf8()..].chars() {
+            if sure(before, next) || end - cp > reach {
+                break;
+            }
+            end += 1;
+            before = next;
+        }
+        (start, end)
+    }
+
+    /// The extended grapheme cluster holding the character at `cp` (below `len_cp`), as
+    /// `[start, end)` code points. Between ASCII characters no segmenter is asked.
+    pub fn grapheme_at(&self, cp: usize) -> (usize, usize) {
+        let (w0, w1) = self.window(cp, sure_grapheme_break, GRAPHEME_WINDOW_CP);
+        if w1 - w0 <= 1 {
+            return (cp, cp + 1);
+        }
+        let (s, e) = grapheme_containing(self.slice_cp(w0, w1).unwrap_or(""), cp - w0);
+        (w0 + s, w0 + e)
+    }
+
     /// Whether code point `cp` is on an extended grapheme cluster boundary.
     pub fn is_grapheme_boundary(&self, cp: usize) -> bool {
-        let Some(b) = self.cp_to_utf8(cp) else { return false };
-        let mut cursor = unicode_segmentation::GraphemeCursor::new(b, self.text.len(), true);
-        cursor.is_boundary(&self.text, 0).unwrap_or(true)
+        match cp.cmp(&self.len_cp) {
+            std::cmp::Ordering::Less => self.grapheme_at(cp).0 == cp,
+            std::cmp::Ordering::Equal => true,
+            std::cmp::Ordering::Greater => false,
+        }
     }
 
     /// The nearest grapheme boundary at or before `cp` (code points).
     pub fn grapheme_floor(&self, cp: usize) -> usize {
-        let cp = cp.min(self.len_cp);
-        if self.is_grapheme_boundary(cp) {
-            return cp;
+        if cp >= self.len_cp {
+            return self.len_cp;
         }
-        let b = self.cp_to_utf8(cp).unwrap_or(self.text.len());
-        let mut cursor = unicode_segmentation::GraphemeCursor::new(b, self.text.len(), true);
-        match cursor.prev_boundary(&self.text, 0) {
-            Ok(Some(p)) => self.utf8_to_cp(p).unwrap_or(cp),
-            _ => cp,
-        }
+        self.grapheme_at(cp).0
     }
 
     /// The nearest grapheme boundary at or after `cp` (code points).
     pub fn grapheme_ceil(&self, cp: usize) -> usize {
-        let cp = cp.min(self.len_cp);
-        if self.is_grapheme_boundary(cp) {
-            return cp;
+        if cp >= self.len_cp {
+            return self.len_cp;
         }
-        let b = self.cp_to_utf8(cp).unwrap_or(self.text.len());
-        let mut cursor = unicode_segmentation::GraphemeCursor::new(b, self.text.len(), true);
-        match cursor.next_boundary(&self.text, 0) {
-            Ok(Some(p)) => self.utf8_to_cp(p).unwrap_or(cp),
-            _ => cp,
+        match self.grapheme_at(cp) {
+            (s, _) if s == cp => cp,
+            (_, e) => e,
         }
     }
 
@@ -192,12 +237,6 @@ impl TextIndex {
         let end = self.grapheme_floor((cp + n).min(self.len_cp));
         self.slice_cp(cp, end.max(cp)).unwrap_or("")
     }
-}
-
-/// Iterates the extended grapheme clusters of `s` (re-exported helper so
-/// callers need not depend on the segmentation crate).
-pub fn graphemes(s: &str) -> impl Iterator<Item = &str> {
-    s.graphemes(true)
 }
 
 /// Number of code points in `s`.

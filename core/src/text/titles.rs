@@ -1,7 +1,9 @@
 //! Titles and file-name stems shown to people: cleaning what a file, a
 //! paste or a person typed, and cutting it on grapheme boundaries. A leaf
-//! module (only [`crate::text::text_index`]'s grapheme iterator is used), shared
+//! module (only [`crate::text::text_index`]'s grapheme boundaries are used), shared
 //! by the library, text files and bundles.
+
+use crate::text::text_index::TextIndex;
 
 /// Longest title, in code points.
 pub const MAX_TITLE_CP: usize = 200;
@@ -78,16 +80,9 @@ pub(crate) fn cut_graphemes(s: &str, max_cp: usize) -> String {
     if s.chars().count() <= max_cp {
         return s.to_string();
     }
-    let mut out = String::new();
-    let mut n = 0;
-    for g in crate::text::text_index::graphemes(s) {
-        let k = g.chars().count();
-        if n + k > max_cp.saturating_sub(1) {
-            break;
-        }
-        out.push_str(g);
-        n += k;
-    }
+    let index = TextIndex::new(s);
+    let cut = index.grapheme_floor(max_cp.saturating_sub(1));
+    let mut out = index.slice_cp(0, cut).unwrap_or("").to_string();
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out.push('…');

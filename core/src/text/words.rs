@@ -1,28 +1,27 @@
 //! Word snapping and caret movement, in **code points**.
 //!
-//! Words are the segments of the Unicode word-boundary algorithm (UAX #29, via
-//! `unicode-segmentation`) that contain a letter or a digit: it works for
-//! Latin, Urdu/Arabic (ZWNJ and diacritics stay inside a word) and CJK (each
-//! ideograph is a word of its own, as UAX #29 has no dictionary), keeps
+//! Words are the segments of the Unicode word-boundary algorithm (UAX #29) that
+//! contain a letter or a digit: it works for Latin, Urdu/Arabic (ZWNJ and
+//! diacritics stay inside a word) and CJK (with the compiled-in tables each
+//! ideograph is a word of its own, as UAX #29 has no dictionary; the browsers'
+//! `Intl.Segmenter` finds dictionary words in Chinese, Japanese and Thai), keeps
 //! `1,524` and `don't` whole, and never splits a ZWJ emoji sequence or a
 //! letter from its combining marks. Segments of whitespace, punctuation and
 //! symbols are not words.
 //!
-//! Every function looks only at a window of [`WINDOW_CP`] code points on each
-//! side of the position it works on (starting on a grapheme boundary, so flags
-//! pair correctly), so each call costs O(log n + window) even on a 5 MB text.
-//! Boundaries are exact unless a single word (or a run of combining marks) is
-//! longer than the window, in which case snapping stops at the window's edge,
-//! which is still a grapheme boundary.
+//! Segments come from [`crate::text::boundaries`] (compiled-in tables on the host, the
+//! browser's `Intl.Segmenter` in the app), asked within a window of the text
+//! ([`TextIndex::window`]): from the nearest line break, or [`WINDOW_CP`] code points, before
+//! the position to the same after it. So each call costs O(log n + window) even on a 5 MB
+//! text. Boundaries are exact unless a single word (or a run of combining marks) is longer
+//! than the window, in which case snapping stops inside it, still on a grapheme boundary.
 //!
 //! Every position returned is on a grapheme cluster boundary and within
 //! `0..=len_cp`; positions past the end are clamped to it.
 
+use crate::text::boundaries::{sure_line_break, word_containing};
 use crate::text::text_index::TextIndex;
-use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
-
-/// Code points of context taken on each side of a position.
-pub const WINDOW_CP: usize = 256;
+pub use crate::text::text_index::WINDOW_CP;
 
 /// A word-boundary segment, `[start, end)` in code points.
 #[derive(Clone, Copy, Debug)]
@@ -37,23 +36,12 @@ fn is_word(seg: &str) -> bool {
     seg.chars().any(char::is_alphanumeric)
 }
 
-/// The word-boundary segments of the window `[from - WINDOW_CP, to + WINDOW_CP)`
-/// (widened to grapheme boundaries, clamped to the text). Segment boundaries
-/// inside `[from, to]` are those of the whole text.
-fn segments_around(index: &TextIndex, from: usize, to: usize) -> Vec<Seg> {
-    let len = index.len_cp();
-    let w0 = index.grapheme_floor(from.saturating_sub(WINDOW_CP).min(len));
-    let w1 = index.grapheme_ceil(to.saturating_add(WINDOW_CP).min(len));
-    let (Some(b0), Some(b1)) = (index.cp_to_utf8(w0), index.cp_to_utf8(w1)) else { return Vec::new() };
-    let Some(window) = index.text().get(b0..b1.max(b0)) else { return Vec::new() };
-    let mut out = Vec::new();
-    let mut cp = w0;
-    for (_, seg) in window.split_word_bound_indices() {
-        let n = seg.chars().count();
-        out.push(Seg { start: cp, end: cp + n, word: is_word(seg) });
-        cp += n;
-    }
-    out
+/// The word-boundary segment holding the character at `cp` (below `len_cp`).
+fn segment_at(index: &TextIndex, cp: usize) -> Seg {
+    let (w0, w1) = index.window(cp, sure_line_break, WINDOW_CP);
+    let (s, e) = word_containing(index.slice_cp(w0, w1).unwrap_or(""), cp - w0);
+    let (start, end) = (w0 + s, (w0 + e).max(cp + 1));
+    Seg { start, end, word: is_word(index.slice_cp(start, end).unwrap_or("")) }
 }
 
 /// Extends the selection `[start_cp, end_cp)` (either order; clamped to the
@@ -63,6 +51,9 @@ fn segments_around(index: &TextIndex, from: usize, to: usize) -> Vec<Seg> {
 /// cut, whether or not it is in a word). Then an end inside a word moves to
 /// that word's edge; an end in whitespace, punctuation or a symbol stays where
 /// it is, so snapping never reaches into the space or the comma beside a word.
+/// A word edge inside a cluster (word segments may cut one: a prepended mark,
+/// in Chromium conjoining jamo) is widened to the cluster, and from there to the
+/// word that holds it, until the end moves no more.
 /// A caret inside a word (`start == end`) selects that word; a caret between
 /// segments stays empty. The result contains the input and is idempotent.
 /// Leading/trailing whitespace is left for [`crate::model::normalize_selection`].
@@ -70,25 +61,22 @@ pub fn snap_to_words(index: &TextIndex, start_cp: usize, end_cp: usize) -> (usiz
     let len = index.len_cp();
     let (a, b) = if start_cp <= end_cp { (start_cp, end_cp) } else { (end_cp, start_cp) };
     let mut start = index.grapheme_floor(a.min(len));
+    while start < len {
+        let s = segment_at(index, start);
+        match index.grapheme_floor(s.start) {
+            widened if s.word && widened < start => start = widened,
+            _ => break,
+        }
+    }
     let mut end = index.grapheme_ceil(b.min(len));
-    if start < len {
-        let segs = segments_around(index, start, start);
-        if let Some(s) = segs.iter().find(|s| s.start <= start && start < s.end) {
-            if s.word {
-                start = s.start;
-            }
+    while end > 0 {
+        let s = segment_at(index, end - 1);
+        match index.grapheme_ceil(s.end) {
+            widened if s.word && widened > end => end = widened,
+            _ => break,
         }
     }
-    if end > 0 {
-        let last = end - 1;
-        let segs = segments_around(index, last, end);
-        if let Some(s) = segs.iter().find(|s| s.start <= last && last < s.end) {
-            if s.word {
-                end = s.end;
-            }
-        }
-    }
-    (index.grapheme_floor(start), index.grapheme_ceil(end))
+    (start, end)
 }
 
 /// The grapheme boundary after `cp` (one user-perceived character to the
@@ -99,13 +87,7 @@ pub fn next_grapheme(index: &TextIndex, cp: usize) -> usize {
     if cp >= len {
         return len;
     }
-    let text = index.text();
-    let Some(b) = index.cp_to_utf8(cp) else { return len };
-    let mut cursor = GraphemeCursor::new(b, text.len(), true);
-    match cursor.next_boundary(text, 0) {
-        Ok(Some(p)) => index.utf8_to_cp(p).unwrap_or(len),
-        _ => len,
-    }
+    index.grapheme_at(cp).1
 }
 
 /// The grapheme boundary before `cp` (one user-perceived character to the
@@ -115,12 +97,9 @@ pub fn prev_grapheme(index: &TextIndex, cp: usize) -> usize {
     if cp == 0 {
         return 0;
     }
-    let text = index.text();
-    let Some(b) = index.cp_to_utf8(cp) else { return 0 };
-    let mut cursor = GraphemeCursor::new(b, text.len(), true);
-    match cursor.prev_boundary(text, 0) {
-        Ok(Some(p)) => index.utf8_to_cp(p).unwrap_or(0),
-        _ => 0,
+    match index.grapheme_floor(cp) {
+        s if s < cp => s,
+        _ => index.grapheme_at(cp - 1).0,
     }
 }
 
@@ -130,20 +109,14 @@ pub fn prev_grapheme(index: &TextIndex, cp: usize) -> usize {
 pub fn next_word_start(index: &TextIndex, cp: usize) -> usize {
     let len = index.len_cp();
     let mut pos = cp.min(len);
-    loop {
-        if pos >= len {
-            return len;
-        }
-        let to = pos.saturating_add(WINDOW_CP).min(len);
-        let segs = segments_around(index, pos, to);
-        if let Some(s) = segs.iter().find(|s| s.word && s.start > cp && s.start >= pos && s.start <= to) {
+    while pos < len {
+        let s = segment_at(index, pos);
+        if s.word && s.start > cp {
             return index.grapheme_ceil(s.start);
         }
-        if to >= len {
-            return len;
-        }
-        pos = to;
+        pos = s.end;
     }
+    len
 }
 
 /// The start of the word before `cp` (Ctrl+Left): from inside a word (or just
@@ -151,20 +124,14 @@ pub fn next_word_start(index: &TextIndex, cp: usize) -> usize {
 /// no word precedes.
 pub fn prev_word_start(index: &TextIndex, cp: usize) -> usize {
     let mut pos = cp.min(index.len_cp());
-    loop {
-        if pos == 0 {
-            return 0;
-        }
-        let from = pos.saturating_sub(WINDOW_CP);
-        let segs = segments_around(index, from, pos);
-        if let Some(s) = segs.iter().rev().find(|s| s.word && s.start < cp && s.start >= from && s.start <= pos) {
+    while pos > 0 {
+        let s = segment_at(index, pos - 1);
+        if s.word {
             return index.grapheme_floor(s.start);
         }
-        if from == 0 {
-            return 0;
-        }
-        pos = from;
+        pos = s.start.min(pos - 1);
     }
+    0
 }
 
 fn is_break_byte(b: &u8) -> bool {
