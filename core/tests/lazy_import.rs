@@ -51,7 +51,7 @@ fn imports_are_answered_as_import_files_gives_them() {
                 // The anchoring's per-candidate details stay in the module (only counts travel).
                 if let (ImportAnswer::Imported(Ok(got)), Ok(want)) = (&mut answer, &direct) {
                     got.report.results = want.report.results.clone();
-                    got.report.work = want.report.work.clone();
+                    got.report.work = want.report.work;
                 }
                 assert_eq!(answer, ImportAnswer::Imported(direct), "{files:?} {policy:?} {map:?}");
             }
