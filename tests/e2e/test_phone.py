@@ -4,8 +4,8 @@ mobile, touch, DPR 2; Firefox: a popup window of that size, see `phone_viewport`
 * the article starts in the top third of the first screen: the less used top-bar controls
   (export, import, view options, help, theme) are behind "Menu";
 * "Menu" is a disclosure (aria-expanded, aria-controls): Enter or Space opens it, Tab moves
-  through its controls, Escape closes it and returns focus; its controls keep their names
-  and work; axe-core finds no serious violation with it open;
+  through its controls, Escape closes it and returns focus, a tap outside closes it; its
+  controls keep their names and work; axe-core finds no serious violation with it open;
 * nothing scrolls sideways, with the sidebar's panels open and unbroken long text (a URL, a
   long word) in an annotation's note, speaker and verdict;
 * a selection is tagged with a touch tap (Chromium: CDP `Input.dispatchTouchEvent`; Firefox:
@@ -118,10 +118,14 @@ def is_focused(app, el) -> bool:
 
 
 def touch_tap(app, el):
-    """A real touch tap in the middle of `el`: Chromium's touch input (CDP), Firefox's
-    WebDriver touch actions."""
+    """A real touch tap in the middle of `el`."""
     r = app.js(JS_RECT, el)
-    x, y = r["left"] + r["width"] / 2, r["top"] + r["height"] / 2
+    touch_tap_at(app, r["left"] + r["width"] / 2, r["top"] + r["height"] / 2)
+
+
+def touch_tap_at(app, x: float, y: float):
+    """A real touch tap at viewport point (x, y): Chromium's touch input (CDP), Firefox's
+    WebDriver touch actions."""
     if app.browser == "chromium":
         app.driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
         app.driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
@@ -193,6 +197,13 @@ def test_phone_menu_by_keyboard_and_its_controls_work(app, tmp_path):
     app.wait(lambda: expanded(app) == "true" and menu_panel(app).is_displayed(), "Space on Menu opens it")
     chord(app, Keys.ESCAPE)
     app.wait(lambda: expanded(app) == "false" and is_focused(app, menu_button(app)), "Escape on the button closes it")
+    chord(app, Keys.ENTER)
+    app.wait(lambda: menu_panel(app).is_displayed(), "Enter opens it again")
+    x, y = PHONE[0] / 2, PHONE[1] * 0.75
+    assert app.js("return !!document.elementFromPoint(arguments[0], arguments[1]).closest('article#article');", x, y)
+    touch_tap_at(app, x, y)
+    app.wait(lambda: expanded(app) == "false" and not menu_panel(app).is_displayed(), "a tap on the article closes it")
+    app.js("arguments[0].focus();", menu_button(app))
 
     # Its controls work: theme, help (focus comes back into the menu), export, import.
     chord(app, Keys.ENTER)
@@ -219,7 +230,9 @@ def test_phone_menu_by_keyboard_and_its_controls_work(app, tmp_path):
     app.activate_item(item["id"])
     app.press(Keys.DELETE)
     app.wait(lambda: app.items() == [], "the annotation is deleted")
-    assert menu_panel(app).is_displayed(), "the menu stays open while it is used"
+    assert not menu_panel(app).is_displayed(), "the press on the list closed the menu"
+    touch_tap(app, menu_button(app))
+    app.wait(lambda: menu_panel(app).is_displayed(), "a tap on Menu opens it")
     app.import_file(kept)
     app.wait(lambda: [i["id"] for i in app.items()] == [item["id"]], "the menu's Import brings it back")
 
