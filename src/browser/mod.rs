@@ -122,7 +122,7 @@ pub fn take_chosen_files(e: &web_sys::Event) -> Vec<web_sys::File> {
 pub fn focus(node: &yew::NodeRef) {
     if let Some(el) = node.cast::<web_sys::HtmlElement>() {
         if el.focus().is_err() {
-            web_sys::console::warn_1(&"the article could not take focus".into());
+            web_sys::console::warn_1(&"an element could not take focus".into());
         }
     }
 }

@@ -283,7 +283,8 @@ pub fn ann_list(props: &AnnListProps) -> Html {
                     value={props.filter.query.clone()} {oninput} />
             </fieldset>
             if total == 0 {
-                <p class="empty">{ "No annotations yet. Select text in the article, then press 1, 2 or 3 (or a tag button)." }</p>
+                <p class="empty">{ "No annotations yet. Select text in the article, then " }
+                    <span class="keys-only">{ "press 1, 2 or 3 (or a tag button)." }</span><span class="touch-only">{ "tap Claim, Denial or Statistic." }</span></p>
             } else if shown.is_empty() {
                 <p class="empty">{ "No annotation matches the filter." }</p>
             }

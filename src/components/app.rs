@@ -147,7 +147,10 @@ pub fn app() -> Html {
                     <TeamPanel view={state.team.clone()} oncmd={env.callback(Env::team)} />
                     <Documents docs={Rc::new(state.library.docs.clone())} current={AttrValue::from(doc.id.clone())} oncmd={env.callback(Env::documents)}
                         {seed_listed} {shared} team_running={state.team.status.running()} />
-                    <p class="hint">{ "Select text, then press 1 (Claim), 2 (Denial) or 3 (Statistic). Pick an annotation to retag it with 1–3, link it to another with l, or remove it with Delete; Escape deselects; ? lists every shortcut." }</p>
+                    <p class="hint">
+                        <span class="keys-only">{ "Select text, then press 1 (Claim), 2 (Denial) or 3 (Statistic). Pick an annotation to retag it with 1–3, link it to another with l, or remove it with Delete; Escape deselects; ? lists every shortcut." }</span>
+                        <span class="touch-only">{ "Select text, then tap Claim, Denial or Statistic. Tap a highlight to pick its annotation: a tag button then retags it, Link… links it to another, Delete removes it." }</span>
+                    </p>
                 </aside>
             </div>
             if state.help_open { <HelpDialog onclose={env.send(AppAction::Help(false))} /> }

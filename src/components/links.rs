@@ -71,7 +71,9 @@ pub fn links_panel(p: &LinksProps) -> Html {
             html! {
                 <div class="linking" role="group" aria-label="New link">
                     <p class="linking-hint">
-                        { "Choose the other annotation: click its highlight or list item, or move with j and k and press Enter." }
+                        { "Choose the other annotation: " }
+                        <span class="keys-only">{ "click its highlight or list item, or move with j and k and press Enter." }</span>
+                        <span class="touch-only">{ "tap its highlight or list item." }</span>
                         if let Some(c) = candidate {
                             { " Now: " }<span class={classes!("tag", c.label.as_str())}>{ c.label.display() }</span>{ " " }<q>{ shorten(&c.quote, 60) }</q>
                         }

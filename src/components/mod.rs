@@ -19,4 +19,5 @@ pub mod summary;
 pub mod team;
 pub mod theme;
 pub mod toolbar;
+pub mod tools_menu;
 pub mod update_banner;

@@ -1,5 +1,6 @@
 //! The tag buttons, Delete, Undo/Redo, Export (with its format), the import
-//! file input, and the view options.
+//! file input, and the view options (these last behind "Menu" on a phone:
+//! `tools_menu`).
 
 use annotator_core::formats::Format;
 use annotator_core::model::Label;
@@ -20,6 +21,9 @@ pub enum ToolbarCmd {
     /// "Snap to words" turned on or off.
     Snap(bool),
     Help,
+    /// A pointer came down on a tag button: hold the selection as it is now
+    /// (`hooks::tagging`; a phone may collapse it before the tap's click).
+    Hold,
 }
 
 #[derive(Properties, PartialEq)]
@@ -35,6 +39,12 @@ pub struct ToolbarProps {
 /// Keeps the text selection when a toolbar button is pressed with the mouse.
 fn keep_selection() -> Callback<MouseEvent> {
     Callback::from(|e: MouseEvent| e.prevent_default())
+}
+
+/// Holds the selection when a tagging button is pressed (mouse, pen or touch);
+/// such a button carries `data-keeps-selection`.
+fn hold(oncmd: &Callback<ToolbarCmd>) -> Callback<PointerEvent> {
+    oncmd.reform(|_: PointerEvent| ToolbarCmd::Hold)
 }
 
 #[function_component(Toolbar)]
@@ -60,6 +70,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     html! {
                         <button key={l.as_str()} type="button" class={classes!("tag-btn", l.as_str())} aria-keyshortcuts={format!("Shift+{}", i + 1)}
                             title={format!("Tag every occurrence of the selected text as {} (Shift+{})", l.display(), i + 1)}
+                            data-keeps-selection="" onpointerdown={hold(&oncmd)}
                             onmousedown={keep_selection()} onclick={Callback::from(move |_| { all_open.set(false); oncmd.emit(ToolbarCmd::TagAll(l)) })}>
                             { format!("Tag all as {}", l.display()) }
                         </button>
@@ -77,6 +88,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         html! {
             <button key={l.as_str()} type="button" class={classes!("tag-btn", l.as_str())}
                 aria-keyshortcuts={(i + 1).to_string()} title={format!("Tag the selection as {} (key {})", l.display(), i + 1)}
+                data-keeps-selection="" onpointerdown={hold(&oncmd)}
                 onmousedown={keep_selection()} onclick={Callback::from(move |_| oncmd.emit(ToolbarCmd::Tag(l)))}>
                 { l.display() }
             </button>
@@ -117,6 +129,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     onmousedown={keep_selection()} onclick={cmd(ToolbarCmd::Delete)}>{ "Delete" }</button>
                 <button type="button" class="tag-all-btn" aria-expanded={(*all_open).to_string()}
                     title="Tag every occurrence of the selected text: choose the label (Shift+1, Shift+2, Shift+3)"
+                    data-keeps-selection="" onpointerdown={hold(&props.oncmd)}
                     onmousedown={keep_selection()} onclick={ontoggleall}>{ "Tag all occurrences…" }</button>
                 { all_menu.unwrap_or_default() }
             </div>
@@ -126,24 +139,26 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button type="button" aria-keyshortcuts="Control+Shift+Z Control+Y" disabled={!props.can_redo}
                     title={props.redo_title.clone()} onmousedown={keep_selection()} onclick={cmd(ToolbarCmd::Redo)}>{ "Redo" }</button>
             </div>
-            <div class="group">
-                <select aria-label="Export format" onchange={onformat}>
-                    { for Format::ALL.into_iter().map(|f| html! {
-                        <option key={f.id()} value={f.id()} selected={*format == f}>{ f.label() }</option>
-                    }) }
-                </select>
-                <button type="button" title="Download the annotations in the chosen format" onclick={onexport}>{ "Export" }</button>
-                <label class="file-btn" title="Native JSON, W3C Web Annotation JSON-LD, or brat .ann (choose its .txt too to re-anchor)">
-                    <span aria-hidden="true">{ "Import…" }</span>
-                    <input type="file" multiple=true accept=".json,.jsonld,.ann,.txt,application/json,application/ld+json"
-                        aria-label="Import annotations" {onchange} />
-                </label>
-            </div>
-            <div class="group">
-                <label class="check"><input type="checkbox" checked={props.snap_words} onchange={onsnap} />{ "Snap to words" }</label>
-                <button type="button" aria-keyshortcuts="?" onclick={cmd(ToolbarCmd::Help)}>{ "Keyboard help" }</button>
-                <super::theme::ThemeSelect />
-            </div>
+            <super::tools_menu::ToolsMenu>
+                <div class="group">
+                    <select aria-label="Export format" onchange={onformat}>
+                        { for Format::ALL.into_iter().map(|f| html! {
+                            <option key={f.id()} value={f.id()} selected={*format == f}>{ f.label() }</option>
+                        }) }
+                    </select>
+                    <button type="button" title="Download the annotations in the chosen format" onclick={onexport}>{ "Export" }</button>
+                    <label class="file-btn" title="Native JSON, W3C Web Annotation JSON-LD, or brat .ann (choose its .txt too to re-anchor)">
+                        <span aria-hidden="true">{ "Import…" }</span>
+                        <input type="file" multiple=true accept=".json,.jsonld,.ann,.txt,application/json,application/ld+json"
+                            aria-label="Import annotations" {onchange} />
+                    </label>
+                </div>
+                <div class="group">
+                    <label class="check"><input type="checkbox" checked={props.snap_words} onchange={onsnap} />{ "Snap to words" }</label>
+                    <button type="button" aria-keyshortcuts="?" onclick={cmd(ToolbarCmd::Help)}>{ "Keyboard help" }</button>
+                    <super::theme::ThemeSelect />
+                </div>
+            </super::tools_menu::ToolsMenu>
         </div>
     }
 }

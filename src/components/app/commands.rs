@@ -79,6 +79,7 @@ impl Env {
             ToolbarCmd::Import(chosen) => files::import_chosen(chosen, state.model.doc.clone(), state.dispatcher()),
             ToolbarCmd::Snap(on) => self.dispatch(AppAction::SetSnap(on)),
             ToolbarCmd::Help => self.dispatch(AppAction::Help(true)),
+            ToolbarCmd::Hold => self.tagging.hold.emit(()),
         }
     }
 
