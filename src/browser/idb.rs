@@ -5,7 +5,8 @@
 //! transaction asks for `durability: "strict"` (a browser that does not know
 //! the option ignores it) and is reported done only once it has committed.
 //! One connection is kept open for the page (closed when a newer version of
-//! the app asks to upgrade the database).
+//! the app asks to upgrade the database). Every transaction is told when its
+//! last request is in ([`no_more_requests`]).
 
 use annotator_core::store::error::StoreError;
 use js_sys::{Function, Object, Reflect};
@@ -134,6 +135,22 @@ async fn open() -> Result<IdbDatabase, StoreError> {
     }))
 }
 
+/// Tells the browser that `tx` gets no more requests, so it commits once they are
+/// done instead of when this page next runs its tasks. WebKit needs it: a page that
+/// goes into the back/forward cache (the person opens the app again, say) while a
+/// transaction of it waits for the page to run keeps the store locked, and the next
+/// page's start-up waits for ever. (WebKit then drops that transaction's write, as
+/// when a page closes mid-write: local storage holds the value, and start-up allows
+/// for a copy that is behind: `annotator_core::store::durable`.) A browser without
+/// `IDBTransaction.commit` commits when the requests are done, as the standard says.
+fn no_more_requests(tx: &IdbTransaction) -> Result<(), StoreError> {
+    let commit = Reflect::get(tx, &"commit".into()).map_err(|e| error_of(&e))?;
+    match commit.dyn_ref::<Function>() {
+        Some(f) => f.call0(tx).map(|_| ()).map_err(|e| error_of(&e)),
+        None => Ok(()),
+    }
+}
+
 /// A read-write transaction on `store` with `durability: "strict"`.
 fn write_tx(db: &IdbDatabase, store: &str) -> Result<IdbTransaction, StoreError> {
     let opts = Object::new();
@@ -149,6 +166,7 @@ pub async fn put_text(id: &str, text: &str) -> Result<(), StoreError> {
     let tx = write_tx(&db, TEXTS)?;
     let store = tx.object_store(TEXTS).map_err(|e| error_of(&e))?;
     store.put_with_key(&JsValue::from_str(text), &JsValue::from_str(id)).map_err(|e| error_of(&e))?;
+    no_more_requests(&tx)?;
     committed(&tx).await
 }
 
@@ -158,6 +176,7 @@ pub async fn get_text(id: &str) -> Result<Option<String>, StoreError> {
     let tx = db.transaction_with_str(TEXTS).map_err(|e| error_of(&e))?;
     let store = tx.object_store(TEXTS).map_err(|e| error_of(&e))?;
     let req = store.get(&JsValue::from_str(id)).map_err(|e| error_of(&e))?;
+    no_more_requests(&tx)?;
     wait(&req).await.map(|v| v.as_string())
 }
 
@@ -167,6 +186,7 @@ pub async fn delete_text(id: &str) -> Result<(), StoreError> {
     let tx = write_tx(&db, TEXTS)?;
     let store = tx.object_store(TEXTS).map_err(|e| error_of(&e))?;
     store.delete(&JsValue::from_str(id)).map_err(|e| error_of(&e))?;
+    no_more_requests(&tx)?;
     committed(&tx).await
 }
 
@@ -184,6 +204,7 @@ pub async fn write_copy(ops: &BTreeMap<String, Option<String>>) -> Result<(), St
         }
         .map_err(|e| error_of(&e))?;
     }
+    no_more_requests(&tx)?;
     committed(&tx).await
 }
 
@@ -194,6 +215,7 @@ pub async fn read_copy() -> Result<Vec<(String, String)>, StoreError> {
     let store = tx.object_store(KV).map_err(|e| error_of(&e))?;
     let keys_req = store.get_all_keys().map_err(|e| error_of(&e))?;
     let values_req = store.get_all().map_err(|e| error_of(&e))?;
+    no_more_requests(&tx)?;
     let keys: js_sys::Array = wait(&keys_req).await?.unchecked_into();
     let values: js_sys::Array = wait(&values_req).await?.unchecked_into();
     Ok(keys.iter().zip(values.iter()).filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?))).collect())

@@ -202,3 +202,21 @@ def test_a_save_warning_is_shown_to_the_person(app, seed_text):
     assert "not tidied up" in info and (DOC_KEY + SEED_ID) in info, info
     assert app.js("return localStorage.getItem(arguments[0]);", DOC_KEY + SEED_ID) == corrupt, "never overwritten"
     assert any(item["id"] in v for k, v in app.storage().items() if k.startswith(JOURNAL_PREFIX)), "the change is in the journal"
+
+
+def test_the_app_opened_again_right_after_an_edit_starts_and_saves(app):
+    """The person opens the app again (a new visit, not a reload) right after an edit: the
+    old page writes what was pending (the undo history's write waits 400 ms) on `pagehide`
+    and goes into the back/forward cache. In WebKit its unfinished IndexedDB transaction
+    kept the crash-safe copy's store locked and the new page never started; every
+    transaction now says when its last request is in (src/browser/idb.rs)."""
+    item = app.tag(STAT, "statistic")
+    app.wait_saved()
+    app.press("2")  # retag: a save, and the history write 400 ms later
+    app.wait(lambda: app.item_by_quote(STAT)["label"] == "denial", "the retag")
+    app.driver.get(app.base_url)
+    app.wait_ready()
+    app.wait(lambda: [(i["id"], i["label"]) for i in app.items()] == [(item["id"], "denial")], "the edit after the new visit")
+    claim = app.tag("He had also dismissed the possibility of negotiations with the TTP.", "claim")
+    app.wait_saved()  # the crash-safe copy takes writes again
+    app.wait_stored(present=[item["id"], claim["id"]])
