@@ -88,11 +88,7 @@ pub fn import_chosen(files: Vec<web_sys::File>, doc: Rc<Document>, dispatch: Dis
                         Some(parsed) => parsed,
                         None => {
                             let job = Job::Import { policy: UnknownLabelPolicy::Skip, relation_map: None };
-                            match in_rare_parts(&doc, &files, job, &dispatch).await {
-                                Ok(ImportAnswer::Imported(parsed)) => parsed,
-                                Ok(other) => Err(unexpected(&files, other)),
-                                Err(e) => Err(e),
-                            }
+                            imported_in_rare_parts(&doc, &files, job, &dispatch).await
                         }
                     };
                     // The highlights are painted in a task of their own.
@@ -123,6 +119,14 @@ async fn in_rare_parts(doc: &Document, files: &[(String, Vec<u8>)], job: Job, di
     Ok(ImportAnswer::from_json(&answer))
 }
 
+/// [`in_rare_parts`] for an import: the files imported, or why not.
+async fn imported_in_rare_parts(doc: &Document, files: &[(String, Vec<u8>)], job: Job, dispatch: &Dispatch) -> Result<Imported, String> {
+    match in_rare_parts(doc, files, job, dispatch).await? {
+        ImportAnswer::Imported(imported) => imported,
+        other => Err(unexpected(files, other)),
+    }
+}
+
 /// The sentence for an answer of the wrong kind (or an error answer).
 fn unexpected(files: &[(String, Vec<u8>)], answer: ImportAnswer) -> String {
     match answer {
@@ -143,11 +147,7 @@ pub fn import_held(
 ) {
     let busy = Busy::start();
     wasm_bindgen_futures::spawn_local(async move {
-        let imported = match in_rare_parts(&doc, &files, job, &dispatch).await {
-            Ok(ImportAnswer::Imported(imported)) => imported,
-            Ok(other) => Err(unexpected(&files, other)),
-            Err(e) => Err(e),
-        };
+        let imported = imported_in_rare_parts(&doc, &files, job, &dispatch).await;
         dispatch.dispatch(done(imported));
         drop(busy);
     });
